@@ -1,0 +1,69 @@
+"""Run one case file exactly as `python CASE` would, after choosing a start method (stdlib only, CPython >= 3.7).
+
+Usage: python bootstrap.py START_METHOD DUMP_AFTER_S DUMP_FILE CASE_PATH
+
+START_METHOD is fork, spawn, forkserver or "default" (leave the interpreter's choice alone).  DUMP_AFTER_S > 0
+makes faulthandler write every thread's stack to DUMP_FILE after that many seconds, so that a cell which is about
+to time out leaves evidence of where it hung.
+
+The case's module becomes ``sys.modules["__main__"]`` for good, with ``__file__`` set and ``__spec__`` None, as
+the interpreter does for a script, so that spawn and forkserver children re-import it as ``__mp_main__``.
+``runpy.run_path`` is not used: it restores the previous ``__main__`` when an exception escapes, after which pool
+workers can no longer unpickle the case's functions.
+"""
+import faulthandler
+import multiprocessing
+import os
+import sys
+import types
+
+# Exit codes the harness understands (documented in the README).
+EXIT_UNSUPPORTED = 78  # the start method is not offered by this interpreter or OS
+EXIT_SKIP = 77  # a case may exit with this to say "not applicable in this cell"
+
+_THIS_FILE = os.path.abspath(__file__)
+
+
+def _strip_bootstrap_frames(excepthook):
+    """Wrap sys.excepthook so tracebacks start at the case, as they do under `python CASE`."""
+
+    def hook(etype, value, tb):
+        while tb is not None and os.path.abspath(tb.tb_frame.f_code.co_filename) == _THIS_FILE:
+            tb = tb.tb_next
+        if isinstance(value, BaseException):
+            value.__traceback__ = tb  # the default hook prints value.__traceback__ on newer versions
+        excepthook(etype, value, tb)
+
+    return hook
+
+
+def main():
+    method, dump_after, dump_file, path = sys.argv[1], float(sys.argv[2]), sys.argv[3], sys.argv[4]
+    if method != "default":
+        if method not in multiprocessing.get_all_start_methods():
+            sys.stderr.write("mpmatrix: start method %r is not offered here\n" % method)
+            sys.exit(EXIT_UNSUPPORTED)
+        # Before the case's first line: a module-level Queue() would otherwise fix the default context.
+        multiprocessing.set_start_method(method)
+    if dump_after > 0:
+        dump = open(dump_file, "w")
+        faulthandler.dump_traceback_later(dump_after, exit=False, file=dump)
+
+    path = os.path.abspath(path)
+    with open(path, "rb") as f:
+        source = f.read()
+    code = compile(source, path, "exec", dont_inherit=True)
+
+    module = types.ModuleType("__main__")
+    module.__file__ = path
+    module.__spec__ = None
+    module.__builtins__ = __builtins__
+    sys.modules["__main__"] = module
+    sys.argv[:] = [path]
+    sys.path[0] = os.path.dirname(path)
+    sys.excepthook = _strip_bootstrap_frames(sys.excepthook)
+    exec(code, module.__dict__)
+
+
+if __name__ == "__main__":
+    main()
