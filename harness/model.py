@@ -1,0 +1,224 @@
+"""The one data model: what to run (Case, Interpreter, Cell), what happened (Observation), how it was judged (Result, Run)."""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Tuple
+
+SCHEMA_VERSION = 1
+START_METHODS = ("fork", "spawn", "forkserver")
+PLATFORMS = ("linux", "darwin", "win32")
+
+
+class Status(enum.Enum):
+    """How a cell ended, judged against its expectation. Each member knows whether it is a failure."""
+
+    PASS = ("pass", False, "✓")
+    FAIL = ("fail", True, "✗")
+    RECORDED = ("recorded", False, "○")
+    UNSUPPORTED = ("unsupported", False, "·")
+    SKIP = ("skip", False, "-")
+    TIMEOUT = ("timeout", True, "⧖")
+    CRASH = ("crash", True, "☠")
+    LEAK = ("leak", True, "⚠")
+    FLAKY = ("flaky", True, "≈")
+    ERROR = ("error", True, "E")
+
+    def __init__(self, label: str, is_failure: bool, symbol: str) -> None:
+        self.label = label
+        self.is_failure = is_failure
+        self.symbol = symbol
+
+    @classmethod
+    def from_label(cls, label: str) -> "Status":
+        for member in cls:
+            if member.label == label:
+                return member
+        raise ValueError(f"unknown status {label!r}; expected one of {', '.join(m.label for m in cls)}")
+
+
+@dataclass(frozen=True)
+class Interpreter:
+    """A Python installation that can run cells."""
+
+    executable: str
+    implementation: str = "cpython"
+    version: str = "0.0.0"  # full version, e.g. 3.12.1
+    free_threaded: bool = False
+    platform: str = "linux"  # sys.platform
+    machine: str = ""
+    start_methods: Tuple[str, ...] = START_METHODS
+    default_start_method: str = "fork"
+    stdlib_dirs: Tuple[str, ...] = ()
+    source: str = "current"  # how it was found: current, path, pyenv, py-launcher, explicit
+
+    @property
+    def tag(self) -> str:
+        """Short name used in tables: 3.12, 3.13t."""
+        major_minor = ".".join(self.version.split(".")[:2])
+        return major_minor + ("t" if self.free_threaded else "")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One thing to run: a case under one interpreter and one start method."""
+
+    case_name: str
+    case_path: str
+    interpreter: Interpreter
+    start_method: str
+    repeat_index: int = 0
+
+    @property
+    def key(self) -> Tuple[str, str, str, str, str]:
+        i = self.interpreter
+        return (self.case_name, i.implementation, i.tag, i.platform, self.start_method)
+
+
+@dataclass(frozen=True)
+class Leftover:
+    """A process of the cell still present after its main process ended."""
+
+    pid: int
+    cmdline: str
+    zombie: bool = False
+
+
+@dataclass(frozen=True)
+class Observation:
+    """What happened when a cell ran: raw facts, nothing judged."""
+
+    exit: Optional[int] = None  # exit code, None when killed by a signal or not run
+    signal: Optional[str] = None  # e.g. SIGINT when the main process died by a signal
+    stdout: str = ""
+    stderr: str = ""
+    stdout_dropped: int = 0  # bytes beyond the cap, counted not stored
+    stderr_dropped: int = 0
+    invalid_utf8: bool = False
+    duration_s: float = 0.0
+    timed_out: bool = False
+    stacks: str = ""  # faulthandler dump taken before a timeout
+    leftovers: Tuple[Leftover, ...] = ()
+    harness_error: str = ""  # the harness could not run the cell at all
+
+    @property
+    def exit_label(self) -> Optional[str]:
+        """The exit as case files write it: an int as text, or signal:NAME."""
+        if self.signal:
+            return f"signal:{self.signal}"
+        return None if self.exit is None else str(self.exit)
+
+
+@dataclass(frozen=True)
+class Result:
+    """An observation judged against the case's expectation in that cell."""
+
+    case: str
+    case_path: str
+    ids: Tuple[str, ...]
+    claim: str
+    python: str  # full version
+    implementation: str
+    free_threaded: bool
+    platform: str
+    machine: str
+    start_method: str
+    default_start_method: str
+    status: Status
+    holds: Optional[bool]  # None when no expectation applies
+    exit: Optional[str]  # "0", "1", "signal:SIGINT", or None
+    exception: str
+    stdout: str  # normalized
+    stderr: str  # normalized
+    stdout_raw: str
+    stderr_raw: str
+    duration_s: float
+    message: str = ""  # why the status is what it is
+    diff: str = ""  # unified diff against the expectation, pattern lines as written
+    expectation: str = ""  # which tables applied, e.g. "[expect] + [[expect.when]] at line 14"
+    stdout_dropped: int = 0
+    stderr_dropped: int = 0
+    invalid_utf8: bool = False
+    stacks: str = ""
+    leftovers: Tuple[Leftover, ...] = ()
+    observations: Tuple[Dict[str, Any], ...] = ()  # for flaky cells: each distinct observation and its count
+
+    @property
+    def python_tag(self) -> str:
+        return ".".join(self.python.split(".")[:2]) + ("t" if self.free_threaded else "")
+
+    @property
+    def key(self) -> Tuple[str, str, str, str, str]:
+        return (self.case, self.implementation, self.python_tag, self.platform, self.start_method)
+
+    def signature(self) -> Tuple[Any, ...]:
+        """What makes two observations of the same cell the same behaviour."""
+        return (self.status.label, self.exit, self.exception, self.stdout, self.stderr, len(self.leftovers))
+
+    def to_json(self) -> Dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["status"] = self.status.label
+        data["ids"] = list(self.ids)
+        data["leftovers"] = [dataclasses.asdict(x) for x in self.leftovers]
+        data["observations"] = list(self.observations)
+        return data
+
+    @classmethod
+    def from_json(cls, data: Dict[str, Any]) -> "Result":
+        values = dict(data)
+        values["status"] = Status.from_label(values["status"])
+        values["ids"] = tuple(values.get("ids", ()))
+        values["leftovers"] = tuple(Leftover(**x) for x in values.get("leftovers", ()))
+        values["observations"] = tuple(values.get("observations", ()))
+        known = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in values.items() if k in known})
+
+
+@dataclass(frozen=True)
+class Run:
+    """All results of one run, and where and when it happened."""
+
+    results: Tuple[Result, ...]
+    started: str
+    finished: str = ""
+    complete: bool = True
+    host: Dict[str, Any] = field(default_factory=dict)
+    interpreters: Tuple[Dict[str, Any], ...] = ()
+    harness_version: str = ""
+    sources: Tuple[str, ...] = ()  # for merged runs: the files they came from
+
+    @property
+    def failed(self) -> bool:
+        return any(r.status.is_failure for r in self.results)
+
+    def to_json(self) -> Dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "harness_version": self.harness_version,
+            "started": self.started,
+            "finished": self.finished,
+            "complete": self.complete,
+            "host": dict(self.host),
+            "interpreters": list(self.interpreters),
+            "sources": list(self.sources),
+            "cells": [r.to_json() for r in self.results],
+        }
+
+    @classmethod
+    def from_json(cls, data: Dict[str, Any]) -> "Run":
+        return cls(
+            results=tuple(Result.from_json(c) for c in data["cells"]),
+            started=data.get("started", ""),
+            finished=data.get("finished", ""),
+            complete=data.get("complete", True),
+            host=dict(data.get("host", {})),
+            interpreters=tuple(data.get("interpreters", ())),
+            harness_version=data.get("harness_version", ""),
+            sources=tuple(data.get("sources", ())),
+        )
+
+
+def results_by_key(results: List[Result]) -> Dict[Tuple[str, ...], Result]:
+    return {r.key: r for r in results}
