@@ -1,0 +1,388 @@
+"""Find the Python interpreters that can run cells: commands on PATH, pyenv installs, the Windows py launcher, this one."""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+
+from harness import execute
+from harness.model import Interpreter
+
+MINIMUM_VERSION = (3, 7)
+PROBE_TIMEOUT_S = 10.0
+PROBE_WORKERS = 4  # probes mostly wait on interpreter start-up; more threads than this only contend on 2 cores
+
+# What an interpreter says about itself. It runs both in-process (current) and as `python -c` (probe), so it is
+# written in the common subset of Python 2.7 and 3.x: an interpreter too old to describe itself fully must still
+# say which version it is, so that it is reported as too old rather than as broken.
+_DESCRIBE = r'''
+import json
+import os
+import platform
+import sys
+
+
+def describe(in_process=False):
+    implementation = getattr(getattr(sys, "implementation", None), "name", "")
+    info = {
+        "implementation": implementation or platform.python_implementation().lower(),
+        "version": platform.python_version(),
+        "executable": sys.executable,
+    }
+    if sys.version_info < (3, 7):
+        return info
+    import multiprocessing
+    import sysconfig
+
+    if in_process:
+        # get_start_method() would fix the start method of this process for good, so read the default context.
+        try:
+            default = multiprocessing.context._default_context._default_context.get_start_method()
+        except AttributeError:
+            default = multiprocessing.get_start_method(allow_none=True) or ""
+    else:
+        default = multiprocessing.get_start_method()
+    # The base prefixes: inside a venv, platstdlib would otherwise name the venv's own lib directory.
+    paths = sysconfig.get_paths(vars={"base": sys.base_prefix, "platbase": sys.base_exec_prefix})
+    stdlib_dirs = []
+    for key in ("stdlib", "platstdlib"):
+        if paths.get(key):
+            for path in (paths[key], os.path.realpath(paths[key])):
+                if path not in stdlib_dirs:
+                    stdlib_dirs.append(path)
+    info.update(
+        free_threaded=bool(sysconfig.get_config_var("Py_GIL_DISABLED")),
+        platform=sys.platform,
+        machine=platform.machine(),
+        start_methods=list(multiprocessing.get_all_start_methods()),
+        default_start_method=default,
+        stdlib_dirs=stdlib_dirs,
+    )
+    return info
+'''
+PROBE_SCRIPT = _DESCRIBE + "\nprint(json.dumps(describe()))\n"
+# -E and -s keep the caller's PYTHON* variables and user site-packages out of the description; both exist in 2.7.
+PROBE_FLAGS = ("-E", "-s")
+
+_COMMAND_NAME = re.compile(r"^python3\.(\d+)(t?)$")
+_WINDOWS_COMMAND_NAME = re.compile(r"^python3\.(\d+)(t?)\.exe$", re.IGNORECASE)
+_VERSION_SPEC = re.compile(r"^(\d+)\.(\d+)(?:\.(\d+))?(t?)$")
+_PY_LAUNCHER_LINE = re.compile(r"^\s*-(?:V:)?(?P<tag>\S+)\s+(?:\*\s+)?(?P<path>.+?)(?:\s+\*)?\s*$")
+
+
+class InterpreterError(Exception):
+    """An executable that cannot serve as an interpreter for cells; the message says why and what was expected."""
+
+    def __init__(self, executable: str, reason: str) -> None:
+        super().__init__(executable, reason)
+        self.executable = executable
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return f"{self.executable}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """An interpreter that discovery found but cannot use: broken, too old, or not Python at all."""
+
+    executable: str
+    source: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    executable: str
+    source: str
+
+
+def current() -> Interpreter:
+    """The running interpreter, described in-process."""
+    namespace: Dict[str, Any] = {}
+    exec(_DESCRIBE, namespace)
+    info = namespace["describe"](in_process=True)
+    return _interpreter_from(info, sys.executable or "python", "current")
+
+
+def probe(executable: str, source: str = "explicit") -> Interpreter:
+    """Describe the interpreter at `executable` by running the probe script in it; raises InterpreterError."""
+    try:
+        completed = execute.run_quick([executable, *PROBE_FLAGS, "-c", PROBE_SCRIPT], timeout=PROBE_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        raise InterpreterError(
+            executable, f"did not answer within {PROBE_TIMEOUT_S:g} s; expected a Python interpreter to describe itself"
+        ) from None
+    except OSError as error:
+        raise InterpreterError(
+            executable, f"cannot be run ({error.strerror or error}); expected an executable Python interpreter"
+        ) from None
+    info = _parse_description(completed.stdout)
+    if completed.returncode != 0:
+        raise InterpreterError(
+            executable,
+            f"broken: exited with status {completed.returncode}: {_gist(completed.stderr)}; "
+            f"expected a working Python >= {_dotted(MINIMUM_VERSION)}",
+        )
+    if info is None:
+        printed = completed.stdout.strip()[:80] or completed.stderr.strip()[:80]
+        raise InterpreterError(
+            executable, f"not Python: it printed {printed!r}; expected the JSON description a Python interpreter prints"
+        )
+    if _version_tuple(info["version"]) < MINIMUM_VERSION:
+        raise InterpreterError(executable, f"too old: {info['version']}, mpmatrix needs CPython >= {_dotted(MINIMUM_VERSION)}")
+    if _is_shim(executable) and info.get("executable"):
+        # Cells must not depend on which version the shim's manager happens to activate later: pin what it ran.
+        executable = str(info["executable"])
+    return _interpreter_from(info, executable, source)
+
+
+def discover(
+    environ: Optional[Mapping[str, str]] = None, platform: Optional[str] = None
+) -> Tuple[List[Interpreter], List[Problem]]:
+    """Every usable interpreter on this machine, deduplicated and sorted, and the ones found but unusable."""
+    environ = os.environ if environ is None else environ
+    platform = sys.platform if platform is None else platform
+    candidates = _unique_candidates(
+        _path_candidates(environ, platform) + _pyenv_candidates(environ, platform) + _py_launcher_candidates(platform)
+    )
+    outcomes = _probe_all(candidates)
+
+    found: List[Interpreter] = []
+    problems: List[Problem] = []
+    for candidate, outcome in zip(candidates, outcomes):
+        if isinstance(outcome, InterpreterError):
+            problems.append(Problem(candidate.executable, candidate.source, outcome.reason))
+        else:
+            found.append(outcome)
+    found.append(current())
+
+    kept: List[Interpreter] = []
+    seen_paths = set()
+    seen_builds = set()
+    for interpreter in found:  # in source order, so PATH beats pyenv beats the py launcher beats the running one
+        path_key = os.path.normcase(os.path.realpath(interpreter.executable))
+        build_key = (interpreter.implementation, interpreter.version, interpreter.free_threaded)
+        if path_key in seen_paths or build_key in seen_builds:
+            continue
+        seen_paths.add(path_key)
+        seen_builds.add(build_key)
+        kept.append(interpreter)
+    kept.sort(key=_sort_key)
+    return kept, problems
+
+
+def resolve(spec: str, environ: Optional[Mapping[str, str]] = None, platform: Optional[str] = None) -> Interpreter:
+    """The interpreter a --python value names: a path, a command on PATH, or a version such as 3.12 or 3.13t."""
+    environ = os.environ if environ is None else environ
+    version = _VERSION_SPEC.match(spec)
+    if version:
+        return _resolve_version(spec, version, environ, platform)
+    if "/" in spec or "\\" in spec or os.sep in spec:
+        if not os.path.exists(spec):
+            raise InterpreterError(spec, "no such file; expected the path of a Python executable")
+        return probe(os.path.abspath(spec), "explicit")
+    found = shutil.which(spec, path=environ.get("PATH", os.defpath))
+    if found is None:
+        raise InterpreterError(
+            spec,
+            "not found on PATH; expected a path to a Python executable, a command on PATH such as python3.12, "
+            "or a version such as 3.12, 3.12.1 or 3.13t",
+        )
+    return probe(found, "path")
+
+
+def parse_py_launcher(output: str) -> List[str]:
+    """The executables `py -0p` lists, in its new (` -V:3.12 *  C:\\...`) or old (` -3.8-64  C:\\...`) format."""
+    executables = []
+    for line in output.splitlines():
+        match = _PY_LAUNCHER_LINE.match(line)
+        if match and ("\\" in match["path"] or "/" in match["path"]):
+            executables.append(match["path"])
+    return executables
+
+
+def _resolve_version(
+    spec: str, version: "re.Match[str]", environ: Mapping[str, str], platform: Optional[str]
+) -> Interpreter:
+    major, minor, micro, threaded = version.groups()
+    wanted = f"{major}.{minor}" + (f".{micro}" if micro else "")
+    found, problems = discover(environ, platform)
+    matches = [
+        i
+        for i in found
+        if (i.version == wanted or i.version.startswith(wanted + ".") or (micro and _release(i.version) == wanted))
+        and i.free_threaded == bool(threaded)
+    ]
+    if matches:
+        return max(matches, key=lambda i: (i.implementation == "cpython", _version_tuple(i.version)))
+    listing = ", ".join(f"{i.tag} ({i.version}, {i.executable})" for i in found) or "none"
+    unusable = [p for p in problems if f"{major}.{minor}" in p.reason]
+    also = "".join(f"; {p.executable} is unusable: {p.reason}" for p in unusable)
+    raise InterpreterError(
+        spec,
+        f"no such Python found; discovered {listing}{also}; expected the version of a discovered interpreter "
+        "(3.12, 3.12.1, 3.13t), or a path such as --python /usr/bin/python3.12",
+    )
+
+
+def _path_candidates(environ: Mapping[str, str], platform: str) -> List[_Candidate]:
+    """python3.X and python3.Xt commands in the PATH directories, in PATH order."""
+    windows = platform == "win32"
+    pattern = _WINDOWS_COMMAND_NAME if windows else _COMMAND_NAME
+    # Windows PATHs are ;-separated; the separator follows the platform asked about, so tests can fake one anywhere.
+    separator = ";" if windows else ":"
+    candidates = []
+    for directory in environ.get("PATH", "").split(separator):
+        try:
+            names = os.listdir(directory) if directory else []
+        except OSError:
+            continue
+        matching = [(m, name) for name in names for m in [pattern.match(name)] if m]
+        for _, name in sorted(matching, key=lambda pair: (int(pair[0][1]), pair[0][2])):
+            path = os.path.join(directory, name)
+            if not os.path.isfile(path) or not (windows or os.access(path, os.X_OK)):
+                continue
+            installs = _pyenv_installs_behind_shim(path, windows)
+            if installs:
+                candidates.extend(_Candidate(install, "pyenv") for install in installs)
+            else:
+                candidates.append(_Candidate(path, "path"))
+    return candidates
+
+
+def _pyenv_installs_behind_shim(path: str, windows: bool) -> List[str]:
+    """The pyenv installs a pyenv shim stands for, so they are probed instead of the shim.
+
+    A shim only works while pyenv has activated its version, so it would be probed in vain or under another name.
+    """
+    if not _is_shim(path):
+        return []
+    shims = os.path.dirname(path)
+    pattern = os.path.join(glob.escape(os.path.dirname(shims)), "versions", "*", "" if windows else "bin")
+    return sorted(glob.glob(os.path.join(pattern, glob.escape(os.path.basename(path)))))
+
+
+def _pyenv_candidates(environ: Mapping[str, str], platform: str) -> List[_Candidate]:
+    """pyenv installs: $PYENV_ROOT/versions/*/bin/python, or pyenv-win's versions\\*\\python.exe on Windows."""
+    if platform == "win32":
+        home = environ.get("USERPROFILE") or os.path.expanduser("~")
+        root = environ.get("PYENV_ROOT") or os.path.join(home, ".pyenv", "pyenv-win")
+        layout = ("", "python.exe", "python3.*t.exe")
+    else:
+        home = environ.get("HOME") or os.path.expanduser("~")
+        root = environ.get("PYENV_ROOT") or os.path.join(home, ".pyenv")
+        layout = ("bin", "python", "python3.*t")
+    subdirectory, plain, free_threaded = layout
+    candidates = []
+    for version_dir in sorted(glob.glob(os.path.join(glob.escape(root), "versions", "*"))):
+        bin_dir = os.path.join(version_dir, subdirectory)
+        executables = [os.path.join(bin_dir, plain)] + sorted(glob.glob(os.path.join(glob.escape(bin_dir), free_threaded)))
+        candidates.extend(_Candidate(path, "pyenv") for path in executables if os.path.isfile(path))
+    return candidates
+
+
+def _is_shim(path: str) -> bool:
+    """pyenv, pyenv-win and asdf all keep their shims in a directory named shims."""
+    return os.path.basename(os.path.dirname(path)) == "shims"
+
+
+def _py_launcher_candidates(platform: str) -> List[_Candidate]:
+    """What the Windows py launcher knows of (`py -0p`); nothing where there is no launcher."""
+    if platform != "win32":
+        return []
+    try:
+        completed = execute.run_quick(["py", "-0p"], timeout=PROBE_TIMEOUT_S)
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    if completed.returncode != 0:
+        return []  # "No installed Pythons found!"
+    return [_Candidate(path, "py-launcher") for path in parse_py_launcher(completed.stdout)]
+
+
+def _unique_candidates(candidates: Sequence[_Candidate]) -> List[_Candidate]:
+    unique = []
+    seen = set()
+    for candidate in candidates:
+        key = os.path.normcase(os.path.realpath(candidate.executable))
+        if key not in seen:
+            seen.add(key)
+            unique.append(candidate)
+    return unique
+
+
+def _probe_all(candidates: Sequence[_Candidate]) -> List[Union[Interpreter, InterpreterError]]:
+    def attempt(candidate: _Candidate) -> Union[Interpreter, InterpreterError]:
+        try:
+            return probe(candidate.executable, candidate.source)
+        except InterpreterError as error:
+            return error
+
+    if not candidates:
+        return []
+    with ThreadPoolExecutor(max_workers=min(PROBE_WORKERS, len(candidates))) as pool:
+        return list(pool.map(attempt, candidates))
+
+
+def _parse_description(stdout: str) -> Optional[Dict[str, Any]]:
+    """The probe's JSON line (the last line that parses; a sitecustomize may print before it), or None."""
+    for line in reversed(stdout.splitlines()):
+        line = line.strip()
+        if not line.startswith("{"):
+            continue
+        try:
+            info = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(info, dict) and isinstance(info.get("version"), str) and _version_tuple(info["version"]):
+            return info
+    return None
+
+
+def _interpreter_from(info: Mapping[str, Any], executable: str, source: str) -> Interpreter:
+    return Interpreter(
+        executable=executable,
+        implementation=str(info.get("implementation") or "cpython"),
+        version=str(info["version"]),
+        free_threaded=bool(info.get("free_threaded", False)),
+        platform=str(info.get("platform", "")),
+        machine=str(info.get("machine", "")),
+        start_methods=tuple(info.get("start_methods", ())),
+        default_start_method=str(info.get("default_start_method", "")),
+        stdlib_dirs=tuple(info.get("stdlib_dirs", ())),
+        source=source,
+    )
+
+
+def _gist(stderr: str) -> str:
+    """One telling line of an error output: a traceback's last line, else the first (pyenv explains itself there)."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    if not lines:
+        return "no error output"
+    return lines[-1] if lines[0].startswith("Traceback") else lines[0]
+
+
+def _version_tuple(version: str) -> Tuple[int, ...]:
+    match = re.match(r"(\d+)\.(\d+)(?:\.(\d+))?", version)
+    return tuple(int(part) for part in match.groups() if part is not None) if match else ()
+
+
+def _release(version: str) -> str:
+    """3.14.0rc1 -> 3.14.0."""
+    return ".".join(str(part) for part in _version_tuple(version))
+
+
+def _dotted(version: Tuple[int, ...]) -> str:
+    return ".".join(str(part) for part in version)
+
+
+def _sort_key(interpreter: Interpreter) -> Tuple[str, Tuple[int, ...], bool]:
+    return (interpreter.implementation, _version_tuple(interpreter.version), interpreter.free_threaded)

@@ -1,0 +1,503 @@
+"""Interpreter discovery: PATH, pyenv, pyenv-win and the py launcher faked; one end-to-end probe of real installs."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import multiprocessing
+import os
+import platform as platform_module
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import pytest
+
+from harness import execute, interpreters
+from harness.interpreters import InterpreterError, Problem, current, discover, parse_py_launcher, probe, resolve
+from harness.model import Interpreter
+
+FAKE_CURRENT = Interpreter(executable="/fake/current/bin/python", version="3.14.0", source="current")
+
+
+def description(
+    version: str = "3.12.1",
+    free_threaded: bool = False,
+    implementation: str = "cpython",
+    platform: str = "linux",
+    default_start_method: str = "fork",
+) -> Dict[str, Any]:
+    """What the probe script prints, as a dict."""
+    if version.startswith(("2.", "3.6")):
+        return {"implementation": implementation, "version": version, "executable": "/somewhere/python"}
+    windows = platform == "win32"
+    return {
+        "implementation": implementation,
+        "version": version,
+        "executable": "/somewhere/python",
+        "free_threaded": free_threaded,
+        "platform": platform,
+        "machine": "AMD64" if windows else "x86_64",
+        "start_methods": ["spawn"] if windows else ["fork", "spawn", "forkserver"],
+        "default_start_method": "spawn" if windows else default_start_method,
+        "stdlib_dirs": ["/somewhere/lib/python" + ".".join(version.split(".")[:2])],
+    }
+
+
+def executable(path: Path) -> str:
+    """A fake executable file at path (its parents created)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("#!/bin/sh\nexit 99\n")
+    path.chmod(0o755)
+    return str(path)
+
+
+def answers(fp: Any, path: str, info: Optional[Dict[str, Any]] = None, **process: Any) -> None:
+    """Make the probe of path print info (or whatever `process` says)."""
+    if info is not None:
+        process["stdout"] = json.dumps(info) + "\n"
+    fp.register([path, fp.any()], **process)
+
+
+@pytest.fixture
+def fake_current(monkeypatch: pytest.MonkeyPatch) -> Interpreter:
+    monkeypatch.setattr(interpreters, "current", lambda: FAKE_CURRENT)
+    return FAKE_CURRENT
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    """An empty home directory: no ~/.pyenv unless a test makes one."""
+    (tmp_path / "home").mkdir()
+    return tmp_path / "home"
+
+
+def versions(found: List[Interpreter]) -> List[str]:
+    return [i.version + ("t" if i.free_threaded else "") for i in found]
+
+
+# probe and current
+
+
+def test_probe_records_every_field(fp: Any) -> None:
+    answers(fp, "/opt/python3.12", description("3.12.1"))
+    interpreter = probe("/opt/python3.12", source="path")
+    assert interpreter == Interpreter(
+        executable="/opt/python3.12",
+        implementation="cpython",
+        version="3.12.1",
+        free_threaded=False,
+        platform="linux",
+        machine="x86_64",
+        start_methods=("fork", "spawn", "forkserver"),
+        default_start_method="fork",
+        stdlib_dirs=("/somewhere/lib/python3.12",),
+        source="path",
+    )
+    assert interpreter.tag == "3.12"
+
+
+def test_probe_ignores_lines_printed_before_the_description(fp: Any) -> None:
+    answers(fp, "/opt/py", stdout="sitecustomize says hi\n" + json.dumps(description("3.13.0", free_threaded=True)))
+    assert probe("/opt/py").tag == "3.13t"
+
+
+def test_probe_of_too_old_interpreter_says_which_version(fp: Any) -> None:
+    answers(fp, "/opt/python2", description("2.7.18"))
+    with pytest.raises(InterpreterError) as raised:
+        probe("/opt/python2")
+    assert raised.value.reason == "too old: 2.7.18, mpmatrix needs CPython >= 3.7"
+    assert str(raised.value) == "/opt/python2: too old: 2.7.18, mpmatrix needs CPython >= 3.7"
+
+
+def test_probe_of_broken_interpreter_quotes_its_error(fp: Any) -> None:
+    stderr = "Traceback (most recent call last):\n  File x\nImportError: no module named encodings\n"
+    answers(fp, "/opt/broken", stdout="", stderr=stderr, returncode=1)
+    with pytest.raises(InterpreterError, match=r"^/opt/broken: broken: exited with status 1: ImportError: no mod"):
+        probe("/opt/broken")
+
+
+def test_probe_of_something_else_says_it_is_not_python(fp: Any) -> None:
+    answers(fp, "/bin/echo", stdout="-E -s -c ...\n")
+    with pytest.raises(InterpreterError, match=r"^/bin/echo: not Python: it printed '-E -s -c \.\.\.'; expected"):
+        probe("/bin/echo")
+
+
+def test_probe_of_missing_file_cannot_run(tmp_path: Path) -> None:
+    missing = str(tmp_path / "python3.99")
+    with pytest.raises(InterpreterError, match=r"python3\.99: cannot be run \(No such file or directory\); expected"):
+        probe(missing)
+
+
+def test_probe_of_hanging_interpreter_times_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    def hang(argv: List[str], timeout: float = 10.0) -> None:
+        raise subprocess.TimeoutExpired(argv, timeout)
+
+    monkeypatch.setattr(execute, "run_quick", hang)
+    with pytest.raises(InterpreterError, match=r"^/opt/slow: did not answer within 10 s"):
+        probe("/opt/slow")
+
+
+def test_interpreter_error_survives_pickling() -> None:
+    import pickle
+
+    error = pickle.loads(pickle.dumps(InterpreterError("/x", "broken")))
+    assert (error.executable, error.reason, str(error)) == ("/x", "broken", "/x: broken")
+
+
+def test_current_matches_what_the_probe_script_prints_here() -> None:
+    here = current()
+    probed = probe(sys.executable)
+    assert here.source == "current" and here.executable == sys.executable
+    assert here.version == platform_module.python_version()
+    assert probed == dataclasses.replace(here, source="explicit")
+
+
+def test_current_leaves_the_start_method_unset() -> None:
+    before = multiprocessing.get_start_method(allow_none=True)
+    assert current().default_start_method in ("fork", "spawn", "forkserver")
+    assert multiprocessing.get_start_method(allow_none=True) == before
+
+
+# discover: PATH, pyenv, shims, dedup
+
+
+def test_discover_finds_versioned_commands_on_path(fp: Any, tmp_path: Path, home: Path, fake_current: Any) -> None:
+    bin_dir = tmp_path / "bin"
+    for name in ("python3.12", "python3.13t", "python3.9"):
+        executable(bin_dir / name)
+    executable(bin_dir / "python3.12-config")
+    executable(bin_dir / "python3")
+    (bin_dir / "python3.10").write_text("not executable")
+    answers(fp, str(bin_dir / "python3.9"), description("3.9.18"))
+    answers(fp, str(bin_dir / "python3.12"), description("3.12.1"))
+    answers(fp, str(bin_dir / "python3.13t"), description("3.13.0", free_threaded=True))
+
+    found, problems = discover({"PATH": f"{tmp_path / 'nowhere'}:{bin_dir}", "HOME": str(home)}, platform="linux")
+
+    assert versions(found) == ["3.9.18", "3.12.1", "3.13.0t", "3.14.0"]
+    assert [i.source for i in found] == ["path", "path", "path", "current"]
+    assert problems == []
+
+
+def test_discover_finds_pyenv_installs_and_reports_old_ones_once(
+    fp: Any, tmp_path: Path, home: Path, fake_current: Any
+) -> None:
+    root = tmp_path / "pyenv"
+    good = executable(root / "versions/3.11.7/bin/python")
+    free = executable(root / "versions/3.13.0t/bin/python3.13t")
+    old = executable(root / "versions/2.7.18/bin/python")
+    older = executable(root / "versions/3.6.15/bin/python")
+    broken = executable(root / "versions/3.10.0/bin/python")
+    answers(fp, good, description("3.11.7"))
+    answers(fp, free, description("3.13.0", free_threaded=True))
+    answers(fp, old, description("2.7.18"))
+    answers(fp, older, description("3.6.15"))
+    answers(fp, broken, stderr="error while loading shared libraries: libssl.so.1.1\n", returncode=127)
+
+    found, problems = discover({"PATH": "", "HOME": str(home), "PYENV_ROOT": str(root)}, platform="linux")
+
+    assert [(i.version, i.executable, i.source) for i in found[:2]] == [
+        ("3.11.7", good, "pyenv"),
+        ("3.13.0", free, "pyenv"),
+    ]
+    assert problems == [  # in the order the version directories sort
+        Problem(old, "pyenv", "too old: 2.7.18, mpmatrix needs CPython >= 3.7"),
+        Problem(broken, "pyenv", "broken: exited with status 127: error while loading shared libraries: "
+                "libssl.so.1.1; expected a working Python >= 3.7"),
+        Problem(older, "pyenv", "too old: 3.6.15, mpmatrix needs CPython >= 3.7"),
+    ]
+
+
+def test_discover_looks_in_home_pyenv_without_pyenv_root(fp: Any, home: Path, fake_current: Any) -> None:
+    python = executable(home / ".pyenv/versions/3.8.18/bin/python")
+    answers(fp, python, description("3.8.18"))
+    found, _ = discover({"PATH": "", "HOME": str(home)}, platform="darwin")
+    assert [(i.version, i.source) for i in found] == [("3.8.18", "pyenv"), ("3.14.0", "current")]
+
+
+def test_pyenv_shim_is_replaced_by_the_install_it_stands_for(
+    fp: Any, tmp_path: Path, home: Path, fake_current: Any
+) -> None:
+    root = tmp_path / "pyenv"
+    executable(root / "shims/python3.12")  # never probed: fp would raise for an unregistered command
+    real = executable(root / "versions/3.12.1/bin/python3.12")
+    (root / "versions/3.12.1/bin/python").symlink_to("python3.12")
+    answers(fp, real, description("3.12.1"))
+
+    found, problems = discover({"PATH": str(root / "shims"), "HOME": str(home), "PYENV_ROOT": str(root)}, "linux")
+
+    assert [(i.version, i.executable, i.source) for i in found] == [
+        ("3.12.1", real, "pyenv"),
+        ("3.14.0", FAKE_CURRENT.executable, "current"),
+    ]
+    assert problems == []
+
+
+def test_shim_that_fails_is_a_problem_not_a_crash(fp: Any, tmp_path: Path, home: Path, fake_current: Any) -> None:
+    shim = executable(tmp_path / "asdf/shims/python3.12")
+    pyenv_says = "pyenv: python3.12: command not found\n\nThe `python3.12' command exists in these Python versions:\n"
+    answers(fp, shim, stderr=pyenv_says, returncode=127)
+
+    found, problems = discover({"PATH": str(tmp_path / "asdf/shims"), "HOME": str(home)}, platform="linux")
+
+    assert found == [FAKE_CURRENT]
+    assert problems == [
+        Problem(shim, "path", "broken: exited with status 127: pyenv: python3.12: command not found; "
+                "expected a working Python >= 3.7")
+    ]
+
+
+def test_resolve_pins_the_interpreter_a_working_shim_ran(fp: Any, tmp_path: Path) -> None:
+    shim = executable(tmp_path / "asdf/shims/python3.12")
+    answers(fp, shim, {**description("3.12.1"), "executable": "/asdf/installs/python/3.12.1/bin/python3.12"})
+    chosen = resolve("python3.12", {"PATH": str(tmp_path / "asdf/shims")})
+    assert (chosen.executable, chosen.source) == ("/asdf/installs/python/3.12.1/bin/python3.12", "path")
+
+
+def test_discover_deduplicates_by_real_path(fp: Any, tmp_path: Path, home: Path, fake_current: Any) -> None:
+    real = executable(home / ".pyenv/versions/3.12.1/bin/python")
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin/python3.12").symlink_to(real)
+    answers(fp, str(tmp_path / "bin/python3.12"), description("3.12.1"))  # probed once: fp allows one call
+
+    found, _ = discover({"PATH": str(tmp_path / "bin"), "HOME": str(home)}, platform="linux")
+
+    assert [(i.executable, i.source) for i in found[:1]] == [(str(tmp_path / "bin/python3.12"), "path")]
+    assert len(found) == 2
+
+
+def test_discover_deduplicates_by_build(fp: Any, tmp_path: Path, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    on_path = executable(tmp_path / "bin/python3.12")
+    in_pyenv = executable(home / ".pyenv/versions/3.12.1/bin/python")
+    free = executable(home / ".pyenv/versions/3.12.1t/bin/python")
+    answers(fp, on_path, description("3.12.1"))
+    answers(fp, in_pyenv, description("3.12.1"))
+    answers(fp, free, description("3.12.1", free_threaded=True))
+    monkeypatch.setattr(interpreters, "current", lambda: Interpreter("/venv/bin/python", version="3.12.1"))
+
+    found, _ = discover({"PATH": str(tmp_path / "bin"), "HOME": str(home)}, platform="linux")
+
+    assert [(i.executable, i.free_threaded) for i in found] == [(on_path, False), (free, True)]
+
+
+def test_discover_sorts_by_implementation_version_and_threading(
+    fp: Any, tmp_path: Path, home: Path, fake_current: Any
+) -> None:
+    for name, info in [
+        ("python3.10", description("3.10.13", implementation="pypy")),
+        ("python3.13t", description("3.13.0", free_threaded=True)),
+        ("python3.13", description("3.13.0")),
+        ("python3.9", description("3.9.18")),
+    ]:
+        answers(fp, executable(tmp_path / "bin" / name), info)
+    found, _ = discover({"PATH": str(tmp_path / "bin"), "HOME": str(home)}, platform="linux")
+    assert [(i.implementation, i.version, i.free_threaded) for i in found] == [
+        ("cpython", "3.9.18", False),
+        ("cpython", "3.13.0", False),
+        ("cpython", "3.13.0", True),
+        ("cpython", "3.14.0", False),
+        ("pypy", "3.10.13", False),
+    ]
+
+
+def test_discover_on_a_bare_machine_finds_the_running_interpreter(fp: Any, home: Path, fake_current: Any) -> None:
+    assert discover({"PATH": "", "HOME": str(home)}, platform="linux") == ([FAKE_CURRENT], [])
+
+
+# discover on Windows: PATH with .exe, pyenv-win, the py launcher
+
+PY_LAUNCHER_NEW = """\
+ -V:3.13t         C:\\Program Files\\Python313\\python3.13t.exe
+ -V:3.12 *        C:\\Program Files\\Python312\\python.exe
+ -V:3.10          C:\\Users\\me\\AppData\\Local\\Programs\\Python\\Python310\\python.exe
+ -V:ContinuumAnalytics/Anaconda39-64 C:\\Users\\me\\anaconda3\\python.exe
+"""
+
+PY_LAUNCHER_OLD = """\
+Installed Pythons found by py Launcher for Windows
+ -3.9-64        C:\\Python39\\python.exe *
+ -3.8-32        C:\\Program Files (x86)\\Python38-32\\python.exe
+"""
+
+
+def test_parse_py_launcher_new_format() -> None:
+    assert parse_py_launcher(PY_LAUNCHER_NEW) == [
+        "C:\\Program Files\\Python313\\python3.13t.exe",
+        "C:\\Program Files\\Python312\\python.exe",
+        "C:\\Users\\me\\AppData\\Local\\Programs\\Python\\Python310\\python.exe",
+        "C:\\Users\\me\\anaconda3\\python.exe",
+    ]
+
+
+def test_parse_py_launcher_old_format() -> None:
+    assert parse_py_launcher(PY_LAUNCHER_OLD) == [
+        "C:\\Python39\\python.exe",
+        "C:\\Program Files (x86)\\Python38-32\\python.exe",
+    ]
+
+
+def test_parse_py_launcher_without_pythons() -> None:
+    assert parse_py_launcher("No installed Pythons found!\n") == []
+
+
+def test_discover_on_windows(fp: Any, tmp_path: Path, fake_current: Any) -> None:
+    profile = tmp_path / "Users/me"
+    scripts = tmp_path / "WindowsApps"
+    on_path = executable(scripts / "python3.12.exe")
+    executable(scripts / "python.exe")  # not a versioned command
+    pyenv_win = executable(profile / ".pyenv/pyenv-win/versions/3.11.7/python.exe")
+    pyenv_win_ft = executable(profile / ".pyenv/pyenv-win/versions/3.13.1/python3.13t.exe")
+    executable(profile / ".pyenv/pyenv-win/versions/3.13.1/python.exe")
+    fp.register(["py", "-0p"], stdout=PY_LAUNCHER_NEW)
+    windows = {"platform": "win32"}
+    answers(fp, on_path, description("3.12.1", **windows))
+    answers(fp, pyenv_win, description("3.11.7", **windows))
+    answers(fp, pyenv_win_ft, description("3.13.1", free_threaded=True, **windows))
+    answers(fp, str(profile / ".pyenv/pyenv-win/versions/3.13.1/python.exe"), description("3.13.1", **windows))
+    answers(fp, "C:\\Program Files\\Python313\\python3.13t.exe", description("3.13.1", free_threaded=True, **windows))
+    answers(fp, "C:\\Program Files\\Python312\\python.exe", description("3.12.1", **windows))
+    answers(fp, "C:\\Users\\me\\AppData\\Local\\Programs\\Python\\Python310\\python.exe", description("3.10.11", **windows))
+    answers(fp, "C:\\Users\\me\\anaconda3\\python.exe", stdout="", returncode=1)
+    environ = {"PATH": f"C:\\Windows;{scripts}", "USERPROFILE": str(profile)}
+
+    found, problems = discover(environ, platform="win32")
+
+    assert [(i.version, i.free_threaded, i.source) for i in found] == [
+        ("3.10.11", False, "py-launcher"),
+        ("3.11.7", False, "pyenv"),
+        ("3.12.1", False, "path"),
+        ("3.13.1", False, "pyenv"),
+        ("3.13.1", True, "pyenv"),
+        ("3.14.0", False, "current"),
+    ]
+    assert found[2].executable == on_path
+    assert {(i.default_start_method, i.start_methods) for i in found[:-1]} == {("spawn", ("spawn",))}
+    assert [(p.executable, p.source) for p in problems] == [("C:\\Users\\me\\anaconda3\\python.exe", "py-launcher")]
+
+
+def test_discover_on_windows_honours_pyenv_root(fp: Any, tmp_path: Path, fake_current: Any) -> None:
+    python = executable(tmp_path / "pyenv-win/versions/3.9.13/python.exe")
+    fp.register(["py", "-0p"], stdout="No installed Pythons found!\n", returncode=1)
+    answers(fp, python, description("3.9.13", platform="win32"))
+    environ = {"PATH": "", "USERPROFILE": str(tmp_path / "nobody"), "PYENV_ROOT": str(tmp_path / "pyenv-win")}
+    found, _ = discover(environ, platform="win32")
+    assert [(i.executable, i.source) for i in found] == [(python, "pyenv"), (FAKE_CURRENT.executable, "current")]
+
+
+def test_discover_on_windows_without_py_launcher(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fake_current: Any) -> None:
+    def no_launcher(argv: List[str], timeout: float = 10.0) -> None:
+        raise FileNotFoundError(2, "No such file or directory", argv[0])
+
+    monkeypatch.setattr(execute, "run_quick", no_launcher)
+    assert discover({"PATH": "", "USERPROFILE": str(tmp_path)}, platform="win32") == ([FAKE_CURRENT], [])
+
+
+def test_py_launcher_is_not_asked_elsewhere(fp: Any, home: Path, fake_current: Any) -> None:
+    discover({"PATH": "", "HOME": str(home)}, platform="darwin")
+    assert fp.call_count(["py", "-0p"]) == 0
+
+
+# resolve
+
+
+@pytest.fixture
+def machine(fp: Any, tmp_path: Path, home: Path, fake_current: Any) -> Dict[str, str]:
+    """PATH with 3.12.0, pyenv with 3.12.1, 3.13.0, 3.13.0t and a too-old 3.6.15; returns the environment."""
+    answers(fp, executable(tmp_path / "bin/python3.12"), description("3.12.0"), occurrences=9)
+    for version in ("3.12.1", "3.13.0", "3.6.15"):
+        answers(fp, executable(home / f".pyenv/versions/{version}/bin/python"), description(version), occurrences=9)
+    free = executable(home / ".pyenv/versions/3.13.0t/bin/python3.13t")
+    answers(fp, free, description("3.13.0", free_threaded=True), occurrences=9)
+    return {"PATH": str(tmp_path / "bin"), "HOME": str(home)}
+
+
+def test_resolve_minor_version_picks_the_newest(machine: Dict[str, str], home: Path) -> None:
+    chosen = resolve("3.12", machine, "linux")
+    assert (chosen.version, chosen.executable) == ("3.12.1", str(home / ".pyenv/versions/3.12.1/bin/python"))
+
+
+def test_resolve_full_version(machine: Dict[str, str], tmp_path: Path) -> None:
+    assert resolve("3.12.0", machine, "linux").executable == str(tmp_path / "bin/python3.12")
+
+
+def test_resolve_free_threaded_version(machine: Dict[str, str]) -> None:
+    assert resolve("3.13t", machine, "linux").free_threaded
+    assert not resolve("3.13", machine, "linux").free_threaded
+
+
+def test_resolve_unknown_version_lists_what_was_found(machine: Dict[str, str]) -> None:
+    with pytest.raises(InterpreterError) as raised:
+        resolve("3.12t", machine, "linux")
+    message = str(raised.value)
+    assert message.startswith("3.12t: no such Python found; discovered 3.12 (3.12.0, ")
+    assert "3.13t (3.13.0, " in message and "expected the version of a discovered interpreter" in message
+
+
+def test_resolve_too_old_version_says_why(machine: Dict[str, str], home: Path) -> None:
+    with pytest.raises(InterpreterError, match=r"python is unusable: too old: 3\.6\.15, mpmatrix needs CPython >= 3\.7"):
+        resolve("3.6", machine, "linux")
+
+
+def test_resolve_path(fp: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    python = executable(tmp_path / "custom/python")
+    answers(fp, python, description("3.11.7"))
+    monkeypatch.chdir(tmp_path)
+    chosen = resolve("custom/python", {"PATH": ""})
+    assert (chosen.executable, chosen.source) == (python, "explicit")
+
+
+def test_resolve_missing_path(tmp_path: Path) -> None:
+    with pytest.raises(InterpreterError, match=r"/nope/python: no such file; expected the path of a Python executable"):
+        resolve(str(tmp_path / "nope/python"), {"PATH": ""})
+
+
+def test_resolve_command_on_path(machine: Dict[str, str], tmp_path: Path) -> None:
+    chosen = resolve("python3.12", machine)
+    assert (chosen.executable, chosen.source, chosen.version) == (str(tmp_path / "bin/python3.12"), "path", "3.12.0")
+
+
+def test_resolve_command_not_on_path(machine: Dict[str, str]) -> None:
+    with pytest.raises(InterpreterError) as raised:
+        resolve("python3.15", machine)
+    assert str(raised.value) == (
+        "python3.15: not found on PATH; expected a path to a Python executable, a command on PATH such as "
+        "python3.12, or a version such as 3.12, 3.12.1 or 3.13t"
+    )
+
+
+def test_resolve_command_that_is_not_python(fp: Any, tmp_path: Path) -> None:
+    answers(fp, executable(tmp_path / "bin/pytho"), stdout="usage: pytho [options]\n")
+    with pytest.raises(InterpreterError, match=r"/bin/pytho: not Python: it printed 'usage: pytho \[options\]'"):
+        resolve("pytho", {"PATH": str(tmp_path / "bin")})
+
+
+# end to end: the real pyenv installs of this machine
+
+PYENV_VERSIONS = Path.home() / ".pyenv" / "versions"
+
+
+@pytest.mark.e2e
+@pytest.mark.skipif(not PYENV_VERSIONS.is_dir(), reason="no ~/.pyenv here")
+def test_discover_probes_real_pyenv_installs() -> None:
+    started = time.perf_counter()
+    found, problems = discover({"PATH": "", "HOME": str(Path.home())})
+    elapsed = time.perf_counter() - started
+
+    installed = sorted(p.name for p in PYENV_VERSIONS.iterdir() if (p / "bin" / "python").exists())
+    usable = [v for v in installed if tuple(int(x) for x in v.split(".")[:2]) >= (3, 7)]
+    pyenv_found = [i for i in found if i.source == "pyenv"]
+    assert [i.version for i in pyenv_found] == sorted(usable, key=lambda v: tuple(map(int, v.split("."))))
+    for interpreter in pyenv_found:
+        assert interpreter.platform == sys.platform
+        assert set(interpreter.start_methods) >= {"spawn"}
+        assert interpreter.default_start_method in interpreter.start_methods
+        assert interpreter.stdlib_dirs and all(os.path.isdir(d) for d in interpreter.stdlib_dirs)
+    too_old = sorted(p.reason for p in problems if p.source == "pyenv")
+    expected = sorted(
+        f"too old: {v}, mpmatrix needs CPython >= 3.7" for v in installed if v not in usable
+    )
+    assert too_old == expected
+    assert elapsed < 5, f"discovery took {elapsed:.2f} s"
