@@ -1,0 +1,405 @@
+"""Find case files and read their `# /// case` blocks into Case objects, with errors that name file, line and value."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
+
+from harness.match import Pattern, PatternError, compile_line, compile_pattern
+from harness.model import PLATFORMS, START_METHODS, Interpreter
+from harness.normalize import NormalizeError, Rules, compile_rules, normalize_line
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on older interpreters only
+    import tomli as tomllib
+
+DEFAULT_TIMEOUT = 30.0
+BLOCK_RE = re.compile(r"(?m)^# /// (?P<type>[a-zA-Z0-9-]+)[ \t]*$\n(?P<content>(?:^#(?:| .*)$\n)*?)^# ///[ \t]*$")
+
+TOP_KEYS = ("claim", "source", "ids", "timeout", "normalize", "platforms", "expect")
+REQUIRED_KEYS = ("claim", "source", "ids")
+EXPECT_KEYS = ("stdout", "stderr", "exit", "exception", "holds", "leaks")
+SELECTOR_KEYS = ("start_method", "platform", "python", "implementation")
+EXIT_RE = re.compile(r"^signal:SIG[A-Z0-9]+$")
+
+
+class CaseError(Exception):
+    """A case file that cannot be used; the message names the file, the line and the bad value."""
+
+    def __init__(self, path: str, line: int, message: str) -> None:
+        self.path = path
+        self.line = line
+        self.message = message
+        super().__init__(f"{path}:{line}: {message}" if line else f"{path}: {message}")
+
+
+@dataclass(frozen=True)
+class Selector:
+    """Where an [[expect.when]] table applies; None means any."""
+
+    start_method: Optional[Tuple[str, ...]] = None
+    platform: Optional[Tuple[str, ...]] = None
+    python: Optional[str] = None  # PEP 440 specifier
+    implementation: Optional[Tuple[str, ...]] = None
+
+    def matches(self, interpreter: Interpreter, start_method: str) -> bool:
+        from packaging.specifiers import SpecifierSet
+
+        if self.start_method is not None and start_method not in self.start_method:
+            return False
+        if self.platform is not None and interpreter.platform not in self.platform:
+            return False
+        if self.implementation is not None and interpreter.implementation not in self.implementation:
+            return False
+        if self.python is not None and not SpecifierSet(self.python).contains(interpreter.version, prereleases=True):
+            return False
+        return True
+
+    def to_toml(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        for key in SELECTOR_KEYS:
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = list(value) if isinstance(value, tuple) else value
+        return out
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """Expected behaviour; a None field is not set by this table."""
+
+    stdout: Optional[Pattern] = None
+    stderr: Optional[Pattern] = None
+    exit: Optional[str] = None  # "0", "1", "signal:SIGINT"
+    exception: Optional[Pattern] = None
+    holds: Optional[bool] = None
+    leaks: Optional[bool] = None
+    line: int = 0
+
+    def overlay(self, other: "Expectation") -> "Expectation":
+        """This expectation with the fields other sets replaced."""
+        values = {}
+        for key in EXPECT_KEYS:
+            mine, theirs = getattr(self, key), getattr(other, key)
+            values[key] = theirs if theirs is not None else mine
+        return Expectation(line=other.line or self.line, **values)
+
+    @property
+    def expected_exit(self) -> str:
+        if self.exit is not None:
+            return self.exit
+        return "1" if self.exception is not None else "0"
+
+
+@dataclass(frozen=True)
+class Case:
+    """A claim as a runnable file, with its metadata and expectations."""
+
+    name: str
+    path: str
+    claim: str
+    source: str
+    ids: Tuple[str, ...]
+    timeout: float = DEFAULT_TIMEOUT
+    rules: Rules = field(default_factory=Rules)
+    platforms: Optional[Tuple[str, ...]] = None
+    expect: Optional[Expectation] = None
+    when: Tuple[Tuple[Selector, Expectation], ...] = ()
+    block: Tuple[int, int] = (0, 0)  # first and last line of the `# /// case` block, 1-based
+
+    def expectation_for(self, interpreter: Interpreter, start_method: str) -> Tuple[Optional[Expectation], str]:
+        """The expectation that applies in a cell, and which tables it came from."""
+        result = self.expect
+        origin = ["[expect]"] if self.expect is not None else []
+        for selector, expectation in self.when:
+            if selector.matches(interpreter, start_method):
+                result = expectation if result is None else result.overlay(expectation)
+                origin.append(f"[[expect.when]] at line {expectation.line}")
+        return result, " + ".join(origin)
+
+
+def find_cases(paths: Sequence[str]) -> Tuple[List[str], List[CaseError]]:
+    """Case files under the given files and folders, sorted; a path that does not exist is an error."""
+    found: List[str] = []
+    errors: List[CaseError] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for candidate in sorted(path.rglob("*.py")):
+                if "__pycache__" in candidate.parts or candidate.name.startswith(("_", ".")):
+                    continue
+                if _has_block(candidate):
+                    found.append(str(candidate))
+        elif path.is_file():
+            found.append(str(path))
+        else:
+            errors.append(CaseError(raw, 0, "no such file or folder; expected a case file or a folder of them"))
+    unique = sorted(dict.fromkeys(os.path.normpath(p) for p in found))
+    return unique, errors
+
+
+def _has_block(path: Path) -> bool:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return "# /// case" in f.read()
+    except OSError:
+        return False
+
+
+def case_name(path: str) -> str:
+    return Path(path).stem
+
+
+def load_case(path: str) -> Case:
+    """Read and check one case file; raises CaseError."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except UnicodeDecodeError as exc:
+        raise CaseError(path, 0, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except OSError as exc:
+        raise CaseError(path, 0, f"cannot read: {exc.strerror}") from None
+    return parse_case(text, path)
+
+
+def parse_case(text: str, path: str) -> Case:
+    """Parse a case file's text; raises CaseError."""
+    blocks = [m for m in BLOCK_RE.finditer(text) if m.group("type") == "case"]
+    if not blocks:
+        raise CaseError(path, 0, "no `# /// case` block; expected one, closed by `# ///` (see docs/case-format.md)")
+    if len(blocks) > 1:
+        raise CaseError(path, _line_of(text, blocks[1].start()), "a second `# /// case` block; expected exactly one")
+    block = blocks[0]
+    first_line = _line_of(text, block.start())
+    lines = [line[2:] if line.startswith("# ") else line[1:] for line in block.group("content").splitlines()]
+    toml_text = "\n".join(lines)
+    try:
+        data = tomllib.loads(toml_text)
+    except tomllib.TOMLDecodeError as exc:
+        line, message = _toml_error(str(exc))
+        raise CaseError(path, first_line + line, f"invalid TOML in the case block: {message}") from None
+    reader = _BlockReader(path, lines, first_line)
+    last_line = first_line + len(lines) + 1
+    return reader.case(data, (first_line, last_line))
+
+
+def _line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def _toml_error(message: str) -> Tuple[int, str]:
+    match = re.search(r"\(at line (\d+), column \d+\)", message)
+    if match:
+        return int(match.group(1)), message[: match.start()].strip()
+    return 0, message
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+class _BlockReader:
+    """Turns the parsed TOML into a Case, finding line numbers for messages."""
+
+    def __init__(self, path: str, lines: List[str], first_line: int) -> None:
+        self.path = path
+        self.lines = lines
+        self.first_line = first_line  # the line of `# /// case`; block line i (0-based) is file line first_line+1+i
+        self.tables = self._table_spans()
+
+    # -- line numbers -------------------------------------------------------------------------------------
+    def _table_spans(self) -> List[Tuple[str, int, int]]:
+        """(header, start index, end index) for the top table, [expect] and each [[expect.when]]."""
+        spans: List[Tuple[str, int, int]] = []
+        current, start = "", 0
+        for index, line in enumerate(self.lines):
+            header = re.match(r"^\s*(\[\[?[^\]]+\]\]?)\s*(#.*)?$", line)
+            if header:
+                spans.append((current, start, index))
+                current, start = header.group(1).replace(" ", ""), index
+        spans.append((current, start, len(self.lines)))
+        return spans
+
+    def _span(self, table: str, occurrence: int = 0) -> Tuple[int, int]:
+        matches = [(s, e) for name, s, e in self.tables if name == table]
+        if occurrence < len(matches):
+            return matches[occurrence]
+        return (0, len(self.lines))
+
+    def line(self, key: str, table: str = "", occurrence: int = 0) -> int:
+        start, end = self._span(table, occurrence)
+        pattern = re.compile(r"^\s*" + re.escape(key) + r"\s*=")
+        for index in range(start, end):
+            if pattern.match(self.lines[index]):
+                return self.first_line + 1 + index
+        return self.first_line + 1 + start
+
+    def error(self, line: int, message: str) -> CaseError:
+        return CaseError(self.path, line, message)
+
+    # -- values -------------------------------------------------------------------------------------------
+    def case(self, data: Dict[str, Any], block: Tuple[int, int]) -> Case:
+        for key in data:
+            if key not in TOP_KEYS:
+                raise self.error(self.line(key), f"unknown key {key!r}{did_you_mean(key, TOP_KEYS)}; expected one of {', '.join(TOP_KEYS)}")
+        for key in REQUIRED_KEYS:
+            if key not in data:
+                raise self.error(self.first_line, f"missing required key {key!r}; every case needs {', '.join(REQUIRED_KEYS)}")
+        claim = self._string(data, "claim")
+        source = self._string(data, "source")
+        ids = self._strings(data, "ids")
+        if not ids:
+            raise self.error(self.line("ids"), "empty 'ids'; expected at least one claim ID such as \"S1\"")
+        timeout = data.get("timeout", DEFAULT_TIMEOUT)
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
+            raise self.error(self.line("timeout"), f"bad timeout {timeout!r}; expected a positive number of seconds")
+        rules = self._rules(data.get("normalize", []))
+        platforms = None
+        if "platforms" in data:
+            platforms = self._choices(data, "platforms", PLATFORMS, "")
+        expect, when = self._expectations(data.get("expect"), rules)
+        return Case(
+            name=case_name(self.path), path=self.path, claim=claim, source=source, ids=tuple(ids),
+            timeout=float(timeout), rules=rules, platforms=platforms, expect=expect, when=when, block=block,
+        )
+
+    def _string(self, data: Dict[str, Any], key: str, table: str = "", occurrence: int = 0) -> str:
+        value = data[key]
+        if not isinstance(value, str):
+            raise self.error(self.line(key, table, occurrence), f"{key} must be a string, got {value!r}")
+        return value
+
+    def _strings(self, data: Dict[str, Any], key: str, table: str = "", occurrence: int = 0) -> List[str]:
+        value = data[key]
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.error(self.line(key, table, occurrence), f"{key} must be a list of strings, got {value!r}")
+        return value
+
+    def _choices(self, data: Dict[str, Any], key: str, allowed: Sequence[str], table: str, occurrence: int = 0) -> Tuple[str, ...]:
+        values = self._strings(data, key, table, occurrence)
+        for value in values:
+            if value not in allowed:
+                where = f" in {table}" if table else ""
+                raise self.error(
+                    self.line(key, table, occurrence),
+                    f"unknown {key.replace('_', ' ')} {value!r}{where}{did_you_mean(value, allowed)}; expected {_or(allowed)}",
+                )
+        return tuple(values)
+
+    def _rules(self, pairs: Any) -> Rules:
+        if not isinstance(pairs, list):
+            raise self.error(self.line("normalize"), f"normalize must be a list of [regex, replacement] pairs, got {pairs!r}")
+        try:
+            return compile_rules(pairs)
+        except NormalizeError as exc:
+            raise self.error(self.line("normalize"), f"bad normalize rule: {exc}") from None
+
+    def _expectations(self, expect: Any, rules: Rules) -> Tuple[Optional[Expectation], Tuple[Tuple[Selector, Expectation], ...]]:
+        if expect is None:
+            return None, ()
+        if not isinstance(expect, dict):
+            raise self.error(self.line("expect"), f"expect must be a table, got {expect!r}")
+        base_keys = {k: v for k, v in expect.items() if k != "when"}
+        base = self._expectation(base_keys, "[expect]", 0, rules) if base_keys else None
+        whens = expect.get("when", [])
+        if not isinstance(whens, list):
+            raise self.error(self.line("when", "[expect]"), "expect.when must be an array of tables: write [[expect.when]]")
+        when = tuple(self._when(table, index, rules) for index, table in enumerate(whens))
+        return base, when
+
+    def _when(self, table: Any, index: int, rules: Rules) -> Tuple[Selector, Expectation]:
+        name = "[[expect.when]]"
+        start, _ = self._span(name, index)
+        header_line = self.first_line + 1 + start
+        if not isinstance(table, dict):
+            raise self.error(header_line, f"{name} must be a table")
+        selector_values: Dict[str, Any] = {}
+        for key in SELECTOR_KEYS:
+            if key not in table:
+                continue
+            if key == "start_method":
+                selector_values[key] = self._choices(table, key, START_METHODS, name, index)
+            elif key == "platform":
+                selector_values[key] = self._choices(table, key, PLATFORMS, name, index)
+            elif key == "implementation":
+                selector_values[key] = tuple(self._strings(table, key, name, index))
+            else:
+                selector_values[key] = self._specifier(table, index)
+        if not selector_values:
+            raise self.error(header_line, f"{name} has no selector; expected at least one of {', '.join(SELECTOR_KEYS)}")
+        rest = {k: v for k, v in table.items() if k not in SELECTOR_KEYS}
+        expectation = self._expectation(rest, name, index, rules, header_line)
+        return Selector(**selector_values), expectation
+
+    def _specifier(self, table: Dict[str, Any], index: int) -> str:
+        from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+        value = table["python"]
+        line = self.line("python", "[[expect.when]]", index)
+        if not isinstance(value, str):
+            raise self.error(line, f"python must be a PEP 440 specifier string such as \">=3.12\", got {value!r}")
+        try:
+            SpecifierSet(value)
+        except InvalidSpecifier:
+            raise self.error(line, f"invalid PEP 440 specifier {value!r}; expected e.g. \">=3.12\" or \">=3.8,<3.12\"") from None
+        return value
+
+    def _expectation(self, table: Dict[str, Any], name: str, index: int, rules: Rules, header_line: int = 0) -> Expectation:
+        allowed = EXPECT_KEYS + (SELECTOR_KEYS if name != "[expect]" else ()) + (("when",) if name == "[expect]" else ())
+        for key in table:
+            if key not in allowed:
+                raise self.error(self.line(key, name, index), f"unknown key {key!r} in {name}{did_you_mean(key, allowed)}; expected one of {', '.join(allowed)}")
+        values: Dict[str, Any] = {}
+        for key in ("stdout", "stderr"):
+            if key in table:
+                values[key] = self._pattern(table, key, name, index, rules)
+        if "exception" in table:
+            text = self._string(table, "exception", name, index)
+            try:
+                values["exception"] = compile_line(text, normalize=normalize_line)
+            except PatternError as exc:
+                raise self.error(self.line("exception", name, index), f"bad exception pattern {text!r}: {exc}") from None
+        if "exit" in table:
+            values["exit"] = self._exit(table["exit"], self.line("exit", name, index))
+        for key in ("holds", "leaks"):
+            if key in table:
+                if not isinstance(table[key], bool):
+                    raise self.error(self.line(key, name, index), f"{key} must be true or false, got {table[key]!r}")
+                values[key] = table[key]
+        line = header_line or (self.first_line + 1 + self._span(name, index)[0])
+        return Expectation(line=line, **values)
+
+    def _pattern(self, table: Dict[str, Any], key: str, name: str, index: int, rules: Rules) -> Pattern:
+        text = self._string(table, key, name, index)
+        key_line = self.line(key, name, index)
+        try:
+            return compile_pattern(text, normalize=normalize_line)
+        except PatternError as exc:
+            block_index = key_line - self.first_line - 1
+            raw = self.lines[block_index] if 0 <= block_index < len(self.lines) else ""
+            multiline = raw.rstrip().endswith(('"""', "'''"))
+            line = key_line + (exc.line if multiline else 0)
+            raise self.error(line, f"bad {key} pattern in {name}: {exc}") from None
+
+    def _exit(self, value: Any, line: int) -> str:
+        if isinstance(value, bool) or not isinstance(value, (int, str)):
+            raise self.error(line, f"bad exit {value!r}; expected an integer or \"signal:SIGNAME\"")
+        if isinstance(value, int):
+            return str(value)
+        if not EXIT_RE.match(value):
+            raise self.error(line, f"bad exit {value!r}; expected an integer or \"signal:SIGNAME\" such as \"signal:SIGINT\"")
+        return value
+
+
+def _or(values: Sequence[str]) -> str:
+    values = list(values)
+    return values[0] if len(values) == 1 else ", ".join(values[:-1]) + " or " + values[-1]

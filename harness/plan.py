@@ -1,0 +1,72 @@
+"""Plan the matrix: every case × interpreter × start method becomes a cell, or a result decided without running."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from harness.casefile import Case, CaseError, case_name, find_cases, load_case
+from harness.model import START_METHODS, Cell, Interpreter, Observation, Result, Status
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A cell to run, or one whose result is known before running (unsupported, skip, a broken case)."""
+
+    cell: Cell
+    case: Case
+    decided: Optional[Result] = None
+
+
+def placeholder_case(path: str) -> Case:
+    return Case(name=case_name(path), path=path, claim="", source="", ids=())
+
+
+def load_cases(paths: Sequence[str]) -> Tuple[List[Case], List[Tuple[str, CaseError]]]:
+    """Load every case under the paths; broken ones come back as (path, error), never as an exception."""
+    files, errors = find_cases(paths)
+    broken: List[Tuple[str, CaseError]] = [(e.path, e) for e in errors]
+    cases: List[Case] = []
+    seen: Dict[str, str] = {}
+    for path in files:
+        try:
+            case = load_case(path)
+        except CaseError as exc:
+            broken.append((path, exc))
+            continue
+        if case.name in seen:
+            broken.append((path, CaseError(path, 0, f"duplicate case name {case.name!r}: {seen[case.name]} has it too; case names must be unique")))
+            continue
+        seen[case.name] = path
+        cases.append(case)
+    return cases, broken
+
+
+def plan(
+    cases: Sequence[Case], broken: Sequence[Tuple[str, CaseError]], interpreters: Sequence[Interpreter],
+    start_methods: Optional[Sequence[str]] = None, repeat: int = 1,
+) -> List[Planned]:
+    """Cells in case order, then interpreter, then start method."""
+    from harness.judge import make_result
+
+    planned: List[Planned] = []
+    for interpreter in interpreters:
+        methods = list(start_methods) if start_methods else list(START_METHODS)  # unoffered ones become `unsupported`
+        for case in cases:
+            for method in methods:
+                for index in range(repeat):
+                    cell = Cell(case.name, case.path, interpreter, method, index)
+                    decided = None
+                    if method not in interpreter.start_methods:
+                        decided = make_result(case, cell, Observation(), Status.UNSUPPORTED, None,
+                                              message=f"start method {method} is not offered by {interpreter.platform} Python {interpreter.version}")
+                    elif case.platforms is not None and interpreter.platform not in case.platforms:
+                        decided = make_result(case, cell, Observation(), Status.SKIP, None,
+                                              message=f"the case runs on {', '.join(case.platforms)} only")
+                    planned.append(Planned(cell, case, decided))
+        for path, error in broken:
+            case = placeholder_case(path)
+            for method in methods:
+                cell = Cell(case.name, path, interpreter, method)
+                planned.append(Planned(cell, case, make_result(case, cell, Observation(), Status.ERROR, None, message=str(error))))
+    return planned

@@ -1,0 +1,94 @@
+"""Terminal renderer: a matrix of cases × (python, start method), one symbol per cell, then what failed and why."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Dict, List, Sequence, Tuple
+
+from harness.model import START_METHODS, Result, Run, Status
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+METHOD_ABBREV = {"fork": "F", "spawn": "S", "forkserver": "V"}
+
+
+def escape_control(text: str) -> str:
+    """Case output is untrusted: no escape sequence from a case reaches the user's terminal."""
+    return _CONTROL.sub(lambda m: "\\x%02x" % ord(m.group()), text)
+
+
+def _version_key(tag: str) -> Tuple[int, ...]:
+    return tuple(int(p) for p in re.findall(r"\d+", tag))
+
+
+def columns(results: Sequence[Result]) -> List[Tuple[str, str, str]]:
+    """(platform, python tag, start method) columns in a stable order."""
+    found = {(r.platform, r.python_tag, r.start_method) for r in results}
+    order = {m: i for i, m in enumerate(START_METHODS)}
+    return sorted(found, key=lambda c: (c[0], _version_key(c[1]), c[1], order.get(c[2], 9)))
+
+
+def render_matrix(results: Sequence[Result]) -> str:
+    cols = columns(results)
+    cases = sorted({r.case for r in results})
+    by_cell: Dict[Tuple[str, str, str, str], Result] = {(r.case, r.platform, r.python_tag, r.start_method): r for r in results}
+    width = max([len(c) for c in cases] + [4])
+    platforms = sorted({c[0] for c in cols})
+    lines = []
+    header_py = " " * width + "  "
+    header_m = " " * width + "  "
+    previous = None
+    for platform, tag, method in cols:
+        group = (platform, tag)
+        if group != previous:
+            label = tag if len(platforms) == 1 else f"{platform[:3]}{tag}"
+            header_py += " " + label.ljust(3 * sum(1 for c in cols if c[:2] == group) - 1)
+            header_m += " "
+            previous = group
+        header_m += METHOD_ABBREV.get(method, "?") + "  "
+    lines.append(header_py.rstrip())
+    lines.append(header_m.rstrip())
+    for case in cases:
+        row = case.ljust(width) + "  "
+        previous = None
+        for platform, tag, method in cols:
+            if (platform, tag) != previous:
+                row += " "
+                previous = (platform, tag)
+            result = by_cell.get((case, platform, tag, method))
+            row += (result.status.symbol if result else " ") + "  "
+        lines.append(row.rstrip())
+    legend = "  ".join(f"{s.symbol} {s.label}" for s in Status)
+    lines.append("")
+    lines.append(f"F fork  S spawn  V forkserver    {legend}")
+    return "\n".join(lines)
+
+
+def summary_line(results: Sequence[Result], elapsed_s: float = 0.0) -> str:
+    counts = Counter(r.status for r in results)
+    parts = [f"{counts[s]} {s.label}" for s in Status if counts[s]]
+    failures = sum(n for s, n in counts.items() if s.is_failure)
+    timing = f" in {elapsed_s:.1f} s" if elapsed_s else ""
+    return f"{len(results)} cells{timing}: {', '.join(parts) or 'none'}; {failures} failing"
+
+
+def render_failures(results: Sequence[Result], limit: int = 20) -> str:
+    failing = [r for r in results if r.status.is_failure]
+    out: List[str] = []
+    for r in failing[:limit]:
+        out.append(f"{r.status.label.upper()}: {r.case} [{r.platform} {r.python} {r.start_method}] {escape_control(r.message)}")
+        if r.diff:
+            out.extend("    " + escape_control(line) for line in r.diff.splitlines())
+    if len(failing) > limit:
+        out.append(f"... and {len(failing) - limit} more failing cells (see the results file)")
+    return "\n".join(out)
+
+
+def render_terminal(run: Run, elapsed_s: float = 0.0) -> str:
+    results = list(run.results)
+    parts = [render_matrix(results)]
+    failures = render_failures(results)
+    if failures:
+        parts.append(failures)
+    parts.append(summary_line(results, elapsed_s) + ("" if run.complete else " (incomplete: the run was interrupted)"))
+    return "\n\n".join(parts)
