@@ -1,4 +1,4 @@
-"""Find the Python interpreters that can run cells: commands on PATH, pyenv installs, the Windows py launcher, this one."""
+"""Find the interpreters that can run cells: python3.X on PATH, pyenv installs, the Windows py launcher, this one."""
 
 from __future__ import annotations
 
@@ -138,7 +138,8 @@ def probe(executable: str, source: str = "explicit") -> Interpreter:
             executable, f"not Python: it printed {printed!r}; expected the JSON description a Python interpreter prints"
         )
     if _version_tuple(info["version"]) < MINIMUM_VERSION:
-        raise InterpreterError(executable, f"too old: {info['version']}, mpmatrix needs CPython >= {_dotted(MINIMUM_VERSION)}")
+        minimum = _dotted(MINIMUM_VERSION)
+        raise InterpreterError(executable, f"too old: {info['version']}, mpmatrix needs CPython >= {minimum}")
     if _is_shim(executable) and info.get("executable"):
         # Cells must not depend on which version the shim's manager happens to activate later: pin what it ran.
         executable = str(info["executable"])
@@ -285,7 +286,8 @@ def _pyenv_candidates(environ: Mapping[str, str], platform: str) -> List[_Candid
     candidates = []
     for version_dir in sorted(glob.glob(os.path.join(glob.escape(root), "versions", "*"))):
         bin_dir = os.path.join(version_dir, subdirectory)
-        executables = [os.path.join(bin_dir, plain)] + sorted(glob.glob(os.path.join(glob.escape(bin_dir), free_threaded)))
+        free_threaded_builds = sorted(glob.glob(os.path.join(glob.escape(bin_dir), free_threaded)))
+        executables = [os.path.join(bin_dir, plain)] + free_threaded_builds
         candidates.extend(_Candidate(path, "pyenv") for path in executables if os.path.isfile(path))
     return candidates
 

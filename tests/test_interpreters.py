@@ -359,7 +359,8 @@ def test_discover_on_windows(fp: Any, tmp_path: Path, fake_current: Any) -> None
     answers(fp, str(profile / ".pyenv/pyenv-win/versions/3.13.1/python.exe"), description("3.13.1", **windows))
     answers(fp, "C:\\Program Files\\Python313\\python3.13t.exe", description("3.13.1", free_threaded=True, **windows))
     answers(fp, "C:\\Program Files\\Python312\\python.exe", description("3.12.1", **windows))
-    answers(fp, "C:\\Users\\me\\AppData\\Local\\Programs\\Python\\Python310\\python.exe", description("3.10.11", **windows))
+    python310 = "C:\\Users\\me\\AppData\\Local\\Programs\\Python\\Python310\\python.exe"
+    answers(fp, python310, description("3.10.11", **windows))
     answers(fp, "C:\\Users\\me\\anaconda3\\python.exe", stdout="", returncode=1)
     environ = {"PATH": f"C:\\Windows;{scripts}", "USERPROFILE": str(profile)}
 
@@ -387,7 +388,9 @@ def test_discover_on_windows_honours_pyenv_root(fp: Any, tmp_path: Path, fake_cu
     assert [(i.executable, i.source) for i in found] == [(python, "pyenv"), (FAKE_CURRENT.executable, "current")]
 
 
-def test_discover_on_windows_without_py_launcher(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fake_current: Any) -> None:
+def test_discover_on_windows_without_py_launcher(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fake_current: Any
+) -> None:
     def no_launcher(argv: List[str], timeout: float = 10.0) -> None:
         raise FileNotFoundError(2, "No such file or directory", argv[0])
 
@@ -437,7 +440,8 @@ def test_resolve_unknown_version_lists_what_was_found(machine: Dict[str, str]) -
 
 
 def test_resolve_too_old_version_says_why(machine: Dict[str, str], home: Path) -> None:
-    with pytest.raises(InterpreterError, match=r"python is unusable: too old: 3\.6\.15, mpmatrix needs CPython >= 3\.7"):
+    unusable = r"3\.6\.15/bin/python is unusable: too old: 3\.6\.15, mpmatrix needs CPython >= 3\.7"
+    with pytest.raises(InterpreterError, match=unusable):
         resolve("3.6", machine, "linux")
 
 
