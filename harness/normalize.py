@@ -1,0 +1,262 @@
+"""Normalize a cell's output so that runs differing only in paths, pids, addresses and stdlib frames compare equal."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence as SequenceABC
+from dataclasses import dataclass
+from typing import List, Optional, Sequence, Tuple
+
+STDLIB = "<stdlib>"
+CASE = "<case>"
+TMP = "<tmp>"
+STDLIB_FRAMES = "[stdlib frames]"
+
+# The characters str.splitlines() ends a line at (besides "\r\n").
+_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+
+
+class NormalizeError(ValueError):
+    """A case's normalize rule that cannot work. .index: 0-based pair index (-1: not a list); .value: the bad part."""
+
+    def __init__(self, message: str, index: int, value: str) -> None:
+        # All three in args, so the error pickles and crosses process boundaries intact.
+        super().__init__(message, index, value)
+        self.message = message
+        self.index = index
+        self.value = value
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the cell knows about its paths; each known folder becomes a placeholder."""
+
+    stdlib_dirs: Tuple[str, ...] = ()  # the target's sysconfig stdlib and platstdlib (and their realpaths)
+    case_dir: str = ""
+    work_dir: str = ""
+
+
+@dataclass(frozen=True)
+class Rules:
+    """A case's own normalize rules, compiled: applied to each line after the built-ins."""
+
+    pairs: Tuple[Tuple["re.Pattern[str]", str], ...] = ()
+
+
+def compile_rules(pairs: Sequence[Sequence[str]]) -> Rules:
+    """Compile `[[regex, replacement], ...]`, checking both halves now rather than on the first output."""
+    if isinstance(pairs, (str, bytes)) or not isinstance(pairs, SequenceABC):
+        raise NormalizeError(f"normalize must be a list of [regex, replacement] pairs, got {pairs!r}", -1, repr(pairs))
+    compiled: List[Tuple["re.Pattern[str]", str]] = []
+    for index, pair in enumerate(pairs):
+        if (
+            isinstance(pair, (str, bytes))
+            or not isinstance(pair, SequenceABC)
+            or len(pair) != 2
+            or not all(isinstance(part, str) for part in pair)
+        ):
+            raise NormalizeError(
+                f"normalize rule {index + 1} must be a pair of strings [regex, replacement], got {pair!r}",
+                index, repr(pair),
+            )
+        expression, replacement = pair
+        try:
+            regex = re.compile(expression)
+        except (re.error, OverflowError, RecursionError) as exc:
+            raise NormalizeError(f"normalize rule {index + 1}: invalid regex {expression!r}: {exc}", index, expression)
+        try:
+            _probe(regex).expand(replacement)
+        except (re.error, IndexError) as exc:
+            raise NormalizeError(
+                f"normalize rule {index + 1}: invalid replacement {replacement!r} for {expression!r}: {exc}",
+                index, replacement,
+            )
+        compiled.append((regex, replacement))
+    return Rules(tuple(compiled))
+
+
+def _probe(regex: "re.Pattern[str]") -> "re.Match[str]":
+    """A match with the regex's groups (numbers and names), so expanding a replacement checks its references."""
+    names = {number: name for name, number in regex.groupindex.items()}
+    groups = "".join(f"(?P<{names[number]}>)" if number in names else "()" for number in range(1, regex.groups + 1))
+    match = re.match(groups, "")
+    assert match is not None  # empty groups always match the empty string
+    return match
+
+
+def normalize(text: str, context: Context = Context(), rules: Rules = Rules()) -> str:
+    """The built-in normalizers in order (paths, tracebacks, addresses, pool workers, pids), then the case's rules.
+
+    Works line by line; a Windows line ending becomes a plain newline, every other line ending is kept.
+    """
+    bodies, endings = _split_lines(text)
+    bodies = [_normalize_paths(line, context) for line in bodies]
+    bodies, endings = _collapse_tracebacks(bodies, endings)
+    bodies = [_normalize_ids(line) for line in bodies]
+    for regex, replacement in rules.pairs:
+        bodies = [regex.sub(replacement, line) for line in bodies]
+    return "".join(body + ending for body, ending in zip(bodies, endings))
+
+
+def normalize_line(line: str) -> str:
+    """The context-free built-ins on a single line: what compile_pattern(normalize=...) checks literal text with."""
+    return normalize(line)
+
+
+def _split_lines(text: str) -> Tuple[List[str], List[str]]:
+    bodies: List[str] = []
+    endings: List[str] = []
+    for line in text.splitlines(True):
+        ending_length = 2 if line.endswith("\r\n") else int(line[-1] in _LINE_BREAKS)
+        bodies.append(line[: len(line) - ending_length])
+        endings.append("\n" if ending_length == 2 else line[len(line) - ending_length :])
+    return bodies, endings
+
+
+# -- 1. paths ------------------------------------------------------------------------------------------------------
+
+# A separator as printed, or as repr() doubles it on Windows ('C:\\Users').
+_SEPARATOR = r"(?:/|\\\\?)"
+# The rest of a path after a known folder, up to whitespace, quotes or punctuation that ends a path in prose.
+_PATH_TAIL = rf"(?P<tail>(?:{_SEPARATOR}[^\s/\\\"'<>|:*?,;()\[\]]*)*)"
+# Where a known folder may start and end: not in the middle of a longer name.
+_BEFORE = r"(?<![\w.~-])"
+_AFTER = r"(?![\w~-]|\.[\w.~-])"
+_TRACEBACK_FILE = re.compile(r'^(?P<head>\s*File ")(?P<file>[^"]*)(?P<rest>",.*)$')
+_GENERIC_STDLIB = re.compile(r"^.*(?:[/\\]lib[/\\](?:python|pypy)\d+\.\d+[/\\]|\\Lib\\)")
+_MP_TEMP_NAME = re.compile(r"\b(?P<prefix>pymp|listener)-[a-z0-9_]+\b")
+
+
+@functools.lru_cache(maxsize=64)
+def _known_dirs(
+    stdlib_dirs: Tuple[str, ...], case_dir: str, work_dir: str
+) -> Optional[Tuple["re.Pattern[str]", Tuple[str, ...]]]:
+    """One regex for all folders the context knows, longest first, with the placeholder for each alternative."""
+    entries = [(folder, STDLIB) for folder in stdlib_dirs]
+    entries += [(case_dir, CASE), (work_dir, TMP)]
+    seen = set()
+    alternatives: List[Tuple[int, str, str]] = []
+    for folder, placeholder in entries:
+        folder = folder.rstrip("/\\")
+        if not folder or re.fullmatch(r"[A-Za-z]:", folder):
+            continue  # a root would swallow every path
+        windows = re.match(r"[A-Za-z]:|\\\\", folder) is not None
+        # macOS links /tmp, /var and /etc into /private; a process may print either spelling of the same folder.
+        macos_alias = re.match(r"(?:/private)?(?=/(?:tmp|var|etc)(?:/|$))", folder)
+        prefix = ""
+        if macos_alias is not None:
+            folder, prefix = folder[macos_alias.end() :], "(?:/private)?"
+        key = folder.lower().replace("\\", "/") if windows else folder
+        if key in seen:
+            continue
+        seen.add(key)
+        regex = prefix + "".join(_SEPARATOR if char in "/\\" else re.escape(char) for char in folder)
+        alternatives.append((len(folder), f"(?i:{regex})" if windows else regex, placeholder))
+    if not alternatives:
+        return None
+    # Longest first: the regex takes the first alternative that fits, and a case folder may lie inside another.
+    alternatives.sort(key=lambda alternative: -alternative[0])
+    union = "|".join(f"(?P<d{index}>{regex})" for index, (_, regex, _) in enumerate(alternatives))
+    pattern = re.compile(f"{_BEFORE}(?:{union}){_AFTER}{_PATH_TAIL}")
+    return pattern, tuple(placeholder for _, _, placeholder in alternatives)
+
+
+def _normalize_paths(line: str, context: Context) -> str:
+    known = _known_dirs(tuple(context.stdlib_dirs), context.case_dir, context.work_dir)
+    if known is not None:
+        pattern, placeholders = known
+
+        def replace(match: "re.Match[str]") -> str:
+            number = next(index for index in range(len(placeholders)) if match.group(f"d{index}") is not None)
+            return placeholders[number] + _forward_slashes(match.group("tail"))
+
+        line = pattern.sub(replace, line)
+    frame = _TRACEBACK_FILE.match(line)
+    if frame is not None:
+        # A frame in a stdlib the context does not know (a child of another interpreter, a venv's base).
+        path = frame.group("file")
+        stdlib = _GENERIC_STDLIB.match(path)
+        if stdlib is not None:
+            path = STDLIB + "/" + _forward_slashes(path[stdlib.end() :])
+            line = frame.group("head") + path + frame.group("rest")
+    return _MP_TEMP_NAME.sub(r"\g<prefix>-<id>", line)
+
+
+def _forward_slashes(path: str) -> str:
+    return re.sub(r"\\\\?", "/", path)
+
+
+# -- 2. tracebacks -------------------------------------------------------------------------------------------------
+
+# A frame as traceback, traceback.print_stack and faulthandler print it.
+_FRAME = re.compile(r'^(?P<indent>[ \t]*)File "(?P<file>[^"]*)", line \d+')
+# 3.11+ marks the failing expression under the source line; 3.13 adds `~`. Older versions print nothing there.
+_CARETS = re.compile(r"^\s*[~^]*\^[~^]*\s*$")
+
+
+def _collapse_tracebacks(bodies: List[str], endings: List[str]) -> Tuple[List[str], List[str]]:
+    """Fold each run of stdlib frames into one line and drop caret lines, which differ between versions."""
+    out_bodies: List[str] = []
+    out_endings: List[str] = []
+    index = 0
+    while index < len(bodies):
+        frame = _FRAME.match(bodies[index])
+        if frame is None:
+            out_bodies.append(bodies[index])
+            out_endings.append(endings[index])
+            index += 1
+            continue
+        indent = frame.group("indent")
+        stop = _frame_end(bodies, index, len(indent))
+        if _is_stdlib(frame.group("file")):
+            if not out_bodies or out_bodies[-1] != indent + STDLIB_FRAMES:
+                out_bodies.append(indent + STDLIB_FRAMES)
+                out_endings.append(endings[stop - 1])
+            else:
+                out_endings[-1] = endings[stop - 1]
+        else:
+            for line_index in range(index, stop):
+                if line_index == index or not _CARETS.match(bodies[line_index]):
+                    out_bodies.append(bodies[line_index])
+                    out_endings.append(endings[line_index])
+        index = stop
+    return out_bodies, out_endings
+
+
+def _frame_end(bodies: Sequence[str], start: int, indent: int) -> int:
+    """The index after a frame: its header plus the lines indented deeper than it (source, carets, `...<N lines>...`)."""
+    stop = start + 1
+    while stop < len(bodies):
+        line = bodies[stop]
+        depth = len(line) - len(line.lstrip())
+        if not line.strip() or depth <= indent or _FRAME.match(line):
+            break
+        stop += 1
+    return stop
+
+
+def _is_stdlib(path: str) -> bool:
+    # `<frozen runpy>`: 3.11+ prints frozen stdlib modules this way, older versions print their file.
+    return path.startswith(STDLIB) or path.startswith("<frozen ")
+
+
+# -- 3.-5. addresses, pool workers, pids ---------------------------------------------------------------------------
+
+_IDS: Tuple[Tuple["re.Pattern[str]", str], ...] = (
+    (re.compile(r"\b0x[0-9a-fA-F]{6,}"), "0x<addr>"),
+    # Process-1 is left alone: its ordinal is deterministic and claims mention it.
+    (re.compile(r"\b(?P<kind>(?:Spawn|Fork|ForkServer)?PoolWorker)-\d+(?::\d+)*\b"), r"\g<kind>-N"),
+    (re.compile(r"\b(?P<key>(?i:p?pid))(?P<sep>\s*[=:]\s*|\s+)\d+\b"), r"\g<key>\g<sep><pid>"),
+    (re.compile(r"\bparent=\d+\b"), "parent=<pid>"),
+)
+
+
+def _normalize_ids(line: str) -> str:
+    for regex, replacement in _IDS:
+        line = regex.sub(replacement, line)
+    return line
+
