@@ -92,3 +92,35 @@ def render_terminal(run: Run, elapsed_s: float = 0.0) -> str:
         parts.append(failures)
     parts.append(summary_line(results, elapsed_s) + ("" if run.complete else " (incomplete: the run was interrupted)"))
     return "\n\n".join(parts)
+
+
+from typing import TYPE_CHECKING  # noqa: E402 (appended with render_differences)
+
+if TYPE_CHECKING:  # for the annotation only: the matrix alone should not import the analysis
+    from harness.analysis import CaseAnalysis
+
+
+def render_differences(analyses: Sequence[CaseAnalysis], max_classes: int = 4) -> str:
+    """Below the matrix: the cases whose behaviour differs, with the axes that explain it and a short diff."""
+    from harness.analysis import class_diff, describe_class, difference_summary, differing, plural
+
+    cases = differing(analyses)
+    if not cases:
+        return f"Behaviour is the same everywhere observed ({len(analyses)} cases)."
+    lines = [f"Where behaviour differs ({len(cases)} of {len(analyses)} cases):"]
+    for analysis in cases:
+        ids = f" [{', '.join(analysis.ids)}]" if analysis.ids else ""
+        lines.append("")
+        lines.append(f"{escape_control(analysis.case)}{ids}: {difference_summary(analysis)}")
+        usual = analysis.classes[0]
+        for index, behaviour in enumerate(analysis.classes[:max_classes]):
+            r = behaviour.representative
+            where = describe_class(analysis, index)
+            verdict = {True: "holds", False: "refuted", None: "not judged"}[r.holds]
+            lines.append(f"  {chr(ord('A') + index)}. {where} ({plural(len(behaviour.cells), 'cell')}): "
+                         f"{r.status.label}, exit {r.exit}, claim {verdict}")
+            if index:
+                lines.extend("       " + escape_control(line) for line in class_diff(usual.representative, r, max_lines=12))
+        if len(analysis.classes) > max_classes:
+            lines.append(f"  ... and {len(analysis.classes) - max_classes} more behaviours (see the HTML or JSON report)")
+    return "\n".join(lines)

@@ -1,0 +1,150 @@
+"""Claims report: for each claim ID in the claims list, its verdict across the matrix, the evidence and its cases."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence
+
+from harness.analysis import (
+    CaseAnalysis,
+    Coordinates,
+    analyse,
+    claim_id_key,
+    coordinates,
+    describe_cells,
+    describe_class,
+    minimal_axes,
+    plural,
+)
+from harness.model import PLATFORMS, Result, Run, Status
+from harness.render.markdown import clip, code_block, inline
+
+# CI has no shared folder beside the repository, so a copy of the claims list lives in it.
+DEFAULT_CLAIMS_FILE = Path(__file__).resolve().parents[2] / "docs" / "claims-source.md"
+_CLAIM_ROW = re.compile(r"^\|\s*([A-Z]+\d+)\s*\|\s*(.*?)\s*\|\s*$")
+EVIDENCE_LINES = 6
+
+
+def read_claims(path: Path) -> Dict[str, str]:
+    """`| S1 | text |` rows of a Markdown claims list, in file order."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        from harness.cli import UsageError  # exit 2 with a message, as for any bad input file
+
+        raise UsageError(f"{path}: cannot read the claims file ({exc}); expected a Markdown table of `| S1 | claim |` rows") from None
+    claims: Dict[str, str] = {}
+    for line in text.splitlines():
+        match = _CLAIM_ROW.match(line.strip())
+        if match:
+            claims.setdefault(match.group(1), match.group(2))
+    return claims
+
+
+def verdict(results: Sequence[Result]) -> str:
+    """One sentence from the cells naming a claim: only cells that matched their expectation decide (a failing
+    cell's `holds` is what was expected there, not what was seen)."""
+    if not results:
+        return "**not observed**: no case names this claim yet"
+    judged = [r for r in results if r.status is Status.PASS and r.holds is not None]
+    unsettled = [r for r in results if r.status.is_failure]
+    parts: List[str] = []
+    if not judged:
+        parts.append("**not settled**: no cell matched an expectation that judges the claim")
+    else:
+        holds_at: Dict[Coordinates, bool] = {}
+        for r in judged:  # a claim holds in a cell only if it holds in every case that tests it there
+            holds_at[coordinates(r)] = holds_at.get(coordinates(r), True) and bool(r.holds)
+        held = [c for c, h in holds_at.items() if h]
+        refuted = [c for c, h in holds_at.items() if not h]
+        if not refuted:
+            parts.append("**holds everywhere observed**")
+        elif not held:
+            parts.append("**refuted everywhere observed**")
+        else:
+            axes = minimal_axes(holds_at)
+            parts.append(f"**holds only under {describe_cells(held, axes)}**; refuted under {describe_cells(refuted, axes)}")
+        missing = [p for p in PLATFORMS if p not in {r.platform for r in judged}]
+        if missing:
+            parts.append(f"not observed on {', '.join(missing)}")
+    if unsettled:
+        kinds = sorted({r.status.label for r in unsettled})
+        parts.append(f"{plural(len(unsettled), 'cell')} unsettled ({', '.join(kinds)}: no observation that matches the expectation)")
+    return "; ".join(parts)
+
+
+def evidence(analysis: CaseAnalysis) -> str:
+    """Each behaviour of a case, short: where, how it ended, and the first lines of its output."""
+    out: List[str] = []
+    verdicts = {True: "claim holds", False: "claim refuted", None: "not judged"}
+    for index, behaviour in enumerate(analysis.classes):
+        r = behaviour.representative
+        where = describe_class(analysis, index) if analysis.differs else "all"
+        head = f"- {inline(where)} ({plural(len(behaviour.cells), 'cell')}): " \
+               f"{r.status.label}, exit {inline(str(r.exit))}, {verdicts[r.holds]}"
+        if r.exception:
+            head += f"; {inline(clip(r.exception, 1, 200))}"
+        out.append(head + "\n")
+        if r.stdout:
+            out.append("\n" + code_block(clip(r.stdout, EVIDENCE_LINES, 600)) + "\n")
+    for r in analysis.excluded:
+        out.append(f"- {inline(r.platform)} {inline(r.python_tag)} {inline(r.start_method)}: {r.status.label}"
+                   + (f" ({inline(clip(r.message, 1, 200))})" if r.message else "") + "\n")
+    return "".join(out)
+
+
+def _shown(path: Path) -> str:
+    """A path as the reader knows it: relative to the repository or the current folder when it is inside one."""
+    for base in (DEFAULT_CLAIMS_FILE.parents[1], Path.cwd()):
+        try:
+            return str(path.resolve().relative_to(base.resolve()))
+        except ValueError:
+            continue
+    return str(path)
+
+
+def regenerate_command(run: Run, claims_file: Optional[str]) -> str:
+    words = ["mpmatrix", "claims", *(run.sources or ["results"])]
+    if claims_file:
+        words += ["--claims-file", claims_file]
+    return " ".join(shlex.quote(w) for w in words)
+
+
+def render_claims(run: Run, claims_file: Optional[str] = None) -> str:
+    path = Path(claims_file) if claims_file else DEFAULT_CLAIMS_FILE
+    if claims_file or path.exists():
+        claims = read_claims(path)
+    else:  # an installed package has no docs/: fall back to the claim texts the cases carry
+        claims = {}
+    analyses = analyse(run)
+    named: Dict[str, List[Result]] = {}
+    for r in run.results:
+        for claim_id in r.ids:
+            named.setdefault(claim_id, []).append(r)
+    for claim_id in sorted(named, key=claim_id_key):  # IDs a case names that the list lacks still get a section
+        if claim_id not in claims:
+            claims[claim_id] = next((r.claim for r in named[claim_id] if r.claim), "(not in the claims list)")
+    order = sorted(claims, key=claim_id_key)
+    out = [
+        "# Claims and the evidence\n\n",
+        f"Regenerate with `{regenerate_command(run, claims_file)}`.\n\n",
+        f"Claims from {inline(_shown(path) if claims else 'the cases')}; results from "
+        f"{inline(', '.join(run.sources) or 'one run')} ({plural(len(run.results), 'cell')}"
+        f"{'' if run.complete else ', incomplete: the run was interrupted'}).\n\n",
+        "| ID | verdict |\n|---|---|\n",
+    ]
+    verdicts = {claim_id: verdict(named.get(claim_id, [])) for claim_id in order}
+    for claim_id in order:
+        out.append(f"| [{claim_id}](#{claim_id.lower()}) | {verdicts[claim_id].replace('|', '/')} |\n")
+    for claim_id in order:
+        out.append(f"\n## {claim_id}\n\n> {claims[claim_id]}\n\n**Verdict:** {verdicts[claim_id]}.\n")
+        cases = [a for a in analyses if claim_id in a.ids]
+        for analysis in cases:
+            path_of = next((r.case_path for r in named[claim_id] if r.case == analysis.case), "")
+            out.append(f"\n### {inline(analysis.case)} ({inline(path_of)})\n\n")
+            if analysis.claim:
+                out.append(f"Case claim: {inline(analysis.claim)}\n\n")
+            out.append(evidence(analysis))
+    return "".join(out).rstrip("\n") + "\n"

@@ -1,0 +1,94 @@
+"""JUnit XML renderer for CI systems: one testcase per cell, a suite per case, well-formed whatever the output."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from typing import Dict, List
+
+from harness.analysis import analyse, coordinates, coordinates_key
+from harness.model import Result, Run, Status
+
+# XML 1.0 allows only these characters; anything else (NUL, escape sequences, lone surrogates from undecodable
+# bytes) makes the whole file unreadable to a CI server, so it is written as a visible \xNN escape instead.
+_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+MAX_TEXT = 64 * 1024
+SKIPPED = (Status.UNSUPPORTED, Status.SKIP)
+
+
+def xml_text(text: str, limit: int = MAX_TEXT) -> str:
+    """Text any XML 1.0 parser accepts, capped: CI servers choke on megabytes in one testcase."""
+    if len(text) > limit:
+        text = text[:limit] + f"\n... clipped ({len(text)} characters in all)"
+    return _NOT_XML.sub(lambda m: "\\x%02x" % ord(m.group()) if ord(m.group()) < 0x100 else "\\u%04x" % ord(m.group()), text)
+
+
+def testcase_name(r: Result) -> str:
+    python = r.python_tag if r.implementation == "cpython" else f"{r.implementation}{r.python_tag}"
+    return f"{r.platform}-{python}-{r.start_method}"
+
+
+def _evidence(r: Result) -> str:
+    parts = []
+    if r.diff:
+        parts.append(r.diff.rstrip("\n"))
+    parts.append(f"exit: {r.exit}")
+    if r.exception:
+        parts.append(f"exception: {r.exception}")
+    if r.expectation:
+        parts.append(f"expectation: {r.expectation}")
+    if r.leftovers:
+        parts.append("leftover processes:\n" + "\n".join(f"  pid {x.pid}: {x.cmdline}" for x in r.leftovers))
+    for o in r.observations:
+        parts.append(f"observed {o.get('count')}x: {o.get('status')}, exit {o.get('exit')}" + (f", {o.get('exception')}" if o.get("exception") else ""))
+    if r.stacks:
+        parts.append("stacks:\n" + r.stacks)
+    return "\n".join(parts)
+
+
+def testcase(r: Result) -> ET.Element:
+    element = ET.Element("testcase", {"classname": xml_text(r.case, 1000), "name": xml_text(testcase_name(r), 1000),
+                                      "time": f"{r.duration_s:.3f}", "file": xml_text(r.case_path, 1000)})
+    message = xml_text(f"{r.status.label}: {r.message}" if r.message else r.status.label, 2000)
+    if r.status in SKIPPED:
+        ET.SubElement(element, "skipped", {"message": message})
+    elif r.status is Status.ERROR:
+        ET.SubElement(element, "error", {"message": message, "type": r.status.label}).text = xml_text(_evidence(r))
+    elif r.status.is_failure:
+        ET.SubElement(element, "failure", {"message": message, "type": r.status.label}).text = xml_text(_evidence(r))
+    out = r.stdout_raw or r.stdout
+    if r.holds is False:  # a passing cell can still refute the claim: say so where CI shows the output
+        out = f"[mpmatrix] the claim is refuted here: {r.claim}\n" + out
+    if out:
+        ET.SubElement(element, "system-out").text = xml_text(out)
+    err = r.stderr_raw or r.stderr
+    if err:
+        ET.SubElement(element, "system-err").text = xml_text(err)
+    return element
+
+
+def _counts(results: List[Result]) -> Dict[str, str]:
+    return {
+        "tests": str(len(results)),
+        "failures": str(sum(1 for r in results if r.status.is_failure and r.status is not Status.ERROR)),
+        "errors": str(sum(1 for r in results if r.status is Status.ERROR)),
+        "skipped": str(sum(1 for r in results if r.status in SKIPPED)),
+        "time": f"{sum(r.duration_s for r in results):.3f}",
+    }
+
+
+def render(run: Run) -> str:
+    by_case: Dict[str, List[Result]] = {}
+    for r in sorted(run.results, key=lambda r: coordinates_key(coordinates(r))):
+        by_case.setdefault(r.case, []).append(r)
+    root = ET.Element("testsuites", dict({"name": "mpmatrix"}, **_counts(list(run.results))))
+    for analysis in analyse(run):
+        results = by_case[analysis.case]
+        suite = ET.SubElement(root, "testsuite", dict({"name": xml_text(analysis.case, 1000)}, **_counts(results)))
+        if run.started:
+            suite.set("timestamp", run.started)
+        for r in results:
+            suite.append(testcase(r))
+    if hasattr(ET, "indent"):  # 3.9+; older Pythons write one long line, still valid
+        ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

@@ -1,0 +1,232 @@
+"""Markdown renderer for a GitHub job summary: the matrix, failures and flaky cells, then where behaviour differs."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any, Callable, Dict, List, Sequence, Tuple
+
+from harness.analysis import (
+    CaseAnalysis,
+    analyse,
+    by_status,
+    case_order_key,
+    class_diff,
+    describe_class,
+    difference_summary,
+    differing,
+    plural,
+)
+from harness.model import Result, Run, Status
+from harness.render.terminal import METHOD_ABBREV, columns, escape_control, summary_line
+
+# GitHub refuses a job summary over 1 MiB; stay under it with room for the closing note.
+LIMIT_BYTES = 1024 * 1024
+NOTE_RESERVE = 2048
+MAX_DIFF_LINES = 40
+MAX_DIFF_CHARS = 4000
+MAX_CLASSES = 4
+REFUTED_MARK = "†"
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~#!{}])")
+
+
+def inline(text: str, newline: str = " ↵ ") -> str:
+    """Untrusted text made inert in running Markdown or a table cell: no HTML, no table pipes, no code spans."""
+    text = escape_control(text.replace("\r\n", "\n").replace("\t", " "))
+    text = html.escape(text, quote=False)
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return text.replace("\n", newline)
+
+
+def html_text(text: str) -> str:
+    """Untrusted text inside raw HTML such as <summary>, where Markdown is not parsed."""
+    return html.escape(escape_control(text.replace("\n", " ↵ ")), quote=True)
+
+
+def code_block(text: str, info: str = "") -> str:
+    """A fenced block no line of `text` can close: the fence is longer than any run of backticks inside."""
+    text = escape_control(text)
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    body = text if text.endswith("\n") or not text else text + "\n"
+    return f"{fence}{info}\n{body}{fence}\n"
+
+
+def clip(text: str, max_lines: int = MAX_DIFF_LINES, max_chars: int = MAX_DIFF_CHARS) -> str:
+    lines = text.splitlines()
+    kept = lines[:max_lines]
+    out = "\n".join(kept)
+    if len(out) > max_chars:
+        out = out[:max_chars] + " …"
+    dropped = len(lines) - len(kept)
+    if dropped > 0 or len("\n".join(kept)) > max_chars:
+        out += f"\n… clipped ({len(text)} characters, {len(lines)} lines in all)"
+    return out
+
+
+class Section:
+    """Blocks of text added while they fit a byte budget; what does not fit is counted for a closing note."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.parts: List[str] = []
+        self.size = 0
+        self.left_out = 0
+
+    def add(self, text: str) -> bool:
+        size = len(text.encode("utf-8"))
+        if self.left_out or self.size + size > self.budget:
+            self.left_out += 1
+            return False
+        self.parts.append(text)
+        self.size += size
+        return True
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def _where(r: Result) -> str:
+    implementation = "" if r.implementation == "cpython" else f"{r.implementation} "
+    return f"{r.platform} {implementation}{r.python_tag} {r.start_method}"
+
+
+def render_matrix(results: Sequence[Result], order: Sequence[str], budget: int) -> Tuple[str, int]:
+    """The matrix as a table: one row per case, one column per (platform, python, start method)."""
+    cols = columns(results)
+    by_cell: Dict[Tuple[str, str, str, str], Result] = {(r.case, r.platform, r.python_tag, r.start_method): r for r in results}
+    ids: Dict[str, List[str]] = {}
+    for r in results:
+        ids.setdefault(r.case, [])
+        ids[r.case].extend(i for i in r.ids if i not in ids[r.case])
+    head = "| case | IDs | " + " | ".join(f"{inline(p)}<br>{inline(t)}<br>{METHOD_ABBREV.get(m, inline(m))}" for p, t, m in cols) + " |\n"
+    rule = "|---|---|" + ":-:|" * len(cols) + "\n"
+    section = Section(budget)
+    section.add(head + rule)
+    for case in order:
+        cells = []
+        for platform, tag, method in cols:
+            r = by_cell.get((case, platform, tag, method))
+            cells.append("" if r is None else r.status.symbol + (REFUTED_MARK if r.holds is False else ""))
+        section.add(f"| {inline(case)} | {inline(', '.join(ids[case]))} | " + " | ".join(cells) + " |\n")
+    legend = " · ".join(f"{s.symbol} {s.label}" for s in Status)
+    methods = " · ".join(f"{a} {m}" for m, a in METHOD_ABBREV.items())
+    text = section.text() + f"\n{legend} · {REFUTED_MARK} the claim is refuted in that cell\n\nColumns: platform, Python, start method ({methods}).\n"
+    return text, section.left_out
+
+
+def render_failure(r: Result) -> str:
+    title = f"{r.status.symbol} {r.status.label}: {r.case} · {_where(r)}" + (f" · {r.message}" if r.message else "")
+    evidence = []
+    if r.diff:
+        evidence.append(code_block(clip(r.diff), "diff"))
+    else:
+        parts = [f"exit: {r.exit}"]
+        if r.exception:
+            parts.append(f"exception: {r.exception}")
+        if r.stdout:
+            parts.append("stdout:\n" + clip(r.stdout, 12, 1500))
+        if r.stderr:
+            parts.append("stderr:\n" + clip(r.stderr, 12, 1500))
+        if r.stacks:
+            parts.append("stacks:\n" + clip(r.stacks, 20, 2000))
+        evidence.append(code_block("\n".join(parts)))
+    if r.leftovers:
+        evidence.append(code_block("\n".join(f"pid {x.pid}{' (zombie)' if x.zombie else ''}: {x.cmdline}" for x in r.leftovers[:10])))
+    return f"<details><summary>{html_text(clip(title, 1, 300))}</summary>\n\n" + "\n".join(evidence) + "\n</details>\n\n"
+
+
+def render_flaky(r: Result) -> str:
+    lines = [f"- {r.status.symbol} {inline(r.case)} · {inline(_where(r))}: {inline(r.message)}"]
+    for o in r.observations[:6]:
+        detail = f"{o.get('status')} ×{o.get('count')}, exit {o.get('exit')}"
+        if o.get("exception"):
+            detail += f", {o.get('exception')}"
+        lines.append(f"  - {inline(clip(detail, 1, 300))}")
+    return "\n".join(lines) + "\n"
+
+
+def render_difference(analysis: CaseAnalysis) -> str:
+    ids = f" ({inline(', '.join(analysis.ids))})" if analysis.ids else ""
+    out = [f"### {inline(analysis.case)}{ids}: {inline(difference_summary(analysis))}\n\n"]
+    if analysis.claim:
+        out.append(f"> {inline(analysis.claim)}\n\n")
+    verdicts = {True: "claim holds", False: "claim refuted", None: "not judged"}
+    for index, behaviour in enumerate(analysis.classes[:MAX_CLASSES]):
+        r = behaviour.representative
+        letter = chr(ord("A") + index)
+        out.append(f"- **{letter}** {inline(describe_class(analysis, index))} ({plural(len(behaviour.cells), 'cell')}): "
+                   f"{r.status.symbol} {r.status.label}, exit {inline(str(r.exit))}, {verdicts[r.holds]}\n")
+    if len(analysis.classes) > MAX_CLASSES:
+        out.append(f"- … and {len(analysis.classes) - MAX_CLASSES} more behaviours\n")
+    usual = analysis.classes[0].representative
+    for index, behaviour in enumerate(analysis.classes[1:MAX_CLASSES], start=1):
+        diff = class_diff(usual, behaviour.representative, max_lines=MAX_DIFF_LINES)
+        out.append(f"\nA → {chr(ord('A') + index)}:\n\n" + code_block(clip("\n".join(diff)), "diff"))
+    return "".join(out) + "\n"
+
+
+def render(run: Run, limit: int = LIMIT_BYTES) -> str:
+    """The whole report, always under `limit` bytes: long sections end with a note of what was left out."""
+    results = list(run.results)
+    analyses = analyse(run)
+    order = [a.case for a in sorted(analyses, key=case_order_key)]
+    budget = limit - NOTE_RESERVE
+    header = "# mpmatrix report\n\n" + summary_line(results) + ("" if run.complete else " (incomplete: the run was interrupted)") + "\n\n"
+    if run.sources:
+        header += "Merged from " + ", ".join(inline(s) for s in run.sources[:20]) + (" …" if len(run.sources) > 20 else "") + ".\n\n"
+    out = [header]
+    used = len(header.encode("utf-8"))
+
+    matrix, rows_left_out = render_matrix(results, order, budget // 2)
+    out.append("## Matrix\n\n" + matrix + "\n")
+    if rows_left_out:
+        out.append(f"\n… {plural(rows_left_out, 'more case')} not shown: a job summary must stay under 1 MiB.\n")
+    used += sum(len(p.encode("utf-8")) for p in out[1:])
+
+    failures = by_status(results, lambda r: r.status.is_failure and r.status is not Status.FLAKY)
+    flaky = by_status(results, lambda r: r.status is Status.FLAKY)
+    changing = differing(analyses)
+    # Items are rendered only while they fit: with thousands of failing cells most would be thrown away.
+    sections: List[Tuple[str, Sequence[Any], Callable[[Any], str], str]] = [
+        (f"## Failures ({len(failures)})\n\n", failures, render_failure, "failing cells"),
+        (f"## Flaky cells ({len(flaky)})\n\n", flaky, render_flaky, "flaky cells"),
+        (f"## Where behaviour differs ({len(changing)} of {plural(len(analyses), 'case')})\n\n",
+         changing, render_difference, "cases"),
+    ]
+    for index, (title, items, render_item, noun) in enumerate(sections):
+        if not items:
+            continue
+        remaining_sections = sum(1 for _, later, _, _ in sections[index:] if later)
+        share = max(0, (budget - used) // remaining_sections)  # what one section leaves unused, the next may take
+        section = Section(share)
+        section.add(title)
+        for position, item in enumerate(items):
+            if not section.add(render_item(item)):
+                section.left_out = len(items) - position
+                break
+        text = section.text()
+        if section.left_out:
+            text += f"\n… {section.left_out} more {noun} not shown: a job summary must stay under 1 MiB. " \
+                    "The HTML and JSON reports (`mpmatrix report --format html`) have them all.\n\n"
+        out.append(text.rstrip("\n") + "\n\n")
+        used += len(text.encode("utf-8"))
+    if not changing:
+        out.append(f"## Where behaviour differs\n\nNowhere: every case behaved alike wherever it was observed ({plural(len(analyses), 'case')}).\n")
+    return _within(("".join(out)).rstrip("\n") + "\n", limit)
+
+
+def _within(text: str, limit: int) -> str:
+    """The last guard: cut at a line boundary, never mid-character, and say so."""
+    data = text.encode("utf-8")
+    if len(data) <= limit:
+        return text
+    note = "\n\n… report cut here: a job summary must stay under 1 MiB.\n"
+    cut = data[: limit - len(note.encode("utf-8")) - 8].decode("utf-8", errors="ignore")
+    return cut[: cut.rfind("\n") + 1] + note
+
+
+def render_markdown(run: Run) -> str:
+    return render(run)
+

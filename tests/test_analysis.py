@@ -1,0 +1,168 @@
+"""Behaviour classes and their attribution to axes, on results whose differences are built by hand."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Optional
+
+from test_render_synthetic import demo_run, grid, make_result, make_run
+
+from harness.analysis import (
+    analyse,
+    analyse_case,
+    class_diff,
+    describe_cells,
+    difference_summary,
+    minimal_axes,
+    python_boundaries,
+    version_key,
+)
+from harness.model import Status
+
+OK: Dict[str, Any] = dict(stdout="result is 42\n")
+BROKEN: Dict[str, Any] = dict(stdout="", exit="1", exception="RuntimeError: boom", holds=False)
+
+
+def test_same_everywhere_is_one_class_and_no_axes() -> None:
+    analysis = analyse_case(grid("c", lambda p, v, m: OK, platforms=("linux", "darwin")))
+    assert len(analysis.classes) == 1
+    assert analysis.differs_by == ()
+    assert analysis.boundary is None and analysis.boundaries == {}
+    assert not analysis.differs
+    assert len(analysis.classes[0].cells) == 18
+
+
+def test_differs_only_by_start_method() -> None:
+    analysis = analyse_case(grid("c", lambda p, v, m: OK if m == "fork" else BROKEN, platforms=("linux", "darwin")))
+    assert analysis.differs_by == ("start_method",)
+    assert analysis.boundary is None
+    usual, other = analysis.classes
+    assert len(usual.cells) == 12 and {c[0] for c in usual.cells} == {"spawn", "forkserver"}
+    assert {c[0] for c in other.cells} == {"fork"}
+    assert other.representative.holds is True and usual.representative.holds is False
+
+
+def test_differs_only_by_python_with_a_boundary() -> None:
+    results = grid("c", lambda p, v, m: BROKEN if version_key(v) >= version_key("3.12") else OK,
+                   pythons=("3.10", "3.11", "3.12", "3.13"))
+    analysis = analyse_case(results)
+    assert analysis.differs_by == ("python",)
+    assert analysis.boundary == "3.12"
+    assert analysis.boundaries == {"everywhere": "3.12"}
+    assert difference_summary(analysis) == "differs by python; changed in 3.12"
+
+
+def test_version_order_is_numeric_not_textual() -> None:
+    results = grid("c", lambda p, v, m: OK if v in ("3.8", "3.9") else BROKEN, pythons=("3.9", "3.10", "3.8", "3.11"))
+    assert analyse_case(results).boundary == "3.10"
+
+
+def test_start_method_and_python_spawn_changed_in_312() -> None:
+    results = grid("c", lambda p, v, m: BROKEN if m == "spawn" and v in ("3.12", "3.13") else OK,
+                   pythons=("3.10", "3.11", "3.12", "3.13"))
+    analysis = analyse_case(results)
+    assert analysis.differs_by == ("python", "start_method")
+    assert analysis.boundary == "3.12"
+    assert analysis.boundaries == {"start_method=spawn": "3.12"}  # fork and forkserver never change
+    broken = [c for c in analysis.classes if c.representative.exit == "1"][0]
+    assert describe_cells(broken.cells, analysis.differs_by) == "start_method spawn; python 3.12, 3.13"
+
+
+def test_per_group_boundaries_when_groups_disagree() -> None:
+    def outcome(p: str, v: str, m: str) -> Optional[Dict[str, Any]]:
+        changed = {"fork": "3.13", "spawn": "3.12", "forkserver": "99"}[m]
+        return BROKEN if version_key(v) >= version_key(changed) else OK
+
+    analysis = analyse_case(grid("c", outcome, pythons=("3.11", "3.12", "3.13")))
+    assert analysis.differs_by == ("python", "start_method")
+    assert analysis.boundary is None
+    assert analysis.boundaries == {"start_method=fork": "3.13", "start_method=spawn": "3.12"}
+    assert "start_method=fork: in 3.13" in difference_summary(analysis)
+
+
+def test_back_and_forth_has_no_boundary() -> None:
+    results = grid("c", lambda p, v, m: BROKEN if v == "3.12" else OK, pythons=("3.11", "3.12", "3.13"))
+    analysis = analyse_case(results)
+    assert analysis.differs_by == ("python",)
+    assert analysis.boundary is None
+    assert analysis.boundaries == {"everywhere": None}
+
+
+def test_platform_beats_python_only_when_it_explains_more() -> None:
+    results = grid("c", lambda p, v, m: OK if p == "linux" else BROKEN, platforms=("linux", "win32"))
+    assert analyse_case(results).differs_by == ("platform",)
+
+
+def test_ties_go_to_the_earlier_axis() -> None:
+    # fork only seen on 3.11, spawn only on 3.12: either axis explains it; start_method comes first.
+    results = [make_result("c", python="3.11", start_method="fork", **OK),
+               make_result("c", python="3.12", start_method="spawn", **BROKEN)]
+    assert analyse_case(results).differs_by == ("start_method",)
+
+
+def test_holds_alone_makes_a_different_class() -> None:
+    results = [make_result("c", start_method="fork", holds=True), make_result("c", start_method="spawn", holds=False)]
+    assert analyse_case(results).differs_by == ("start_method",)
+
+
+def test_missing_cells_are_not_guessed() -> None:
+    # spawn broken, fork fine; forkserver and all of 3.13 were never observed.
+    results = grid("c", lambda p, v, m: None if m == "forkserver" or v == "3.13" else (OK if m == "fork" else BROKEN))
+    analysis = analyse_case(results)
+    assert analysis.differs_by == ("start_method",)
+    assert sum(len(c.cells) for c in analysis.classes) == 4
+    assert all(c[0] != "forkserver" for k in analysis.classes for c in k.cells)
+
+
+def test_unsupported_skip_and_flaky_cells_are_not_attributed() -> None:
+    def outcome(p: str, v: str, m: str) -> Dict[str, Any]:
+        if m == "forkserver":
+            return dict(status=Status.UNSUPPORTED, exit="78", holds=None)
+        if m == "spawn" and v == "3.12":
+            return dict(status=Status.FLAKY, holds=None, exit="1")
+        if m == "spawn" and v == "3.11":
+            return dict(status=Status.SKIP, holds=None, exit="77")
+        return OK
+
+    analysis = analyse_case(grid("c", outcome))
+    assert analysis.differs_by == ()
+    assert len(analysis.classes) == 1
+    assert sorted(r.status.label for r in analysis.excluded) == ["flaky", "skip", "unsupported", "unsupported", "unsupported"]
+
+
+def test_a_case_with_only_excluded_cells_has_no_classes() -> None:
+    analysis = analyse_case([make_result("c", status=Status.UNSUPPORTED, holds=None)])
+    assert analysis.classes == () and analysis.differs_by == () and not analysis.differs
+
+
+def test_minimal_axes_needs_two_when_neither_alone_explains() -> None:
+    values = {("fork", "3.11", "linux", "cpython"): "a", ("fork", "3.12", "linux", "cpython"): "b",
+              ("spawn", "3.11", "linux", "cpython"): "b", ("spawn", "3.12", "linux", "cpython"): "b"}
+    assert minimal_axes(values) == ("python", "start_method")
+    boundary, boundaries = python_boundaries(values, ("python", "start_method"))
+    assert boundary == "3.12" and boundaries == {"start_method=fork": "3.12"}
+
+
+def test_free_threaded_sorts_after_its_twin() -> None:
+    assert sorted(["3.13t", "3.14", "3.13", "3.9"], key=version_key) == ["3.9", "3.13", "3.13t", "3.14"]
+
+
+def test_analyse_orders_cases_by_claim_id() -> None:
+    analyses = analyse(demo_run())
+    assert [a.ids[0] for a in analyses] == sorted((a.ids[0] for a in analyses), key=lambda i: int(i[1:]))
+    by_case = {a.case: a for a in analyses}
+    assert by_case["process_queue_argument_no_join"].differs_by == ("start_method",)
+    assert by_case["main_exit_workers"].boundary == "3.12"
+    assert by_case["process_queue_argument"].differs_by == ()
+
+
+def test_class_diff_shows_what_changed() -> None:
+    usual = make_result("c", stdout="a\nb\n")
+    other = make_result("c", stdout="a\nc\n", exit="1", holds=False)
+    diff = class_diff(usual, other)
+    assert "-exit: 0" in diff and "+exit: 1" in diff
+    assert "-  b" in diff and "+  c" in diff
+    assert not any(line.startswith(("---", "+++")) for line in diff)
+
+
+def test_empty_run() -> None:
+    assert analyse(make_run([])) == ()
