@@ -11,7 +11,7 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass
-from typing import IO, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import IO, Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 from harness.model import Cell, Leftover, Observation
 
@@ -126,8 +126,12 @@ def run_cell(cell: Cell, limits: Limits, environ: Optional[Mapping[str, str]] = 
     for reader in readers:
         reader.start()
     timed_out = False
+    tracked: Set[int] = set()
     try:
-        process.wait(timeout=limits.timeout)
+        if sys.platform == "win32":
+            tracked = _wait_tracking_tree(process, limits.timeout)
+        else:
+            process.wait(timeout=limits.timeout)
     except subprocess.TimeoutExpired:
         timed_out = True
         end_tree(process)
@@ -139,7 +143,12 @@ def run_cell(cell: Cell, limits: Limits, environ: Optional[Mapping[str, str]] = 
         with _live_lock:
             _live.discard(process)
     duration = time.monotonic() - started
-    leftovers = () if timed_out else settle_leftovers(process.pid)
+    if sys.platform == "win32":
+        leftovers = () if timed_out else describe(_alive(tracked))
+        if leftovers:
+            _kill_pids(_alive(tracked))
+    else:
+        leftovers = () if timed_out else settle_leftovers(process.pid)
     if any(not x.zombie for x in leftovers):
         end_tree(process)  # a leak is measured, then ended: nothing of a cell outlives it
     for reader in readers:
@@ -297,6 +306,47 @@ def _end_tree_windows(process: "subprocess.Popen[bytes]") -> None:
             pass
     psutil.wait_procs(alive, timeout=KILL_GRACE_S)
     process.poll()
+
+
+def _wait_tracking_tree(process: "subprocess.Popen[bytes]", timeout: float) -> Set[int]:
+    """Windows has no sessions: note every descendant while the main process runs, so orphans are still found."""
+    import psutil
+
+    deadline = time.monotonic() + timeout
+    tracked: Set[int] = set()
+    while True:
+        try:
+            tracked.update(child.pid for child in psutil.Process(process.pid).children(recursive=True))
+        except psutil.Error:
+            pass
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise subprocess.TimeoutExpired(process.args, timeout)
+        try:
+            process.wait(timeout=min(0.1, remaining))
+            return tracked
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def _alive(pids: Set[int]) -> List[int]:
+    import psutil
+
+    return [pid for pid in sorted(pids) if psutil.pid_exists(pid)]
+
+
+def _kill_pids(pids: Sequence[int]) -> None:
+    import psutil
+
+    procs = []
+    for pid in pids:
+        try:
+            proc = psutil.Process(pid)
+            proc.kill()
+            procs.append(proc)
+        except psutil.Error:
+            pass
+    psutil.wait_procs(procs, timeout=KILL_GRACE_S)
 
 
 def _read_text(path: str) -> str:

@@ -1,0 +1,77 @@
+"""Windows leftover tracking in execute, with the platform and psutil faked (Windows cannot run here)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import types
+from typing import Any, List
+
+import pytest
+
+from harness import execute
+
+
+class FakeChild:
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+
+
+class FakeProcess:
+    """A main process that exits after a few polls, having started two children (one an orphan later)."""
+
+    def __init__(self) -> None:
+        self.pid = 100
+        self.args = ["python"]
+        self.polls = 0
+        self.returncode = None
+
+    def wait(self, timeout: float | None = None) -> int:
+        self.polls += 1
+        if self.polls < 3:
+            raise subprocess.TimeoutExpired(self.args, timeout)
+        self.returncode = 0
+        return 0
+
+
+def fake_psutil(children_by_poll: List[List[int]], alive: set) -> Any:
+    calls = {"n": 0}
+
+    class Process:
+        def __init__(self, pid: int) -> None:
+            self.pid = pid
+
+        def children(self, recursive: bool = False) -> List[FakeChild]:
+            index = min(calls["n"], len(children_by_poll) - 1)
+            calls["n"] += 1
+            return [FakeChild(p) for p in children_by_poll[index]]
+
+    module = types.SimpleNamespace(Process=Process, Error=Exception, pid_exists=lambda pid: pid in alive)
+    return module
+
+
+def test_descendants_seen_while_running_are_tracked_even_after_they_are_orphaned(monkeypatch: pytest.MonkeyPatch) -> None:
+    psutil = fake_psutil([[201], [201, 202], []], alive={202})
+    monkeypatch.setitem(sys.modules, "psutil", psutil)
+    process = FakeProcess()
+    tracked = execute._wait_tracking_tree(process, timeout=5)
+    assert tracked == {201, 202}
+    assert execute._alive(tracked) == [202]
+
+
+def test_tracking_honours_the_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "psutil", fake_psutil([[7]], alive=set()))
+
+    class Hung(FakeProcess):
+        def wait(self, timeout: float | None = None) -> int:
+            raise subprocess.TimeoutExpired(self.args, timeout)
+
+    with pytest.raises(subprocess.TimeoutExpired):
+        execute._wait_tracking_tree(Hung(), timeout=0.2)
+
+
+def test_windows_crash_codes_are_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "platform", "win32")
+    assert execute._signal_name(0xC0000005) == "ACCESS_VIOLATION"
+    assert execute._signal_name(1) is None
+    assert execute._session_options() == {"creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0x200)}
