@@ -50,6 +50,7 @@ def main():
         faulthandler.dump_traceback_later(dump_after, exit=False, file=dump)
 
     path = os.path.abspath(path)
+    sys.excepthook = _strip_bootstrap_frames(sys.excepthook)  # before compile: a SyntaxError is the case's too
     with open(path, "rb") as f:
         source = f.read()
     code = compile(source, path, "exec", dont_inherit=True)
@@ -61,7 +62,6 @@ def main():
     sys.modules["__main__"] = module
     sys.argv[:] = [path]
     sys.path[0] = os.path.dirname(path)
-    sys.excepthook = _strip_bootstrap_frames(sys.excepthook)
     exec(code, module.__dict__)
 
 
