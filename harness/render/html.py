@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
@@ -54,6 +55,7 @@ def visible(value: Any) -> Any:
     return value
 
 
+@functools.lru_cache(maxsize=1)  # compiling the template costs more than rendering it
 def _environment() -> jinja2.Environment:
     # Autoescape everywhere, whatever the template's name: every string from a case is untrusted.
     env = jinja2.Environment(
