@@ -35,7 +35,9 @@ def context_for(cell: Cell) -> Context:
 
 
 # The cell's working folder is created by the executor with this prefix, wherever the OS keeps temporary files.
-_WORKDIR_RE = re.compile(r"[^\s'\"]*mpmatrix-cell-[A-Za-z0-9_]+")
+# A match may only start where a path can (after whitespace, a quote or at the start): without that look-behind
+# the engine retries from every character of a long line and output of a few MiB takes minutes to judge.
+_WORKDIR_RE = re.compile(r"(?<![^\s'\"])[^\s'\"]*mpmatrix-cell-[A-Za-z0-9_]+")
 
 
 def judge(case: Case, cell: Cell, observation: Observation) -> Result:
