@@ -109,7 +109,8 @@ def run_cell(cell: Cell, limits: Limits, environ: Optional[Mapping[str, str]] = 
     workdir = tempfile.mkdtemp(prefix="mpmatrix-cell-")
     dump_fd, dump_file = tempfile.mkstemp(prefix="mpmatrix-stacks-", suffix=".txt")
     os.close(dump_fd)
-    dump_after = max(0.1, limits.timeout - STACK_DUMP_LEAD_S) if limits.timeout > 2 * STACK_DUMP_LEAD_S else 0
+    # Short timeouts dump halfway instead of never: a timed-out cell always leaves evidence of where it hung.
+    dump_after = limits.timeout - min(STACK_DUMP_LEAD_S, limits.timeout / 2)
     argv = bootstrap_argv(cell, dump_after, dump_file)
     started = time.monotonic()
     try:
