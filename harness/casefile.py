@@ -159,19 +159,26 @@ def case_name(path: str) -> str:
 def load_case(path: str) -> Case:
     """Read and check one case file; raises CaseError."""
     try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
-    except UnicodeDecodeError as exc:
-        raise CaseError(path, 0, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        with open(path, "rb") as f:
+            data = f.read()
     except OSError as exc:
         raise CaseError(path, 0, f"cannot read: {exc.strerror}") from None
-    return parse_case(text, path)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bad = data[exc.start : exc.end]
+        raise CaseError(path, data.count(b"\n", 0, exc.start) + 1, f"not UTF-8 text: {bad!r} ({exc.reason}); save the file as UTF-8") from None
+    return parse_case(text.replace("\r\n", "\n").replace("\r", "\n"), path)  # as text mode would
 
 
 def parse_case(text: str, path: str) -> Case:
     """Parse a case file's text; raises CaseError."""
     blocks = [m for m in BLOCK_RE.finditer(text) if m.group("type") == "case"]
     if not blocks:
+        opening = re.search(r"(?m)^# /// case[ \t]*$", text)
+        if opening:
+            raise CaseError(path, _line_of(text, opening.start()), "`# /// case` is not closed by a `# ///` line; "
+                            "expected every line up to it to start with `#` (see docs/case-format.md)")
         raise CaseError(path, 0, "no `# /// case` block; expected one, closed by `# ///` (see docs/case-format.md)")
     if len(blocks) > 1:
         raise CaseError(path, _line_of(text, blocks[1].start()), "a second `# /// case` block; expected exactly one")
@@ -322,6 +329,10 @@ class _BlockReader:
         header_line = self.first_line + 1 + start
         if not isinstance(table, dict):
             raise self.error(header_line, f"{name} must be a table")
+        allowed = EXPECT_KEYS + SELECTOR_KEYS
+        for key in table:  # before "no selector": a misspelt selector is the likelier mistake, so name it
+            if key not in allowed:
+                raise self.error(self.line(key, name, index), f"unknown key {key!r} in {name}{did_you_mean(key, allowed)}; expected a selector ({', '.join(SELECTOR_KEYS)}) or one of {', '.join(EXPECT_KEYS)}")
         selector_values: Dict[str, Any] = {}
         for key in SELECTOR_KEYS:
             if key not in table:
