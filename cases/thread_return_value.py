@@ -5,7 +5,8 @@ The post's heading "线程 › 获取返回值" has no text; this case fills it.
 ``Thread.run`` is ``self._target(*self._args, **self._kwargs)`` with no assignment, and its ``finally`` deletes
 ``_target``, ``_args`` and ``_kwargs`` (Lib/threading.py), so the value is gone and ``join()`` returns None.
 An exception fares no better: ``join()`` does not raise it; it is only printed to stderr
-(``threading.excepthook`` from 3.8, ``Thread._bootstrap_inner`` before).
+(``threading.excepthook`` from 3.8, ``Thread._bootstrap_inner`` before, which adds a blank line after it:
+hence the ``...`` at the end of the stderr pattern).
 
 ``ThreadPoolExecutor.submit`` returns a ``Future``; the worker thread runs ``_WorkItem.run``, which calls
 ``future.set_result(result)`` or ``future.set_exception(exc)`` (Lib/concurrent/futures/thread.py), so
@@ -35,6 +36,7 @@ Threads do not depend on the start method: every cell prints the same.
 # Traceback (most recent call last):
 # ...
 # ValueError: negative input -1
+# ...
 # """
 # exit = 0
 # ///
