@@ -104,8 +104,14 @@ class _CappedReader(threading.Thread):
             return data.decode("utf-8", errors="replace"), True
 
 
-def run_cell(cell: Cell, limits: Limits, environ: Optional[Mapping[str, str]] = None) -> Observation:
-    """Run one cell in a fresh interpreter, in its own session and temporary folder, and observe it."""
+def run_cell(
+    cell: Cell, limits: Limits, environ: Optional[Mapping[str, str]] = None, stop: Optional[threading.Event] = None,
+) -> Observation:
+    """Run one cell in a fresh interpreter, in its own session and temporary folder, and observe it.
+
+    When `stop` is set (the run is being interrupted), a process started after end_all() took its snapshot is
+    ended at once instead of running to its timeout.
+    """
     workdir = tempfile.mkdtemp(prefix="mpmatrix-cell-")
     dump_fd, dump_file = tempfile.mkstemp(prefix="mpmatrix-stacks-", suffix=".txt")
     os.close(dump_fd)
@@ -123,6 +129,8 @@ def run_cell(cell: Cell, limits: Limits, environ: Optional[Mapping[str, str]] = 
         return Observation(harness_error=f"cannot start {argv[0]}: {exc.strerror or exc}")
     with _live_lock:
         _live.add(process)
+    if stop is not None and stop.is_set():
+        end_tree(process)
     readers = [_CappedReader(process.stdout, limits.cap_bytes), _CappedReader(process.stderr, limits.cap_bytes)]
     for reader in readers:
         reader.start()
