@@ -11,6 +11,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 DEFAULT_CASES = "cases"
+ADAPTIVE_JOBS_FACTOR = 4  # without --jobs, up to this many cells per CPU while the CPUs are mostly idle
 
 
 class UsageError(Exception):
@@ -32,8 +33,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--start-method", "-m", action="append", dest="start_methods", metavar="M",
                      choices=("fork", "spawn", "forkserver"), help="only this start method (repeatable; default: all)")
     run.add_argument("--out", default="results", metavar="DIR", help="write DIR/results.json (default: results/)")
-    run.add_argument("--jobs", "-j", type=_positive_int, default=os.cpu_count() or 1, metavar="N",
-                     help="cells run at once (default: the CPU count)")
+    run.add_argument("--jobs", "-j", type=_positive_int, default=None, metavar="N",
+                     help="cells run at once (default: the CPU count, and up to 4 times that while the CPUs are "
+                          "mostly idle because cells wait)")
     run.add_argument("--repeat", type=_positive_int, default=1, metavar="N",
                      help="run every cell N times; cells whose observations disagree are flaky")
     run.add_argument("--resume", metavar="DIR", help="finish an interrupted run in DIR without re-running recorded cells")
@@ -212,6 +214,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         planned = [item for item in planned if item.cell.key not in recorded]
     planned = order_longest_first(planned, durations)
 
+    # an explicit --jobs is exact; by default idle cores take more of the cells that mostly wait
+    jobs = args.jobs or os.cpu_count() or 1
+    max_jobs = args.jobs or ADAPTIVE_JOBS_FACTOR * jobs
     display = make_display(args.quiet)
     collected: List[Any] = list(done_before)
     journal = results_io.Journal(journal_path)
@@ -228,7 +233,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     interrupted = False
     display.start(len(planned))
     try:
-        _, complete = run_all(planned, args.jobs, progress, cap_bytes=args.cap, stop=stop)
+        _, complete = run_all(planned, jobs, progress, cap_bytes=args.cap, stop=stop, max_jobs=max_jobs)
     except KeyboardInterrupt:
         interrupted, complete = True, False
         stop.set()
@@ -249,7 +254,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     run = Run(
         results=tuple(merged), started=started, finished=now_iso(), complete=complete and not interrupted,
         host={"platform": sys.platform, "os": host_platform.platform(), "machine": host_platform.machine(),
-              "cpu_count": os.cpu_count(), "jobs": args.jobs, "repeat": args.repeat,
+              "cpu_count": os.cpu_count(), "jobs": jobs, "max_jobs": max_jobs, "repeat": args.repeat,
               "cell_environment": dict(execute.CELL_ENV)},
         interpreters=tuple(interpreter_info(i) for i in interpreters), harness_version=_version(),
     )
