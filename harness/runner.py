@@ -7,7 +7,7 @@ import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
-from harness.execute import Limits, run_cell
+from harness.execute import Limits, end_all, run_cell
 from harness.judge import judge, make_result
 from harness.model import Observation, Result, Status
 from harness.plan import Planned
@@ -72,11 +72,11 @@ def order_longest_first(planned: Sequence[Planned], durations: Optional[Dict[Tup
     return sorted(planned, key=expected, reverse=True)
 
 
-def run_one(item: Planned, cap_bytes: int) -> Result:
+def run_one(item: Planned, cap_bytes: int, stop: Optional[threading.Event] = None) -> Result:
     if item.decided is not None:
         return item.decided
     try:
-        observation = run_cell(item.cell, Limits(timeout=item.case.timeout, cap_bytes=cap_bytes))
+        observation = run_cell(item.cell, Limits(timeout=item.case.timeout, cap_bytes=cap_bytes), stop=stop)
         return judge(item.case, item.cell, observation)
     except Exception as exc:  # a harness fault in one cell is that cell's result, never the end of the run
         return make_result(item.case, item.cell, Observation(), Status.ERROR, None, message=f"harness error: {exc!r}")
@@ -108,7 +108,7 @@ def run_all(
                         results.append(item.decided)
                         progress(item.decided)
                         continue
-                    running[pool.submit(run_one, item, cap_bytes)] = item
+                    running[pool.submit(run_one, item, cap_bytes, stop)] = item
                 if not running:
                     break
                 done, _ = wait(list(running), return_when=FIRST_COMPLETED, timeout=LOAD_WINDOW_S)
@@ -120,7 +120,10 @@ def run_all(
                     results.append(result)
                     progress(result)
         except BaseException:
+            # Leaving the `with` waits for the running cells: end their process trees first, or Ctrl+C would
+            # wait for each running cell to reach its own timeout.
             stop.set()
+            end_all()
             raise
     complete = len(results) == len(planned)
     return results, complete
