@@ -263,9 +263,12 @@ def end_tree(process: "subprocess.Popen[bytes]") -> None:
         _signal_session(session_id, sig)
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
-            if process.poll() is not None and not [p for p in session_processes(session_id) if not _is_zombie(p)]:
+            survivors = [p for p in session_processes(session_id) if not _is_zombie(p)]
+            if process.poll() is not None and not survivors:
                 return
             time.sleep(0.02)
+            if sig == signal.SIGKILL:
+                _signal_session(session_id, sig)  # a member forked after the last signal (a fork storm) gets one too
     process.poll()
 
 
