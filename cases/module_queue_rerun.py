@@ -25,6 +25,8 @@ were never unlinked.  3.10-3.13 spawn print nothing.
 # source = "seed §进程/Process和Pool中使用队列"
 # ids = ["S11"]
 # timeout = 10
+# # the resource tracker's leak warning (3.13) lists random semaphore names
+# normalize = [['/mp-[A-Za-z0-9_]+', '/mp-<name>']]
 #
 # # fork: the module-level code does not run again; the child shares the parent's queue.
 # [expect]

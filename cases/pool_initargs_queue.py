@@ -29,6 +29,8 @@ by hand, the default applies), so the module-level ``Queue()`` is made for the r
 # source = "seed §进程/Process和Pool中使用队列"
 # ids = ["S10"]
 # timeout = 10
+# # the resource tracker's leak warning (3.13) lists random semaphore names
+# normalize = [['/mp-[A-Za-z0-9_]+', '/mp-<name>']]
 #
 # [expect]
 # stdout = """
