@@ -155,7 +155,8 @@ class Result:
 
     def signature(self) -> Tuple[Any, ...]:
         """What makes two observations of the same cell the same behaviour."""
-        return (self.status.label, self.exit, self.exception, self.stdout, self.stderr, len(self.leftovers))
+        alive = sum(1 for x in self.leftovers if not x.zombie)  # a zombie still being reaped is timing, not behaviour
+        return (self.status.label, self.exit, self.exception, self.stdout, self.stderr, alive)
 
     def to_json(self) -> Dict[str, Any]:
         data = dataclasses.asdict(self)
