@@ -18,7 +18,7 @@ from harness.analysis import (
     plural,
 )
 from harness.model import Result, Run, Status
-from harness.render.terminal import columns, escape_control, summary_line
+from harness.render.terminal import columns, default_methods, escape_control, summary_line
 
 TEMPLATES = Path(__file__).parent / "templates"
 MAX_OUTPUT = 20 * 1024  # per stream and cell: a runaway case must not make the page unusable
@@ -104,9 +104,12 @@ def _view(run: Run) -> Dict[str, Any]:
             pythons.append({"tag": tag, "span": 0, "platform_start": False})
         platforms[-1]["span"] += 1
         pythons[-1]["span"] += 1
+    defaults = default_methods(results)
     methods = []
     for col, (platform, tag, method) in enumerate(cols):
-        methods.append({"name": method, "abbrev": METHOD_ABBREV.get(method, method[:2]),
+        is_default = defaults.get((platform, tag)) == method
+        methods.append({"name": method + (" (the default here)" if is_default else ""),
+                        "abbrev": METHOD_ABBREV.get(method, method[:2]) + ("*" if is_default else ""),
                         "group_start": col == 0 or cols[col - 1][:2] != (platform, tag),
                         "platform_start": col == 0 or cols[col - 1][0] != platform})
     differences = []

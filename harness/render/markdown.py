@@ -18,7 +18,7 @@ from harness.analysis import (
     plural,
 )
 from harness.model import Result, Run, Status
-from harness.render.terminal import METHOD_ABBREV, columns, escape_control, summary_line
+from harness.render.terminal import DEFAULT_MARK, METHOD_ABBREV, columns, default_methods, escape_control, method_label, summary_line
 
 # GitHub refuses a job summary over 1 MiB; stay under it with room for the closing note.
 LIMIT_BYTES = 1024 * 1024
@@ -100,7 +100,8 @@ def render_matrix(results: Sequence[Result], order: Sequence[str], budget: int) 
     for r in results:
         ids.setdefault(r.case, [])
         ids[r.case].extend(i for i in r.ids if i not in ids[r.case])
-    head = "| case | IDs | " + " | ".join(f"{inline(p)}<br>{inline(t)}<br>{METHOD_ABBREV.get(m, inline(m))}" for p, t, m in cols) + " |\n"
+    defaults = default_methods(results)
+    head = "| case | IDs | " + " | ".join(f"{inline(p)}<br>{inline(t)}<br>{inline(method_label(m, p, t, defaults))}" for p, t, m in cols) + " |\n"
     rule = "|---|---|" + ":-:|" * len(cols) + "\n"
     section = Section(budget)
     section.add(head + rule)
@@ -112,7 +113,7 @@ def render_matrix(results: Sequence[Result], order: Sequence[str], budget: int) 
         section.add(f"| {inline(case)} | {inline(', '.join(ids[case]))} | " + " | ".join(cells) + " |\n")
     legend = " · ".join(f"{s.symbol} {s.label}" for s in Status)
     methods = " · ".join(f"{a} {m}" for m, a in METHOD_ABBREV.items())
-    text = section.text() + f"\n{legend} · {REFUTED_MARK} the claim is refuted in that cell\n\nColumns: platform, Python, start method ({methods}).\n"
+    text = section.text() + f"\n{legend} · {REFUTED_MARK} the claim is refuted in that cell\n\nColumns: platform, Python, start method ({methods}; {DEFAULT_MARK} marks the default start method of that platform and Python).\n"
     return text, section.left_out
 
 

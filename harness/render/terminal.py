@@ -21,6 +21,19 @@ def _version_key(tag: str) -> Tuple[int, ...]:
     return tuple(int(p) for p in re.findall(r"\d+", tag))
 
 
+DEFAULT_MARK = "*"
+
+
+def default_methods(results: Sequence[Result]) -> Dict[Tuple[str, str], str]:
+    """What the default start method resolves to for each (platform, python): users write code against it."""
+    return {(r.platform, r.python_tag): r.default_start_method for r in results if r.default_start_method}
+
+
+def method_label(method: str, platform: str, tag: str, defaults: Dict[Tuple[str, str], str], abbrev: Dict[str, str] = METHOD_ABBREV) -> str:
+    label = abbrev.get(method, method[:2])
+    return label + (DEFAULT_MARK if defaults.get((platform, tag)) == method else "")
+
+
 def columns(results: Sequence[Result]) -> List[Tuple[str, str, str]]:
     """(platform, python tag, start method) columns in a stable order."""
     found = {(r.platform, r.python_tag, r.start_method) for r in results}
@@ -34,6 +47,7 @@ def render_matrix(results: Sequence[Result]) -> str:
     by_cell: Dict[Tuple[str, str, str, str], Result] = {(r.case, r.platform, r.python_tag, r.start_method): r for r in results}
     width = max([len(c) for c in cases] + [4])
     platforms = sorted({c[0] for c in cols})
+    defaults = default_methods(results)
     lines = []
     header_py = " " * width + "  "
     header_m = " " * width + "  "
@@ -45,7 +59,7 @@ def render_matrix(results: Sequence[Result]) -> str:
             header_py += " " + label.ljust(3 * sum(1 for c in cols if c[:2] == group) - 1)
             header_m += " "
             previous = group
-        header_m += METHOD_ABBREV.get(method, "?") + "  "
+        header_m += method_label(method, platform, tag, defaults).ljust(3)
     lines.append(header_py.rstrip())
     lines.append(header_m.rstrip())
     for case in cases:
@@ -60,7 +74,7 @@ def render_matrix(results: Sequence[Result]) -> str:
         lines.append(row.rstrip())
     legend = "  ".join(f"{s.symbol} {s.label}" for s in Status)
     lines.append("")
-    lines.append(f"F fork  S spawn  V forkserver    {legend}")
+    lines.append(f"F fork  S spawn  V forkserver  {DEFAULT_MARK} the default there    {legend}")
     return "\n".join(lines)
 
 
