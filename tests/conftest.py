@@ -1,0 +1,110 @@
+"""Shared fixtures: the running interpreter as a matrix column, running `mpmatrix` as a subprocess, process counts."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence
+
+import pytest
+
+pytest_plugins = ["pytester"]
+collect_ignore = ["data"]  # fixture cases and hostile inputs are run by the tests, never collected as tests
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+CASES = DATA / "cases"
+HOSTILE = DATA / "hostile"
+
+
+@pytest.fixture(scope="session")
+def current_interpreter():
+    from harness import interpreters
+
+    return interpreters.current()
+
+
+@dataclass
+class Invocation:
+    """One `mpmatrix` command run as a subprocess, and what it left behind."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    seconds: float
+    out: Optional[Path] = None
+
+    def results(self) -> Dict:
+        import json
+
+        assert self.out is not None
+        return json.loads((self.out / "results.json").read_text(encoding="utf-8"))
+
+    def cells(self) -> Dict[str, List[Dict]]:
+        """Cells by case name."""
+        by_case: Dict[str, List[Dict]] = {}
+        for cell in self.results()["cells"]:
+            by_case.setdefault(cell["case"], []).append(cell)
+        return by_case
+
+
+def mpmatrix(*args: str, out: Optional[Path] = None, timeout: float = 120) -> Invocation:
+    """Run `python -m harness ARGS` (coverage follows it into the subprocess) and time it."""
+    argv = [sys.executable, "-m", "harness", *args]
+    if out is not None:
+        argv += ["--out", str(out)]
+    started = time.monotonic()
+    done = subprocess.run(argv, cwd=str(REPO), capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+    return Invocation(done.returncode, done.stdout, done.stderr, time.monotonic() - started, out)
+
+
+def own_session_processes() -> List[int]:
+    """Live (non-zombie) processes of the test's own session, other than this one."""
+    from harness import execute
+
+    return [pid for pid in execute.session_processes(os.getsid(0)) if not execute._is_zombie(pid)]
+
+
+def processes_mentioning(marker: str) -> List[str]:
+    """Command lines of live (non-zombie) processes mentioning marker: cells run in their own sessions, so this is
+    how a test finds a cell's survivors whatever session or process group they moved to."""
+    import psutil
+
+    found = []
+    for proc in psutil.process_iter(["cmdline", "status"]):
+        try:
+            if proc.info["status"] == psutil.STATUS_ZOMBIE or proc.pid == os.getpid():
+                continue
+            cmdline = " ".join(proc.info["cmdline"] or ())
+        except psutil.Error:
+            continue
+        if marker in cmdline:
+            found.append(f"{proc.pid} {cmdline}")
+    return found
+
+
+def wait_until_gone(marker: str, seconds: float = 3.0) -> List[str]:
+    """Survivors mentioning marker after giving exiting processes a moment."""
+    deadline = time.monotonic() + seconds
+    while True:
+        left = processes_mentioning(marker)
+        if not left or time.monotonic() > deadline:
+            return left
+        time.sleep(0.05)
+
+
+def write_case(folder: Path, name: str, block: str, code: str = 'print("hi")\n') -> Path:
+    """A case file from a TOML block written without the leading `# `."""
+    lines = ["# /// case"] + [("# " + line) if line else "#" for line in block.strip("\n").splitlines()] + ["# ///"]
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n" + code, encoding="utf-8")
+    return path
+
+
+def paths(*items: Path) -> Sequence[str]:
+    return [str(p) for p in items]

@@ -1,0 +1,314 @@
+"""Tests for harness.casefile: every key, [[expect.when]] overlays and selectors, and every kind of bad input."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+import pytest
+
+from harness.casefile import DEFAULT_TIMEOUT, CaseError, find_cases, load_case, parse_case
+from harness.model import Interpreter
+
+from conftest import write_case
+
+HEAD = 'claim = "A claim."\nsource = "seed §A/B"\nids = ["S1"]\n'
+
+
+def block(toml: str, code: str = 'print("hi")\n') -> str:
+    lines = ["# /// case"] + [("# " + line) if line else "#" for line in toml.strip("\n").splitlines()] + ["# ///"]
+    return "\n".join(lines) + "\n" + code
+
+
+def parse(toml: str, path: str = "cases/x.py"):
+    return parse_case(block(toml), path)
+
+
+def error(toml: str, path: str = "cases/bad.py") -> CaseError:
+    with pytest.raises(CaseError) as info:
+        parse(toml, path)
+    return info.value
+
+
+def interp(version: str = "3.12.1", platform: str = "linux", implementation: str = "cpython") -> Interpreter:
+    return Interpreter(executable="python", version=version, platform=platform, implementation=implementation)
+
+
+# -- every key ------------------------------------------------------------------------------------------------
+
+
+def test_minimal_case_has_defaults():
+    case = parse(HEAD)
+    assert (case.name, case.claim, case.source, case.ids) == ("x", "A claim.", "seed §A/B", ("S1",))
+    assert case.timeout == DEFAULT_TIMEOUT and case.platforms is None and case.expect is None and case.when == ()
+    assert case.block == (1, 5)
+
+
+def test_every_top_level_and_expect_key():
+    case = parse(HEAD + '''timeout = 2.5
+normalize = [["id=\\\\d+", "id=N"]]
+platforms = ["linux", "darwin"]
+
+[expect]
+stdout = """
+line one
+"""
+stderr = ""
+exit = "signal:SIGINT"
+exception = "KeyboardInterrupt"
+holds = false
+leaks = true
+''')
+    assert case.timeout == 2.5 and case.platforms == ("linux", "darwin")
+    assert len(case.rules.pairs) == 1
+    e = case.expect
+    assert e.stdout.match("line one\n") is None and e.stdout.match("line two\n") is not None
+    assert e.stderr.match("") is None and e.stderr.match("x") is not None
+    assert (e.exit, e.holds, e.leaks, e.expected_exit) == ("signal:SIGINT", False, True, "signal:SIGINT")
+    assert e.exception.match("KeyboardInterrupt") is None
+
+
+def test_exit_defaults_to_1_with_an_exception_else_0():
+    assert parse(HEAD + '[expect]\nexception = "ValueError: x"\n').expect.expected_exit == "1"
+    assert parse(HEAD + '[expect]\nstdout = ""\n').expect.expected_exit == "0"
+    assert parse(HEAD + "[expect]\nexit = 3\n").expect.expected_exit == "3"
+
+
+def test_ids_may_be_one_string():
+    assert parse('claim = "c"\nsource = "s"\nids = "S7"\n').ids == ("S7",)
+
+
+# -- [[expect.when]]: overlay order and selectors -------------------------------------------------------------
+
+
+OVERLAYS = HEAD + '''
+[expect]
+stdout = "base"
+exit = 0
+
+[[expect.when]]
+start_method = ["spawn", "forkserver"]
+stdout = "not fork"
+
+[[expect.when]]
+start_method = ["forkserver"]
+stdout = "forkserver"
+holds = false
+
+[[expect.when]]
+python = "<3.8"
+exit = 1
+'''
+
+
+def test_when_tables_apply_in_file_order_later_ones_win():
+    case = parse(OVERLAYS)
+    fork, origin = case.expectation_for(interp(), "fork")
+    assert fork.stdout.source == "base" and fork.holds is None and origin == "[expect]"
+    spawn, origin = case.expectation_for(interp(), "spawn")
+    assert spawn.stdout.source == "not fork" and spawn.exit == "0"
+    assert origin == "[expect] + [[expect.when]] at line 10"
+    server, origin = case.expectation_for(interp(), "forkserver")
+    assert server.stdout.source == "forkserver" and server.holds is False
+    assert origin == "[expect] + [[expect.when]] at line 10 + [[expect.when]] at line 14"
+    old, _ = case.expectation_for(interp("3.7.16"), "forkserver")
+    assert (old.stdout.source, old.exit, old.holds) == ("forkserver", "1", False)  # untouched keys carry over
+
+
+def test_when_without_expect_applies_alone_and_nothing_applies_elsewhere():
+    case = parse(HEAD + '[[expect.when]]\nplatform = ["win32"]\nexit = 1\n')
+    assert case.expect is None
+    assert case.expectation_for(interp(), "spawn") == (None, "")
+    win, origin = case.expectation_for(interp(platform="win32"), "spawn")
+    assert win.exit == "1" and origin == "[[expect.when]] at line 5"
+
+
+@pytest.mark.parametrize("spec, version, expected", [
+    (">=3.12", "3.12.0", True), (">=3.12", "3.11.9", False), ("<3.8", "3.7.16", True),
+    (">=3.8,<3.12", "3.11.7", True), (">=3.8,<3.12", "3.12.1", False), ("==3.13.*", "3.13.0", True),
+    # PEP 440 as written: a release candidate comes before its release, so ">=3.13" excludes 3.13.0rc2.
+    (">=3.13", "3.13.0rc2", False), (">=3.13.0rc1", "3.13.0rc2", True),
+    ("~=3.10", "3.9.18", False),
+])
+def test_python_selector_is_a_pep440_specifier_on_the_full_version(spec, version, expected):
+    case = parse(HEAD + f'[[expect.when]]\npython = "{spec}"\nexit = 5\n')
+    got, _ = case.expectation_for(interp(version), "fork")
+    assert (got is not None) is expected
+
+
+def test_all_selectors_of_a_table_must_match():
+    case = parse(HEAD + '''[[expect.when]]
+start_method = ["spawn"]
+platform = ["darwin"]
+python = ">=3.8"
+implementation = ["pypy"]
+exit = 9
+''')
+    yes = interp("3.10.1", "darwin", "pypy")
+    assert case.expectation_for(yes, "spawn")[0].exit == "9"
+    assert case.expectation_for(yes, "fork")[0] is None
+    assert case.expectation_for(dataclasses.replace(yes, platform="linux"), "spawn")[0] is None
+    assert case.expectation_for(dataclasses.replace(yes, implementation="cpython"), "spawn")[0] is None
+    assert case.expectation_for(dataclasses.replace(yes, version="3.7.1"), "spawn")[0] is None
+
+
+# -- bad input: each kind names the file, the line and the bad value ------------------------------------------
+
+
+def assert_names(exc: CaseError, path: str, line: int, *values: str) -> None:
+    text = str(exc)
+    assert text.startswith(f"{path}:{line}: ") and exc.line == line, text
+    for value in values:
+        assert value in text, text
+
+
+def test_no_case_block():
+    with pytest.raises(CaseError) as info:
+        parse_case("print('no metadata')\n", "cases/plain.py")
+    assert str(info.value).startswith("cases/plain.py: no `# /// case` block")
+
+
+def test_unclosed_case_block_names_its_line():
+    exc = pytest.raises(CaseError, parse_case, "import os\n# /// case\n# claim = 'c'\nprint(1)\n", "c.py").value
+    assert_names(exc, "c.py", 2, "not closed", "# ///")
+
+
+def test_two_case_blocks():
+    text = block(HEAD) + block(HEAD)
+    exc = pytest.raises(CaseError, parse_case, text, "c.py").value
+    assert_names(exc, "c.py", 7, "second")
+
+
+def test_invalid_toml_names_the_file_line():
+    assert_names(error(HEAD + "timeout = = 5\n"), "cases/bad.py", 5, "invalid TOML")
+
+
+@pytest.mark.parametrize("toml, line, values", [
+    (HEAD + "timout = 5\n", 5, ["'timout'", "did you mean 'timeout'"]),
+    (HEAD + "[expect]\nstdot = 'x'\n", 6, ["'stdot'", "[expect]", "did you mean 'stdout'"]),
+    (HEAD + "[[expect.when]]\nstart_method = ['fork']\nexits = 1\n", 7, ["'exits'", "did you mean 'exit'"]),
+])
+def test_unknown_key_with_did_you_mean(toml, line, values):
+    assert_names(error(toml), "cases/bad.py", line, *values)
+
+
+@pytest.mark.parametrize("toml, line, values", [
+    ('claim = 5\nsource = "s"\nids = ["S1"]\n', 2, ["claim must be a string", "5"]),
+    ('claim = "c"\nsource = "s"\nids = [1]\n', 4, ["ids", "[1]"]),
+    (HEAD + 'timeout = "ten"\n', 5, ["'ten'", "positive number"]),
+    (HEAD + "timeout = -1\n", 5, ["-1"]),
+    (HEAD + "timeout = true\n", 5, ["True"]),
+    (HEAD + "[expect]\nexit = 1.5\n", 6, ["1.5", "signal:SIGNAME"]),
+    (HEAD + '[expect]\nexit = "SIGINT"\n', 6, ["'SIGINT'", "signal:SIGINT"]),
+    (HEAD + "[expect]\nholds = 'no'\n", 6, ["holds must be true or false", "'no'"]),
+    (HEAD + "[expect]\nstdout = 3\n", 6, ["stdout must be a string", "3"]),
+    (HEAD + "platforms = 'linux'\nnormalize = 'x'\n", 6, ["normalize", "'x'"]),
+    (HEAD + "expect = 3\n", 5, ["expect must be a table"]),
+])
+def test_wrong_type(toml, line, values):
+    assert_names(error(toml), "cases/bad.py", line, *values)
+
+
+def test_missing_required_key_and_empty_ids():
+    assert_names(error('claim = "c"\nids = ["S1"]\n'), "cases/bad.py", 1, "'source'")
+    assert_names(error('claim = "c"\nsource = "s"\nids = []\n'), "cases/bad.py", 4, "empty 'ids'")
+
+
+def test_unknown_start_method():
+    exc = error(HEAD + '\n[[expect.when]]\nstart_method = ["spwan"]\nexit = 0\n')
+    assert_names(exc, "cases/bad.py", 7, "'spwan'", "[[expect.when]]", "did you mean 'spawn'", "fork, spawn or forkserver")
+
+
+def test_unknown_platform_top_level_and_in_a_selector():
+    assert_names(error(HEAD + 'platforms = ["linux", "macos"]\n'), "cases/bad.py", 5, "'macos'", "linux, darwin or win32")
+    exc = error(HEAD + '[[expect.when]]\nplatform = ["win64"]\nexit = 0\n')
+    assert_names(exc, "cases/bad.py", 6, "'win64'", "did you mean 'win32'")
+
+
+def test_unknown_selector_names_the_key():
+    exc = error(HEAD + '[[expect.when]]\nos = ["linux"]\nexit = 0\n')
+    assert_names(exc, "cases/bad.py", 6, "unknown key 'os'", "[[expect.when]]", "start_method")
+
+
+def test_when_without_any_selector():
+    assert_names(error(HEAD + "[[expect.when]]\nexit = 0\n"), "cases/bad.py", 5, "no selector")
+
+
+@pytest.mark.parametrize("spec", ["3.8+", "> = 3", "python3.12", "=>3.8"])
+def test_invalid_pep440_specifier(spec):
+    exc = error(HEAD + f'[[expect.when]]\npython = "{spec}"\nexit = 0\n')
+    assert_names(exc, "cases/bad.py", 6, f"invalid PEP 440 specifier {spec!r}")
+
+
+def test_python_selector_must_be_a_string():
+    assert_names(error(HEAD + "[[expect.when]]\npython = 3.12\n"), "cases/bad.py", 6, "3.12", "PEP 440")
+
+
+def test_invalid_regex_names_the_pattern_line_in_a_multiline_string():
+    exc = error(HEAD + "[expect]\nstdout = '''\nfine\nvalue=(\\d+ (re)\n'''\n")
+    assert_names(exc, "cases/bad.py", 8, "invalid regex", "value=(\\\\d+")
+
+
+def test_invalid_regex_in_the_exception_line():
+    assert_names(error(HEAD + "[expect]\nexception = 'Err[ (re)'\n"), "cases/bad.py", 6, "bad exception pattern", "Err[")
+
+
+def test_pattern_that_can_never_match():
+    exc = error(HEAD + '[expect]\nstdout = """\n<object at 0x7f3a55aa10>\n"""\n')
+    assert_names(exc, "cases/bad.py", 7, "can never match", "0x7f3a55aa10")
+
+
+def test_unclosed_unordered_group():
+    exc = error(HEAD + '[expect]\nstdout = """\n[unordered]\na\n"""\n')
+    assert_names(exc, "cases/bad.py", 7, "[unordered]", "never closed")
+
+
+def test_bad_normalize_rule():
+    exc = error(HEAD + 'normalize = [["(unclosed", "x"]]\n')
+    assert_names(exc, "cases/bad.py", 5, "normalize", "(unclosed")
+
+
+# -- files ----------------------------------------------------------------------------------------------------
+
+
+def test_not_utf8_names_line_and_bytes(tmp_path):
+    path = tmp_path / "latin1.py"
+    path.write_bytes(b'# /// case\n# claim = "caf\xe9"\n# source = "s"\n# ids = ["S1"]\n# ///\n')
+    exc = pytest.raises(CaseError, load_case, str(path)).value
+    assert_names(exc, str(path), 2, "not UTF-8", "\\xe9")
+
+
+def test_crlf_file_loads(tmp_path):
+    path = tmp_path / "crlf.py"
+    path.write_bytes(block(HEAD).replace("\n", "\r\n").encode())
+    assert load_case(str(path)).ids == ("S1",)
+
+
+def test_path_with_spaces_and_non_ascii_simply_works(tmp_path):
+    path = write_case(tmp_path / "spaced näme", "ünïcode case.py", HEAD + '[expect]\nstdout = "grüße"\n')
+    case = load_case(str(path))
+    assert case.name == "ünïcode case" and case.path == str(path)
+    found, errors = find_cases([str(tmp_path)])
+    assert found == [str(path)] and errors == []
+
+
+def test_errors_in_such_a_path_name_it(tmp_path):
+    path = write_case(tmp_path / "dir with space", "naïve.py", HEAD + "timout = 1\n")
+    exc = pytest.raises(CaseError, load_case, str(path)).value
+    assert str(exc).startswith(f"{path}:5: ")
+
+
+def test_find_cases_skips_helpers_and_reports_missing_paths(tmp_path):
+    write_case(tmp_path, "real.py", HEAD)
+    (tmp_path / "helper.py").write_text("x = 1\n")
+    write_case(tmp_path, "_private.py", HEAD)
+    write_case(tmp_path / "__pycache__", "cached.py", HEAD)
+    found, errors = find_cases([str(tmp_path), str(tmp_path / "real.py"), str(tmp_path / "missing")])
+    assert found == [str(tmp_path / "real.py")]
+    assert len(errors) == 1 and errors[0].path == str(tmp_path / "missing") and "no such file" in str(errors[0])
+
+
+def test_error_message_format_matches_style_guide():
+    exc = error(HEAD + '\n[[expect.when]]\nstart_method = ["spwan"]\n', path="cases/pool_queue.py")
+    assert re.match(r"cases/pool_queue\.py:\d+: unknown start method 'spwan' in \[\[expect\.when\]\]", str(exc))

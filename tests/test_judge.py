@@ -1,0 +1,150 @@
+"""Tests for harness.judge: the status rules in order of precedence, and final_exception."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from harness.casefile import parse_case
+from harness.judge import final_exception, judge
+from harness.model import Cell, Interpreter, Leftover, Observation, Status
+
+INTERP = Interpreter(executable="python", version="3.12.1", platform="linux")
+
+
+def case_with(expect: str = "", extra: str = ""):
+    toml = 'claim = "c"\nsource = "s"\nids = ["S1"]\n' + extra + ("\n[expect]\n" + expect if expect else "")
+    text = "\n".join(["# /// case"] + [("# " + l) if l else "#" for l in toml.splitlines()] + ["# ///", ""])
+    return parse_case(text, "/cases/c.py")
+
+
+def run(observation: Observation, expect: str = 'stdout = "ok"', extra: str = "", method: str = "spawn"):
+    case = case_with(expect, extra)
+    return judge(case, Cell(case.name, case.path, INTERP, method), observation)
+
+
+OK = Observation(exit=0, stdout="ok\n")
+
+
+def test_pass():
+    result = run(OK)
+    assert (result.status, result.holds, result.exit, result.message, result.diff) == (Status.PASS, True, "0", "", "")
+    assert result.expectation == "[expect]" and result.stdout_raw == "ok\n"
+
+
+def test_holds_false_is_carried_on_a_pass():
+    assert run(OK, 'stdout = "ok"\nholds = false').holds is False
+
+
+def test_fail_with_a_diff_that_shows_the_pattern_lines():
+    result = run(Observation(exit=0, stdout="one\nTWO\nthree\n"), 'stdout = """\none\ntwo [..]\nthree\n"""')
+    assert result.status is Status.FAIL and result.status.is_failure
+    assert result.message.startswith("stdout: ")
+    assert result.diff.startswith("stdout:\n") and "-two [..]" in result.diff and "+TWO" in result.diff
+
+
+def test_fail_on_exit_and_exception():
+    stderr = "Traceback (most recent call last):\n  File \"/cases/c.py\", line 3, in <module>\nKeyError: 'x'\n"
+    result = run(Observation(exit=1, stderr=stderr), 'exception = "ValueError: [..]"')
+    assert result.status is Status.FAIL
+    assert "exception: expected 'ValueError: [..]', got \"KeyError: 'x'\"" in result.message
+    assert run(Observation(exit=2), "exit = 0").message == "exit: expected 0, got 2"
+
+
+def test_expected_exception_passes_with_default_exit_1():
+    stderr = "Traceback (most recent call last):\n  File \"/cases/c.py\", line 3, in <module>\nValueError: bad 42\n"
+    result = run(Observation(exit=1, stderr=stderr), 'exception = "ValueError: bad [..]"')
+    assert result.status is Status.PASS and result.exception == "ValueError: bad 42"
+
+
+def test_recorded_when_no_expectation_applies():
+    result = run(OK, expect="")
+    assert (result.status, result.holds) == (Status.RECORDED, None) and not result.status.is_failure
+
+
+def test_when_only_other_start_methods_is_recorded_here():
+    result = run(OK, expect="", extra='\n[[expect.when]]\nstart_method = ["fork"]\nexit = 3\n', method="spawn")
+    assert result.status is Status.RECORDED
+
+
+def test_unsupported_exit_78_and_skip_exit_77():
+    unsupported = run(Observation(exit=78, stdout="whatever"))
+    assert (unsupported.status, unsupported.holds) == (Status.UNSUPPORTED, None)
+    skip = run(Observation(exit=77))
+    assert (skip.status, skip.holds, skip.message) == (Status.SKIP, None, "the case skipped itself (exit 77)")
+
+
+def test_timeout_beats_everything_but_harness_errors():
+    result = run(Observation(signal="SIGTERM", timed_out=True, stacks="Thread 0x1 ...", stdout="ok\n"), extra="timeout = 2\n")
+    assert result.status is Status.TIMEOUT and "2 s" in result.message and result.stacks == "Thread 0x1 ..."
+
+
+def test_crash_by_an_unexpected_signal():
+    result = run(Observation(signal="SIGSEGV", stdout="ok\n"))
+    assert (result.status, result.exit, result.message) == (Status.CRASH, "signal:SIGSEGV", "ended by SIGSEGV")
+
+
+def test_an_expected_signal_is_not_a_crash():
+    result = run(Observation(signal="SIGINT"), 'exit = "signal:SIGINT"')
+    assert result.status is Status.PASS
+    assert run(Observation(signal="SIGKILL"), 'exit = "signal:SIGINT"').status is Status.CRASH
+
+
+LEFT = (Leftover(pid=4242, cmdline="python -c sleep"), Leftover(pid=4243, cmdline="defunct", zombie=True))
+
+
+def test_leak_names_count_and_command_lines_zombies_do_not_count():
+    result = run(Observation(exit=0, stdout="ok\n", leftovers=LEFT))
+    assert result.status is Status.LEAK and result.message == "1 process(es) outlived the main process: python -c sleep"
+    assert run(Observation(exit=0, stdout="ok\n", leftovers=LEFT[1:])).status is Status.PASS
+
+
+def test_leaks_true_expects_them():
+    assert run(Observation(exit=0, stdout="ok\n", leftovers=LEFT), 'stdout = "ok"\nleaks = true').status is Status.PASS
+    missing = run(Observation(exit=0, stdout="ok\n"), 'stdout = "ok"\nleaks = true')
+    assert missing.status is Status.FAIL and "leaks: expected" in missing.message
+
+
+def test_leak_without_expectation_is_still_a_leak():
+    assert run(Observation(exit=0, leftovers=LEFT), expect="").status is Status.LEAK
+
+
+def test_harness_error_is_error():
+    result = run(Observation(harness_error="cannot start /nope: No such file"))
+    assert (result.status, result.holds, result.message) == (Status.ERROR, None, "cannot start /nope: No such file")
+
+
+def test_outputs_are_normalized_and_the_cell_folder_redacted_raw_kept():
+    raw = "cwd /tmp/mpmatrix-cell-ab12_x/sub at 0x7f3a55aa10\n"
+    result = run(Observation(exit=0, stdout=raw), 'stdout = "cwd <tmp>/sub at 0x<addr>"')
+    assert result.status is Status.PASS and result.stdout_raw == raw
+
+
+def test_redaction_is_linear_on_a_flood_of_long_lines():
+    flood = ("x" * 1023 + "\n") * 4096  # 4 MiB, the default cap: used to take ~28 s
+    started = time.monotonic()
+    result = run(Observation(exit=0, stdout=flood), expect="")
+    assert result.status is Status.RECORDED and time.monotonic() - started < 3
+
+
+def test_flags_and_counts_are_carried_over():
+    result = run(Observation(exit=0, stdout="ok\n", stdout_dropped=10, stderr_dropped=3, invalid_utf8=True, duration_s=1.5))
+    assert (result.stdout_dropped, result.stderr_dropped, result.invalid_utf8, result.duration_s) == (10, 3, True, 1.5)
+
+
+@pytest.mark.parametrize("stderr, expected", [
+    ("", ""),
+    ("plain warning\n", ""),
+    ("Traceback (most recent call last):\n  File \"x.py\", line 1, in <module>\n    f()\nValueError: boom\n", "ValueError: boom"),
+    # chained: the last traceback wins
+    ("Traceback (most recent call last):\n  File \"a\"\nKeyError: 1\n\nDuring handling of the above exception, another "
+     "exception occurred:\n\nTraceback (most recent call last):\n  File \"b\"\nRuntimeError: wrapped\n", "RuntimeError: wrapped"),
+    # a traceback from a child, then the parent's
+    ("Process Process-1:\nTraceback (most recent call last):\n  File \"c\"\nOSError: child\nTraceback (most recent call last):\n"
+     "  [stdlib frames]\nmultiprocessing.pool.RemoteTraceback: x\n", "multiprocessing.pool.RemoteTraceback: x"),
+    ("Traceback (most recent call last):\n  File \"x\"\nSystemExit: 3   \nafter\n", "SystemExit: 3"),
+    ("Traceback (most recent call last):\n  File \"x\"\n", ""),  # torn: no exception line yet
+])
+def test_final_exception(stderr, expected):
+    assert final_exception(stderr) == expected

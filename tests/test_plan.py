@@ -1,0 +1,69 @@
+"""Tests for harness.plan: loading cases (broken and duplicate ones as errors) and the matrix of cells."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from harness.model import Interpreter, Status
+from harness.plan import load_cases, plan
+
+from conftest import write_case
+
+HEAD = 'claim = "c"\nsource = "s"\nids = ["S1"]\n'
+LINUX = Interpreter(executable="py", version="3.12.1", platform="linux", start_methods=("fork", "spawn", "forkserver"))
+WINDOWS = Interpreter(executable="py.exe", version="3.12.1", platform="win32", start_methods=("spawn",),
+                      default_start_method="spawn")
+
+
+def test_duplicate_case_names_are_an_error_naming_both_files(tmp_path):
+    first = write_case(tmp_path / "a", "same.py", HEAD)
+    second = write_case(tmp_path / "b", "same.py", HEAD)
+    cases, broken = load_cases([str(tmp_path)])
+    assert [c.path for c in cases] == [str(first)]
+    ((path, error),) = broken
+    assert path == str(second)
+    assert str(error).startswith(f"{second}: duplicate case name 'same'") and str(first) in str(error)
+
+
+def test_broken_and_missing_paths_never_raise(tmp_path):
+    write_case(tmp_path, "good.py", HEAD)
+    write_case(tmp_path, "bad.py", HEAD + "timout = 1\n")
+    cases, broken = load_cases([str(tmp_path), str(tmp_path / "nope")])
+    assert [c.name for c in cases] == ["good"]
+    assert sorted(p.rsplit("/", 1)[-1] for p, _ in broken) == ["bad.py", "nope"]
+
+
+def test_matrix_order_and_decided_cells(tmp_path):
+    write_case(tmp_path, "a.py", HEAD)
+    write_case(tmp_path, "b.py", HEAD + 'platforms = ["win32"]\n')
+    write_case(tmp_path, "c.py", HEAD + "timeout = 'x'\n")
+    cases, broken = load_cases([str(tmp_path)])
+    planned = plan(cases, broken, [LINUX, WINDOWS])
+    assert len(planned) == 2 * 3 * 3
+    linux = planned[:9]
+    assert [(p.cell.case_name, p.cell.start_method) for p in linux[:3]] == [("a", "fork"), ("a", "spawn"), ("a", "forkserver")]
+    assert all(p.decided is None for p in linux[:3])
+    assert {p.decided.status for p in linux[3:6]} == {Status.SKIP}
+    assert "win32 only" in linux[3].decided.message
+    errors = linux[6:]
+    assert {p.decided.status for p in errors} == {Status.ERROR} and "timeout" in errors[0].decided.message
+    windows = {(p.cell.case_name, p.cell.start_method): p.decided for p in planned[9:]}
+    assert windows[("a", "fork")].status is Status.UNSUPPORTED
+    assert "not offered by win32" in windows[("a", "fork")].message
+    assert windows[("a", "spawn")] is None and windows[("b", "spawn")] is None
+
+
+def test_start_methods_and_repeat_narrow_and_multiply(tmp_path):
+    write_case(tmp_path, "a.py", HEAD)
+    cases, broken = load_cases([str(tmp_path)])
+    planned = plan(cases, broken, [LINUX], ["spawn"], repeat=3)
+    assert [(p.cell.start_method, p.cell.repeat_index) for p in planned] == [("spawn", 0), ("spawn", 1), ("spawn", 2)]
+    assert len({p.cell.key for p in planned}) == 1  # repeats share a key, so they merge (or turn flaky)
+
+
+def test_interpreter_without_forkserver_makes_it_unsupported(tmp_path):
+    write_case(tmp_path, "a.py", HEAD)
+    cases, broken = load_cases([str(tmp_path)])
+    macos = dataclasses.replace(LINUX, platform="darwin", start_methods=("spawn", "fork"))
+    statuses = {p.cell.start_method: p.decided for p in plan(cases, broken, [macos])}
+    assert statuses["forkserver"].status is Status.UNSUPPORTED and statuses["fork"] is None

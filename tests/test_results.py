@@ -1,0 +1,144 @@
+"""Tests for harness.results: atomic writes, the journal, reading back with errors that name the file, merging."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+
+import pytest
+
+from harness import results as results_io
+from harness.model import Leftover, Result, Run, Status
+from harness.results import Journal, ResultsError, combine, merge, read_journal, read_run, write_json_atomic, write_run
+
+
+def result(case: str = "a", method: str = "spawn", status: Status = Status.PASS, stdout: str = "ok\n", **kw) -> Result:
+    values = dict(
+        case=case, case_path=f"cases/{case}.py", ids=("S1",), claim="c", python="3.12.1", implementation="cpython",
+        free_threaded=False, platform="linux", machine="x86_64", start_method=method, default_start_method="fork",
+        status=status, holds=True, exit="0", exception="", stdout=stdout, stderr="", stdout_raw=stdout, stderr_raw="",
+        duration_s=0.5,
+    )
+    values.update(kw)
+    return Result(**values)
+
+
+def run_of(*results: Result, **kw) -> Run:
+    return Run(results=tuple(results), started="2026-01-01T00:00:00Z", finished="2026-01-01T00:01:00Z", **kw)
+
+
+def test_round_trip_keeps_everything(tmp_path):
+    original = run_of(
+        result(leftovers=(Leftover(7, "python -c x"),), stacks="Thread", invalid_utf8=True, stdout_dropped=9),
+        result("b", status=Status.FLAKY, observations=({"count": 2, "status": "pass"},)),
+        complete=False, host={"platform": "linux"}, interpreters=({"version": "3.12.1"},), harness_version="1.0",
+    )
+    path = tmp_path / "out" / "results.json"
+    write_run(original, path)
+    assert read_run(path) == original
+
+
+def test_atomic_write_leaves_the_old_file_when_writing_fails(tmp_path):
+    path = tmp_path / "results.json"
+    write_json_atomic(path, {"first": True})
+    with pytest.raises(TypeError):
+        write_json_atomic(path, {"bad": object()})
+    assert json.loads(path.read_text()) == {"first": True}
+    assert os.listdir(tmp_path) == ["results.json"]  # no temporary file left behind
+
+
+def test_atomic_write_goes_through_a_rename(tmp_path, monkeypatch):
+    seen = []
+    real = os.replace
+    monkeypatch.setattr(results_io.os, "replace", lambda a, b: (seen.append((a, b)), real(a, b)))
+    write_json_atomic(tmp_path / "r.json", [1])
+    ((tmp, final),) = seen
+    assert os.path.dirname(tmp) == str(tmp_path) and final == tmp_path / "r.json"
+
+
+def test_journal_appends_and_ignores_a_torn_last_line(tmp_path):
+    path = tmp_path / results_io.JOURNAL_NAME
+    journal = Journal(path)
+    journal.append(result("a"))
+    journal.append(result("b"))
+    journal.close()
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(json.dumps(result("c").to_json())[:50])  # killed mid-write
+    assert [r.case for r in read_journal(path)] == ["a", "b"]
+    assert read_journal(tmp_path / "missing.jsonl") == []
+
+
+def test_journal_appends_to_an_existing_one(tmp_path):
+    path = tmp_path / "j.jsonl"
+    for name in ("a", "b"):
+        journal = Journal(path)
+        journal.append(result(name))
+        journal.close()
+    assert [r.case for r in read_journal(path)] == ["a", "b"]
+
+
+@pytest.mark.parametrize("content, expected", [
+    ('{"schema_version": 1, "cells": [', "not valid JSON"),
+    ("", "not valid JSON"),
+    ("<html>not json</html>", "not valid JSON"),
+    ('{"cells": []}', "no schema_version"),
+    ("[1, 2]", "no schema_version"),
+    ('{"schema_version": 2, "cells": []}', "schema_version 2; this mpmatrix reads version 1"),
+    ('{"schema_version": 1, "harness_version": "", "started": "", "complete": true, "host": {}, "cells": [{"case": "a"}]}',
+     "does not match the results schema"),
+])
+def test_read_run_errors_name_the_file(tmp_path, content, expected):
+    path = tmp_path / "results.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ResultsError) as info:
+        read_run(path)
+    assert str(info.value).startswith(str(path)) and expected in str(info.value)
+
+
+def test_read_run_truncated_real_file(tmp_path):
+    path = tmp_path / "results.json"
+    write_run(run_of(result()), path)
+    path.write_bytes(path.read_bytes()[:-40])
+    with pytest.raises(ResultsError, match=r"results\.json:1: not valid JSON"):
+        read_run(path)
+
+
+def test_read_run_missing_and_binary(tmp_path):
+    with pytest.raises(ResultsError, match="cannot read"):
+        read_run(tmp_path / "nope.json")
+    (tmp_path / "bin.json").write_bytes(b"\xff\xfe\x00")
+    with pytest.raises(ResultsError, match="bin.json: not UTF-8"):
+        read_run(tmp_path / "bin.json")
+
+
+def test_merge_same_observation_merges_different_ones_turn_flaky_keeping_both():
+    one = run_of(result("a"), result("b", stdout="x\n"))
+    two = run_of(result("a"), result("b", status=Status.FAIL, stdout="y\n"), complete=False)
+    merged = merge([("one.json", one), ("two.json", two)])
+    by_case = {r.case: r for r in merged.results}
+    assert by_case["a"].status is Status.PASS and by_case["a"].observations == ()
+    flaky = by_case["b"]
+    assert flaky.status is Status.FLAKY and flaky.status.is_failure
+    assert [(o["status"], o["stdout"], o["count"]) for o in flaky.observations] == [("pass", "x\n", 1), ("fail", "y\n", 1)]
+    assert flaky.message == "2 different observations: pass ×1, fail ×1"
+    assert merged.sources == ("one.json", "two.json") and merged.complete is False
+
+
+def test_merge_keeps_different_cells_apart():
+    merged = merge([("1", run_of(result(method="fork"))), ("2", run_of(result(method="spawn"), result(python="3.13.0")))])
+    assert len(merged.results) == 3
+
+
+def test_combine_counts_repeats():
+    flaky = combine([result(), result(), result(status=Status.TIMEOUT, stdout="")])
+    assert flaky.status is Status.FLAKY and [o["count"] for o in flaky.observations] == [2, 1]
+    assert combine([result(duration_s=1.0), result(duration_s=2.0)]).status is Status.PASS  # timing is not behaviour
+
+
+def test_results_files(tmp_path):
+    (tmp_path / "b.json").write_text("{}")
+    (tmp_path / "a.json").write_text("{}")
+    (tmp_path / ".hidden.json").write_text("{}")
+    (tmp_path / "notes.txt").write_text("")
+    assert [p.name for p in results_io.results_files([str(tmp_path)])] == ["a.json", "b.json"]
