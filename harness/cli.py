@@ -189,6 +189,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     out_dir = Path(args.resume or args.out)
     paths = args.paths or [DEFAULT_CASES]
+    missing = [p for p in paths if not os.path.exists(p)]
+    if missing:  # a mistyped path is a usage error, not an `error` cell in a results file
+        raise UsageError(f"no such file or folder: {', '.join(missing)}; expected case files or folders of them")
     cases, broken = load_cases(paths)
     if not cases and not broken:
         raise UsageError(f"no case files under {', '.join(paths)}; a case is a .py file with a `# /// case` block")
