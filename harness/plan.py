@@ -18,8 +18,8 @@ class Planned:
     decided: Optional[Result] = None
 
 
-def placeholder_case(path: str) -> Case:
-    return Case(name=case_name(path), path=path, claim="", source="", ids=())
+def placeholder_case(path: str, name: str = "") -> Case:
+    return Case(name=name or case_name(path), path=path, claim="", source="", ids=())
 
 
 def load_cases(paths: Sequence[str]) -> Tuple[List[Case], List[Tuple[str, CaseError]]]:
@@ -64,8 +64,11 @@ def plan(
                         decided = make_result(case, cell, Observation(), Status.SKIP, None,
                                               message=f"the case runs on {', '.join(case.platforms)} only")
                     planned.append(Planned(cell, case, decided))
+        names = {case.name for case in cases}
         for path, error in broken:
-            case = placeholder_case(path)
+            # A duplicate's name is taken by the case it duplicates: named by its path, its error cell stays its
+            # own instead of merging with that case's cells (which made them `flaky`).
+            case = placeholder_case(path, path if case_name(path) in names else "")
             for method in methods:
                 cell = Cell(case.name, path, interpreter, method)
                 planned.append(Planned(cell, case, make_result(case, cell, Observation(), Status.ERROR, None, message=str(error))))
