@@ -67,3 +67,13 @@ def test_interpreter_without_forkserver_makes_it_unsupported(tmp_path):
     macos = dataclasses.replace(LINUX, platform="darwin", start_methods=("spawn", "fork"))
     statuses = {p.cell.start_method: p.decided for p in plan(cases, broken, [macos])}
     assert statuses["forkserver"].status is Status.UNSUPPORTED and statuses["fork"] is None
+
+
+def test_a_duplicates_error_cell_does_not_share_the_originals_key(tmp_path):
+    write_case(tmp_path / "a", "same.py", HEAD)
+    second = write_case(tmp_path / "b", "same.py", HEAD)
+    cases, broken = load_cases([str(tmp_path)])
+    planned = plan(cases, broken, [LINUX], ["fork"])
+    original, duplicate = planned
+    assert original.decided is None and duplicate.decided.status is Status.ERROR
+    assert duplicate.cell.key != original.cell.key and duplicate.decided.case == str(second)

@@ -5,14 +5,14 @@
 # timeout = 20
 #
 # [expect]
-# stdout = """
+# stdout = '''
 # [unordered]
 # worker 0 done
 # worker 1 done
 # worker 2 done
 # [/unordered]
 # total=\d+ items (re)
-# """
+# '''
 # ///
 import multiprocessing
 

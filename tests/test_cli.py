@@ -1,0 +1,191 @@
+"""Tests for harness.cli: exit codes 0/1/2 without tracebacks on bad usage, and end-to-end runs of the fixture cases."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+
+from harness import cli
+
+from conftest import CASES, HOSTILE, mpmatrix, write_case
+
+HEAD = 'claim = "c"\nsource = "s"\nids = ["S1"]\n'
+
+
+def main(capsys, *argv):
+    """cli.main in process: (exit code, stdout, stderr); argparse's SystemExit counts as an exit code."""
+    try:
+        code = cli.main(list(argv))
+    except SystemExit as exc:
+        code = exc.code
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--python", "/nonexistent/python3"], "--python /nonexistent/python3: "),
+    (["--python", "/etc/passwd"], "--python /etc/passwd: "),
+    (["--start-method", "spwan"], "invalid choice: 'spwan'"),
+    (["--jobs", "0"], "expected a positive integer"),
+])
+def test_bad_usage_is_exit_2_with_a_message(capsys, tmp_path, argv, message):
+    case = write_case(tmp_path, "a.py", HEAD)
+    code, _, err = main(capsys, "run", str(case), *argv, "--out", str(tmp_path / "out"))
+    assert code == 2 and message in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_missing_case_path_is_exit_2_and_runs_nothing(capsys, tmp_path):
+    case = write_case(tmp_path, "a.py", HEAD)
+    code, _, err = main(capsys, "run", str(case), str(tmp_path / "typo.py"), "--python", "current", "--out", str(tmp_path / "out"))
+    assert code == 2 and f"no such file or folder: {tmp_path / 'typo.py'}" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_no_cases_is_exit_2(capsys, tmp_path):
+    (tmp_path / "helper.py").write_text("x = 1\n")
+    code, _, err = main(capsys, "run", str(tmp_path), "--python", "current", "--out", str(tmp_path / "out"))
+    assert code == 2 and "no case files" in err
+
+
+def test_no_command_prints_help_and_exits_2(capsys):
+    code, out, _ = main(capsys)
+    assert code == 2 and "Exit codes" in out
+
+
+def test_list_and_show(capsys, tmp_path):
+    write_case(tmp_path, "good.py", HEAD + '\n[expect]\nstdout = "hi"\n')
+    code, out, _ = main(capsys, "list", str(tmp_path))
+    assert code == 0 and out.split()[:2] == ["good", "S1"]
+    write_case(tmp_path, "bad.py", HEAD + "timout = 3\n")
+    code, out, err = main(capsys, "list", str(tmp_path))
+    assert code == 2 and "bad.py:5: unknown key 'timout'" in err and "good" in out
+    code, out, _ = main(capsys, "show", str(tmp_path / "good.py"))
+    assert code == 0 and 'stdout = "hi"' in out
+    code, _, err = main(capsys, "show", "nosuchcase", "--cases", str(tmp_path))
+    assert code == 2 and "no case named 'nosuchcase'" in err
+
+
+@pytest.mark.parametrize("content, message", [
+    ("{", "not valid JSON"), ('{"schema_version": 7, "cells": []}', "schema_version 7"), ("", "not valid JSON"),
+])
+def test_report_on_a_bad_results_file_is_exit_2_naming_it(capsys, tmp_path, content, message):
+    path = tmp_path / "results.json"
+    path.write_text(content)
+    code, _, err = main(capsys, "report", str(path))
+    assert code == 2 and str(path) in err and message in err
+
+
+def test_report_without_results_is_exit_2(capsys, tmp_path):
+    code, _, err = main(capsys, "report", str(tmp_path))
+    assert code == 2 and "no results files" in err
+
+
+def test_resume_of_a_corrupt_results_file_is_exit_2(capsys, tmp_path):
+    case = write_case(tmp_path, "a.py", HEAD)
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "results.json").write_text('{"schema_version": 1, "cel')
+    code, _, err = main(capsys, "run", str(case), "--python", "current", "--resume", str(tmp_path / "out"))
+    assert code == 2 and "not valid JSON" in err
+
+
+# -- end to end: fixture cases in real interpreters -------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def fixture_run(tmp_path_factory):
+    """One run of every fixture case and every malformed input under fork and spawn."""
+    out = tmp_path_factory.mktemp("cases-run")
+    return mpmatrix("run", str(CASES), str(HOSTILE / "malformed"), "--python", "current", "-m", "fork", "-m", "spawn",
+                    "--jobs", "4", "-q", out=out)
+
+
+def statuses(invocation, case):
+    return {c["start_method"]: c["status"] for c in invocation.cells()[case]}
+
+
+@pytest.mark.e2e
+def test_e2e_exit_code_and_summary(fixture_run):
+    assert fixture_run.returncode == 1, fixture_run.stderr  # fail, timeout and error cells are failures
+    assert "Traceback" not in fixture_run.stderr
+    data = fixture_run.results()
+    assert data["complete"] is True and data["schema_version"] == 1
+    assert not (fixture_run.out / "results.partial.jsonl").exists()  # the journal goes once the run is complete
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("case", ["pass_simple", "wildcard", "unordered_regex", "when_start_method", "when_python",
+                                  "ünïcode case"])
+def test_e2e_passing_cases(fixture_run, case):
+    cells = fixture_run.cells()[case]
+    assert {c["status"] for c in cells} == {"pass"}, [(c["start_method"], c["message"], c["diff"]) for c in cells]
+
+
+@pytest.mark.e2e
+def test_e2e_conditional_expectations_say_where_they_came_from(fixture_run):
+    by_method = {c["start_method"]: c for c in fixture_run.cells()["when_start_method"]}
+    assert by_method["fork"]["stdout"] == "fork\n" and by_method["fork"]["expectation"] == "[expect]"
+    assert by_method["spawn"]["expectation"] == "[expect] + [[expect.when]] at line 10"
+    (python,) = {c["expectation"] for c in fixture_run.cells()["when_python"]}
+    assert python == "[expect] + [[expect.when]] at line 10"
+
+
+@pytest.mark.e2e
+def test_e2e_failure_has_a_diff(fixture_run):
+    for cell in fixture_run.cells()["fail_diff"]:
+        assert cell["status"] == "fail" and cell["holds"] is True
+        assert "-two" in cell["diff"] and "+TWO" in cell["diff"] and cell["message"].startswith("stdout:")
+
+
+@pytest.mark.e2e
+def test_e2e_timeout_ends_the_cell_and_keeps_the_stacks(fixture_run):
+    for cell in fixture_run.cells()["sleeps_forever"]:
+        assert cell["status"] == "timeout" and "wait_for_godot" in cell["stacks"]
+        assert cell["stdout"] == "waiting\n" and 1.9 < cell["duration_s"] < 4.5
+    assert fixture_run.seconds < 2 + 8  # the whole run: timeout plus a margin
+
+
+@pytest.mark.e2e
+def test_e2e_unsupported_skip_and_recorded(fixture_run):
+    assert statuses(fixture_run, "not_offered") == {"fork": "skip", "spawn": "unsupported"}
+    assert statuses(fixture_run, "recorded") == {"fork": "recorded", "spawn": "recorded"}
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("name, line, value", [
+    ("unclosed_block", 1, "not closed"), ("invalid_toml", 5, "invalid TOML"), ("unknown_key", 5, "'timout'"),
+    ("wrong_type", 5, "'ten'"), ("unknown_start_method", 7, "'spwan'"), ("unknown_platform", 5, "'macos'"),
+    ("unknown_selector", 7, "'os'"), ("bad_specifier", 7, "'3.8+'"), ("bad_regex", 9, "invalid regex"),
+    ("never_matches", 8, "can never match"), ("not_utf8", 2, "not UTF-8"),
+])
+def test_e2e_malformed_inputs_are_error_cells(fixture_run, name, line, value):
+    cells = fixture_run.cells()[name]
+    assert {c["status"] for c in cells} == {"error"} and len(cells) == 2
+    message = cells[0]["message"]
+    assert message.startswith(str(HOSTILE / "malformed" / f"{name}.py") + f":{line}: ") and value in message, message
+    assert f"{name}.py:{line}:" in fixture_run.stderr  # told at once, too
+
+
+@pytest.mark.e2e
+def test_e2e_duplicate_case_names(fixture_run):
+    assert statuses(fixture_run, "same_name") == {"fork": "recorded", "spawn": "recorded"}
+    duplicate = str(HOSTILE / "malformed" / "dup_b" / "same_name.py")
+    cells = fixture_run.cells()[duplicate]  # named by its path: it must not merge with the original into `flaky`
+    assert {c["status"] for c in cells} == {"error"} and "duplicate case name 'same_name'" in cells[0]["message"]
+
+
+@pytest.mark.e2e
+def test_e2e_report_of_the_run(fixture_run, tmp_path):
+    done = mpmatrix("report", str(fixture_run.out / "results.json"), "--format", "json")
+    assert done.returncode == 1 and json.loads(done.stdout)["cells"]
+
+
+@pytest.mark.e2e
+def test_e2e_all_pass_is_exit_0(tmp_path):
+    done = mpmatrix("run", str(CASES / "pass_simple.py"), str(CASES / "recorded.py"), "--python", "current", "-m", "spawn",
+                    out=tmp_path / "out")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "pass_simple" in done.stdout and f"results: {tmp_path / 'out' / 'results.json'}" in done.stdout
