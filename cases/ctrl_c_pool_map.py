@@ -35,10 +35,10 @@ Why (CPython):
 
 Observed here (5 runs per cell, all versions and start methods, 2-core machine under load): the main process
 always got KeyboardInterrupt from ``pool.map`` at once (3.7: exit code 1; 3.8+: killed by SIGINT), and in most
-runs everything ended within 1.5 s.  But the shutdown that follows is NOT reliable: in 6 of 105 runs one
+runs everything ended within 1.5 s.  But the shutdown that follows is NOT reliable: in 3 of the 105 runs one
 variant's main process hung after the Ctrl+C with its workers alive ("main ended within 5 s: False; hung",
-"alive 1.5 s later: main, worker, worker"): 3.8 fork ``with``, 3.8 spawn ``plain`` (while debugging), 3.9 fork
-and 3.9 spawn ``except``, plus one more 3.8 spawn run; none in 15 runs each of 3.7 and 3.13.  The hung main sat in
+"alive 1.5 s later: main, worker, worker"): 3.8 fork ``with``, 3.9 fork ``except``, 3.9 spawn ``except``; and
+once more, 3.8 spawn ``plain``, in a manual run.  None in the 15 runs each of 3.7 and 3.13.  The hung main sat in
 a futex wait with its result-handler thread blocked reading the result pipe, and the workers were replacements
 started after the Ctrl+C (one blocked on the task queue's lock, one reading the task pipe): the pool's worker
 handler had respawned the interrupted workers while the main was terminating the pool.  So the post's worry is
