@@ -39,8 +39,8 @@ runs everything ended within 1.5 s.  But the shutdown that follows is NOT reliab
 variant's main process hung after the Ctrl+C with its workers alive ("main ended within 5 s: False; hung",
 "alive 1.5 s later: main, worker, worker"): 3.8 fork ``with``, 3.9 fork ``except``, 3.9 spawn ``except``; and
 once more, 3.8 spawn ``plain``, in a manual run.  None in the 15 runs each of 3.7 and 3.13.  The hung main sat in
-a futex wait with its result-handler thread blocked reading the result pipe, and the workers were replacements
-started after the Ctrl+C (one blocked on the task queue's lock, one reading the task pipe): the pool's worker
+a futex wait with its result-handler thread blocked reading the result pipe, and the workers were apparently replacements
+started after the Ctrl+C (pids well after the originals; one blocked on the task queue's lock, one reading the task pipe): the pool's worker
 handler had respawned the interrupted workers while the main was terminating the pool.  So the post's worry is
 half right: Ctrl+C does reach and end every worker (the "only one worker" problem of Python 2 is gone), but
 terminating the pool after it can still hang occasionally, leaving every process alive.  Because of that race
