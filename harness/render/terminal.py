@@ -87,7 +87,9 @@ def summary_line(results: Sequence[Result], elapsed_s: float = 0.0) -> str:
 
 
 def render_failures(results: Sequence[Result], limit: int = 20) -> str:
-    failing = [r for r in results if r.status.is_failure]
+    """Failing cells with their reasons and diffs; flaky cells apart, each with its distinct observations."""
+    failing = [r for r in results if r.status.is_failure and r.status is not Status.FLAKY]
+    flaky = [r for r in results if r.status is Status.FLAKY]
     out: List[str] = []
     for r in failing[:limit]:
         out.append(f"{r.status.label.upper()}: {r.case} [{r.platform} {r.python} {r.start_method}] {escape_control(r.message)}")
@@ -95,6 +97,10 @@ def render_failures(results: Sequence[Result], limit: int = 20) -> str:
             out.extend("    " + escape_control(line) for line in r.diff.splitlines())
     if len(failing) > limit:
         out.append(f"... and {len(failing) - limit} more failing cells (see the results file)")
+    if flaky:
+        out.append(f"{len(flaky)} flaky cell(s): the same cell behaved differently between runs")
+        for r in flaky[:limit]:
+            out.append(f"FLAKY: {r.case} [{r.platform} {r.python} {r.start_method}] {escape_control(r.message)}")
     return "\n".join(out)
 
 
