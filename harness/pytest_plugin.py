@@ -43,16 +43,36 @@ def _in_case_dirs(config: Any, path: Path) -> bool:
 
 
 def pytest_collect_file(file_path: Path, parent: Any) -> Optional[Any]:
-    if file_path.suffix != ".py" or file_path.name.startswith(("_", "test_")):
-        return None
-    if not _in_case_dirs(parent.config, file_path):
-        return None
-    try:
-        if "# /// case" not in file_path.read_text(encoding="utf-8", errors="replace"):
-            return None
-    except OSError:
+    if not _is_case_file(parent.config, file_path):
         return None
     return CaseFile.from_parent(parent, path=file_path)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pycollect_makemodule(module_path: Path, parent: Any) -> Optional[Any]:
+    """A case file named on the command line is also offered to pytest's Python collector, which would import it:
+    the case's code would run inside the pytest process. It is collected by pytest_collect_file only."""
+    if _is_case_file(parent.config, module_path):
+        return NotAModule.from_parent(parent, path=module_path)
+    return None
+
+
+class NotAModule(pytest.File):
+    """Stands in for the Module pytest would import; collects nothing (the CaseFile beside it has the items)."""
+
+    def collect(self) -> Iterator[Any]:
+        return iter(())
+
+
+def _is_case_file(config: Any, file_path: Path) -> bool:
+    if file_path.suffix != ".py" or file_path.name.startswith(("_", "test_")):
+        return False
+    if not _in_case_dirs(config, file_path):
+        return False
+    try:
+        return "# /// case" in file_path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
 
 
 def _interpreters(config: Any) -> List[Any]:
@@ -125,7 +145,8 @@ class CaseItem(pytest.Item):
                 self.result = make_result(self.case, cell, Observation(), Status.ERROR, None, message=f"harness error: {exc!r}")
         self.config.stash[RESULTS_KEY].append(self.result)
         if self.result.status in (Status.UNSUPPORTED, Status.SKIP):
-            pytest.skip(f"{self.result.status.label}: {self.result.message}")
+            # _use_item_location: `-rs` then names the case file, not this line of the plugin
+            raise pytest.skip.Exception(f"{self.result.status.label}: {self.result.message}", _use_item_location=True)
         if self.result.status.is_failure:
             raise CaseFailed(self.result)
 
