@@ -1,0 +1,198 @@
+"""Hostile cases end to end: each gets its status, in about its timeout, and leaves no process behind.
+
+`pytest tests/test_hostile.py -s` prints a table of hostile input, status, time and leftovers."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Dict, List
+
+import psutil
+import pytest
+
+from conftest import HOSTILE, REPO, mpmatrix, own_session_processes, wait_until_gone
+
+pytestmark = pytest.mark.e2e
+
+# hostile input -> (status expected, its timeout)
+EXPECTED = {
+    "hang": ("timeout", 2), "respawn_storm": ("timeout", 2), "grandchild_leak": ("leak", 10),
+    "segfault": ("crash", 10), "flood": ("recorded", 30), "invalid_utf8": ("recorded", 10),
+}
+MALFORMED = sorted(p.stem for p in (HOSTILE / "malformed").glob("*.py"))
+MARGIN_S = 3.0  # beyond a cell's timeout: SIGTERM grace, SIGKILL grace, start-up
+
+
+@pytest.fixture(scope="module")
+def hostile_run(tmp_path_factory):
+    """Every hostile input under fork in one run, watching the harness's memory while it goes."""
+    out = tmp_path_factory.mktemp("hostile")
+    before = sorted(own_session_processes())
+    argv = [sys.executable, "-m", "harness", "run", *(str(HOSTILE / f"{name}.py") for name in EXPECTED),
+            str(HOSTILE / "malformed"), "--python", "current", "-m", "fork", "--jobs", "3", "-q", "--out", str(out)]
+    started = time.monotonic()
+    process = subprocess.Popen(argv, cwd=str(REPO), stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+    peak = [0]
+
+    def watch() -> None:
+        try:
+            harness = psutil.Process(process.pid)
+            while process.poll() is None:
+                peak[0] = max(peak[0], harness.memory_info().rss)
+                time.sleep(0.02)
+        except psutil.Error:
+            pass
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    stdout, stderr = process.communicate(timeout=120)
+    seconds = time.monotonic() - started
+    watcher.join()
+    data = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    return {
+        "returncode": process.returncode, "stdout": stdout.decode(), "stderr": stderr.decode(), "seconds": seconds,
+        "peak_rss": peak[0], "cells": {c["case"]: c for c in data["cells"]}, "before": before,
+        "after": sorted(own_session_processes()), "survivors": wait_until_gone(str(HOSTILE)),
+    }
+
+
+@pytest.mark.parametrize("name", list(EXPECTED))
+def test_status_and_time(hostile_run, name):
+    status, timeout = EXPECTED[name]
+    cell = hostile_run["cells"][name]
+    assert cell["status"] == status, (cell["message"], cell["stderr_raw"][-500:])
+    assert cell["duration_s"] <= timeout + MARGIN_S
+
+
+def test_whole_run_time_and_exit(hostile_run):
+    assert hostile_run["returncode"] == 1 and "Traceback" not in hostile_run["stderr"]
+    assert hostile_run["seconds"] < 2 + 2 + MARGIN_S * 3  # the two 2-s timeouts at worst back to back, plus margins
+
+
+def test_no_process_survives(hostile_run):
+    assert hostile_run["after"] == hostile_run["before"]
+    assert hostile_run["survivors"] == []
+
+
+def test_hang_keeps_the_stacks(hostile_run):
+    cell = hostile_run["cells"]["hang"]
+    assert "in join" in cell["stacks"] and "hang.py" in cell["stacks"] and cell["stdout"].startswith("child ")
+
+
+def test_respawn_storm_is_ended(hostile_run):
+    cell = hostile_run["cells"]["respawn_storm"]
+    assert cell["exit"] == "signal:SIGKILL"  # it ignores SIGTERM
+
+
+def test_grandchild_leak_is_reported_and_killed(hostile_run):
+    cell = hostile_run["cells"]["grandchild_leak"]
+    (leftover,) = cell["leftovers"]
+    pid = int(cell["stdout_raw"].split()[1])
+    assert leftover["pid"] == pid and "mpmatrix-leaked-grandchild" in leftover["cmdline"]
+    assert cell["message"].startswith("1 process(es) outlived the main process: ") and "time.sleep(3600)" in cell["message"]
+    try:
+        assert psutil.Process(pid).status() == psutil.STATUS_ZOMBIE  # dead, waiting for init to reap it
+    except psutil.NoSuchProcess:
+        pass
+
+
+def test_segfault_is_a_crash_by_sigsegv(hostile_run):
+    cell = hostile_run["cells"]["segfault"]
+    assert (cell["exit"], cell["message"], cell["stdout"]) == ("signal:SIGSEGV", "ended by SIGSEGV", "before\n")
+
+
+def test_flood_is_capped_and_counted_with_little_memory(hostile_run):
+    cell = hostile_run["cells"]["flood"]
+    cap = 4 * 1024 * 1024
+    assert len(cell["stdout_raw"].encode()) == cap and cell["stdout_dropped"] == 300 * 1024 * 1024 - cap
+    assert cell["stderr"] == "flood done\n"
+    assert hostile_run["peak_rss"] < 150 * 1024 * 1024, hostile_run["peak_rss"]  # the flood is 300 MiB
+
+
+def test_invalid_utf8_is_kept_with_replacement_and_flagged(hostile_run):
+    cell = hostile_run["cells"]["invalid_utf8"]
+    assert cell["invalid_utf8"] is True and cell["stdout_raw"] == "caf\ufffd \ufffd\ufffd end\n"
+
+
+@pytest.mark.parametrize("name", MALFORMED)
+def test_malformed_input_is_an_error_cell(hostile_run, name):
+    cell = hostile_run["cells"][name]
+    assert cell["status"] == "error" and cell["message"].startswith(str(HOSTILE / "malformed" / f"{name}.py") + ":")
+
+
+def test_print_table(hostile_run):
+    rows = [("hostile input", "status", "time", "leftovers")]
+    for name in list(EXPECTED) + MALFORMED:
+        cell = hostile_run["cells"][name]
+        left = ", ".join(f"{x['pid']} {x['cmdline'][:48]}" for x in cell["leftovers"]) or "-"
+        rows.append((name, cell["status"], f"{cell['duration_s']:.2f} s", left))
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    print()
+    for row in rows:
+        print("  ".join(value.ljust(width) for value, width in zip(row[:3], widths)) + "  " + row[3])
+    print(f"whole run {hostile_run['seconds']:.1f} s; harness peak RSS {hostile_run['peak_rss'] / 2**20:.0f} MiB; "
+          f"processes in this session before/after: {len(hostile_run['before'])}/{len(hostile_run['after'])}; "
+          f"survivors: {len(hostile_run['survivors'])}")
+
+
+# -- Ctrl+C, then --resume -----------------------------------------------------------------------------------
+
+
+def test_sigint_writes_partial_results_leaves_nothing_and_resume_finishes(tmp_path):
+    cases = tmp_path / "interrupt"
+    shutil.copytree(HOSTILE / "interrupt", cases)
+    out = tmp_path / "out"
+    before = sorted(own_session_processes())
+    argv = [sys.executable, "-m", "harness", "run", str(cases), "--python", "current", "-m", "fork", "--jobs", "2",
+            "-q", "--out", str(out)]
+    process = subprocess.Popen(argv, cwd=str(REPO), stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+    journal = out / "results.partial.jsonl"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:  # interrupt once the stuck cell runs and two slow ones are recorded
+        recorded = journal.read_text().count("\n") if journal.exists() else 0
+        if recorded >= 2 and wait_stuck_running(str(cases)):
+            break
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)  # to the harness only, as Ctrl+C would: its cells are in their own sessions
+    interrupted = time.monotonic()
+    stdout, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130, stderr
+    assert time.monotonic() - interrupted < 5  # the stuck cell's 120 s timeout is not waited for
+    assert "Traceback" not in stderr.decode() and "--resume" in stderr.decode()
+    partial = json.loads((out / "results.json").read_text())
+    assert partial["complete"] is False
+    done_first = {c["case"] for c in partial["cells"]}
+    assert len(done_first) >= 2 and "stuck" not in done_first
+    assert wait_until_gone(str(cases)) == [] and sorted(own_session_processes()) == before
+    runs_before = (cases / "runs.log").read_text().splitlines()
+
+    (cases / "release").write_text("")  # the stuck case now finishes
+    resumed = mpmatrix("run", str(cases), "--python", "current", "-m", "fork", "--jobs", "2", "-q", "--resume", str(out))
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    final = json.loads((out / "results.json").read_text())
+    assert final["complete"] is True and {c["case"]: c["status"] for c in final["cells"]} == {
+        "slow_1": "pass", "slow_2": "pass", "slow_3": "pass", "slow_4": "pass", "stuck": "pass"}
+    runs = (cases / "runs.log").read_text().splitlines()
+    assert runs[: len(runs_before)] == runs_before
+    assert sorted(runs) == sorted(f"{n} fork" for n in ("slow_1", "slow_2", "slow_3", "slow_4"))  # none ran twice
+    assert not (out / "results.partial.jsonl").exists()
+    assert wait_until_gone(str(cases)) == []
+
+
+def wait_stuck_running(marker: str) -> bool:
+    """True when the stuck case's cell is running (its bootstrap command line names stuck.py)."""
+    return any("stuck.py" in line for line in _mentioning(marker))
+
+
+def _mentioning(marker: str) -> List[str]:
+    from conftest import processes_mentioning
+
+    return processes_mentioning(marker)
