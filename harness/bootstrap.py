@@ -14,6 +14,7 @@ workers can no longer unpickle the case's functions.
 import faulthandler
 import multiprocessing
 import os
+import signal
 import sys
 import types
 
@@ -37,8 +38,20 @@ def _strip_bootstrap_frames(excepthook):
     return hook
 
 
+def _restore_terminal_signals():
+    """Give the case the signal dispositions of a script started from a terminal.
+
+    A harness started in the background by a non-interactive shell inherits SIGINT and SIGQUIT ignored, and an
+    ignored disposition survives exec: the case would never see KeyboardInterrupt, a false observation."""
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    if hasattr(signal, "SIGQUIT") and signal.getsignal(signal.SIGQUIT) == signal.SIG_IGN:
+        signal.signal(signal.SIGQUIT, signal.SIG_DFL)
+
+
 def main():
     method, dump_after, dump_file, path = sys.argv[1], float(sys.argv[2]), sys.argv[3], sys.argv[4]
+    _restore_terminal_signals()
     if method != "default":
         if method not in multiprocessing.get_all_start_methods():
             sys.stderr.write("mpmatrix: start method %r is not offered here\n" % method)
