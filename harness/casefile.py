@@ -265,8 +265,8 @@ class _BlockReader:
         if not ids:
             raise self.error(self.line("ids"), "empty 'ids'; expected at least one claim ID such as \"S1\"")
         timeout = data.get("timeout", DEFAULT_TIMEOUT)
-        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
-            raise self.error(self.line("timeout"), f"bad timeout {timeout!r}; expected a positive number of seconds")
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout < 86400:
+            raise self.error(self.line("timeout"), f"bad timeout {timeout!r}; expected a positive number of seconds below a day")
         rules = self._rules(data.get("normalize", []))
         platforms = None
         if "platforms" in data:
