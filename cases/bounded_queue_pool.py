@@ -2,7 +2,7 @@
 
 The post's related article, "Pool Limited Queue Processing in Python", points out that ``executor.submit`` and
 ``Pool.apply_async`` never block: the pools' task queues are unbounded (``ProcessPoolExecutor._pending_work_items``
-is a dict, ``Pool._taskqueue`` a ``queue.SimpleQueue``/``queue.Queue()`` with no maxsize), so a fast producer
+is a dict, ``Pool._taskqueue`` an unbounded ``queue.SimpleQueue``), so a fast producer
 can pile up every item, and its arguments, in memory.  Its remedy is a ``MaxQueuePool``: a
 ``threading.BoundedSemaphore(max_queue_size)`` acquired before each ``submit`` and released by the future's
 done-callback, so ``submit`` blocks while ``max_queue_size`` tasks are pending (back-pressure).
