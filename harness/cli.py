@@ -175,7 +175,6 @@ def cmd_interpreters(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    import dataclasses
     import platform as host_platform
     import signal
     import threading
@@ -222,7 +221,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     max_jobs = args.jobs or ADAPTIVE_JOBS_FACTOR * jobs
     display = make_display(args.quiet)
     collected: List[Any] = list(done_before)
-    journal = results_io.Journal(journal_path)
+    journal = results_io.Journal(journal_path, resume=bool(args.resume))
     stop = threading.Event()
 
     def progress(result: Any) -> None:
@@ -242,8 +241,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         stop.set()
 
         def hurry(signum: int, frame: Any) -> None:  # a second Ctrl+C: kill at once, still leaving nothing
-            for process in list(execute._live):
-                execute._signal_session(process.pid, signal.SIGKILL)
+            execute.kill_all()
             os._exit(EXIT_INTERRUPTED)
 
         previous_handler = signal.signal(signal.SIGINT, hurry)

@@ -46,6 +46,17 @@ def end_all() -> None:
         end_tree(process)
 
 
+def kill_all() -> None:
+    """Kill every running cell's tree at once, without a grace period (a second Ctrl+C)."""
+    with _live_lock:
+        processes = list(_live)
+    for process in processes:
+        if sys.platform == "win32":
+            process.kill()
+        else:
+            _signal_session(process.pid, signal.SIGKILL)
+
+
 def run_quick(argv: Sequence[str], timeout: float = 10.0) -> "subprocess.CompletedProcess[str]":
     """Run a short helper command (an interpreter probe), capturing text output; raises OSError or TimeoutExpired."""
     return subprocess.run(

@@ -45,10 +45,10 @@ def write_run(run: Run, path: Path) -> None:
 class Journal:
     """One line per finished cell, flushed at once, so a killed run loses only the cells in flight."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, resume: bool = False) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._file = open(path, "a", encoding="utf-8")
+        self._file = open(path, "a" if resume else "w", encoding="utf-8")  # a new run starts a new journal
 
     def append(self, result: Result) -> None:
         self._file.write(json.dumps(result.to_json(), ensure_ascii=False, separators=(",", ":")) + "\n")
