@@ -47,6 +47,9 @@ def judge(case: Case, cell: Cell, observation: Observation) -> Result:
     stderr = normalize(_WORKDIR_RE.sub("<tmp>", observation.stderr), context, case.rules)
     exception = final_exception(stderr)
     expectation, origin = case.expectation_for(cell.interpreter, cell.start_method)
+    if expectation is not None:  # lines an [unordered] group accepts in any order are recorded in one order
+        stdout = expectation.stdout.canonical(stdout) if expectation.stdout is not None else stdout
+        stderr = expectation.stderr.canonical(stderr) if expectation.stderr is not None else stderr
     status, message, diff = decide(case, cell, observation, expectation, stdout, stderr, exception)
     holds: Optional[bool] = None
     if expectation is not None and status not in (Status.UNSUPPORTED, Status.SKIP, Status.ERROR):

@@ -93,6 +93,24 @@ class Pattern:
             return None
         return comparison.explain()
 
+    def canonical(self, text: str) -> str:
+        """The text with the lines each `[unordered]` group matched put in sorted order.
+
+        Two outputs that this pattern accepts only in a different interleaving then compare equal, so a passing
+        cell is not called flaky for the order of lines written concurrently. Text that does not match is
+        returned unchanged."""
+        if not any(isinstance(item, _Group) for item in self._items):
+            return text
+        lines = text.splitlines()
+        steps = _Comparison(self._items, lines).path()
+        if steps is None:
+            return text
+        out = list(lines)
+        for (i, j), (next_i, next_j) in zip(steps, steps[1:]):
+            if next_i == i + 1 and isinstance(self._items[i], _Group):
+                out[j:next_j] = sorted(lines[j:next_j])
+        return "\n".join(out) + ("\n" if text.endswith("\n") else "")
+
 
 def compile_pattern(text: str, normalize: Optional[Normalizer] = None) -> Pattern:
     """Compile a multi-line pattern; with `normalize`, reject literal text that normalized output can never contain."""
@@ -269,14 +287,31 @@ class _Comparison:
         return known
 
     def matches(self) -> bool:
-        """Search the (item, line) states reachable from the start; each state is visited once, so this is polynomial."""
+        return self.path() is not None
+
+    def path(self) -> Optional[List[Tuple[int, int]]]:
+        """The (item, line) states of one successful match, or None.
+
+        Each state is visited once, so the search is polynomial."""
         end = (len(self.items), len(self.lines))
+        parent: Dict[Tuple[int, int], Optional[Tuple[int, int]]] = {(0, 0): None}
         seen: Set[Tuple[int, int]] = set()
         pending = [(0, 0)]
+
+        def push(state: Tuple[int, int], nxt: Tuple[int, int]) -> None:
+            if nxt not in parent:
+                parent[nxt] = state
+            pending.append(nxt)
+
         while pending:
             state = pending.pop()
             if state == end:
-                return True
+                steps: List[Tuple[int, int]] = []
+                cursor: Optional[Tuple[int, int]] = state
+                while cursor is not None:
+                    steps.append(cursor)
+                    cursor = parent[cursor]
+                return steps[::-1]
             if state in seen or state[0] == end[0]:
                 continue
             seen.add(state)
@@ -284,16 +319,16 @@ class _Comparison:
             item = self.items[i]
             if isinstance(item, _AnyLines):
                 if j < end[1]:
-                    pending.append((i, j + 1))
-                pending.append((i + 1, j))
+                    push(state, (i, j + 1))
+                push(state, (i + 1, j))
             elif isinstance(item, _Line):
                 if j < end[1] and self.line_matches(item, j):
-                    pending.append((i + 1, j + 1))
+                    push(state, (i + 1, j + 1))
             else:
                 size = len(item.members)
                 if j + size <= end[1] and self.group_matching(item, j, size, perfect_only=True)[0][-1] == size:
-                    pending.append((i + 1, j + size))
-        return False
+                    push(state, (i + 1, j + size))
+        return None
 
     def group_matching(
         self, group: _Group, start: int, count: int, perfect_only: bool = False

@@ -498,3 +498,14 @@ def test_large_outputs_stay_fast() -> None:
     assert result is not None
     assert result.summary.startswith("remains unmatched: 'worker [..] done'")
     assert time.perf_counter() - began < 2.0
+
+
+def test_canonical_sorts_the_lines_an_unordered_group_matched_and_nothing_else() -> None:
+    pattern = compile_pattern("start\n[unordered]\nw [..]\nw [..]\n[/unordered]\nb\na\n")
+    assert pattern.canonical("start\nw 2\nw 1\nb\na\n") == "start\nw 1\nw 2\nb\na\n"
+    assert pattern.canonical("start\nw 1\nw 2\nb\na\n") == "start\nw 1\nw 2\nb\na\n"
+    assert pattern.canonical("start\nw 2\nx\nb\na\n") == "start\nw 2\nx\nb\na\n"  # no match: unchanged
+
+
+def test_canonical_of_a_pattern_without_groups_is_the_text() -> None:
+    assert compile_pattern("b\n...\n").canonical("b\nz\na") == "b\nz\na"

@@ -69,13 +69,22 @@ def test_journal_appends_and_ignores_a_torn_last_line(tmp_path):
     assert read_journal(tmp_path / "missing.jsonl") == []
 
 
-def test_journal_appends_to_an_existing_one(tmp_path):
+def test_a_resumed_journal_appends_to_the_existing_one(tmp_path):
+    path = tmp_path / "j.jsonl"
+    for name in ("a", "b"):
+        journal = Journal(path, resume=True)
+        journal.append(result(name))
+        journal.close()
+    assert [r.case for r in read_journal(path)] == ["a", "b"]
+
+
+def test_a_new_run_starts_a_new_journal(tmp_path):
     path = tmp_path / "j.jsonl"
     for name in ("a", "b"):
         journal = Journal(path)
         journal.append(result(name))
         journal.close()
-    assert [r.case for r in read_journal(path)] == ["a", "b"]
+    assert [r.case for r in read_journal(path)] == ["b"]
 
 
 @pytest.mark.parametrize("content, expected", [
