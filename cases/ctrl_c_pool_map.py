@@ -44,7 +44,9 @@ started after the Ctrl+C (pids well after the originals; one blocked on the task
 handler had respawned the interrupted workers while the main was terminating the pool.  So the post's worry is
 half right: Ctrl+C does reach and end every worker (the "only one worker" problem of Python 2 is gone), but
 terminating the pool after it can still hang occasionally, leaving every process alive.  Because of that race
-this case checks no stdout yet: its cells are recorded, not judged.  The case always ends (it kills the group).
+the expectation below is the common behaviour, and a run that hangs fails it (and shows as flaky when runs are
+merged): over three series here (105 + 105 + 21 runs under the harness) the hang appeared 3 + 2 + 1 times, always
+on 3.8, 3.9 or 3.10.  The case always ends (it kills the group).
 
 Not yet observed here (the case needs /proc and POSIX process groups, so it exits 77 elsewhere): on win32
 Ctrl+C is a console CTRL_C_EVENT sent to every process attached to the console, which Python turns into
@@ -57,9 +59,56 @@ behaves as on Linux, and spawn is the default start method.
 # ids = ["S24"]
 # timeout = 60
 # platforms = ["linux"]
+# # How many busy workers reach their KeyboardInterrupt handler before the main's terminate() (SIGTERM) kills
+# # them is a race (0, 1 and 2 of 2 all seen in 105 runs); every one of them ends either way, which is the claim.
+# normalize = [["(busy workers that got KeyboardInterrupt in func:) [0-2] of 2", "\\1 0, 1 or 2 of 2 (a race with terminate())"]]
 #
+# # Every worker gets the SIGINT and ends; no run showed "only one worker ended": the claim is refuted.  The
+# # shutdown after it can hang (main and two workers alive, no traceback from map): 6 of 231 runs here, in
+# # 3.8-3.10 cells only; such a run fails this expectation and shows as flaky when runs are merged.
 # [expect]
 # exit = 0
+# holds = false
+# stdout = """
+# plain: workers busy when Ctrl+C was sent: 2 of 2
+#   main ended within 5 s: True; killed by SIGINT
+#   main printed a traceback from pool.map: True
+#   busy workers that got KeyboardInterrupt in func: 0, 1 or 2 of 2 (a race with terminate())
+#   alive 1.5 s later: nothing
+# with: workers busy when Ctrl+C was sent: 2 of 2
+#   main ended within 5 s: True; killed by SIGINT
+#   main printed a traceback from pool.map: True
+#   alive 1.5 s later: nothing
+# except: workers busy when Ctrl+C was sent: 2 of 2
+#   main ended within 5 s: True; exit code 0
+#   main printed: caught KeyboardInterrupt, calling terminate()
+#   main printed: end
+#   main printed a traceback from pool.map: False
+#   alive 1.5 s later: nothing
+# after killing the groups, processes left: 0
+# """
+# stderr = ""
+#
+# [[expect.when]]
+# python = "<3.8"
+# stdout = """
+# plain: workers busy when Ctrl+C was sent: 2 of 2
+#   main ended within 5 s: True; exit code 1
+#   main printed a traceback from pool.map: True
+#   busy workers that got KeyboardInterrupt in func: 0, 1 or 2 of 2 (a race with terminate())
+#   alive 1.5 s later: nothing
+# with: workers busy when Ctrl+C was sent: 2 of 2
+#   main ended within 5 s: True; exit code 1
+#   main printed a traceback from pool.map: True
+#   alive 1.5 s later: nothing
+# except: workers busy when Ctrl+C was sent: 2 of 2
+#   main ended within 5 s: True; exit code 0
+#   main printed: caught KeyboardInterrupt, calling terminate()
+#   main printed: end
+#   main printed a traceback from pool.map: False
+#   alive 1.5 s later: nothing
+# after killing the groups, processes left: 0
+# """
 #
 # [[expect.when]]
 # platform = ["darwin", "win32"]
