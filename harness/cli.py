@@ -233,6 +233,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     started, clock = now_iso(), time.monotonic()
     interrupted = False
+    _interrupt_on_termination()
     display.start(len(planned))
     try:
         _, complete = run_all(planned, jobs, progress, cap_bytes=args.cap, stop=stop, max_jobs=max_jobs)
@@ -271,6 +272,21 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"interrupted: partial results in {results_path}; finish with `mpmatrix run --resume {out_dir}`", file=sys.stderr)
         return EXIT_INTERRUPTED
     return EXIT_FAILED if run.failed else EXIT_OK
+
+
+def _interrupt_on_termination() -> None:
+    """SIGTERM and SIGHUP (a closed terminal) end a run as Ctrl+C does: cells ended, partial results written.
+
+    Their default action would kill the harness alone and leave every running cell behind."""
+    import signal
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    for name in ("SIGTERM", "SIGHUP"):
+        sig = getattr(signal, name, None)
+        if sig is not None and signal.getsignal(sig) == signal.SIG_DFL:
+            signal.signal(sig, interrupt)
 
 
 def _combine_repeats(results: List[Any]) -> List[Any]:

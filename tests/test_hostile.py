@@ -146,7 +146,8 @@ def test_print_table(hostile_run):
 # -- Ctrl+C, then --resume -----------------------------------------------------------------------------------
 
 
-def test_sigint_writes_partial_results_leaves_nothing_and_resume_finishes(tmp_path):
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP], ids=lambda s: signal.Signals(s).name)
+def test_an_interruption_writes_partial_results_leaves_nothing_and_resume_finishes(tmp_path, sig):
     cases = tmp_path / "interrupt"
     shutil.copytree(HOSTILE / "interrupt", cases)
     out = tmp_path / "out"
@@ -161,7 +162,7 @@ def test_sigint_writes_partial_results_leaves_nothing_and_resume_finishes(tmp_pa
         if recorded >= 2 and wait_stuck_running(str(cases)):
             break
         time.sleep(0.05)
-    process.send_signal(signal.SIGINT)  # to the harness only, as Ctrl+C would: its cells are in their own sessions
+    process.send_signal(sig)  # to the harness only, as Ctrl+C, kill or a closed terminal would: cells have own sessions
     interrupted = time.monotonic()
     stdout, stderr = process.communicate(timeout=30)
     assert process.returncode == 130, stderr
