@@ -223,6 +223,8 @@ def observation_text(result: Result, max_lines: int = 40) -> List[str]:
     if result.leftovers:
         lines.append(f"leftover processes: {len(result.leftovers)}")
     for name, text in (("stdout", result.stdout), ("stderr", result.stderr)):
+        if name not in result.compared_streams():
+            continue
         body = text.splitlines()
         lines.append(f"{name}:" if body else f"{name}: (empty)")
         lines.extend("  " + line for line in body[:max_lines])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from typing import List, Optional, Tuple
@@ -54,7 +55,11 @@ def judge(case: Case, cell: Cell, observation: Observation) -> Result:
     holds: Optional[bool] = None
     if expectation is not None and status not in (Status.UNSUPPORTED, Status.SKIP, Status.ERROR):
         holds = True if expectation.holds is None else expectation.holds
-    return make_result(case, cell, observation, status, holds, stdout, stderr, exception, message, diff, origin)
+    result = make_result(case, cell, observation, status, holds, stdout, stderr, exception, message, diff, origin)
+    if expectation is None:
+        return result
+    checked = ("exit",) + tuple(k for k in ("exception", "stdout", "stderr") if getattr(expectation, k) is not None)
+    return dataclasses.replace(result, checked=checked)
 
 
 def make_result(

@@ -144,6 +144,13 @@ class Result:
     stacks: str = ""
     leftovers: Tuple[Leftover, ...] = ()
     observations: Tuple[Dict[str, Any], ...] = ()  # for flaky cells: each distinct observation and its count
+    checked: Tuple[str, ...] = ()  # what the applied expectation compares (exit, exception, stdout, stderr); () = none
+
+    def compared_streams(self) -> Tuple[str, ...]:
+        """The output streams that make up this cell's behaviour: those its expectation checks, or all when none does."""
+        if not self.checked:
+            return ("stdout", "stderr")
+        return tuple(s for s in ("stdout", "stderr") if s in self.checked)
 
     @property
     def python_tag(self) -> str:
@@ -156,7 +163,10 @@ class Result:
     def signature(self) -> Tuple[Any, ...]:
         """What makes two observations of the same cell the same behaviour."""
         alive = sum(1 for x in self.leftovers if not x.zombie)  # a zombie still being reaped is timing, not behaviour
-        return (self.status.label, self.exit, self.exception, self.stdout, self.stderr, alive)
+        streams = self.compared_streams()  # output the case does not check (warnings, noise) is not its behaviour
+        stdout = self.stdout if "stdout" in streams else None
+        stderr = self.stderr if "stderr" in streams else None
+        return (self.status.label, self.exit, self.exception, stdout, stderr, alive)
 
     def to_json(self) -> Dict[str, Any]:
         data = dataclasses.asdict(self)
@@ -164,6 +174,7 @@ class Result:
         data["ids"] = list(self.ids)
         data["leftovers"] = [dataclasses.asdict(x) for x in self.leftovers]
         data["observations"] = list(self.observations)
+        data["checked"] = list(self.checked)
         return data
 
     @classmethod
@@ -173,6 +184,7 @@ class Result:
         values["ids"] = tuple(values.get("ids", ()))
         values["leftovers"] = tuple(Leftover(**x) for x in values.get("leftovers", ()))
         values["observations"] = tuple(values.get("observations", ()))
+        values["checked"] = tuple(values.get("checked", ()))
         known = {f.name for f in dataclasses.fields(cls)}
         return cls(**{k: v for k, v in values.items() if k in known})
 

@@ -151,3 +151,21 @@ def test_results_files(tmp_path):
     (tmp_path / ".hidden.json").write_text("{}")
     (tmp_path / "notes.txt").write_text("")
     assert [p.name for p in results_io.results_files([str(tmp_path)])] == ["a.json", "b.json"]
+
+
+def test_output_the_expectation_does_not_check_does_not_make_a_cell_flaky():
+    # e.g. a resource-tracker warning with random names on stderr, in a case that checks only stdout
+    checked = ("exit", "stdout")
+    merged = combine([result(stderr="warning: /mp-abc\n", checked=checked), result(stderr="warning: /mp-xyz\n", checked=checked)])
+    assert merged.status is Status.PASS
+
+
+def test_output_the_expectation_checks_still_makes_a_cell_flaky():
+    checked = ("exit", "stdout", "stderr")
+    merged = combine([result(stderr="one\n", checked=checked), result(stderr="two\n", checked=checked)])
+    assert merged.status is Status.FLAKY
+
+
+def test_without_an_expectation_every_stream_counts():
+    merged = combine([result(status=Status.RECORDED, stderr="one\n"), result(status=Status.RECORDED, stderr="two\n")])
+    assert merged.status is Status.FLAKY
