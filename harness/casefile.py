@@ -22,7 +22,7 @@ else:  # pragma: no cover - exercised on older interpreters only
 DEFAULT_TIMEOUT = 30.0
 BLOCK_RE = re.compile(r"(?m)^# /// (?P<type>[a-zA-Z0-9-]+)[ \t]*$\n(?P<content>(?:^#(?:| .*)$\n)*?)^# ///[ \t]*$")
 
-TOP_KEYS = ("claim", "source", "ids", "timeout", "normalize", "platforms", "expect")
+TOP_KEYS = ("claim", "source", "ids", "timeout", "normalize", "platforms", "nondeterministic", "expect")
 REQUIRED_KEYS = ("claim", "source", "ids")
 EXPECT_KEYS = ("stdout", "stderr", "exit", "exception", "holds", "leaks")
 SELECTOR_KEYS = ("start_method", "platform", "python", "implementation")
@@ -109,6 +109,7 @@ class Case:
     timeout: float = DEFAULT_TIMEOUT
     rules: Rules = field(default_factory=Rules)
     platforms: Optional[Tuple[str, ...]] = None
+    nondeterministic: str = ""  # why (with evidence) outcomes the expectation accepts may vary between runs
     expect: Optional[Expectation] = None
     when: Tuple[Tuple[Selector, Expectation], ...] = ()
     block: Tuple[int, int] = (0, 0)  # first and last line of the `# /// case` block, 1-based
@@ -271,10 +272,14 @@ class _BlockReader:
         platforms = None
         if "platforms" in data:
             platforms = self._choices(data, "platforms", PLATFORMS, "")
+        nondeterministic = self._string(data, "nondeterministic") if "nondeterministic" in data else ""
+        if "nondeterministic" in data and not nondeterministic.strip():
+            raise self.error(self.line("nondeterministic"), "empty 'nondeterministic'; say why the outcome varies, with evidence")
         expect, when = self._expectations(data.get("expect"), rules)
         return Case(
             name=case_name(self.path), path=self.path, claim=claim, source=source, ids=tuple(ids),
-            timeout=float(timeout), rules=rules, platforms=platforms, expect=expect, when=when, block=block,
+            timeout=float(timeout), rules=rules, platforms=platforms, nondeterministic=nondeterministic, expect=expect,
+            when=when, block=block,
         )
 
     def _string(self, data: Dict[str, Any], key: str, table: str = "", occurrence: int = 0) -> str:

@@ -144,6 +144,7 @@ class Result:
     stacks: str = ""
     leftovers: Tuple[Leftover, ...] = ()
     observations: Tuple[Dict[str, Any], ...] = ()  # for flaky cells: each distinct observation and its count
+    nondeterministic: str = ""  # the case declares (with evidence) that accepted outcomes vary between runs
     checked: Tuple[str, ...] = ()  # what the applied expectation compares (exit, exception, stdout, stderr); () = none
 
     def compared_streams(self) -> Tuple[str, ...]:

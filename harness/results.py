@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import tempfile
@@ -148,7 +149,10 @@ def merge(runs: Sequence[Tuple[str, Run]]) -> Run:
 
 
 def combine(results: Sequence[Result]) -> Result:
-    """Several observations of one cell: the same behaviour merges, differing behaviours make the cell flaky."""
+    """Several observations of one cell: the same behaviour merges, differing behaviours make the cell flaky.
+
+    A case that declares itself nondeterministic keeps its status while every observation passed: the distinct
+    observations and their counts are kept as the evidence of its race."""
     if len(results) == 1:
         return results[0]
     counts = Counter(r.signature() for r in results)
@@ -163,8 +167,9 @@ def combine(results: Sequence[Result]) -> Result:
     )
     base = results[0]
     summary = ", ".join(f"{o['status']} ×{o['count']}" for o in observations)
-    import dataclasses
-
+    if base.nondeterministic and all(r.status is base.status and not r.status.is_failure for r in results):
+        message = f"{len(observations)} different accepted observations ({summary}); the case declares why: {base.nondeterministic}"
+        return dataclasses.replace(base, message=message, observations=observations)
     return dataclasses.replace(base, status=Status.FLAKY, message=f"{len(observations)} different observations: {summary}", observations=observations)
 
 

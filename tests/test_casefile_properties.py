@@ -79,3 +79,14 @@ def test_a_timeout_that_is_not_a_finite_positive_number_is_refused() -> None:
             assert "cases/t.py:5: bad timeout" in str(exc)
         else:
             raise AssertionError(f"timeout = {value} was accepted")
+
+
+def test_nondeterministic_must_say_why() -> None:
+    head = '# /// case\n# claim = "c"\n# source = "s"\n# ids = ["S1"]\n'
+    assert parse_case(head + '# nondeterministic = "hangs in 6 of 231 runs"\n# ///\n', "c.py").nondeterministic
+    try:
+        parse_case(head + '# nondeterministic = " "\n# ///\n', "c.py")
+    except CaseError as exc:
+        assert "c.py:5: empty 'nondeterministic'" in str(exc)
+    else:
+        raise AssertionError("an empty reason was accepted")

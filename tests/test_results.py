@@ -169,3 +169,18 @@ def test_output_the_expectation_checks_still_makes_a_cell_flaky():
 def test_without_an_expectation_every_stream_counts():
     merged = combine([result(status=Status.RECORDED, stderr="one\n"), result(status=Status.RECORDED, stderr="two\n")])
     assert merged.status is Status.FLAKY
+
+
+def test_a_declared_nondeterministic_case_keeps_its_status_and_the_evidence():
+    why = "the shutdown hangs in about 1 run in 40"
+    merged = combine([result(stdout="ended\n", nondeterministic=why), result(stdout="hung\n", nondeterministic=why),
+                      result(stdout="ended\n", nondeterministic=why)])
+    assert merged.status is Status.PASS
+    assert sorted((o["stdout"], o["count"]) for o in merged.observations) == [("ended\n", 2), ("hung\n", 1)]
+    assert why in merged.message
+
+
+def test_a_declared_nondeterministic_case_that_fails_is_still_flaky():
+    why = "a race"
+    merged = combine([result(nondeterministic=why), result(status=Status.FAIL, stdout="other\n", nondeterministic=why)])
+    assert merged.status is Status.FLAKY
