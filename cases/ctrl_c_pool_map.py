@@ -44,9 +44,8 @@ started after the Ctrl+C (pids well after the originals; one blocked on the task
 handler had respawned the interrupted workers while the main was terminating the pool.  So the post's worry is
 half right: Ctrl+C does reach and end every worker (the "only one worker" problem of Python 2 is gone), but
 terminating the pool after it can still hang occasionally, leaving every process alive.  Because of that race
-the expectation below is the common behaviour, and a run that hangs fails it (and shows as flaky when runs are
-merged): over three series here (105 + 105 + 21 runs under the harness) the hang appeared 3 + 2 + 1 times, always
-on 3.8, 3.9 or 3.10.  The case always ends (it kills the group).
+the expectation accepts both outcomes, and the case declares itself `nondeterministic` with the counts seen
+here, so repeated runs keep every observation as evidence instead of calling the cell flaky.  The case always ends (it kills the group).
 
 Not yet observed here (the case needs /proc and POSIX process groups, so it exits 77 elsewhere): on win32
 Ctrl+C is a console CTRL_C_EVENT sent to every process attached to the console, which Python turns into
@@ -59,32 +58,32 @@ behaves as on Linux, and spawn is the default start method.
 # ids = ["S24"]
 # timeout = 60
 # platforms = ["linux"]
+# nondeterministic = "After the Ctrl+C, the pool's shutdown sometimes hangs (main alive 5 s later, sometimes with two workers): 6 of 231 runs before the full-matrix series, then 5 of 84 cells in four full runs, on 3.8 to 3.12, mostly under fork. Which run hangs is a race inside multiprocessing, not in this case."
 # # How many busy workers reach their KeyboardInterrupt handler before the main's terminate() (SIGTERM) kills
 # # them is a race (0, 1 and 2 of 2 all seen in 105 runs); every one of them ends either way, which is the claim.
 # normalize = [["(busy workers that got KeyboardInterrupt in func:) [0-2] of 2", "\\1 0, 1 or 2 of 2 (a race with terminate())"]]
 #
-# # Every worker gets the SIGINT and ends; no run showed "only one worker ended": the claim is refuted.  The
-# # shutdown after it can hang (main and two workers alive, no traceback from map): 6 of 231 runs here, in
-# # 3.8-3.10 cells only; such a run fails this expectation and shows as flaky when runs are merged.
+# # Every worker gets the SIGINT and ends: no run showed "only one worker ended", so the claim is refuted.  But the
+# # shutdown after it can hang (the main, sometimes with two workers, still alive 5 s later): the patterns accept
+# # that outcome too, and `nondeterministic` says how often it was seen.
 # [expect]
 # exit = 0
 # holds = false
 # stdout = """
 # plain: workers busy when Ctrl+C was sent: 2 of 2
-#   main ended within 5 s: True; killed by SIGINT
-#   main printed a traceback from pool.map: True
+#   main ended within 5 s: (True; killed by SIGINT|False; hung) (re)
+#   main printed a traceback from pool.map: (True|False) (re)
 #   busy workers that got KeyboardInterrupt in func: 0, 1 or 2 of 2 (a race with terminate())
-#   alive 1.5 s later: nothing
+#   alive 1.5 s later: (nothing|main[a-z ,]*) (re)
 # with: workers busy when Ctrl+C was sent: 2 of 2
-#   main ended within 5 s: True; killed by SIGINT
-#   main printed a traceback from pool.map: True
-#   alive 1.5 s later: nothing
+#   main ended within 5 s: (True; killed by SIGINT|False; hung) (re)
+#   main printed a traceback from pool.map: (True|False) (re)
+#   alive 1.5 s later: (nothing|main[a-z ,]*) (re)
 # except: workers busy when Ctrl+C was sent: 2 of 2
-#   main ended within 5 s: True; exit code 0
-#   main printed: caught KeyboardInterrupt, calling terminate()
-#   main printed: end
+#   main ended within 5 s: (True; exit code 0|False; hung) (re)
+# ...
 #   main printed a traceback from pool.map: False
-#   alive 1.5 s later: nothing
+#   alive 1.5 s later: (nothing|main[a-z ,]*) (re)
 # after killing the groups, processes left: 0
 # """
 # stderr = ""
@@ -93,20 +92,19 @@ behaves as on Linux, and spawn is the default start method.
 # python = "<3.8"
 # stdout = """
 # plain: workers busy when Ctrl+C was sent: 2 of 2
-#   main ended within 5 s: True; exit code 1
-#   main printed a traceback from pool.map: True
+#   main ended within 5 s: (True; exit code 1|False; hung) (re)
+#   main printed a traceback from pool.map: (True|False) (re)
 #   busy workers that got KeyboardInterrupt in func: 0, 1 or 2 of 2 (a race with terminate())
-#   alive 1.5 s later: nothing
+#   alive 1.5 s later: (nothing|main[a-z ,]*) (re)
 # with: workers busy when Ctrl+C was sent: 2 of 2
-#   main ended within 5 s: True; exit code 1
-#   main printed a traceback from pool.map: True
-#   alive 1.5 s later: nothing
+#   main ended within 5 s: (True; exit code 1|False; hung) (re)
+#   main printed a traceback from pool.map: (True|False) (re)
+#   alive 1.5 s later: (nothing|main[a-z ,]*) (re)
 # except: workers busy when Ctrl+C was sent: 2 of 2
-#   main ended within 5 s: True; exit code 0
-#   main printed: caught KeyboardInterrupt, calling terminate()
-#   main printed: end
+#   main ended within 5 s: (True; exit code 0|False; hung) (re)
+# ...
 #   main printed a traceback from pool.map: False
-#   alive 1.5 s later: nothing
+#   alive 1.5 s later: (nothing|main[a-z ,]*) (re)
 # after killing the groups, processes left: 0
 # """
 #
