@@ -30,6 +30,7 @@ def write_json_atomic(path: Path, data: Any) -> None:
             json.dump(data, f, ensure_ascii=False, separators=(",", ":"))
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; a results file is for everyone who may read the folder
         os.replace(tmp, path)
     except BaseException:
         try:

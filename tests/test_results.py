@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import sys
 
 import pytest
 
@@ -184,3 +185,9 @@ def test_a_declared_nondeterministic_case_that_fails_is_still_flaky():
     why = "a race"
     merged = combine([result(nondeterministic=why), result(status=Status.FAIL, stdout="other\n", nondeterministic=why)])
     assert merged.status is Status.FLAKY
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
+def test_results_files_are_readable_by_others(tmp_path):
+    write_run(run_of(result()), tmp_path / "results.json")
+    assert (tmp_path / "results.json").stat().st_mode & 0o777 == 0o644
