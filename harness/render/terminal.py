@@ -22,6 +22,7 @@ def _version_key(tag: str) -> Tuple[int, ...]:
 
 
 DEFAULT_MARK = "*"
+REFUTED_MARK = "†"  # the cell behaved as expected, and that behaviour refutes the claim
 
 
 def default_methods(results: Sequence[Result]) -> Dict[Tuple[str, str], str]:
@@ -70,11 +71,12 @@ def render_matrix(results: Sequence[Result]) -> str:
                 row += " "
                 previous = (platform, tag)
             result = by_cell.get((case, platform, tag, method))
-            row += (result.status.symbol if result else " ") + "  "
+            mark = REFUTED_MARK if result is not None and result.holds is False else " "
+            row += (result.status.symbol + mark if result else "  ") + " "
         lines.append(row.rstrip())
     legend = "  ".join(f"{s.symbol} {s.label}" for s in Status)
     lines.append("")
-    lines.append(f"F fork  S spawn  V forkserver  {DEFAULT_MARK} the default there    {legend}")
+    lines.append(f"F fork  S spawn  V forkserver  {DEFAULT_MARK} the default there    {legend}  {REFUTED_MARK} claim refuted there")
     return "\n".join(lines)
 
 
