@@ -218,7 +218,7 @@ def _projection_key(projection: Tuple[str, ...], axes: Sequence[str]) -> Tuple[A
 def observation_text(result: Result, max_lines: int = 40) -> List[str]:
     """The parts of an observation that make its signature, as lines a diff can compare."""
     lines = [f"status: {result.status.label}", f"holds: {_holds_word(result.holds)}", f"exit: {result.exit}"]
-    if result.exception:
+    if result.exception and (not result.checked or "exception" in result.checked):
         lines.append(f"exception: {result.exception}")
     if result.leftovers:
         lines.append(f"leftover processes: {len(result.leftovers)}")

@@ -167,7 +167,8 @@ class Result:
         streams = self.compared_streams()  # output the case does not check (warnings, noise) is not its behaviour
         stdout = self.stdout if "stdout" in streams else None
         stderr = self.stderr if "stderr" in streams else None
-        return (self.status.label, self.exit, self.exception, stdout, stderr, alive)
+        exception = self.exception if not self.checked or "exception" in self.checked else None
+        return (self.status.label, self.exit, exception, stdout, stderr, alive)
 
     def to_json(self) -> Dict[str, Any]:
         data = dataclasses.asdict(self)

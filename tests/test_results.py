@@ -191,3 +191,10 @@ def test_a_declared_nondeterministic_case_that_fails_is_still_flaky():
 def test_results_files_are_readable_by_others(tmp_path):
     write_run(run_of(result()), tmp_path / "results.json")
     assert (tmp_path / "results.json").stat().st_mode & 0o777 == 0o644
+
+
+def test_an_exception_line_the_expectation_does_not_check_does_not_make_a_cell_flaky():
+    # e.g. the last of thousands of worker tracebacks in a respawn storm, in a case that checks stdout
+    checked = ("exit", "stdout")
+    merged = combine([result(exception="RuntimeError: a", checked=checked), result(exception="OSError: b", checked=checked)])
+    assert merged.status is Status.PASS
