@@ -58,7 +58,7 @@ behaves as on Linux, and spawn is the default start method.
 # ids = ["S24"]
 # timeout = 60
 # platforms = ["linux"]
-# nondeterministic = "After the Ctrl+C, the pool's shutdown sometimes hangs (main alive 5 s later, sometimes with two workers): 6 of 231 runs before the full-matrix series, then 5 of 84 cells in four full runs, on 3.8 to 3.12, mostly under fork. Which run hangs is a race inside multiprocessing, not in this case."
+# nondeterministic = "After the Ctrl+C, the pool's shutdown sometimes hangs (the main still alive 5 s later, sometimes with two workers). In nine full-matrix runs here 13 of 189 cells hung, all under fork, on 3.8 to 3.13 and never on 3.7; earlier, 6 of 231 runs hung, two of them under spawn. Which run hangs is a race inside multiprocessing, not in this case."
 # # How many busy workers reach their KeyboardInterrupt handler before the main's terminate() (SIGTERM) kills
 # # them is a race (0, 1 and 2 of 2 all seen in 105 runs); every one of them ends either way, which is the claim.
 # normalize = [["(busy workers that got KeyboardInterrupt in func:) [0-2] of 2", "\\1 0, 1 or 2 of 2 (a race with terminate())"]]
