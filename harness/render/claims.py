@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import shlex
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, Iterable, List, Optional, Sequence
 
 from harness.analysis import (
     CaseAnalysis,
@@ -129,7 +130,9 @@ def render_claims(run: Run, claims_file: Optional[str] = None) -> str:
     order = sorted(claims, key=claim_id_key)
     out = [
         "# Claims and the evidence\n\n",
-        f"Regenerate with `{regenerate_command(run, claims_file)}`.\n\n",
+        f"Regenerate with `{regenerate_command(run, claims_file)}`, after one `mpmatrix run --out DIR` per results "
+        "file (every interpreter found × fork, spawn, forkserver); where cells of several runs differ, a cell is "
+        "flaky, unless its case declares itself nondeterministic.\n\n",
         f"Claims from {inline(_shown(path) if claims else 'the cases')}; results from "
         f"{inline(', '.join(run.sources) or 'one run')} ({plural(len(run.results), 'cell')}"
         f"{'' if run.complete else ', incomplete: the run was interrupted'}).\n\n",
@@ -147,4 +150,25 @@ def render_claims(run: Run, claims_file: Optional[str] = None) -> str:
             if analysis.claim:
                 out.append(f"Case claim: {inline(analysis.claim)}\n\n")
             out.append(evidence(analysis))
+            out.append(varying(r for r in named[claim_id] if r.case == analysis.case))
     return "".join(out).rstrip("\n") + "\n"
+
+
+def varying(results: Iterable[Result]) -> str:
+    """Cells of a case declared nondeterministic whose runs disagreed: how often, and the rarer outcomes."""
+    varied = [r for r in results if r.nondeterministic and len(r.observations) > 1]
+    if not varied:
+        return ""
+    runs = sum(o["count"] for r in varied for o in r.observations)
+    out = [f"\nVaried between runs in {plural(len(varied), 'cell')} ({runs} observations); the case says why: "
+           f"{inline(varied[0].nondeterministic)}\n\n"]
+    for r in varied:
+        usual = max(r.observations, key=lambda o: o["count"])
+        for o in r.observations:
+            if o is usual:
+                continue
+            diff = difflib.unified_diff(usual["stdout"].splitlines(), o["stdout"].splitlines(), "usually", "this time", n=0, lineterm="")
+            out.append(f"- {inline(r.platform)} {inline(r.python_tag)} {inline(r.start_method)}, "
+                       f"{o['count']} of {sum(x['count'] for x in r.observations)} runs, stdout against the usual one:\n\n"
+                       + code_block(clip("\n".join(list(diff)[2:]), 2 * EVIDENCE_LINES, 1200)) + "\n")
+    return "".join(out)
