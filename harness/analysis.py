@@ -220,8 +220,9 @@ def observation_text(result: Result, max_lines: int = 40) -> List[str]:
     lines = [f"status: {result.status.label}", f"holds: {_holds_word(result.holds)}", f"exit: {result.exit}"]
     if result.exception and (not result.checked or "exception" in result.checked):
         lines.append(f"exception: {result.exception}")
-    if result.leftovers:
-        lines.append(f"leftover processes: {len(result.leftovers)}")
+    alive = [x for x in result.leftovers if not x.zombie]  # as in Result.signature: zombies are timing
+    if alive:
+        lines.append(f"leftover processes: {len(alive)}")
     for name, text in (("stdout", result.stdout), ("stderr", result.stderr)):
         if name not in result.compared_streams():
             continue
