@@ -376,13 +376,6 @@ def cmd_report(args: argparse.Namespace) -> int:
         from harness.render.terminal import render_terminal
 
         text = render_terminal(merged)
-        try:
-            from harness.analysis import analyse
-            from harness.render.terminal import render_differences
-
-            text += "\n\n" + render_differences(analyse(merged))
-        except ImportError:
-            pass
     else:
         import importlib
 

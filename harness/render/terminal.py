@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Dict, List, Sequence, Tuple
+from typing import TYPE_CHECKING, Dict, List, Sequence, Tuple
 
 from harness.model import START_METHODS, Result, Run, Status
 
@@ -107,16 +107,18 @@ def render_failures(results: Sequence[Result], limit: int = 20) -> str:
 
 
 def render_terminal(run: Run, elapsed_s: float = 0.0) -> str:
+    """The matrix, what failed and why, the cases whose behaviour differs and along which axes, then a summary."""
+    from harness.analysis import analyse
+
     results = list(run.results)
     parts = [render_matrix(results)]
     failures = render_failures(results)
     if failures:
         parts.append(failures)
+    parts.append(render_differences(analyse(run)))
     parts.append(summary_line(results, elapsed_s) + ("" if run.complete else " (incomplete: the run was interrupted)"))
-    return "\n\n".join(parts)
+    return "\n\n".join(part for part in parts if part)
 
-
-from typing import TYPE_CHECKING  # noqa: E402 (appended with render_differences)
 
 if TYPE_CHECKING:  # for the annotation only: the matrix alone should not import the analysis
     from harness.analysis import CaseAnalysis
