@@ -285,7 +285,8 @@ def _interrupt_on_termination() -> None:
 
     for name in ("SIGTERM", "SIGHUP"):
         sig = getattr(signal, name, None)
-        if sig is not None and signal.getsignal(sig) == signal.SIG_DFL:
+        # Replaces a tool's handler too (coverage's sigterm one kills the process): the run then ends normally.
+        if sig is not None and signal.getsignal(sig) != signal.SIG_IGN:
             signal.signal(sig, interrupt)
 
 
