@@ -154,7 +154,8 @@ def test_an_interruption_writes_partial_results_leaves_nothing_and_resume_finish
     before = sorted(own_session_processes())
     argv = [sys.executable, "-m", "harness", "run", str(cases), "--python", "current", "-m", "fork", "--jobs", "2",
             "-q", "--out", str(out)]
-    process = subprocess.Popen(argv, cwd=str(REPO), stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+    process = subprocess.Popen(argv, cwd=str(REPO), stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                               preexec_fn=default_signals)
     journal = out / "results.partial.jsonl"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:  # interrupt once the stuck cell runs and two slow ones are recorded
@@ -188,6 +189,13 @@ def test_an_interruption_writes_partial_results_leaves_nothing_and_resume_finish
         assert runs.count(f"{case} fork") == 1, runs
     assert not (out / "results.partial.jsonl").exists()
     assert wait_until_gone(str(cases)) == []
+
+
+def default_signals() -> None:
+    """As a terminal would start it: whoever runs the tests may ignore these (nohup ignores SIGHUP, and a harness
+    started with a signal ignored rightly keeps ignoring it)."""
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)
 
 
 def wait_stuck_running(marker: str) -> bool:
