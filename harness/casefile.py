@@ -26,7 +26,7 @@ TOP_KEYS = ("claim", "source", "ids", "timeout", "normalize", "platforms", "nond
 REQUIRED_KEYS = ("claim", "source", "ids")
 EXPECT_KEYS = ("stdout", "stderr", "exit", "exception", "holds", "leaks")
 SELECTOR_KEYS = ("start_method", "platform", "python", "implementation")
-EXIT_RE = re.compile(r"^signal:SIG[A-Z0-9]+$")
+EXIT_RE = re.compile(r"^signal:[A-Z][A-Z0-9_]+$")  # POSIX signals (SIGINT) and Windows crash names (ACCESS_VIOLATION)
 
 
 class CaseError(Exception):
@@ -408,11 +408,11 @@ class _BlockReader:
 
     def _exit(self, value: Any, line: int) -> str:
         if isinstance(value, bool) or not isinstance(value, (int, str)):
-            raise self.error(line, f"bad exit {value!r}; expected an integer or \"signal:SIGNAME\"")
+            raise self.error(line, f"bad exit {value!r}; expected an integer or \"signal:NAME\"")
         if isinstance(value, int):
             return str(value)
         if not EXIT_RE.match(value):
-            raise self.error(line, f"bad exit {value!r}; expected an integer or \"signal:SIGNAME\" such as \"signal:SIGINT\"")
+            raise self.error(line, f"bad exit {value!r}; expected an integer or \"signal:NAME\" such as \"signal:SIGINT\" or \"signal:ACCESS_VIOLATION\"")
         return value
 
 

@@ -11,6 +11,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 DEFAULT_CASES = "cases"
+RENDERER_MODULES = {"md": "markdown", "html": "html", "json": "json", "junit": "junit"}  # imported only when used
 ADAPTIVE_JOBS_FACTOR = 4  # without --jobs, up to this many cells per CPU while the CPUs are mostly idle
 
 
@@ -380,8 +381,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     else:
         import importlib
 
-        module = importlib.import_module(f"harness.render.{ {'md': 'markdown'}.get(args.format, args.format) }")
-        text = module.render(merged)
+        text = importlib.import_module(f"harness.render.{RENDERER_MODULES[args.format]}").render(merged)
     _write_output(text, args.output)
     return EXIT_FAILED if merged.failed else EXIT_OK
 

@@ -199,7 +199,7 @@ def test_unknown_key_with_did_you_mean(toml, line, values):
     (HEAD + 'timeout = "ten"\n', 5, ["'ten'", "positive number"]),
     (HEAD + "timeout = -1\n", 5, ["-1"]),
     (HEAD + "timeout = true\n", 5, ["True"]),
-    (HEAD + "[expect]\nexit = 1.5\n", 6, ["1.5", "signal:SIGNAME"]),
+    (HEAD + "[expect]\nexit = 1.5\n", 6, ["1.5", "signal:NAME"]),
     (HEAD + '[expect]\nexit = "SIGINT"\n', 6, ["'SIGINT'", "signal:SIGINT"]),
     (HEAD + "[expect]\nholds = 'no'\n", 6, ["holds must be true or false", "'no'"]),
     (HEAD + "[expect]\nstdout = 3\n", 6, ["stdout must be a string", "3"]),

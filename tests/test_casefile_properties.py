@@ -90,3 +90,15 @@ def test_nondeterministic_must_say_why() -> None:
         assert "c.py:5: empty 'nondeterministic'" in str(exc)
     else:
         raise AssertionError("an empty reason was accepted")
+
+
+def test_exit_may_name_a_posix_signal_or_a_windows_crash() -> None:
+    head = '# /// case\n# claim = "c"\n# source = "s"\n# ids = ["S1"]\n# [expect]\n'
+    for value in ("signal:SIGINT", "signal:ACCESS_VIOLATION"):
+        assert parse_case(head + f'# exit = "{value}"\n# ///\n', "c.py").expect.exit == value
+    try:
+        parse_case(head + '# exit = "signal:sigint"\n# ///\n', "c.py")
+    except CaseError as exc:
+        assert "c.py:6: bad exit 'signal:sigint'" in str(exc)
+    else:
+        raise AssertionError("a lower-case signal name was accepted")
