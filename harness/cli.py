@@ -253,7 +253,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         display.stop()
         journal.close()
     elapsed = time.monotonic() - clock
-    merged = _combine_repeats(collected)
+    merged = results_io.combine_by_cell(collected)
     run = Run(
         results=tuple(merged), started=started, finished=now_iso(), complete=complete and not interrupted,
         host={"platform": sys.platform, "os": host_platform.platform(), "machine": host_platform.machine(),
@@ -289,15 +289,6 @@ def _interrupt_on_termination() -> None:
         # Replaces a tool's handler too (coverage's sigterm one kills the process): the run then ends normally.
         if sig is not None and signal.getsignal(sig) != signal.SIG_IGN:
             signal.signal(sig, interrupt)
-
-
-def _combine_repeats(results: List[Any]) -> List[Any]:
-    from harness.results import combine
-
-    groups: Dict[Any, List[Any]] = {}
-    for result in results:
-        groups.setdefault(result.key, []).append(result)
-    return [combine(group) for group in groups.values()]
 
 
 # -- list and show --------------------------------------------------------------------------------------------

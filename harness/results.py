@@ -131,11 +131,7 @@ def results_files(paths: Sequence[str]) -> List[Path]:
 
 def merge(runs: Sequence[Tuple[str, Run]]) -> Run:
     """One run from several: the same cell seen twice merges; seen with different outcomes it becomes flaky."""
-    by_key: Dict[Tuple[str, ...], List[Result]] = {}
-    for _, run in runs:
-        for result in run.results:
-            by_key.setdefault(result.key, []).append(result)
-    merged = [combine(results) for results in by_key.values()]
+    merged = combine_by_cell(result for _, run in runs for result in run.results)
     started = min((r.started for _, r in runs if r.started), default="")
     finished = max((r.finished for _, r in runs if r.finished), default="")
     interpreters: Dict[str, Dict[str, Any]] = {}
@@ -147,6 +143,14 @@ def merge(runs: Sequence[Tuple[str, Run]]) -> Run:
         host={"merged": len(runs)}, interpreters=tuple(interpreters.values()),
         harness_version=runs[0][1].harness_version if runs else "", sources=tuple(name for name, _ in runs),
     )
+
+
+def combine_by_cell(results: Iterable[Result]) -> List[Result]:
+    """Every cell once: observations of the same cell (repeats, several runs) combined, in first-seen order."""
+    by_key: Dict[Tuple[str, ...], List[Result]] = {}
+    for result in results:
+        by_key.setdefault(result.key, []).append(result)
+    return [combine(group) for group in by_key.values()]
 
 
 def combine(results: Sequence[Result]) -> Result:
