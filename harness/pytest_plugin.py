@@ -126,23 +126,13 @@ class CaseItem(pytest.Item):
         self.result: Any = None
 
     def runtest(self) -> None:
-        from harness.execute import Limits, run_cell
-        from harness.judge import make_result
-        from harness.model import Cell, Observation, Status
+        from harness.execute import DEFAULT_CAP
+        from harness.model import Status
         from harness.plan import plan
+        from harness.runner import run_one
 
-        cell = Cell(self.case.name, self.case.path, self.interpreter, self.start_method)
         (planned,) = plan([self.case], [], [self.interpreter], [self.start_method])
-        if planned.decided is not None:
-            self.result = planned.decided
-        else:
-            from harness.judge import judge
-
-            try:
-                observation = run_cell(cell, Limits(timeout=self.case.timeout))
-                self.result = judge(self.case, cell, observation)
-            except Exception as exc:
-                self.result = make_result(self.case, cell, Observation(), Status.ERROR, None, message=f"harness error: {exc!r}")
+        self.result = run_one(planned, DEFAULT_CAP)  # the same decide, run, judge and fault handling as `mpmatrix run`
         self.config.stash[RESULTS_KEY].append(self.result)
         if self.result.status in (Status.UNSUPPORTED, Status.SKIP):
             # _use_item_location: `-rs` then names the case file, not this line of the plugin
