@@ -75,21 +75,22 @@ def _python_runs(versions: Sequence[Tuple[int, int]], chosen: set) -> List[str]:
     """Specifiers covering the chosen minor versions as contiguous runs of the observed ones."""
     ordered = sorted(set(versions))
     runs: List[List[Tuple[int, int]]] = []
-    for v in ordered:
-        if v in chosen:
-            if runs and ordered.index(v) - 1 >= 0 and ordered[ordered.index(v) - 1] in chosen and runs[-1][-1] == ordered[ordered.index(v) - 1]:
-                runs[-1].append(v)
-            else:
-                runs.append([v])
+    for index, version in enumerate(ordered):
+        if version not in chosen:
+            continue
+        if index and ordered[index - 1] in chosen:
+            runs[-1].append(version)  # the previous observed version was chosen too: the run goes on
+        else:
+            runs.append([version])
     specs = []
     for run in runs:
         low, high = run[0], run[-1]
-        after = [v for v in ordered if v > high]
         parts = []
         if low != ordered[0]:
             parts.append(f">={low[0]}.{low[1]}")
-        if after:
-            parts.append(f"<{after[0][0]}.{after[0][1]}")
+        if high != ordered[-1]:
+            after = ordered[ordered.index(high) + 1]
+            parts.append(f"<{after[0]}.{after[1]}")
         specs.append(",".join(parts) if parts else ">=0")
     return specs
 
