@@ -11,7 +11,7 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass
-from typing import IO, Dict, List, Mapping, Optional, Sequence, Set, Tuple
+from typing import IO, Any, Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 from harness.model import Cell, Leftover, Observation
 
@@ -52,7 +52,7 @@ def kill_all() -> None:
         processes = list(_live)
     for process in processes:
         if sys.platform == "win32":
-            process.kill()
+            _stop_windows(_windows_tree(process.pid), grace=False)
         else:
             _signal_session(process.pid, signal.SIGKILL)
 
@@ -309,26 +309,38 @@ def _is_zombie(pid: int) -> bool:
 
 
 def _end_tree_windows(process: "subprocess.Popen[bytes]") -> None:
+    _stop_windows(_windows_tree(process.pid), grace=True)
+    process.poll()
+
+
+def _windows_tree(pid: int) -> List[Any]:
+    """The process and all its descendants (psutil.Process objects); empty when it is already gone."""
     import psutil
 
     try:
-        root = psutil.Process(process.pid)
-        tree = [root] + root.children(recursive=True)
+        root = psutil.Process(pid)
+        return [root] + root.children(recursive=True)
     except psutil.Error:
-        tree = []
-    for proc in tree:
-        try:
-            proc.terminate()
-        except psutil.Error:
-            pass
-    _, alive = psutil.wait_procs(tree, timeout=KILL_GRACE_S)
-    for proc in alive:
+        return []
+
+
+def _stop_windows(procs: List[Any], grace: bool) -> None:
+    """Terminate and give them the grace period (when asked), then kill what remains; never waits longer."""
+    import psutil
+
+    if grace:
+        for proc in procs:
+            try:
+                proc.terminate()
+            except psutil.Error:
+                pass
+        _, procs = psutil.wait_procs(procs, timeout=KILL_GRACE_S)
+    for proc in procs:
         try:
             proc.kill()
         except psutil.Error:
             pass
-    psutil.wait_procs(alive, timeout=KILL_GRACE_S)
-    process.poll()
+    psutil.wait_procs(procs, timeout=KILL_GRACE_S)
 
 
 def _wait_tracking_tree(process: "subprocess.Popen[bytes]", timeout: float) -> Set[int]:
@@ -364,12 +376,10 @@ def _kill_pids(pids: Sequence[int]) -> None:
     procs = []
     for pid in pids:
         try:
-            proc = psutil.Process(pid)
-            proc.kill()
-            procs.append(proc)
+            procs.append(psutil.Process(pid))
         except psutil.Error:
             pass
-    psutil.wait_procs(procs, timeout=KILL_GRACE_S)
+    _stop_windows(procs, grace=False)
 
 
 def _read_text(path: str) -> str:

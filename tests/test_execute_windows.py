@@ -75,3 +75,28 @@ def test_windows_crash_codes_are_named(monkeypatch: pytest.MonkeyPatch) -> None:
     assert execute._signal_name(0xC0000005) == "ACCESS_VIOLATION"
     assert execute._signal_name(1) is None
     assert execute._session_options() == {"creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0x200)}
+
+
+def test_a_second_ctrl_c_kills_each_running_cells_whole_tree_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    killed: List[int] = []
+
+    class Proc:
+        def __init__(self, pid: int) -> None:
+            self.pid = pid
+
+        def children(self, recursive: bool = False) -> List["Proc"]:
+            return [Proc(self.pid + 1), Proc(self.pid + 2)]
+
+        def terminate(self) -> None:
+            raise AssertionError("no grace period on a second Ctrl+C")
+
+        def kill(self) -> None:
+            killed.append(self.pid)
+
+    psutil = types.SimpleNamespace(Process=Proc, Error=Exception, wait_procs=lambda procs, timeout=None: (procs, []))
+    monkeypatch.setitem(sys.modules, "psutil", psutil)
+    monkeypatch.setattr(sys, "platform", "win32")
+    cell = FakeProcess()
+    monkeypatch.setattr(execute, "_live", {cell})
+    execute.kill_all()
+    assert sorted(killed) == [100, 101, 102]
