@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from harness.casefile import BLOCK_RE, Case, Expectation, parse_case
+from harness.casefile import BLOCK_RE, Case, parse_case
 from harness.model import Interpreter, Result, Status
 
 BLESSABLE = (Status.PASS, Status.FAIL, Status.RECORDED, Status.CRASH, Status.LEAK)
@@ -257,7 +257,7 @@ def blessed_text(text: str, case: Case, results: Sequence[Result]) -> str:
 def check_blessed(new_text: str, path: str, results: Sequence[Result]) -> None:
     """The rewritten case must parse and must pass on every cell it was blessed from."""
     from harness.judge import decide
-    from harness.model import Cell, Leftover, Observation
+    from harness.model import Cell, Observation
 
     from harness.casefile import CaseError
 

@@ -195,7 +195,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     cases, broken = load_cases(paths)
     if not cases and not broken:
         raise UsageError(f"no case files under {', '.join(paths)}; a case is a .py file with a `# /// case` block")
-    for path, error in broken:
+    for _, error in broken:
         print(f"mpmatrix: {error}", file=sys.stderr)
     interpreters = select_interpreters(args.python, lambda line: print(line, file=sys.stderr))
     planned = plan(cases, broken, interpreters, args.start_methods, args.repeat)

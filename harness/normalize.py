@@ -67,14 +67,14 @@ def compile_rules(pairs: Sequence[Sequence[str]]) -> Rules:
         try:
             regex = re.compile(expression)
         except (re.error, OverflowError, RecursionError) as exc:
-            raise NormalizeError(f"normalize rule {index + 1}: invalid regex {expression!r}: {exc}", index, expression)
+            raise NormalizeError(f"normalize rule {index + 1}: invalid regex {expression!r}: {exc}", index, expression) from None
         try:
             _probe(regex).expand(replacement)
         except (re.error, IndexError) as exc:
             raise NormalizeError(
                 f"normalize rule {index + 1}: invalid replacement {replacement!r} for {expression!r}: {exc}",
                 index, replacement,
-            )
+            ) from None
         compiled.append((regex, replacement))
     return Rules(tuple(compiled))
 

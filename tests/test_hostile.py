@@ -5,15 +5,13 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import signal
 import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
-from typing import Dict, List
+from typing import List
 
 import psutil
 import pytest
