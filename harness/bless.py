@@ -280,9 +280,10 @@ def check_blessed(new_text: str, path: str, results: Sequence[Result]) -> None:
 
 def bless_command(args: Any) -> int:
     from harness.casefile import CaseError, load_case
-    from harness.cli import EXIT_FAILED, EXIT_OK, UsageError, load_runs, select_interpreters
+    from harness.errors import EXIT_FAILED, EXIT_OK, UsageError
+    from harness.interpreters import select_interpreters
     from harness.plan import plan
-    from harness.results import merge
+    from harness.results import load_runs, merge
     from harness.runner import run_all
 
     status = EXIT_OK

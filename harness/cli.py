@@ -7,16 +7,13 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Sequence
+from typing import Any, List, Optional, Sequence
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+from harness.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError
+
 DEFAULT_CASES = "cases"
 RENDERER_MODULES = {"md": "markdown", "html": "html", "json": "json", "junit": "junit"}  # imported only when used
 ADAPTIVE_JOBS_FACTOR = 4  # without --jobs, up to this many cells per CPU while the CPUs are mostly idle
-
-
-class UsageError(Exception):
-    """Bad command line or input: a message and exit 2, never a traceback."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -121,49 +118,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 # -- interpreters ---------------------------------------------------------------------------------------------
 
 
-def select_interpreters(specs: Optional[Sequence[str]], report: Callable[[str], None]) -> List[Any]:
-    """The interpreters asked for, or every one found; unusable ones are reported once and skipped."""
-    from harness import interpreters
-
-    if specs:
-        chosen = []
-        for spec in specs:
-            if spec == "current":
-                chosen.append(interpreters.current())
-                continue
-            try:
-                chosen.append(interpreters.resolve(spec))
-            except interpreters.InterpreterError as exc:
-                raise UsageError(f"--python {spec}: {exc}") from None
-        return _unique(chosen)
-    found, problems = interpreters.discover()
-    for problem in problems:
-        report(f"mpmatrix: skipping {problem.executable} ({problem.source}): {problem.reason}")
-    return _unique(found) or [interpreters.current()]
-
-
-def _unique(items: List[Any]) -> List[Any]:
-    """One interpreter per matrix column (implementation, minor version, free-threading): the newest patch wins."""
-    from packaging.version import Version
-
-    best: Dict[Any, Any] = {}
-    for item in items:
-        key = (item.implementation, item.tag, item.platform)
-        if key not in best or Version(item.version) > Version(best[key].version):
-            best[key] = item
-    return [item for item in items if best[(item.implementation, item.tag, item.platform)] is item]
-
-
-def interpreter_info(interpreter: Any) -> Dict[str, Any]:
-    import dataclasses
-
-    info = dataclasses.asdict(interpreter)
-    info["start_methods"] = list(interpreter.start_methods)
-    info["stdlib_dirs"] = list(interpreter.stdlib_dirs)
-    return info
-
-
 def cmd_interpreters(args: argparse.Namespace) -> int:
+    from harness.interpreters import select_interpreters
+
     found = select_interpreters(args.python, lambda line: print(line))
     for i in found:
         threads = " free-threaded" if i.free_threaded else ""
@@ -182,6 +139,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     from harness import execute, results as results_io
     from harness.display import make_display, now_iso
+    from harness.interpreters import interpreter_info, select_interpreters
     from harness.model import Run
     from harness.plan import load_cases, plan
     from harness.render.terminal import render_terminal, summary_line
@@ -336,21 +294,6 @@ def cmd_show(args: argparse.Namespace) -> int:
 # -- report, claims, bless ------------------------------------------------------------------------------------
 
 
-def load_runs(paths: Sequence[str]) -> List[Any]:
-    from harness import results as results_io
-
-    files = results_io.results_files(paths)
-    if not files:
-        raise UsageError(f"no results files in {', '.join(paths)}; run `mpmatrix run` first")
-    runs = []
-    for path in files:
-        try:
-            runs.append((str(path), results_io.read_run(path)))
-        except results_io.ResultsError as exc:
-            raise UsageError(str(exc)) from None
-    return runs
-
-
 def _write_output(text: str, output: Optional[str]) -> None:
     if output:
         Path(output).parent.mkdir(parents=True, exist_ok=True)
@@ -363,7 +306,7 @@ def _write_output(text: str, output: Optional[str]) -> None:
 def cmd_report(args: argparse.Namespace) -> int:
     from harness import results as results_io
 
-    runs = load_runs(args.paths)
+    runs = results_io.load_runs(args.paths)
     merged = results_io.merge(runs)
     if args.format == "terminal":
         from harness.render.terminal import render_terminal
@@ -381,7 +324,7 @@ def cmd_claims(args: argparse.Namespace) -> int:
     from harness import results as results_io
     from harness.render.claims import render_claims
 
-    merged = results_io.merge(load_runs(args.paths))
+    merged = results_io.merge(results_io.load_runs(args.paths))
     _write_output(render_claims(merged, args.claims_file), args.output)
     return EXIT_OK
 

@@ -11,9 +11,10 @@ import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from harness import execute
+from harness.errors import UsageError
 from harness.model import Interpreter
 
 MINIMUM_VERSION = (3, 7)
@@ -388,3 +389,44 @@ def _dotted(version: Tuple[int, ...]) -> str:
 
 def _sort_key(interpreter: Interpreter) -> Tuple[str, Tuple[int, ...], bool]:
     return (interpreter.implementation, _version_tuple(interpreter.version), interpreter.free_threaded)
+
+
+def select_interpreters(specs: Optional[Sequence[str]], report: Callable[[str], None]) -> List[Interpreter]:
+    """The interpreters asked for (`--python`), or every one found; unusable ones are reported once and skipped."""
+    if specs:
+        chosen = []
+        for spec in specs:
+            if spec == "current":
+                chosen.append(current())
+                continue
+            try:
+                chosen.append(resolve(spec))
+            except InterpreterError as exc:
+                raise UsageError(f"--python {spec}: {exc}") from None
+        return one_per_column(chosen)
+    found, problems = discover()
+    for problem in problems:
+        report(f"mpmatrix: skipping {problem.executable} ({problem.source}): {problem.reason}")
+    return one_per_column(found) or [current()]
+
+
+def one_per_column(items: Sequence[Interpreter]) -> List[Interpreter]:
+    """One interpreter per matrix column (implementation, minor version, free-threading): the newest patch wins."""
+    from packaging.version import Version
+
+    best: Dict[Tuple[str, str, str], Interpreter] = {}
+    for item in items:
+        key = (item.implementation, item.tag, item.platform)
+        if key not in best or Version(item.version) > Version(best[key].version):
+            best[key] = item
+    return [item for item in items if best[(item.implementation, item.tag, item.platform)] is item]
+
+
+def interpreter_info(interpreter: Interpreter) -> Dict[str, Any]:
+    """An interpreter as the results file records it."""
+    import dataclasses
+
+    info = dataclasses.asdict(interpreter)
+    info["start_methods"] = list(interpreter.start_methods)
+    info["stdlib_dirs"] = list(interpreter.stdlib_dirs)
+    return info

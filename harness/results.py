@@ -10,6 +10,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Sequence, Tuple
 
+from harness.errors import UsageError
 from harness.model import SCHEMA_VERSION, Result, Run, Status
 
 RESULTS_NAME = "results.json"
@@ -115,6 +116,20 @@ def schema_problem(data: Any) -> str:
         return ""
     where = "/".join(str(p) for p in error.absolute_path) or "top level"
     return f"at {where}: {error.message}"
+
+
+def load_runs(paths: Sequence[str]) -> List[Tuple[str, Run]]:
+    """Every results file under the paths, read and checked; a problem is a UsageError naming the file."""
+    files = results_files(paths)
+    if not files:
+        raise UsageError(f"no results files in {', '.join(paths)}; run `mpmatrix run` first")
+    runs = []
+    for path in files:
+        try:
+            runs.append((str(path), read_run(path)))
+        except ResultsError as exc:
+            raise UsageError(str(exc)) from None
+    return runs
 
 
 def results_files(paths: Sequence[str]) -> List[Path]:

@@ -13,7 +13,7 @@ import pytest
 from harness.plan import load_cases
 
 ROOT = Path(__file__).resolve().parent.parent
-CASES = ROOT / "cases"
+CASES = ROOT / "cases" / "seed"
 STARTERS = ["process_queue_argument", "pool_queue_argument", "manager_queue_pool", "pool_initargs_queue", "module_level_code"]
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from test_render_synthetic import demo_run, grid, make_run
 
-from harness.cli import UsageError
+from harness.errors import UsageError
 from harness.model import Status
 from harness.render.claims import DEFAULT_CLAIMS_FILE, read_claims, render_claims, verdict
 

@@ -19,11 +19,12 @@ from harness.analysis import (
     minimal_axes,
     plural,
 )
+from harness.errors import UsageError
 from harness.model import PLATFORMS, Result, Run, Status
 from harness.render.markdown import clip, code_block, inline
 
 # CI has no shared folder beside the repository, so a copy of the claims list lives in it.
-DEFAULT_CLAIMS_FILE = Path(__file__).resolve().parents[2] / "docs" / "claims-source.md"
+DEFAULT_CLAIMS_FILE = Path(__file__).resolve().parents[2] / "claims" / "seed.md"
 _CLAIM_ROW = re.compile(r"^\|\s*([A-Z]+\d+)\s*\|\s*(.*?)\s*\|\s*$")
 EVIDENCE_LINES = 6
 
@@ -33,8 +34,6 @@ def read_claims(path: Path) -> Dict[str, str]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        from harness.cli import UsageError  # exit 2 with a message, as for any bad input file
-
         raise UsageError(f"{path}: cannot read the claims file ({exc}); expected a Markdown table of `| S1 | claim |` rows") from None
     claims: Dict[str, str] = {}
     for line in text.splitlines():
