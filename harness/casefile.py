@@ -311,7 +311,7 @@ class _BlockReader:
         if not isinstance(pairs, list):
             raise self.error(self.line("normalize"), f"normalize must be a list of [regex, replacement] pairs, got {pairs!r}")
         try:
-            return compile_rules(pairs)
+            return compile_rules(pairs).located(f"{self.path}:{self.line('normalize')}")
         except NormalizeError as exc:
             raise self.error(self.line("normalize"), f"bad normalize rule: {exc}") from None
 
@@ -381,7 +381,8 @@ class _BlockReader:
         if "exception" in table:
             text = self._string(table, "exception", name, index)
             try:
-                values["exception"] = compile_line(text, normalize=normalize_line)
+                values["exception"] = compile_line(text, normalize=normalize_line).located(
+                    self.path, self.line("exception", name, index), False)
             except PatternError as exc:
                 raise self.error(self.line("exception", name, index), f"bad exception pattern {text!r}: {exc}") from None
         if "exit" in table:
@@ -397,12 +398,12 @@ class _BlockReader:
     def _pattern(self, table: Dict[str, Any], key: str, name: str, index: int, rules: Rules) -> Pattern:
         text = self._string(table, key, name, index)
         key_line = self.line(key, name, index)
+        block_index = key_line - self.first_line - 1
+        raw = self.lines[block_index] if 0 <= block_index < len(self.lines) else ""
+        multiline = raw.rstrip().endswith(('"""', "'''"))
         try:
-            return compile_pattern(text, normalize=normalize_line)
+            return compile_pattern(text, normalize=normalize_line).located(self.path, key_line, multiline)
         except PatternError as exc:
-            block_index = key_line - self.first_line - 1
-            raw = self.lines[block_index] if 0 <= block_index < len(self.lines) else ""
-            multiline = raw.rstrip().endswith(('"""', "'''"))
             line = key_line + (exc.line if multiline else 0)
             raise self.error(line, f"bad {key} pattern in {name}: {exc}") from None
 

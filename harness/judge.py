@@ -5,10 +5,12 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+import threading
 from typing import List, Optional, Tuple
 
 from harness.casefile import Case, Expectation
 from harness.execute import EXIT_SKIP, EXIT_UNSUPPORTED
+from harness.match import Budget, JudgingTimeout
 from harness.model import Cell, Observation, Result, Status
 from harness.normalize import Context, normalize
 
@@ -41,17 +43,32 @@ def context_for(cell: Cell) -> Context:
 _WORKDIR_RE = re.compile(r"(?<![^\s'\"])[^\s'\"]*mpmatrix-cell-[A-Za-z0-9_]+")
 
 
-def judge(case: Case, cell: Cell, observation: Observation) -> Result:
-    """Turn an observation into a result: normalized outputs and a status with its reason."""
+def judge(case: Case, cell: Cell, observation: Observation, stop: Optional[threading.Event] = None) -> Result:
+    """Turn an observation into a result: normalized outputs and a status with its reason.
+
+    Judging is bounded (see harness.match): a pattern or normalize rule that exceeds its budget makes the cell an
+    `error` naming the case file's line, with the raw output kept. `stop` (the run being interrupted) abandons
+    judging at once with JudgingStopped."""
+    try:
+        return _judge(case, cell, observation, stop)
+    except JudgingTimeout as exc:
+        expectation, origin = case.expectation_for(cell.interpreter, cell.start_method)
+        return make_result(case, cell, observation, Status.ERROR, None, message=f"{exc}; the output is kept raw",
+                           origin=origin)
+
+
+def _judge(case: Case, cell: Cell, observation: Observation, stop: Optional[threading.Event]) -> Result:
     context = context_for(cell)
-    stdout = normalize(_WORKDIR_RE.sub("<tmp>", observation.stdout), context, case.rules)
-    stderr = normalize(_WORKDIR_RE.sub("<tmp>", observation.stderr), context, case.rules)
+    stdout = normalize(_WORKDIR_RE.sub("<tmp>", observation.stdout), context, case.rules, Budget(stop=stop))
+    stderr = normalize(_WORKDIR_RE.sub("<tmp>", observation.stderr), context, case.rules, Budget(stop=stop))
     exception = final_exception(stderr)
     expectation, origin = case.expectation_for(cell.interpreter, cell.start_method)
     if expectation is not None:  # lines an [unordered] group accepts in any order are recorded in one order
-        stdout = expectation.stdout.canonical(stdout) if expectation.stdout is not None else stdout
-        stderr = expectation.stderr.canonical(stderr) if expectation.stderr is not None else stderr
-    status, message, diff = decide(case, cell, observation, expectation, stdout, stderr, exception)
+        if expectation.stdout is not None:
+            stdout = expectation.stdout.canonical(stdout, Budget(stop=stop))
+        if expectation.stderr is not None:
+            stderr = expectation.stderr.canonical(stderr, Budget(stop=stop))
+    status, message, diff = decide(case, cell, observation, expectation, stdout, stderr, exception, stop)
     holds: Optional[bool] = None
     if expectation is not None and status not in (Status.UNSUPPORTED, Status.SKIP, Status.ERROR):
         holds = True if expectation.holds is None else expectation.holds
@@ -82,9 +99,9 @@ def make_result(
 
 def decide(
     case: Case, cell: Cell, observation: Observation, expectation: Optional[Expectation], stdout: str, stderr: str,
-    exception: str,
+    exception: str, stop: Optional[threading.Event] = None,
 ) -> Tuple[Status, str, str]:
-    """The status rules, in order of precedence."""
+    """The status rules, in order of precedence. Raises JudgingTimeout when a pattern exceeds its budget."""
     if observation.harness_error:
         return Status.ERROR, observation.harness_error, ""
     if observation.exit == EXIT_UNSUPPORTED:
@@ -107,13 +124,13 @@ def decide(
     if expected_exit != observation.exit_label:
         failures.append(f"exit: expected {expected_exit}, got {observation.exit_label}")
     if expectation.exception is not None:
-        mismatch = expectation.exception.match(exception)
+        mismatch = expectation.exception.match(exception, Budget(stop=stop))
         if mismatch is not None:
             failures.append(f"exception: expected {expectation.exception.source!r}, got {exception!r}")
     for name, pattern, text in (("stdout", expectation.stdout, stdout), ("stderr", expectation.stderr, stderr)):
         if pattern is None:
             continue
-        mismatch = pattern.match(text)
+        mismatch = pattern.match(text, Budget(stop=stop))
         if mismatch is not None:
             failures.append(f"{name}: {mismatch.summary}")
             diffs.append(f"{name}:\n{mismatch.diff}")

@@ -1,11 +1,23 @@
-"""Match normalized output against a case's expected-output pattern, and explain a mismatch as a unified diff."""
+"""Match normalized output against a case's expected-output pattern, and explain a mismatch as a unified diff.
+
+Judging is bounded whatever the output: a line with `[..]` is matched by searching its literal parts in order
+(linear in the line), `...` by placing the fixed-length runs between them leftmost (each output line looked at a
+bounded number of times for literal lines), ` (re)` lines by the `regex` package under a deadline, and the
+mismatch diff by an alignment over at most MAX_DIFF_CELLS (pattern line × output line) pairs: beyond that, a
+window around the first difference is diffed and the diff says so. A Budget holds one cell's deadline and the
+run's stop event; running out raises JudgingTimeout naming the pattern line, an interruption JudgingStopped.
+"""
 
 from __future__ import annotations
 
 import itertools
 import re
+import threading
+import time
 from dataclasses import dataclass, field
 from typing import Callable, Dict, Iterable, Iterator, List, NamedTuple, Optional, Sequence, Set, Tuple, Union
+
+import regex as bounded_re
 
 ANY_LINES = "..."
 WILDCARD = "[..]"
@@ -14,6 +26,23 @@ GROUP_OPEN = "[unordered]"
 GROUP_CLOSE = "[/unordered]"
 CONTEXT_LINES = 3
 SUMMARY_WIDTH = 120
+# Deciding whether one pattern matches a cell's output may take this much CPU time of the judging thread. CPU
+# time, not wall time, so that a cell's status does not depend on how busy the machine is. Legitimate output
+# under the 4 MiB cap takes a small fraction of it (tests/test_match.py::test_the_worst_legitimate_output_is_far_
+# below_the_budget); only a regex that backtracks exponentially, or a pattern built to defeat the search, gets
+# near it.
+JUDGE_BUDGET_S = 1.0
+# One regex against one line gets at most this (the `regex` package counts the process's CPU time): no legitimate
+# regex needs a tenth of it on a line under the cap, and it bounds how long a judging thread can be deaf to Ctrl+C.
+REGEX_CALL_S = 0.5
+# The diff of a mismatch gets its own allowance: when it runs out the cell keeps its `fail`, with a summary only.
+DIFF_BUDGET_S = 1.0
+# The alignment behind a diff costs time and memory in proportion to pattern lines × output lines: above this
+# many pairs (about 30 MB and half a second), only a window around the first difference is aligned.
+MAX_DIFF_CELLS = 250_000
+WINDOW_ITEMS = 400  # pattern items in such a window at most
+WINDOW_EXTRA_LINES = 200  # and output lines beyond as many as its items
+_TICK = 256  # loops look at the clock every this many steps
 
 # str.splitlines() splits on all of these, so no output line can ever contain one.
 _LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
@@ -35,6 +64,54 @@ class PatternError(ValueError):
         return self.message
 
 
+class JudgingTimeout(Exception):
+    """Matching ran out of its budget. .line is the pattern line being matched (1-based), .value its text,
+    .where the file and line of that pattern line in the case file ("" when the pattern has no origin)."""
+
+    def __init__(self, message: str, line: int, value: str, where: str = "") -> None:
+        super().__init__(message, line, value, where)
+        self.message = message
+        self.line = line
+        self.value = value
+        self.where = where
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}" if self.where else self.message
+
+
+class JudgingStopped(Exception):
+    """The run is being interrupted: judging was abandoned (the result would be discarded anyway)."""
+
+
+_cpu_clock = getattr(time, "thread_time", time.process_time)
+
+
+class Budget:
+    """CPU time the judging thread may spend on one pattern; the run's stop event ends it at once (Ctrl+C).
+
+    Made in the thread that uses it: the clock is that thread's CPU time."""
+
+    def __init__(self, seconds: float = JUDGE_BUDGET_S, stop: Optional[threading.Event] = None) -> None:
+        self.seconds = seconds
+        self.deadline = _cpu_clock() + seconds
+        self.stop = stop
+        self._steps = 0
+
+    def remaining(self) -> float:
+        return self.deadline - _cpu_clock()
+
+    def spent(self) -> bool:
+        """Whether the budget is used up; raises JudgingStopped when the run is stopping."""
+        if self.stop is not None and self.stop.is_set():
+            raise JudgingStopped()
+        return _cpu_clock() >= self.deadline
+
+    def tick(self) -> bool:
+        """spent(), looked at only every _TICK calls: cheap enough for inner loops."""
+        self._steps += 1
+        return self._steps % _TICK == 0 and self.spent()
+
+
 @dataclass(frozen=True)
 class Mismatch:
     """Why output did not match: a one-line summary and a unified diff of the pattern (as written) against it."""
@@ -45,16 +122,52 @@ class Mismatch:
 
 @dataclass(frozen=True)
 class _Line:
-    """A pattern line that matches exactly one output line: literal (regex None), `[..]` wildcards, or `(re)`."""
+    """A pattern line that matches exactly one output line: literal, `[..]` wildcards (parts), or `(re)` (regex)."""
 
     source: str
     lineno: int
-    regex: Optional["re.Pattern[str]"] = None
+    parts: Tuple[str, ...] = ()  # the literal text around `[..]`; () for a literal or regex line
+    # A `regex` package pattern, matched under the budget; `source` says all it is, so only that is compared.
+    regex: Optional[object] = field(default=None, compare=False)
 
-    def matches(self, actual: str) -> bool:
-        if self.regex is None:
-            return actual == self.source
-        return self.regex.fullmatch(actual) is not None
+    @property
+    def literal(self) -> bool:
+        return not self.parts and self.regex is None
+
+    def matches(self, actual: str, budget: Budget) -> bool:
+        if self.regex is not None:
+            try:
+                # concurrent: the GIL is let go while it runs, so the main thread still acts on Ctrl+C at once.
+                allowed = max(min(budget.remaining(), REGEX_CALL_S), 0.001)
+                found = self.regex.fullmatch(actual, timeout=allowed, concurrent=True)  # type: ignore[attr-defined]
+            except TimeoutError:
+                budget.spent()  # an interruption is told apart from a slow regex
+                raise JudgingTimeout(
+                    f"regex {self.source[: -len(REGEX_SUFFIX)]!r} took more than {allowed:.2g} s of CPU time "
+                    f"against one line of {len(actual):,} characters; a nested repetition such as (a+)+ "
+                    "backtracks exponentially: simplify the regex",
+                    self.lineno, self.source,
+                ) from None
+            return found is not None
+        if self.parts:
+            return _glob_matches(self.parts, actual)
+        return actual == self.source
+
+
+def _glob_matches(parts: Tuple[str, ...], actual: str) -> bool:
+    """`[..]` matches any text: the first part must begin the line, the last end it, and the ones between are found
+    leftmost in order (taking the earliest place never hurts a later part), so the cost is linear in the line."""
+    first, last = parts[0], parts[-1]
+    if len(actual) < len(first) + len(last) or not actual.startswith(first) or not actual.endswith(last):
+        return False
+    position, end = len(first), len(actual) - len(last)
+    for part in parts[1:-1]:
+        if part:
+            found = actual.find(part, position, end)
+            if found < 0:
+                return False
+            position = found + len(part)
+    return True
 
 
 @dataclass(frozen=True)
@@ -76,6 +189,36 @@ class _Group:
 _Item = Union[_Line, _AnyLines, _Group]
 
 
+def _width(item: _Item) -> int:
+    """Output lines the item takes (0 for `...`, which takes a variable number)."""
+    if isinstance(item, _Group):
+        return len(item.members)
+    return 0 if isinstance(item, _AnyLines) else 1
+
+
+def _source_lines(item: _Item) -> int:
+    """Pattern lines the item is written on."""
+    return len(item.members) + 2 if isinstance(item, _Group) else 1
+
+
+def _lineno(item: _Item) -> int:
+    return item.open_lineno if isinstance(item, _Group) else item.lineno
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a pattern is written: the case file, the line of its key, and whether its text starts on the next line."""
+
+    path: str = ""
+    key_line: int = 0
+    multiline: bool = False
+
+    def where(self, lineno: int) -> str:
+        if not self.path:
+            return ""
+        return f"{self.path}:{self.key_line + (lineno if self.multiline else 0)}"
+
+
 @dataclass(frozen=True)
 class Pattern:
     """A compiled expected-output pattern; `match` returns None when the text matches, else a Mismatch."""
@@ -83,17 +226,34 @@ class Pattern:
     source: str
     _items: Tuple[_Item, ...] = field(repr=False)
     _single_line: bool = field(default=False, repr=False)
+    origin: Origin = field(default=Origin(), repr=False, compare=False)
 
-    def match(self, text: str) -> Optional[Mismatch]:
+    def located(self, path: str, key_line: int, multiline: bool) -> "Pattern":
+        """The same pattern, knowing where it is written (for messages that name the case file's line)."""
+        return Pattern(self.source, self._items, self._single_line, Origin(path, key_line, multiline))
+
+    def _lines(self, text: str) -> List[str]:
         lines = text.splitlines()
         if self._single_line and not lines:
             lines = [""]  # an empty exception line is still one line
-        comparison = _Comparison(self._items, lines)
-        if comparison.matches():
-            return None
-        return comparison.explain()
+        return lines
 
-    def canonical(self, text: str) -> str:
+    def match(self, text: str, budget: Optional[Budget] = None) -> Optional[Mismatch]:
+        """None when the text matches; raises JudgingTimeout (naming the case file's line) beyond the budget."""
+        return self.check(text, budget)[1]
+
+    def check(self, text: str, budget: Optional[Budget] = None) -> Tuple[str, Optional[Mismatch]]:
+        """The canonical text (see `canonical`) and the mismatch, if any, with one search for both."""
+        comparison = _Comparison(self._items, self._lines(text), budget or Budget())
+        try:
+            starts = comparison.placements()
+        except JudgingTimeout as exc:
+            raise JudgingTimeout(exc.message, exc.line, exc.value, self.origin.where(exc.line)) from None
+        if starts is None:
+            return text, comparison.explain()
+        return self._sorted_groups(text, comparison.lines, starts), None
+
+    def canonical(self, text: str, budget: Optional[Budget] = None) -> str:
         """The text with the lines each `[unordered]` group matched put in sorted order.
 
         Two outputs that this pattern accepts only in a different interleaving then compare equal, so a passing
@@ -101,14 +261,15 @@ class Pattern:
         returned unchanged."""
         if not any(isinstance(item, _Group) for item in self._items):
             return text
-        lines = text.splitlines()
-        steps = _Comparison(self._items, lines).path()
-        if steps is None:
+        return self.check(text, budget)[0]
+
+    def _sorted_groups(self, text: str, lines: List[str], starts: List[int]) -> str:
+        if not any(isinstance(item, _Group) for item in self._items):
             return text
         out = list(lines)
-        for (i, j), (next_i, next_j) in zip(steps, steps[1:]):
-            if next_i == i + 1 and isinstance(self._items[i], _Group):
-                out[j:next_j] = sorted(lines[j:next_j])
+        for item, start in zip(self._items, starts):
+            if isinstance(item, _Group):
+                out[start : start + len(item.members)] = sorted(lines[start : start + len(item.members)])
         return "\n".join(out) + ("\n" if text.endswith("\n") else "")
 
 
@@ -166,7 +327,7 @@ def _compile_line(line: str, lineno: int, normalize: Optional[Normalizer]) -> _L
     if line.endswith(REGEX_SUFFIX):
         expression = line[: -len(REGEX_SUFFIX)]
         try:
-            regex = re.compile(expression)
+            re.compile(expression)  # the documented syntax (and messages) are the standard library's
         except (re.error, OverflowError, RecursionError) as exc:
             # OverflowError/RecursionError: re.compile's own reactions to huge repeat counts and deep nesting.
             raise PatternError(f"invalid regex {expression!r}: {exc}", lineno, line) from None
@@ -175,14 +336,19 @@ def _compile_line(line: str, lineno: int, normalize: Optional[Normalizer]) -> _L
                 f"can never match: regex {expression!r} needs a line break, but it is matched against one line",
                 lineno, line,
             )
-        return _Line(line, lineno, regex)
+        try:
+            bounded = bounded_re.compile(expression)
+        except (bounded_re.error, OverflowError, RecursionError, ValueError) as exc:
+            raise PatternError(f"regex {expression!r} is valid for `re` but not for the time-bounded matcher: {exc}",
+                               lineno, line) from None
+        return _Line(line, lineno, regex=bounded)
     parts = line.split(WILDCARD)
     if normalize is not None:
         for part in parts:
             _check_normalized(part, normalize, lineno, line)
     if len(parts) == 1:
         return _Line(line, lineno)
-    return _Line(line, lineno, re.compile(".*".join(re.escape(part) for part in parts), re.DOTALL))
+    return _Line(line, lineno, parts=tuple(parts))
 
 
 def _check_normalized(literal: str, normalize: Normalizer, lineno: int, line: str) -> None:
@@ -264,18 +430,41 @@ class _Row(NamedTuple):
 class _Comparison:
     """One pattern against one output: whether they match and, if not, the best alignment to show."""
 
-    def __init__(self, items: Sequence[_Item], lines: Sequence[str]) -> None:
+    def __init__(self, items: Sequence[_Item], lines: Sequence[str], budget: Budget) -> None:
         self.items = items
         self.lines = lines
+        self.budget = budget
+        # Where the search for a match gave up, for the diff to look at when it cannot align everything: (item,
+        # line, missing), missing when the run of items from `item` (a `...`) is nowhere in lines from `line` on.
+        self.failure: Tuple[int, int, bool] = (0, 0, False)
         self._line_matches: Dict[Tuple[int, int], bool] = {}
         self._candidates: Dict[Tuple[int, int], List[int]] = {}
+
+    # -- deciding ---------------------------------------------------------------------------------------------
 
     def line_matches(self, matcher: _Line, index: int) -> bool:
         key = (id(matcher), index)
         known = self._line_matches.get(key)
         if known is None:
-            known = self._line_matches[key] = matcher.matches(self.lines[index])
+            if self.budget.tick():
+                self._out_of_time(matcher)
+            known = self._line_matches[key] = matcher.matches(self.lines[index], self.budget)
         return known
+
+    def _test(self, matcher: _Line, index: int, run: _Item) -> bool:
+        """line_matches without the memo (the search looks at most lines once: a memo would only cost memory).
+        Out of time, it blames the first line of the run of lines being placed."""
+        if self.budget.tick():
+            self._out_of_time(run)
+        return matcher.matches(self.lines[index], self.budget)
+
+    def _out_of_time(self, item: _Item) -> None:
+        source = item.source if isinstance(item, _Line) else GROUP_OPEN if isinstance(item, _Group) else ANY_LINES
+        raise JudgingTimeout(
+            f"matching took more than {self.budget.seconds:g} s of CPU time against {len(self.lines):,} "
+            f"output lines (placing the lines from {source!r} on)",
+            _lineno(item), source,
+        )
 
     def candidates(self, group: _Group, index: int) -> List[int]:
         """The members of `group` that output line `index` could be."""
@@ -287,47 +476,96 @@ class _Comparison:
         return known
 
     def matches(self) -> bool:
-        return self.path() is not None
+        return self.placements() is not None
 
-    def path(self) -> Optional[List[Tuple[int, int]]]:
-        """The (item, line) states of one successful match, or None.
+    def placements(self) -> Optional[List[int]]:
+        """The output line where each item starts in a match (for `...`, where the lines it takes start), or None.
 
-        Each state is visited once, so the search is polynomial."""
-        end = (len(self.items), len(self.lines))
-        parent: Dict[Tuple[int, int], Optional[Tuple[int, int]]] = {(0, 0): None}
-        seen: Set[Tuple[int, int]] = set()
-        pending = [(0, 0)]
-
-        def push(state: Tuple[int, int], nxt: Tuple[int, int]) -> None:
-            if nxt not in parent:
-                parent[nxt] = state
-            pending.append(nxt)
-
-        while pending:
-            state = pending.pop()
-            if state == end:
-                steps: List[Tuple[int, int]] = []
-                cursor: Optional[Tuple[int, int]] = state
-                while cursor is not None:
-                    steps.append(cursor)
-                    cursor = parent[cursor]
-                return steps[::-1]
-            if state in seen or state[0] == end[0]:
-                continue
-            seen.add(state)
-            i, j = state
-            item = self.items[i]
-            if isinstance(item, _AnyLines):
-                if j < end[1]:
-                    push(state, (i, j + 1))
-                push(state, (i + 1, j))
-            elif isinstance(item, _Line):
-                if j < end[1] and self.line_matches(item, j):
-                    push(state, (i + 1, j + 1))
+        `...` lines split the pattern into runs of fixed length (lines and groups). The first run is anchored at
+        the start, the last at the end (unless the pattern begins or ends with `...`), and each run between is
+        placed leftmost after the previous one: an earlier place never leaves less room for the runs after it.
+        """
+        items, lines = self.items, self.lines
+        n, m = len(items), len(lines)
+        starts = [0] * n
+        position = i = 0
+        while i < n:
+            floating = False
+            while i < n and isinstance(items[i], _AnyLines):
+                starts[i], floating, i = position, True, i + 1
+            if i == n:  # a trailing `...` takes whatever is left
+                return starts
+            end, length = i, 0
+            while end < n and not isinstance(items[end], _AnyLines):
+                length += _width(items[end])
+                end += 1
+            if not floating:
+                at: Optional[int] = position if end < n or length == m else None
+                if at is not None and self._mismatch_at(i, end, at) is not None:
+                    at = None
+                if at is None:
+                    self.failure = self._anchored_failure(i, end, position)
+            elif end == n:  # the last run ends the output
+                at = m - length
+                if at < position or self._mismatch_at(i, end, at) is not None:
+                    self.failure = self._anchored_failure(i, end, at) if at >= position else (i - 1, position, True)
+                    at = None
             else:
+                at = self._leftmost(i, end, position, length)
+                if at is None:
+                    self.failure = (i - 1, position, True)
+            if at is None:
+                return None
+            for k in range(i, end):
+                starts[k] = at
+                at += _width(items[k])
+            position, i = at, end
+        if position != m:  # no `...` at all, and output left over
+            self.failure = (n, position, False)
+            return None
+        return starts
+
+    def _mismatch_at(self, first: int, end: int, at: int) -> Optional[Tuple[int, int]]:
+        """The first (item, line) of items[first:end] that does not match when the run starts at line `at`."""
+        lines = len(self.lines)
+        for k in range(first, end):
+            item = self.items[k]
+            if isinstance(item, _Group):
                 size = len(item.members)
-                if j + size <= end[1] and self.group_matching(item, j, size, perfect_only=True)[0][-1] == size:
-                    push(state, (i + 1, j + size))
+                if at + size > lines or self.group_matching(item, at, size, perfect_only=True)[0][-1] != size:
+                    return k, at
+                at += size
+            else:
+                assert isinstance(item, _Line)
+                if at >= lines or not self._test(item, at, self.items[first]):
+                    return k, at
+                at += 1
+        return None
+
+    def _anchored_failure(self, first: int, end: int, at: int) -> Tuple[int, int, bool]:
+        found = self._mismatch_at(first, end, at)
+        if found is None:
+            return end, at + sum(_width(x) for x in self.items[first:end]), False
+        return found[0], found[1], False
+
+    def _leftmost(self, first: int, end: int, start: int, length: int) -> Optional[int]:
+        """The first line from `start` where items[first:end] (length lines) match, or None."""
+        last = len(self.lines) - length
+        head = self.items[first]
+        literal = isinstance(head, _Line) and head.literal
+        at = start
+        while at <= last:
+            if literal:  # list.index scans in C: a literal first line skips every other line quickly
+                assert isinstance(head, _Line)
+                try:
+                    at = self.lines.index(head.source, at, last + 1)  # type: ignore[attr-defined]
+                except ValueError:
+                    return None
+            if self.budget.tick():
+                self._out_of_time(head)
+            if self._mismatch_at(first, end, at) is None:
+                return at
+            at += 1
         return None
 
     def group_matching(
@@ -349,21 +587,77 @@ class _Comparison:
                 break
         return sizes, owner
 
-    def explain(self) -> Mismatch:
-        rows = self.align()
-        return Mismatch(_summarize(rows, len(self.lines)), _render(rows))
+    # -- explaining -------------------------------------------------------------------------------------------
 
-    def align(self) -> List[_Row]:
-        """The cheapest alignment, where cost counts pattern lines left unmatched plus output lines left over."""
+    def explain(self) -> Mismatch:
+        """The summary and diff of a mismatch, within DIFF_BUDGET_S of its own and MAX_DIFF_CELLS of memory."""
+        self.budget = Budget(DIFF_BUDGET_S, self.budget.stop)
         n, m = len(self.items), len(self.lines)
+        bounds = self._window() if (n + 1) * (m + 1) > MAX_DIFF_CELLS else (0, n, 0, m)
+        try:
+            rows = self.align(*bounds)
+        except JudgingTimeout:
+            return Mismatch(f"line {self.failure[1] + 1}: the output differs from the pattern from here on (no diff: "
+                            f"aligning them took more than {DIFF_BUDGET_S:g} s)", "")
+        summary = _summarize(rows, m)
+        if bounds == (0, n, 0, m):
+            return Mismatch(summary, _render(rows))
+        i0, i1, j0, j1 = bounds
+        item, line, missing = self.failure
+        if missing and item + 1 < n:  # the search knows more than the window shows: say it
+            sought = self.items[item + 1]
+            what = sought.source if isinstance(sought, _Line) else f"{GROUP_OPEN} group of line {_lineno(sought)}"
+            summary = f"line {line + 1}: missing {_quote(what)} (nowhere in the {m - line:,} output lines from there on)"
+        first = sum(_source_lines(x) for x in self.items[:i0])
+        shown = sum(_source_lines(x) for x in self.items[i0:i1])
+        total = sum(_source_lines(x) for x in self.items)
+        note = (f"\\ diff of a window only: pattern lines {first + 1}-{first + shown} of {total} against output lines "
+                f"{j0 + 1}-{j1} of {m:,}; aligning all of them would cost too much time and memory\n")
+        return Mismatch(summary + " (diff of a window of the output)", _render(rows) + note)
+
+    def _window(self) -> Tuple[int, int, int, int]:
+        """Items and lines to align when all of them would cost too much: around where the search gave up.
+
+        Pattern lines that matched just before that place are included as context. When a run of lines was
+        nowhere to be found, the window is the end of the output, where the diff then shows it missing."""
+        n, m = len(self.items), len(self.lines)
+        i, j, missing = self.failure
+        i, j = min(i, n), min(j, m)
+        if not missing:
+            back = 0
+            while back < CONTEXT_LINES and i > 0 and j > 0 and isinstance(self.items[i - 1], _Line):
+                i, j, back = i - 1, j - 1, back + 1
+        wn = min(n - i, WINDOW_ITEMS)
+        wm = min(m - j, wn + WINDOW_EXTRA_LINES, MAX_DIFF_CELLS // (wn + 1) - 1)
+        if missing:
+            j = max(j, m - wm)
+        return i, i + wn, j, j + wm
+
+    def align(self, i0: int, i1: int, j0: int, j1: int) -> List[_Row]:
+        """The cheapest alignment of items[i0:i1] with lines[j0:j1], where cost counts pattern lines left unmatched
+        plus output lines left over.
+
+        A window that leaves out later lines of one side has an open end on the other: its remaining items (or
+        lines) may belong with what lies beyond the window, so leaving them is free."""
+        n, m = i1 - i0, j1 - j0
+        items_open, lines_open = j1 < len(self.lines), i1 < len(self.items)
         cost = [[0] * (m + 1) for _ in range(n + 1)]
         choice: List[List[Tuple[str, int]]] = [[("end", 0)] * (m + 1) for _ in range(n + 1)]
         for j in range(m - 1, -1, -1):
-            cost[n][j] = cost[n][j + 1] + 1
-            choice[n][j] = ("insert", 0)
+            if not lines_open:
+                cost[n][j] = cost[n][j + 1] + 1
+                choice[n][j] = ("insert", 0)
         for i in range(n - 1, -1, -1):
-            item = self.items[i]
+            item = self.items[i0 + i]
+            if isinstance(item, _Line):
+                self._align_line(item, cost[i], cost[i + 1], choice[i], j0, m, items_open)
+                if self.budget.spent():
+                    self._out_of_time(item)
+                continue
             for j in range(m, -1, -1):
+                if j == m and items_open:
+                    continue  # cost 0, "end"
+                line = j0 + j
                 # Options in order of preference: on a tie the first wins, which keeps matches as context.
                 options: List[Tuple[int, str, int]] = []
                 if isinstance(item, _AnyLines):
@@ -371,7 +665,7 @@ class _Comparison:
                     if j < m:
                         options.append((cost[i][j + 1], "absorb", 0))
                 elif isinstance(item, _Line):
-                    if j < m and self.line_matches(item, j):
+                    if j < m and self.line_matches(item, line):
                         options.append((cost[i + 1][j + 1], "match", 0))
                     options.append((cost[i + 1][j] + 1, "delete", 0))
                     if j < m:
@@ -382,8 +676,8 @@ class _Comparison:
                     size = len(item.members)
                     # A group may take a few more lines than it has members: leftovers then show inside the block.
                     # A block starting with a line no member fits never beats inserting that line before it.
-                    longest = min(m - j, 2 * size + 2) if j < m and self.candidates(item, j) else 0
-                    sizes, _ = self.group_matching(item, j, longest)
+                    longest = min(m - j, 2 * size + 2) if j < m and self.candidates(item, line) else 0
+                    sizes, _ = self.group_matching(item, line, longest)
                     for k in sorted(range(longest + 1), key=lambda k: (abs(k - size), k)):
                         options.append((cost[i + 1][j + k] + (size - sizes[k]) + (k - sizes[k]), "block", k))
                 if j < m:
@@ -391,17 +685,39 @@ class _Comparison:
                 best = min(options, key=lambda option: option[0])
                 cost[i][j] = best[0]
                 choice[i][j] = (best[1], best[2])
-        return self._rows(choice)
+            if self.budget.spent():
+                self._out_of_time(item)
+        return self._rows(choice, i0, i1, j0, j1)
 
-    def _rows(self, choice: List[List[Tuple[str, int]]]) -> List[_Row]:
+    def _align_line(self, item: _Line, row: List[int], below: List[int], choices: List[Tuple[str, int]], j0: int, m: int,
+                    items_open: bool) -> None:
+        """One row of the alignment for a pattern line: the general loop's options for it, without building them
+        (this row is most of the work). On a tie, match beats delete beats replace beats insert."""
+        if not items_open:
+            row[m], choices[m] = below[m] + 1, ("delete", 0)
+        lines, budget, literal, source = self.lines, self.budget, item.literal, item.source
+        for j in range(m - 1, -1, -1):
+            # Each (pattern line, output line) pair is looked at once here: no memo needed.
+            if lines[j0 + j] == source if literal else item.matches(lines[j0 + j], budget):
+                best, action = below[j + 1], "match"
+            else:
+                best, action = below[j] + 1, "delete"
+                if below[j + 1] + 1 < best:
+                    best, action = below[j + 1] + 1, "replace"
+            if row[j + 1] + 1 < best:
+                best, action = row[j + 1] + 1, "insert"
+            row[j], choices[j] = best, (action, 0)
+
+    def _rows(self, choice: List[List[Tuple[str, int]]], i0: int, i1: int, j0: int, j1: int) -> List[_Row]:
         rows: List[_Row] = []
-        expected = 0  # pattern lines shown so far
+        expected = sum(_source_lines(x) for x in self.items[:i0])  # pattern lines before the first one shown
         absorbed_from: Optional[int] = None  # where the current `...` began taking lines
-        i = j = 0
-        n = len(self.items)
-        while (i, j) != (n, len(self.lines)):
-            action, k = choice[i][j]
-            item = self.items[i] if i < n else None
+        i, j = i0, j0
+        while (i, j) != (i1, j1):
+            action, k = choice[i - i0][j - j0]
+            item = self.items[i] if i < i1 else None
+            if action == "end":  # the open end of a window
+                break
             if action == "insert":
                 rows.append(_Row("+", self.lines[j], expected, j))
                 j += 1
@@ -501,6 +817,8 @@ def _augment(
 def _summarize(rows: Sequence[_Row], actual_count: int) -> str:
     """The first difference in words, in pytest's manner, plus how many more the diff shows."""
     changes = [index for index, row in enumerate(rows) if row.tag != " "]
+    if not changes:  # only possible in a window that happens to align: the difference lies beyond it
+        return "the output differs from the pattern beyond the part compared"
     first = rows[changes[0]]
     described = 1
     if first.in_group and first.tag == "-":

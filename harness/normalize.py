@@ -5,8 +5,12 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence as SequenceABC
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import List, Optional, Sequence, Tuple
+
+import regex as bounded_re
+
+from harness.match import REGEX_CALL_S, Budget, JudgingTimeout
 
 STDLIB = "<stdlib>"
 CASE = "<case>"
@@ -42,9 +46,18 @@ class Context:
 
 @dataclass(frozen=True)
 class Rules:
-    """A case's own normalize rules, compiled: applied to each line after the built-ins."""
+    """A case's own normalize rules, compiled: applied to each line after the built-ins.
+
+    `pairs` are checked with the standard library's `re` (the documented syntax); `bounded` holds the same regexes
+    compiled by the `regex` package, which applies them under a time limit. `where` is the case file's
+    `normalize` line, for messages."""
 
     pairs: Tuple[Tuple["re.Pattern[str]", str], ...] = ()
+    bounded: Tuple[object, ...] = field(default=(), compare=False, repr=False)
+    where: str = field(default="", compare=False)
+
+    def located(self, where: str) -> "Rules":
+        return replace(self, where=where)
 
 
 def compile_rules(pairs: Sequence[Sequence[str]]) -> Rules:
@@ -76,7 +89,14 @@ def compile_rules(pairs: Sequence[Sequence[str]]) -> Rules:
                 index, replacement,
             ) from None
         compiled.append((regex, replacement))
-    return Rules(tuple(compiled))
+    bounded = []
+    for index, (regex, _) in enumerate(compiled):
+        try:
+            bounded.append(bounded_re.compile(regex.pattern))
+        except (bounded_re.error, OverflowError, RecursionError, ValueError) as exc:
+            raise NormalizeError(f"normalize rule {index + 1}: regex {regex.pattern!r} is valid for `re` but not for "
+                                 f"the time-bounded matcher: {exc}", index, regex.pattern) from None
+    return Rules(tuple(compiled), tuple(bounded))
 
 
 def _probe(regex: "re.Pattern[str]") -> "re.Match[str]":
@@ -88,17 +108,48 @@ def _probe(regex: "re.Pattern[str]") -> "re.Match[str]":
     return match
 
 
-def normalize(text: str, context: Context = Context(), rules: Rules = Rules()) -> str:
+def normalize(text: str, context: Context = Context(), rules: Rules = Rules(), budget: Optional[Budget] = None) -> str:
     """The built-in normalizers in order (paths, tracebacks, addresses, pool workers, pids), then the case's rules.
 
-    Works line by line; a Windows line ending becomes a plain newline, every other line ending is kept.
+    Line by line in effect; a Windows line ending becomes a plain newline, every other line ending is kept. The
+    built-ins whose regexes cannot cross a line break run over the whole text at once (a few MiB of short lines
+    would otherwise take seconds); the traceback steps look at lines only when the text has a frame. The case's
+    rules run per line under a time limit (`budget`'s stop event ends them too): raises JudgingTimeout naming
+    the rule.
     """
+    text = _normalize_known_dirs(text, context)
+    if 'File "' in text:
+        bodies, endings = _split_lines(text)
+        bodies = [_normalize_frame_file(line) for line in bodies]
+        bodies, endings = _collapse_tracebacks(bodies, endings)
+        text = "".join(body + ending for body, ending in zip(bodies, endings))
+    else:
+        text = text.replace("\r\n", "\n")  # what splitting into lines and joining them again does
+    text = _MP_TEMP_NAME.sub(r"\g<prefix>-<id>", text)
+    text = _normalize_ids(text)
+    if rules.pairs:
+        text = _apply_rules(text, rules, budget or Budget())
+    return text
+
+
+def _apply_rules(text: str, rules: Rules, budget: Budget) -> str:
     bodies, endings = _split_lines(text)
-    bodies = [_normalize_paths(line, context) for line in bodies]
-    bodies, endings = _collapse_tracebacks(bodies, endings)
-    bodies = [_normalize_ids(line) for line in bodies]
-    for regex, replacement in rules.pairs:
-        bodies = [regex.sub(replacement, line) for line in bodies]
+    for number, ((regex, replacement), bounded) in enumerate(zip(rules.pairs, rules.bounded), 1):
+        out = []
+        for body in bodies:
+            allowed = max(min(budget.remaining(), REGEX_CALL_S), 0.001)
+            try:
+                out.append(bounded.sub(replacement, body, timeout=allowed, concurrent=True))  # type: ignore[attr-defined]
+            except TimeoutError:
+                budget.spent()  # an interruption is told apart from a slow regex
+                raise JudgingTimeout(
+                    f"normalize rule {number} ({regex.pattern!r}) took more than {allowed:.2g} s of CPU time against "
+                    f"one line of {len(body):,} characters; simplify the regex", number, regex.pattern, rules.where,
+                ) from None
+            if budget.tick():
+                raise JudgingTimeout(f"normalize rule {number} ({regex.pattern!r}) took more than {budget.seconds:g} s "
+                                     f"of CPU time over {len(bodies):,} lines", number, regex.pattern, rules.where)
+        bodies = out
     return "".join(body + ending for body, ending in zip(bodies, endings))
 
 
@@ -165,16 +216,22 @@ def _known_dirs(
     return pattern, tuple(placeholder for _, _, placeholder in alternatives)
 
 
-def _normalize_paths(line: str, context: Context) -> str:
+def _normalize_known_dirs(text: str, context: Context) -> str:
+    """Known folders become placeholders. The regex never matches across a line break (its tail stops at
+    whitespace), so one pass over the whole text does what a pass per line would."""
     known = _known_dirs(tuple(context.stdlib_dirs), context.case_dir, context.work_dir)
-    if known is not None:
-        pattern, placeholders = known
+    if known is None:
+        return text
+    pattern, placeholders = known
 
-        def replace(match: "re.Match[str]") -> str:
-            number = next(index for index in range(len(placeholders)) if match.group(f"d{index}") is not None)
-            return placeholders[number] + _forward_slashes(match.group("tail"))
+    def replace(match: "re.Match[str]") -> str:
+        number = next(index for index in range(len(placeholders)) if match.group(f"d{index}") is not None)
+        return placeholders[number] + _forward_slashes(match.group("tail"))
 
-        line = pattern.sub(replace, line)
+    return pattern.sub(replace, text)
+
+
+def _normalize_frame_file(line: str) -> str:
     frame = _TRACEBACK_FILE.match(line)
     if frame is not None:
         # A frame in a stdlib the context does not know (a child of another interpreter, a venv's base).
@@ -183,7 +240,7 @@ def _normalize_paths(line: str, context: Context) -> str:
         if stdlib is not None:
             path = STDLIB + "/" + _forward_slashes(path[stdlib.end() :])
             line = frame.group("head") + path + frame.group("rest")
-    return _MP_TEMP_NAME.sub(r"\g<prefix>-<id>", line)
+    return line
 
 
 def _forward_slashes(path: str) -> str:
@@ -246,17 +303,20 @@ def _is_stdlib(path: str) -> bool:
 
 # -- 3.-5. addresses, pool workers, pids ---------------------------------------------------------------------------
 
+# Whitespace within a line: these regexes run over whole texts, and `\s` would also take a line break.
+_BLANK = "[^\\S\\n\\r\\x0b\\x0c\\x1c\\x1d\\x1e\\x85\\u2028\\u2029]"
 _IDS: Tuple[Tuple["re.Pattern[str]", str], ...] = (
     (re.compile(r"\b0x[0-9a-fA-F]{6,}"), "0x<addr>"),
     # Process-1 is left alone: its ordinal is deterministic and claims mention it.
     (re.compile(r"\b(?P<kind>(?:Spawn|Fork|ForkServer)?PoolWorker)-\d+(?::\d+)*\b"), r"\g<kind>-N"),
-    (re.compile(r"\b(?P<key>(?i:p?pid))(?P<sep>\s*[=:]\s*|\s+)\d+\b"), r"\g<key>\g<sep><pid>"),
+    (re.compile(rf"\b(?P<key>(?i:p?pid))(?P<sep>{_BLANK}*[=:]{_BLANK}*|{_BLANK}+)\d+\b"), r"\g<key>\g<sep><pid>"),
     (re.compile(r"\bparent=\d+\b"), "parent=<pid>"),
 )
 
 
-def _normalize_ids(line: str) -> str:
+def _normalize_ids(text: str) -> str:
+    """Addresses, pool worker names and pids; no regex here crosses a line break, so a text is one pass each."""
     for regex, replacement in _IDS:
-        line = regex.sub(replacement, line)
-    return line
+        text = regex.sub(replacement, text)
+    return text
 

@@ -77,7 +77,7 @@ def run_one(item: Planned, cap_bytes: int, stop: Optional[threading.Event] = Non
         return item.decided
     try:
         observation = run_cell(item.cell, Limits(timeout=item.case.timeout, cap_bytes=cap_bytes), stop=stop)
-        return judge(item.case, item.cell, observation)
+        return judge(item.case, item.cell, observation, stop)
     except Exception as exc:  # a harness fault in one cell is that cell's result, never the end of the run
         return make_result(item.case, item.cell, Observation(), Status.ERROR, None, message=f"harness error: {exc!r}")
 

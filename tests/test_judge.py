@@ -148,3 +148,28 @@ def test_flags_and_counts_are_carried_over():
 ])
 def test_final_exception(stderr, expected):
     assert final_exception(stderr) == expected
+
+
+def test_a_pattern_over_its_budget_is_an_error_naming_the_case_file_line_with_the_output_kept():
+    result = run(Observation(exit=0, stdout="ok\n" + "a" * 60 + "b\n"), 'stdout = """\nok\n(a|aa)+$ (re)\n"""')
+    assert result.status is Status.ERROR and result.holds is None
+    assert result.message.startswith("/cases/c.py:9: regex '(a|aa)+$' took more than 0.5 s of CPU time")
+    assert result.stdout_raw == "ok\n" + "a" * 60 + "b\n"
+
+
+def test_a_normalize_rule_over_its_budget_is_an_error_naming_its_line():
+    result = run(Observation(exit=0, stdout="a" * 60 + "b\n"), 'stdout = "x"', extra="normalize = [['(a|aa)+$', 'x']]\n")
+    assert result.status is Status.ERROR
+    assert result.message.startswith("/cases/c.py:5: normalize rule 1 ('(a|aa)+$') took more than 0.5 s of CPU time")
+
+
+def test_judging_is_abandoned_when_the_run_stops():
+    import threading
+
+    from harness.match import JudgingStopped
+
+    stop = threading.Event()
+    stop.set()
+    case = case_with('stdout = """\n...\n' + "[..]x\n" * 300 + 'y\n..."""')
+    with pytest.raises(JudgingStopped):
+        judge(case, Cell(case.name, case.path, INTERP, "fork"), Observation(exit=0, stdout="ax\n" * 100_000), stop)

@@ -12,7 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from harness.match import Mismatch, Pattern, PatternError, compile_line, compile_pattern
+from harness.match import (
+    JUDGE_BUDGET_S, Budget, JudgingStopped, JudgingTimeout, Mismatch, Pattern, PatternError, compile_line, compile_pattern,
+)
 from harness.normalize import normalize_line
 
 
@@ -509,3 +511,108 @@ def test_canonical_sorts_the_lines_an_unordered_group_matched_and_nothing_else()
 
 def test_canonical_of_a_pattern_without_groups_is_the_text() -> None:
     assert compile_pattern("b\n...\n").canonical("b\nz\na") == "b\nz\na"
+
+
+# -- bounded judging (issue 11): whatever the pattern and the output, judging ends soon and costs little memory ----
+
+
+def timed(call):
+    """(result, wall seconds, peak bytes allocated by Python while it ran)."""
+    import tracemalloc
+
+    tracemalloc.start()
+    began = time.perf_counter()
+    try:
+        result = call()
+    finally:
+        seconds = time.perf_counter() - began
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    return result, seconds, peak
+
+
+def test_a_backtracking_regex_exceeds_its_budget_naming_the_case_file_line() -> None:
+    pattern = compile_pattern("ok\n(a|aa)+$ (re)").located("c/c.py", 7, multiline=True)
+    with pytest.raises(JudgingTimeout) as info:
+        _, seconds, _ = timed(lambda: pattern.match("ok\n" + "a" * 60 + "b"))
+    error = info.value
+    assert (error.where, error.line, error.value) == ("c/c.py:9", 2, "(a|aa)+$ (re)")
+    assert str(error).startswith("c/c.py:9: regex '(a|aa)+$' took more than 0.5 s of CPU time against one line")
+
+
+def test_a_nested_quantifier_that_the_engine_can_short_cut_is_simply_a_mismatch() -> None:
+    result, seconds, _ = timed(lambda: compile_pattern("(a+)+$ (re)").match("a" * 50 + "b"))
+    assert result is not None and seconds < 1
+
+
+@pytest.mark.parametrize("pattern, text", [
+    ("[..]x[..]x[..]x[..]y", "x" * 3000),
+    ("[..]x[..]y", "x" * 160_000),
+    ("[..]a[..]a[..]a[..]a[..]a[..]b", "a" * 4_000_000),
+])
+def test_wildcards_are_linear_in_the_line(pattern: str, text: str) -> None:
+    result, seconds, _ = timed(lambda: compile_pattern(pattern).match(text))
+    assert result is not None and result.summary.startswith("line 1: expected ")
+    assert seconds < 0.5, seconds
+
+
+def test_the_diff_of_two_thousand_lines_with_two_wrong_is_quick_and_small() -> None:
+    expected = "\n".join(f"line {n}" for n in range(2000))
+    actual = expected.replace("line 0\n", "LINE 0\n").replace("line 1999", "LINE 1999")
+    result, seconds, peak = timed(lambda: compile_pattern(expected).match(actual))
+    assert result is not None and result.summary.startswith("line 1: expected 'line 0', got 'LINE 0'")
+    assert "\\ diff of a window only: pattern lines 1-400 of 2000 against output lines 1-" in result.diff
+    assert seconds < 3 and peak < 100 * 2**20, (seconds, peak)
+
+
+def test_twenty_expected_lines_against_two_million_output_lines() -> None:
+    expected = "\n".join(f"line {n}" for n in range(20))
+    actual = "ab\n" * 2_100_000
+    result, seconds, peak = timed(lambda: compile_pattern(expected).match(actual))
+    assert result is not None and result.summary.startswith("line 1: expected 'line 0', got 'ab'")
+    assert "against output lines 1-220 of 2,100,000" in result.diff
+    assert len(result.diff.splitlines()) < 300
+    assert seconds < 3 and peak < 250 * 2**20, (seconds, peak)
+
+
+def test_a_window_at_the_end_shows_the_last_lines_when_the_end_differs() -> None:
+    result = compile_pattern("start\n...\nDONE\nexit").match("start\n" + "ab\n" * 300_000 + "DONE\nexitt\n")
+    assert result is not None
+    assert result.summary == "line 300003: expected 'exit', got 'exitt' (diff of a window of the output)"
+    assert "-exit\n+exitt\n" in result.diff
+
+
+def test_lines_missing_after_a_long_output_show_as_missing_at_its_end() -> None:
+    result = compile_pattern("start\n...\nnever printed\n...").match("start\n" + "ab\n" * 300_000)
+    assert result is not None and "-never printed\n" in result.diff
+    assert result.summary == ("line 2: missing 'never printed' (nowhere in the 300,000 output lines from there on) "
+                              "(diff of a window of the output)")
+
+
+def test_a_pattern_built_to_defeat_the_search_exceeds_the_budget() -> None:
+    pattern = compile_pattern("...\n" + "[..]x\n" * 300 + "y\n...").located("c/c.py", 6, multiline=True)
+    with pytest.raises(JudgingTimeout) as info:
+        _, seconds, _ = timed(lambda: pattern.match("ax\n" * 1_000_000))
+    assert str(info.value) == (
+        "c/c.py:8: matching took more than 1 s of CPU time against 1,000,000 output lines (placing the lines from "
+        "'[..]x' on)")
+
+
+def test_the_worst_legitimate_output_is_far_below_the_budget() -> None:
+    """4 MiB of short lines (the output cap), a pattern with wildcards, `...` and a regex: under a quarter of the
+    CPU budget, so a busy machine never turns a legitimate cell into an `error`."""
+    lines = [f"worker {n} result {n * 7}" for n in range(180_000)]
+    text = "\n".join(["start", *lines, "done"])
+    pattern = compile_pattern("start\n...\nworker [..] result [..]\n...\nworker 179999 result \\d+ (re)\ndone")
+    began = time.process_time()
+    assert pattern.match(text) is None
+    assert time.process_time() - began < JUDGE_BUDGET_S / 4
+
+
+def test_judging_stops_at_once_when_the_run_stops() -> None:
+    import threading
+
+    stop = threading.Event()
+    stop.set()
+    with pytest.raises(JudgingStopped):
+        compile_pattern("...\n" + "[..]x\n" * 300 + "y\n...").match("ax\n" * 100_000, Budget(stop=stop))
