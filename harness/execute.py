@@ -1,10 +1,14 @@
-"""Execute cells: the one module that starts processes (each cell a fresh interpreter in its own session)."""
+"""Execute cells: the one module that starts processes (each cell a fresh interpreter in a process group of its
+own, kept by harness/keeper.py on POSIX so that nothing of a cell outlives it, whatever dies)."""
 
 from __future__ import annotations
 
+import atexit
+import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -34,27 +38,26 @@ WINDOWS_CRASH_CODES = {
 }
 
 
-_live: "set[subprocess.Popen[bytes]]" = set()
+_live: "set[Launched]" = set()
 _live_lock = threading.Lock()
 
 
 def end_all() -> None:
-    """End the tree of every cell still running (an interrupted run leaves no process behind)."""
+    """End every process of every cell still running (an interrupted run leaves no process behind), all at once."""
     with _live_lock:
-        processes = list(_live)
-    for process in processes:
-        end_tree(process)
+        cells = list(_live)
+    for cell in cells:
+        cell.request_end(grace=True)
+    for cell in cells:
+        cell.end(grace=True)
 
 
 def kill_all() -> None:
-    """Kill every running cell's tree at once, without a grace period (a second Ctrl+C)."""
+    """Kill every process of every running cell at once, without a grace period (a second Ctrl+C)."""
     with _live_lock:
-        processes = list(_live)
-    for process in processes:
-        if sys.platform == "win32":
-            _stop_windows(_windows_tree(process.pid), grace=False)
-        else:
-            _signal_session(process.pid, signal.SIGKILL)
+        cells = list(_live)
+    for cell in cells:
+        cell.request_end(grace=False)
 
 
 def run_quick(argv: Sequence[str], timeout: float = 10.0) -> "subprocess.CompletedProcess[str]":
@@ -118,66 +121,55 @@ class _CappedReader(threading.Thread):
 def run_cell(
     cell: Cell, limits: Limits, environ: Optional[Mapping[str, str]] = None, stop: Optional[threading.Event] = None,
 ) -> Observation:
-    """Run one cell in a fresh interpreter, in its own session and temporary folder, and observe it.
+    """Run one cell in a fresh interpreter, in a process group of its own and a temporary folder, and observe it.
 
     When `stop` is set (the run is being interrupted), a process started after end_all() took its snapshot is
     ended at once instead of running to its timeout.
     """
-    workdir = tempfile.mkdtemp(prefix="mpmatrix-cell-")
-    dump_fd, dump_file = tempfile.mkstemp(prefix="mpmatrix-stacks-", suffix=".txt")
-    os.close(dump_fd)
+    workdir, dump_file = _cell_paths()
     # Short timeouts dump halfway instead of never: a timed-out cell always leaves evidence of where it hung.
     dump_after = limits.timeout - min(STACK_DUMP_LEAD_S, limits.timeout / 2)
     argv = bootstrap_argv(cell, dump_after, dump_file)
     started = time.monotonic()
     try:
-        process = subprocess.Popen(
-            argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=workdir,
-            env=cell_environment(os.environ if environ is None else environ), **_session_options(),
-        )
+        launched = start_cell(argv, workdir, cell_environment(os.environ if environ is None else environ))
     except OSError as exc:
         _remove(workdir, dump_file)
         return Observation(harness_error=f"cannot start {argv[0]}: {exc.strerror or exc}")
     with _live_lock:
-        _live.add(process)
+        _live.add(launched)
     if stop is not None and stop.is_set():
-        end_tree(process)
-    readers = [_CappedReader(process.stdout, limits.cap_bytes), _CappedReader(process.stderr, limits.cap_bytes)]
+        launched.end()
+    readers = [_CappedReader(launched.stdout, limits.cap_bytes), _CappedReader(launched.stderr, limits.cap_bytes)]
     for reader in readers:
         reader.start()
     timed_out = False
-    tracked: Set[int] = set()
+    lost = ""
+    code: Optional[int] = None
     try:
-        if sys.platform == "win32":
-            tracked = _wait_tracking_tree(process, limits.timeout)
-        else:
-            process.wait(timeout=limits.timeout)
+        code = launched.wait(limits.timeout)
     except subprocess.TimeoutExpired:
         timed_out = True
-        end_tree(process)
+        launched.end()
+        code = launched.returncode
+    except CellLost as exc:
+        lost = str(exc)
     except BaseException:
-        end_tree(process)
+        launched.end()
         _remove(workdir, dump_file)
         raise
     finally:
         with _live_lock:
-            _live.discard(process)
+            _live.discard(launched)
     duration = time.monotonic() - started
-    if sys.platform == "win32":
-        leftovers = () if timed_out else describe(_alive(tracked))
-        if leftovers:
-            _kill_pids(_alive(tracked))
-    else:
-        leftovers = () if timed_out else settle_leftovers(process.pid)
-    if any(not x.zombie for x in leftovers):
-        end_tree(process)  # a leak is measured, then ended: nothing of a cell outlives it
+    leftovers = () if timed_out or lost else settle_leftovers(launched)
+    launched.end(grace=any(not x.zombie for x in leftovers))  # a leak is measured, then ended: nothing outlives a cell
     for reader in readers:
         reader.join(timeout=KILL_GRACE_S)
     stdout, bad_out = readers[0].text()
     stderr, bad_err = readers[1].text()
     stacks = _read_text(dump_file) if timed_out else ""
     _remove(workdir, dump_file)
-    code = process.returncode
     signal_name = _signal_name(code)
     return Observation(
         exit=None if signal_name and code is not None and code < 0 else code,
@@ -191,7 +183,296 @@ def run_cell(
         timed_out=timed_out,
         stacks=stacks,
         leftovers=leftovers,
+        harness_error=lost,
     )
+
+
+class CellLost(Exception):
+    """The cell's keeper ended before the cell did (it was killed); its processes were ended by the keeper server."""
+
+
+class Launched:
+    """A started cell as run_cell sees it, whatever starts it: the keeper (POSIX) or Popen (Windows)."""
+
+    pid: int = 0  # the cell's main process
+    returncode: Optional[int] = None  # as subprocess reports it: minus the signal number when killed
+    stdout: IO[bytes]
+    stderr: IO[bytes]
+
+    def wait(self, timeout: float) -> int:
+        """The main process's return code; raises subprocess.TimeoutExpired, or CellLost."""
+        raise NotImplementedError
+
+    def processes(self) -> List[int]:
+        """Pids of the cell's processes other than its main process (alive or zombie)."""
+        raise NotImplementedError
+
+    def request_end(self, grace: bool = True) -> None:
+        """Start ending every process of the cell without waiting (end() then waits)."""
+        raise NotImplementedError
+
+    def end(self, grace: bool = True) -> None:
+        """End every process of the cell: SIGTERM, a grace period, then SIGKILL (without `grace`, SIGKILL at once)."""
+        raise NotImplementedError
+
+
+def start_cell(argv: Sequence[str], cwd: str, env: Mapping[str, str]) -> Launched:
+    """Start a cell's main process; raises OSError when it cannot start. Tests replace this with a fake."""
+    if sys.platform == "win32":
+        return WindowsCell(argv, cwd, env)
+    return _keeper().start(argv, cwd, env)
+
+
+# -- POSIX: cells started and kept by the keeper (harness/keeper.py) ----------------------------------------------
+
+KEEPER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "keeper.py")
+KEEPER_REPLY_S = 30.0  # a cell keeper answers at once; this only bounds a wait on a keeper that hangs
+
+
+class KeeperServer:
+    """The harness's end of the keeper server: one per harness process, started on first use, restarted if it dies.
+
+    It is given ROOT, the temporary folder holding every cell's working folder and stack file, and removes it when
+    the harness goes (even by SIGKILL)."""
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+        ours, theirs = socket.socketpair()
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, KEEPER, str(theirs.fileno()), self.root], pass_fds=[theirs.fileno()],
+                stdin=subprocess.DEVNULL, start_new_session=True,  # no terminal: Ctrl+C is the harness's to act on
+            )
+        except BaseException:
+            ours.close()
+            raise
+        finally:
+            theirs.close()
+        self.sock = ours
+        self.lock = threading.Lock()
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def start(self, argv: Sequence[str], cwd: str, env: Mapping[str, str]) -> "KeptCell":
+        from harness.keeper import send_request
+
+        out_read, out_write = os.pipe()
+        err_read, err_write = os.pipe()
+        control, keeper_end = socket.socketpair()
+        request = {"argv": list(argv), "cwd": cwd, "env": dict(env), "fds": 3}
+        try:
+            with self.lock:
+                send_request(self.sock, request, [out_write, err_write, keeper_end.fileno()])
+        except OSError as exc:
+            for fd in (out_read, err_read):
+                os.close(fd)
+            control.close()
+            raise OSError(exc.errno, f"the keeper process is gone ({exc.strerror or exc})") from None
+        finally:
+            for fd in (out_write, err_write):
+                os.close(fd)
+            keeper_end.close()
+        return KeptCell(control, open(out_read, "rb"), open(err_read, "rb"))
+
+    def close(self) -> None:
+        """Let the server go: it ends whatever is left below it and removes ROOT."""
+        self.sock.close()
+        try:
+            self.process.wait(timeout=KEEPER_REPLY_S)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+_server: Optional[KeeperServer] = None
+_root: Optional[str] = None
+_server_lock = threading.Lock()
+
+
+def _run_root() -> str:
+    """ROOT: the temporary folder of this harness process's cells (their working folders and stack files)."""
+    global _root
+    with _server_lock:
+        if _root is None or not os.path.isdir(_root):
+            _root = tempfile.mkdtemp(prefix="mpmatrix-run-")
+        return _root
+
+
+def _keeper() -> KeeperServer:
+    global _server
+    root = _run_root()
+    with _server_lock:
+        if _server is None or not _server.alive():
+            if _server is not None:
+                _server.close()
+            _server = KeeperServer(root)
+        return _server
+
+
+def shutdown_keeper() -> None:
+    """Stop the keeper server (at exit, or when a run ends): nothing of any cell is left, nor ROOT."""
+    global _server, _root
+    with _server_lock:
+        server, _server = _server, None
+        root, _root = _root, None
+    if server is not None:
+        server.close()
+    if root is not None:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _forget_keeper_in_child() -> None:
+    """A child forked from the harness must not hold the keeper's socket: its end would then not close when the
+    harness dies, and the keeper would not know."""
+    global _server, _root
+    if _server is not None:
+        try:
+            _server.sock.close()
+        except OSError:
+            pass
+        _server = None
+    _root = None
+
+
+atexit.register(shutdown_keeper)
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_keeper_in_child)
+
+
+def _cell_paths() -> Tuple[str, str]:
+    """A fresh working folder and stack file for a cell: inside the keeper's ROOT on POSIX (removed with it)."""
+    base = _run_root() if sys.platform != "win32" else None
+    workdir = tempfile.mkdtemp(prefix="mpmatrix-cell-", dir=base)
+    dump_fd, dump_file = tempfile.mkstemp(prefix="mpmatrix-stacks-", suffix=".txt", dir=base)
+    os.close(dump_fd)
+    return workdir, dump_file
+
+
+class KeptCell(Launched):
+    """A cell started by a cell keeper, followed through its control socket (a thread reads it)."""
+
+    def __init__(self, control: socket.socket, stdout: IO[bytes], stderr: IO[bytes]) -> None:
+        self.control = control
+        self.stdout, self.stderr = stdout, stderr
+        self.keeper_pid = 0
+        self.returncode: Optional[int] = None
+        self.error = ""
+        self.lost = False
+        self.started = threading.Event()
+        self.exited = threading.Event()
+        self.ended = threading.Event()
+        threading.Thread(target=self._read, daemon=True, name="mpmatrix-keeper-control").start()
+        if not self.started.wait(KEEPER_REPLY_S) or self.error or self.lost:
+            self.request_end(grace=False)
+            self.stdout.close()
+            self.stderr.close()
+            raise OSError(0, self.error or "the keeper did not start the cell")
+
+    def _read(self) -> None:
+        pending = b""
+        while True:
+            try:
+                data = self.control.recv(4096)
+            except OSError:
+                data = b""
+            if not data:
+                break
+            pending += data
+            while b"\n" in pending:
+                line, pending = pending.split(b"\n", 1)
+                self._hear(line.decode("utf-8", "replace"))
+        self.lost = not self.ended.is_set()
+        for event in (self.started, self.exited, self.ended):
+            event.set()
+
+    def _hear(self, line: str) -> None:
+        from harness.keeper import exit_code
+
+        word, _, rest = line.partition(" ")
+        if word == "started":
+            keeper_pid, main_pid = rest.split()
+            self.keeper_pid, self.pid = int(keeper_pid), int(main_pid)
+            self.started.set()
+        elif word == "error":
+            self.error = json.loads(rest)
+            self.started.set()
+        elif word == "exited":
+            self.returncode = exit_code(int(rest))
+            self.exited.set()
+        elif word == "ended":
+            self.ended.set()
+
+    def wait(self, timeout: float) -> int:
+        if not self.exited.wait(timeout):
+            raise subprocess.TimeoutExpired("cell", timeout)
+        if self.returncode is None:
+            raise CellLost(f"its keeper process (pid {self.keeper_pid}) ended before it did; the keeper server "
+                           "ended every process of the cell")
+        return self.returncode
+
+    def processes(self) -> List[int]:
+        from harness.keeper import descendants
+
+        if not self.keeper_pid or self.ended.is_set():
+            return []
+        return descendants(self.keeper_pid, group=self.pid)
+
+    def request_end(self, grace: bool = True) -> None:
+        try:
+            self.control.sendall(b"end\n" if grace else b"kill\n")
+        except OSError:
+            pass
+
+    def end(self, grace: bool = True) -> None:
+        if self.ended.is_set():
+            return
+        self.request_end(grace)
+        from harness.keeper import GIVE_UP_S
+
+        if not self.ended.wait(KILL_GRACE_S + GIVE_UP_S + 2) and self.keeper_pid:
+            try:  # a keeper that does not answer (stopped by its cell?) is killed: the server ends its orphans
+                os.kill(self.keeper_pid, signal.SIGKILL)
+            except OSError:
+                pass
+            self.ended.wait(KILL_GRACE_S)
+        self.control.close()
+
+
+# -- Windows: no sessions, no fork; descendants tracked while the cell runs ----------------------------------------
+
+
+class WindowsCell(Launched):
+    """A cell's main process started directly, in a new process group; its descendants are noted while it runs."""
+
+    def __init__(self, argv: Sequence[str], cwd: str, env: Mapping[str, str]) -> None:
+        self.process = subprocess.Popen(
+            list(argv), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd,
+            env=dict(env), **_session_options(),
+        )
+        self.pid = self.process.pid
+        assert self.process.stdout is not None and self.process.stderr is not None
+        self.stdout, self.stderr = self.process.stdout, self.process.stderr
+        self.tracked: Set[int] = set()
+
+    @property
+    def returncode(self) -> Optional[int]:  # type: ignore[override]
+        return self.process.returncode
+
+    def wait(self, timeout: float) -> int:
+        self.tracked = _wait_tracking_tree(self.process, timeout)
+        return self.process.returncode
+
+    def processes(self) -> List[int]:
+        return _alive(self.tracked)
+
+    def request_end(self, grace: bool = True) -> None:
+        if not grace:
+            _stop_windows(_windows_tree(self.process.pid), grace=False)
+
+    def end(self, grace: bool = True) -> None:
+        _stop_windows(_windows_tree(self.process.pid) + _procs(_alive(self.tracked)), grace=grace)
+        self.process.poll()
 
 
 def _session_options() -> Dict[str, object]:
@@ -214,7 +495,7 @@ def _signal_name(code: Optional[int]) -> Optional[str]:
 
 
 def session_processes(session_id: int) -> List[int]:
-    """Pids of every live process in a POSIX session (the cell's main pid is its session id)."""
+    """Pids of every live process in a POSIX session."""
     if sys.platform == "win32":
         return []
     if os.path.isdir("/proc/self"):
@@ -251,48 +532,17 @@ def describe(pids: Sequence[int]) -> Tuple[Leftover, ...]:
     return tuple(out)
 
 
-def settle_leftovers(session_id: int) -> Tuple[Leftover, ...]:
+def settle_leftovers(launched: Launched) -> Tuple[Leftover, ...]:
     """Processes of the cell alive after its main process ended, given a moment to finish exiting."""
     deadline = time.monotonic() + LEFTOVER_SETTLE_S
     while True:
-        pids = session_processes(session_id)
+        pids = launched.processes()
         if not pids:
             return ()
         found = describe(pids)
         if not any(not x.zombie for x in found) or time.monotonic() >= deadline:
             return found
         time.sleep(0.02)
-
-
-def end_tree(process: "subprocess.Popen[bytes]") -> None:
-    """Terminate the cell's whole tree, then kill what remains; never blocks beyond the grace period."""
-    if sys.platform == "win32":
-        _end_tree_windows(process)
-        return
-    session_id = process.pid
-    for sig, wait in ((signal.SIGTERM, KILL_GRACE_S), (signal.SIGKILL, KILL_GRACE_S)):
-        _signal_session(session_id, sig)
-        deadline = time.monotonic() + wait
-        while time.monotonic() < deadline:
-            survivors = [p for p in session_processes(session_id) if not _is_zombie(p)]
-            if process.poll() is not None and not survivors:
-                return
-            time.sleep(0.02)
-            if sig == signal.SIGKILL:
-                _signal_session(session_id, sig)  # a member forked after the last signal (a fork storm) gets one too
-    process.poll()
-
-
-def _signal_session(session_id: int, sig: int) -> None:
-    try:
-        os.killpg(session_id, sig)
-    except OSError:
-        pass
-    for pid in session_processes(session_id):  # members that moved to another process group
-        try:
-            os.kill(pid, sig)
-        except OSError:
-            pass
 
 
 def _is_zombie(pid: int) -> bool:
@@ -306,11 +556,6 @@ def _is_zombie(pid: int) -> bool:
             return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
         except psutil.Error:
             return True
-
-
-def _end_tree_windows(process: "subprocess.Popen[bytes]") -> None:
-    _stop_windows(_windows_tree(process.pid), grace=True)
-    process.poll()
 
 
 def _windows_tree(pid: int) -> List[Any]:
@@ -370,7 +615,7 @@ def _alive(pids: Set[int]) -> List[int]:
     return [pid for pid in sorted(pids) if psutil.pid_exists(pid)]
 
 
-def _kill_pids(pids: Sequence[int]) -> None:
+def _procs(pids: Sequence[int]) -> List[Any]:
     import psutil
 
     procs = []
@@ -379,7 +624,7 @@ def _kill_pids(pids: Sequence[int]) -> None:
             procs.append(psutil.Process(pid))
         except psutil.Error:
             pass
-    _stop_windows(procs, grace=False)
+    return procs
 
 
 def _read_text(path: str) -> str:

@@ -96,7 +96,8 @@ def test_a_second_ctrl_c_kills_each_running_cells_whole_tree_at_once(monkeypatch
     psutil = types.SimpleNamespace(Process=Proc, Error=Exception, wait_procs=lambda procs, timeout=None: (procs, []))
     monkeypatch.setitem(sys.modules, "psutil", psutil)
     monkeypatch.setattr(sys, "platform", "win32")
-    cell = FakeProcess()
+    cell = execute.WindowsCell.__new__(execute.WindowsCell)  # as started by Popen, without starting anything
+    cell.process, cell.pid, cell.tracked = FakeProcess(), 100, set()
     monkeypatch.setattr(execute, "_live", {cell})
     execute.kill_all()
     assert sorted(killed) == [100, 101, 102]

@@ -1,10 +1,12 @@
-"""Hostile cases end to end: each gets its status, in about its timeout, and leaves no process behind.
+"""Hostile cases end to end: each gets its status, in about its timeout, and leaves no process behind, even when
+the harness itself is killed.
 
-`pytest tests/test_hostile.py -s` prints a table of hostile input, status, time and leftovers."""
+`pytest tests/test_hostile.py -s` prints a table of hostile input, status, time and leftovers after the run."""
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -55,11 +57,28 @@ def hostile_run(tmp_path_factory):
     seconds = time.monotonic() - started
     watcher.join()
     data = json.loads((out / "results.json").read_text(encoding="utf-8"))
-    return {
+    run = {
         "returncode": process.returncode, "stdout": stdout.decode(), "stderr": stderr.decode(), "seconds": seconds,
         "peak_rss": peak[0], "cells": {c["case"]: c for c in data["cells"]}, "before": before,
         "after": sorted(own_session_processes()), "survivors": wait_until_gone(str(HOSTILE)),
     }
+    yield run
+    print_table(run)  # a report for `-s`, not a test: the tests below check every number in it
+
+
+def print_table(run) -> None:
+    rows = [("hostile input", "status", "time", "leftovers")]
+    for name in list(EXPECTED) + MALFORMED:
+        cell = run["cells"][name]
+        left = ", ".join(f"{x['pid']} {x['cmdline'][:48]}" for x in cell["leftovers"]) or "-"
+        rows.append((name, cell["status"], f"{cell['duration_s']:.2f} s", left))
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    print()
+    for row in rows:
+        print("  ".join(value.ljust(width) for value, width in zip(row[:3], widths)) + "  " + row[3])
+    print(f"whole run {run['seconds']:.1f} s; harness peak RSS {run['peak_rss'] / 2**20:.0f} MiB; "
+          f"processes in this session before/after: {len(run['before'])}/{len(run['after'])}; "
+          f"survivors: {len(run['survivors'])}")
 
 
 @pytest.mark.parametrize("name", list(EXPECTED))
@@ -126,21 +145,6 @@ def test_malformed_input_is_an_error_cell(hostile_run, name):
     assert cell["status"] == "error" and cell["message"].startswith(str(HOSTILE / "malformed" / f"{name}.py") + ":")
 
 
-def test_print_table(hostile_run):
-    rows = [("hostile input", "status", "time", "leftovers")]
-    for name in list(EXPECTED) + MALFORMED:
-        cell = hostile_run["cells"][name]
-        left = ", ".join(f"{x['pid']} {x['cmdline'][:48]}" for x in cell["leftovers"]) or "-"
-        rows.append((name, cell["status"], f"{cell['duration_s']:.2f} s", left))
-    widths = [max(len(r[i]) for r in rows) for i in range(3)]
-    print()
-    for row in rows:
-        print("  ".join(value.ljust(width) for value, width in zip(row[:3], widths)) + "  " + row[3])
-    print(f"whole run {hostile_run['seconds']:.1f} s; harness peak RSS {hostile_run['peak_rss'] / 2**20:.0f} MiB; "
-          f"processes in this session before/after: {len(hostile_run['before'])}/{len(hostile_run['after'])}; "
-          f"survivors: {len(hostile_run['survivors'])}")
-
-
 # -- Ctrl+C, then --resume -----------------------------------------------------------------------------------
 
 
@@ -205,3 +209,95 @@ def _mentioning(marker: str) -> List[str]:
     from conftest import processes_mentioning
 
     return processes_mentioning(marker)
+
+
+# -- whatever dies, nothing of a cell outlives it (issue 11) ------------------------------------------------------
+
+ORPHANS = HOSTILE / "orphans"
+GONE_WITHIN_S = 2.0
+
+
+def start_orphan_run(tmp_path, jobs: int = 3):
+    """`mpmatrix run` of the orphan-making cases (a setsid'd daemon, a respawn storm, a hanging pool), with a
+    TMPDIR of its own; returns once every case has its processes running."""
+    cases = tmp_path / "orphan-cases"
+    shutil.copytree(ORPHANS, cases)
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    env = dict(os.environ, TMPDIR=str(tmp))
+    argv = [sys.executable, "-m", "harness", "run", str(cases), "--python", "current", "-m", "fork", "--jobs", str(jobs),
+            "-q", "--out", str(tmp_path / "out")]
+    process = subprocess.Popen(argv, cwd=str(REPO), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               stdin=subprocess.DEVNULL, env=env, preexec_fn=default_signals)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        running = _mentioning(str(cases)) + _mentioning("mpmatrix-orphan-daemon")
+        if (any("mpmatrix-orphan-daemon" in line for line in running) and sum("storm.py" in line for line in running) > 3
+                and sum("pool_hang.py" in line for line in running) >= 3):
+            return process, cases, tmp
+        assert process.poll() is None, process.communicate()
+        time.sleep(0.05)
+    process.kill()
+    raise AssertionError(f"the orphan cases did not start: {_mentioning(str(cases))}")
+
+
+def cell_processes(cases) -> List[str]:
+    return _mentioning(str(cases)) + _mentioning("mpmatrix-orphan-daemon")
+
+
+def seconds_until_gone(cases, limit: float = 3.0) -> float:
+    began = time.monotonic()
+    while cell_processes(cases) and time.monotonic() - began < limit:
+        time.sleep(0.02)
+    return time.monotonic() - began
+
+
+def test_sigkill_of_the_harness_ends_every_process_of_every_cell_and_leaves_no_temp_files(tmp_path):
+    process, cases, tmp = start_orphan_run(tmp_path)
+    before = len(cell_processes(cases))
+    process.kill()  # as the OOM killer or a cancelled CI job would: no handler runs
+    process.communicate()
+    gone_after = seconds_until_gone(cases)
+    time.sleep(max(0.0, 3.0 - gone_after))
+    assert cell_processes(cases) == [], f"{before} cell processes before; these outlived the harness by 3 s"
+    assert gone_after < GONE_WITHIN_S, gone_after
+    assert sorted(p.name for p in tmp.iterdir() if p.name.startswith("mpmatrix-")) == []  # folders and stack files
+    assert _mentioning("harness/keeper.py") == [] or all(str(tmp) not in line for line in _mentioning("harness/keeper.py"))
+
+
+def keeper_of(pid: int) -> int:
+    return psutil.Process(pid).ppid()
+
+
+def test_sigkill_of_a_cells_keeper_ends_that_cells_processes_and_the_run_goes_on(tmp_path):
+    process, cases, tmp = start_orphan_run(tmp_path)
+    (daemon_main,) = [int(line.split()[0]) for line in _mentioning(str(cases / "daemon.py"))
+                      if psutil.Process(int(line.split()[0])).name().startswith("python")
+                      and "mpmatrix-orphan-daemon" not in line][:1]
+    keeper = keeper_of(daemon_main)
+    assert "keeper.py" in " ".join(psutil.Process(keeper).cmdline())
+    os.kill(keeper, signal.SIGKILL)
+    began = time.monotonic()
+    while (_mentioning("mpmatrix-orphan-daemon") or _mentioning(str(cases / "daemon.py"))) and time.monotonic() - began < 3:
+        time.sleep(0.02)
+    assert _mentioning("mpmatrix-orphan-daemon") == [] and _mentioning(str(cases / "daemon.py")) == []
+    assert time.monotonic() - began < GONE_WITHIN_S
+    assert _mentioning(str(cases / "storm.py")), "the other cells go on"
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130, stderr
+    cells = {c["case"]: c for c in json.loads((tmp_path / "out" / "results.json").read_text())["cells"]}
+    assert cells["daemon"]["status"] == "error" and "keeper process" in cells["daemon"]["message"]
+    assert seconds_until_gone(cases) < 3.0 and cell_processes(cases) == []
+
+
+def test_sigkill_of_the_keeper_server_ends_every_cell(tmp_path):
+    process, cases, tmp = start_orphan_run(tmp_path)
+    storm_main = min(int(line.split()[0]) for line in _mentioning(str(cases / "storm.py")))
+    server = keeper_of(keeper_of(storm_main))
+    assert "keeper.py" in " ".join(psutil.Process(server).cmdline()) and keeper_of(server) == process.pid
+    os.kill(server, signal.SIGKILL)
+    assert seconds_until_gone(cases) < GONE_WITHIN_S
+    process.send_signal(signal.SIGINT)
+    process.communicate(timeout=30)
+    assert cell_processes(cases) == []

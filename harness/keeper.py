@@ -1,0 +1,421 @@
+"""The keeper: the process between the harness and its cells, which ends every process of every cell whatever dies.
+
+Run by harness.execute as `python keeper.py FD ROOT` (POSIX only), once per harness process, in a session of its
+own; standard library only (psutil where there is no /proc). It is the *server*: for each cell the harness sends
+it the command, and the pipes and control socket to use (SCM_RIGHTS); it forks a *cell keeper*, which starts the
+cell's main process in a process group of its own (a group leader, not a session leader: as a shell starts
+`python case.py`) and is its parent. On Linux the server and every cell keeper are child subreapers
+(PR_SET_CHILD_SUBREAPER), so a process that double-forks and calls setsid() is still reparented to them and
+found. Who ends what:
+
+- the harness dies, even by SIGKILL: its end of the server's socket and of every control socket closes; each cell
+  keeper kills its cell's processes, the server kills every process below it and removes ROOT (the cells'
+  working folders and stack files) and exits;
+- a cell keeper dies: its orphans are reparented to the server, which kills them;
+- the server dies: each cell keeper is told (PR_SET_PDEATHSIG on Linux; it also watches its parent) and kills
+  its cell's processes;
+- a cell signals its parent (os.kill(os.getppid(), SIGTERM)): the cell keeper ignores it, as an interactive shell
+  would, and the harness is not that parent.
+
+The control socket of a cell speaks lines. Cell keeper to harness: `started KEEPER_PID MAIN_PID`, `error MESSAGE`
+(the command could not start), `exited WAIT_STATUS` (the main process ended), `ended` (every process of the cell
+is gone; the cell keeper exits). Harness to cell keeper: `end` (SIGTERM, a grace period, then SIGKILL until
+nothing is left) or `kill` (SIGKILL at once).
+"""
+
+import array
+import json
+import os
+import select
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import time
+
+PR_SET_PDEATHSIG = 1
+PR_SET_CHILD_SUBREAPER = 36
+KILL_GRACE_S = 1.0  # between SIGTERM and SIGKILL when a cell is ended
+GIVE_UP_S = 10.0  # a process in uninterruptible sleep cannot be killed: stop trying after this long
+POLL_S = 0.5  # how often the loops look around even without an event
+HEADER = struct.Struct("!I")
+MAX_FDS = 4
+# A cell keeper ignores what a cell may send its parent, as a shell does; SIGTERM also tells it that the server
+# died (PR_SET_PDEATHSIG), which it tells apart by its parent having changed.
+IGNORED_BY_CELL_KEEPER = ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGALRM", "SIGTSTP",
+                          "SIGTTIN", "SIGTTOU")
+
+
+def prctl(option, value):
+    """Linux's prctl(2) through ctypes; False where it is missing or refused."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(option, value, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+# -- the process table ----------------------------------------------------------------------------------------
+
+
+def process_table():
+    """{pid: (ppid, pgid, zombie)} of every process, from /proc where there is one, else from psutil."""
+    table = {}
+    if os.path.isdir("/proc/self"):
+        for name in os.listdir("/proc"):
+            if not name.isdigit():
+                continue
+            try:
+                with open("/proc/%s/stat" % name, "rb") as f:
+                    fields = f.read().rsplit(b")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            table[int(name)] = (int(fields[1]), int(fields[2]), fields[0] in (b"Z", b"X"))
+        return table
+    import psutil
+
+    for proc in psutil.process_iter(["ppid", "status"]):
+        try:
+            pgid = os.getpgid(proc.pid)
+        except OSError:
+            pgid = -1
+        table[proc.pid] = (proc.info["ppid"] or 0, pgid, proc.info["status"] == psutil.STATUS_ZOMBIE)
+    return table
+
+
+def descendants(root, table=None, group=0):
+    """Pids below `root` (and, given `group`, every other member of that process group), zombies included."""
+    table = process_table() if table is None else table
+    children = {}
+    for pid, (ppid, _, _) in table.items():
+        children.setdefault(ppid, []).append(pid)
+    found, stack = [], [root]
+    while stack:
+        for child in children.get(stack.pop(), ()):
+            found.append(child)
+            stack.append(child)
+    if group > 0:  # where there is no subreaper, a process that left its parent may still be in the cell's group
+        seen = set(found)
+        found += [pid for pid, (_, pgid, _) in table.items() if pgid == group and pid not in seen and pid != root]
+    return found
+
+
+def _alive(pids, table):
+    return [pid for pid in pids if pid in table and not table[pid][2]]
+
+
+def end_processes(root, group, grace, reap):
+    """End every process below `root` (and in `group`): SIGTERM and up to KILL_GRACE_S when `grace`, then SIGKILL
+    until none is left. A process that forks while being ended (a respawn storm) is caught by the next round:
+    a killed process forks no more. `reap` collects root's exited children. True when nothing is left."""
+    if grace:
+        _signal_all(descendants(root, group=group), group, signal.SIGTERM)
+        deadline = time.monotonic() + KILL_GRACE_S
+        while time.monotonic() < deadline:
+            reap()
+            table = process_table()
+            if not _alive(descendants(root, table, group), table):
+                break
+            time.sleep(0.02)
+    give_up = time.monotonic() + GIVE_UP_S
+    while True:
+        reap()
+        table = process_table()
+        left = _alive(descendants(root, table, group), table)
+        if not left:
+            reap()
+            return True
+        if time.monotonic() > give_up:
+            return False
+        _signal_all(left, group, signal.SIGKILL)
+        time.sleep(0.01)
+
+
+def _signal_all(pids, group, sig):
+    if group > 0:
+        try:
+            os.killpg(group, sig)
+        except OSError:
+            pass
+    for pid in pids:
+        try:
+            os.kill(pid, sig)
+        except OSError:
+            pass
+
+
+def reap_children(on_exit=None):
+    """Collect every exited child (orphans reparented here included); on_exit(pid, status) for each."""
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        except InterruptedError:
+            continue
+        if pid == 0:
+            return
+        if on_exit is not None:
+            on_exit(pid, status)
+
+
+def exit_code(status):
+    """A wait status as subprocess reports it: the exit code, or minus the signal number."""
+    if os.WIFSIGNALED(status):
+        return -os.WTERMSIG(status)
+    if os.WIFEXITED(status):
+        return os.WEXITSTATUS(status)
+    return -1
+
+
+# -- messages -------------------------------------------------------------------------------------------------
+
+
+def send_request(sock, request, fds):
+    """One request (a JSON object) with its file descriptors, as a single message."""
+    body = json.dumps(request).encode("utf-8", "surrogateescape")
+    sock.sendmsg([HEADER.pack(len(body)) + body], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", fds))])
+
+
+class RequestReader:
+    """Requests from the harness's stream: a length-prefixed JSON body and the descriptors that came with it."""
+
+    def __init__(self, sock):
+        self.sock = sock
+        self.data = b""
+        self.fds = []
+
+    def read(self):
+        """The complete requests received so far as (request, fds), or None when the harness has gone."""
+        data, ancillary, _, _ = self.sock.recvmsg(65536, socket.CMSG_SPACE(MAX_FDS * array.array("i").itemsize))
+        if not data:
+            return None
+        for level, kind, payload in ancillary:
+            if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+                fds = array.array("i")
+                fds.frombytes(payload[: len(payload) - len(payload) % fds.itemsize])
+                self.fds.extend(fds)
+        self.data += data
+        requests = []
+        while len(self.data) >= HEADER.size:
+            (size,) = HEADER.unpack_from(self.data)
+            if len(self.data) < HEADER.size + size:
+                break
+            body, self.data = self.data[HEADER.size : HEADER.size + size], self.data[HEADER.size + size :]
+            request = json.loads(body.decode("utf-8", "surrogateescape"))
+            count = int(request.get("fds", 0))
+            requests.append((request, self.fds[:count]))
+            self.fds = self.fds[count:]
+        return requests
+
+
+# -- the cell keeper ------------------------------------------------------------------------------------------
+
+
+class CellKeeper:
+    """Parent, subreaper and undertaker of one cell; reports to the harness over the control socket."""
+
+    def __init__(self, server_pid, request, fds):
+        self.server_pid = server_pid
+        self.request = request
+        self.stdout_fd, self.stderr_fd, control_fd = fds
+        self.control = socket.socket(fileno=control_fd)
+        self.main_pid = 0
+        self.main_status = None
+
+    def send(self, line):
+        try:
+            self.control.sendall((line + "\n").encode("utf-8", "surrogateescape"))
+        except OSError:
+            pass  # the harness has gone: the loop sees the socket close and ends the cell
+
+    def run(self):
+        os.setpgid(0, 0)  # a group of its own: a cell that signals its parent's group reaches no other keeper
+        prctl(PR_SET_CHILD_SUBREAPER, 1)
+        prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        for name in IGNORED_BY_CELL_KEEPER:
+            if hasattr(signal, name):
+                signal.signal(getattr(signal, name), lambda signum, frame: None)  # a handler: exec resets it
+        wake_read, wake_write = os.pipe()
+        os.set_blocking(wake_write, False)
+        signal.set_wakeup_fd(wake_write)
+        signal.signal(signal.SIGCHLD, lambda signum, frame: None)
+        if os.getppid() != self.server_pid:
+            self.finish(grace=False)  # the server died before this keeper could watch it
+        try:
+            main = subprocess.Popen(
+                self.request["argv"], cwd=self.request["cwd"], env=self.request["env"], stdin=subprocess.DEVNULL,
+                stdout=self.stdout_fd, stderr=self.stderr_fd, close_fds=True, **_own_group(),
+            )
+        except (OSError, ValueError, subprocess.SubprocessError) as exc:
+            self.send("error " + json.dumps(getattr(exc, "strerror", None) or str(exc)))
+            self.finish(grace=False)
+        self.main_pid = main.pid
+        os.close(self.stdout_fd)
+        os.close(self.stderr_fd)
+        self.send("started %d %d" % (os.getpid(), main.pid))
+        pending = b""
+        while True:
+            try:
+                ready, _, _ = select.select([self.control, wake_read], [], [], POLL_S)
+            except InterruptedError:
+                continue
+            if wake_read in ready:
+                try:
+                    os.read(wake_read, 4096)
+                except BlockingIOError:
+                    pass
+            self.reap()
+            if os.getppid() != self.server_pid:
+                self.finish(grace=False)
+            if self.control in ready:
+                try:
+                    data = self.control.recv(4096)
+                except OSError:
+                    data = b""
+                if not data:  # the harness has gone
+                    self.finish(grace=False)
+                pending += data
+                while b"\n" in pending:
+                    line, pending = pending.split(b"\n", 1)
+                    if line in (b"end", b"kill"):
+                        self.finish(grace=line == b"end")
+
+    def reap(self):
+        def exited(pid, status):
+            if pid == self.main_pid and self.main_status is None:
+                self.main_status = status
+                self.send("exited %d" % status)
+
+        reap_children(exited)
+
+    def finish(self, grace):
+        if self.main_pid:
+            end_processes(os.getpid(), self.main_pid, grace, self.reap)
+        self.send("ended")
+        os._exit(0)
+
+
+def _own_group():
+    """Popen arguments that make the child the leader of a new process group (not of a new session)."""
+    if sys.version_info >= (3, 11):
+        return {"process_group": 0}
+    return {"preexec_fn": lambda: os.setpgid(0, 0)}  # a cell keeper has one thread: preexec_fn is safe here
+
+
+# -- the server -----------------------------------------------------------------------------------------------
+
+
+class Server:
+    """Forks a cell keeper per request; ends everything below it when the harness goes."""
+
+    def __init__(self, sock, root):
+        self.sock = sock
+        self.root = root
+        self.keepers = set()
+        self.abandoned = False  # a cell keeper died: its orphans are ours to end
+        self.stopping = False
+
+    def run(self):
+        prctl(PR_SET_CHILD_SUBREAPER, 1)
+        for name in ("SIGINT", "SIGHUP"):  # a terminal's signals are the harness's to act on, not ours
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, self.stop)
+        wake_read, wake_write = os.pipe()
+        os.set_blocking(wake_write, False)
+        signal.set_wakeup_fd(wake_write)
+        signal.signal(signal.SIGCHLD, lambda signum, frame: None)
+        reader = RequestReader(self.sock)
+        last_sweep = time.monotonic()
+        while not self.stopping:
+            try:
+                ready, _, _ = select.select([self.sock, wake_read], [], [], POLL_S)
+            except InterruptedError:
+                continue
+            if wake_read in ready:
+                try:
+                    os.read(wake_read, 4096)
+                except BlockingIOError:
+                    pass
+            reap_children(self.exited)
+            if self.abandoned or time.monotonic() - last_sweep > 4 * POLL_S:
+                self.sweep()
+                last_sweep = time.monotonic()
+            if self.sock in ready:
+                try:
+                    requests = reader.read()
+                except OSError:
+                    requests = None
+                if requests is None:
+                    break
+                for request, fds in requests:
+                    self.start(request, fds, wake_read, wake_write)
+        self.shutdown()
+
+    def stop(self, signum, frame):
+        self.stopping = True
+
+    def exited(self, pid, status):
+        if pid in self.keepers:
+            self.keepers.discard(pid)
+            if not (os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0):
+                self.abandoned = True
+
+    def sweep(self):
+        """End the processes a dead cell keeper left behind: children of ours that are not cell keepers."""
+        table = process_table()
+        me = os.getpid()
+        orphans = [pid for pid, (ppid, _, zombie) in table.items() if ppid == me and pid not in self.keepers]
+        for orphan in orphans:
+            end_processes_of(orphan, table)
+        reap_children(self.exited)
+        table = process_table()
+        self.abandoned = any(ppid == me and pid not in self.keepers for pid, (ppid, _, _) in table.items())
+
+    def start(self, request, fds, wake_read, wake_write):
+        if len(fds) != 3:
+            for fd in fds:
+                os.close(fd)
+            return
+        pid = os.fork()
+        if pid == 0:
+            try:
+                self.sock.close()
+                signal.set_wakeup_fd(-1)
+                os.close(wake_read)
+                os.close(wake_write)
+                for name in ("SIGINT", "SIGHUP", "SIGTERM"):
+                    signal.signal(getattr(signal, name), signal.SIG_DFL)
+                CellKeeper(os.getppid(), request, fds).run()
+            finally:
+                os._exit(70)
+        self.keepers.add(pid)
+        for fd in fds:
+            os.close(fd)
+
+    def shutdown(self):
+        """The harness has gone (or asked us to stop): nothing of any cell outlives it, nor its temporary files."""
+        end_processes(os.getpid(), 0, False, lambda: reap_children(self.exited))
+        shutil.rmtree(self.root, ignore_errors=True)
+        os._exit(0)
+
+
+def end_processes_of(pid, table):
+    """SIGKILL a process and everything below it (it is not our child's keeper: its cell is already lost)."""
+    victims = [pid] + descendants(pid, table)
+    _signal_all(_alive(victims, table), 0, signal.SIGKILL)
+
+
+def main():
+    fd, root = int(sys.argv[1]), sys.argv[2]
+    Server(socket.socket(fileno=fd), root).run()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,136 @@
+"""Tests for harness.keeper: its messages and process bookkeeping with fakes, then real cells kept by it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import sys
+import time
+
+import pytest
+
+from harness import keeper
+
+from conftest import HOSTILE, mpmatrix
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="the keeper is POSIX only")
+
+
+def test_requests_arrive_whole_with_their_descriptors_even_when_split():
+    ours, theirs = socket.socketpair()
+    read_end, write_end = os.pipe()
+    try:
+        keeper.send_request(ours, {"argv": ["python", "caf\udce9.py"], "fds": 1}, [write_end])
+        keeper.send_request(ours, {"argv": ["second"], "fds": 0}, [])
+        reader = keeper.RequestReader(theirs)
+        received = []
+        while len(received) < 2:
+            received += reader.read()
+        (first, fds), (second, none) = received
+        assert first["argv"] == ["python", "caf\udce9.py"] and len(fds) == 1 and second["argv"] == ["second"] and none == []
+        os.write(fds[0], b"through the passed descriptor")
+        os.close(fds[0])
+        assert os.read(read_end, 100) == b"through the passed descriptor"
+        ours.close()
+        assert reader.read() is None  # the harness has gone
+    finally:
+        theirs.close()
+        os.close(read_end)
+        os.close(write_end)
+
+
+@pytest.mark.parametrize("status, code", [(0, 0), (3 << 8, 3), (signal.SIGKILL, -signal.SIGKILL), (signal.SIGSEGV | 0x80, -signal.SIGSEGV)])
+def test_exit_codes_read_as_subprocess_reports_them(status, code):
+    assert keeper.exit_code(status) == code
+
+
+TABLE = {  # pid: (ppid, pgid, zombie)
+    10: (1, 10, False),  # the keeper
+    11: (10, 11, False),  # the cell's main process
+    12: (11, 11, False),  # its child
+    13: (12, 13, True),  # a zombie grandchild
+    14: (10, 14, False),  # a daemon that left the group and was reparented to the keeper (a subreaper)
+    15: (1, 11, False),  # reparented elsewhere (no subreaper) but still in the cell's group
+    20: (1, 20, False),  # another process altogether
+}
+
+
+def test_descendants_follow_parents_and_optionally_the_cells_group():
+    assert sorted(keeper.descendants(10, TABLE)) == [11, 12, 13, 14]
+    assert sorted(keeper.descendants(10, TABLE, group=11)) == [11, 12, 13, 14, 15]
+
+
+def test_ending_a_respawn_storm_kills_until_nothing_is_left(monkeypatch):
+    """Each SIGKILL round, a process that had forked before dying leaves a new child: the next round kills it."""
+    table = {10: (1, 10, False), 11: (10, 11, False)}
+    born = iter([30, 31])
+    sent = []
+
+    def kill(pid, sig):
+        sent.append((pid, sig))
+        if table.pop(pid, None) is not None and sig == signal.SIGKILL:
+            child = next(born, None)
+            if child is not None:
+                table[child] = (10, child, False)
+
+    monkeypatch.setattr(keeper, "process_table", lambda: dict(table))
+    monkeypatch.setattr(os, "kill", kill)
+    monkeypatch.setattr(os, "killpg", lambda group, sig: None)
+    assert keeper.end_processes(10, 11, grace=False, reap=lambda: None) is True
+    assert [pid for pid, _ in sent] == [11, 30, 31] and table == {10: (1, 10, False)}
+
+
+def test_sigterm_first_then_sigkill_for_what_ignores_it(monkeypatch):
+    table = {10: (1, 10, False), 11: (10, 11, False), 12: (11, 11, False)}
+    sent = []
+
+    def kill(pid, sig):
+        sent.append((pid, signal.Signals(sig).name))
+        if sig == signal.SIGKILL or pid == 12:  # 11 ignores SIGTERM
+            table.pop(pid, None)
+
+    monkeypatch.setattr(keeper, "process_table", lambda: dict(table))
+    monkeypatch.setattr(keeper, "KILL_GRACE_S", 0.1)
+    monkeypatch.setattr(os, "kill", kill)
+    monkeypatch.setattr(os, "killpg", lambda group, sig: None)
+    assert keeper.end_processes(10, 11, grace=True, reap=lambda: None)
+    assert sent == [(11, "SIGTERM"), (12, "SIGTERM"), (11, "SIGKILL")]
+
+
+@pytest.mark.e2e
+def test_a_cell_runs_as_from_a_shell_and_signalling_its_parent_ends_nothing(tmp_path):
+    done = mpmatrix("run", str(HOSTILE / "shell_like.py"), "--python", "current", "-q", out=tmp_path / "out")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert {c["status"] for c in done.results()["cells"]} == {"pass"}
+    assert done.results()["complete"] is True
+
+
+@pytest.mark.e2e
+def test_a_command_that_cannot_start_is_reported_by_the_cell_keeper():
+    from harness import execute
+
+    with pytest.raises(OSError, match="No such file or directory"):
+        execute.start_cell(["/nonexistent/python"], "/", {})
+
+
+@pytest.mark.e2e
+def test_a_double_forked_setsid_daemon_is_a_leftover_of_the_cell_then_ended():
+    from harness import execute
+
+    script = ("import os, sys, time\n"
+              "if os.fork() == 0:\n"
+              "    os.setsid()\n"
+              "    if os.fork() == 0:\n"
+              "        time.sleep(3600)\n"
+              "    os._exit(0)\n"
+              "os.wait()\n")
+    cell = execute.start_cell([sys.executable, "-c", script], "/", {})
+    assert cell.wait(30) == 0
+    leftovers = execute.settle_leftovers(cell)
+    (daemon,) = [x for x in leftovers if not x.zombie]
+    assert os.getsid(daemon.pid) not in (os.getsid(cell.keeper_pid), os.getsid(0))  # it left the session, yet is found
+    cell.end()
+    time.sleep(0.1)
+    with pytest.raises(OSError):
+        os.kill(daemon.pid, 0)
