@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
@@ -113,6 +114,7 @@ class Case:
     expect: Optional[Expectation] = None
     when: Tuple[Tuple[Selector, Expectation], ...] = ()
     block: Tuple[int, int] = (0, 0)  # first and last line of the `# /// case` block, 1-based
+    digest: str = ""  # "sha256:..." of the file's bytes, recorded with each result (see `mpmatrix run --resume`)
 
     def expectation_for(self, interpreter: Interpreter, start_method: str) -> Tuple[Optional[Expectation], str]:
         """The expectation that applies in a cell, and which tables it came from."""
@@ -135,14 +137,33 @@ def find_cases(paths: Sequence[str]) -> Tuple[List[str], List[CaseError]]:
             for candidate in sorted(path.rglob("*.py")):
                 if "__pycache__" in candidate.parts or candidate.name.startswith(("_", ".")):
                     continue
-                if _has_block(candidate):
+                broken_link = _broken_link(candidate)
+                if broken_link:  # said, not skipped: a case the author meant to run would silently not run
+                    errors.append(CaseError(str(candidate), 0, broken_link))
+                elif _has_block(candidate):
                     found.append(str(candidate))
         elif path.is_file():
             found.append(str(path))
+        elif _broken_link(path):
+            errors.append(CaseError(raw, 0, _broken_link(path)))
         else:
             errors.append(CaseError(raw, 0, "no such file or folder; expected a case file or a folder of them"))
     unique = sorted(dict.fromkeys(os.path.normpath(p) for p in found))
     return unique, errors
+
+
+def _broken_link(path: Path) -> str:
+    """Why a symbolic link leads to no file (a loop, or a target that does not exist), or "" when it is fine."""
+    if not path.is_symlink():
+        return ""
+    try:
+        path.stat()
+        return ""
+    except OSError as exc:
+        target = os.readlink(path)
+        if exc.errno == getattr(__import__("errno"), "ELOOP", -1):
+            return f"a symbolic link loop (it points to {target!r}, which leads back to it); expected a case file"
+        return f"a dangling symbolic link (it points to {target!r}, which does not exist); expected a case file"
 
 
 def _has_block(path: Path) -> bool:
@@ -165,11 +186,16 @@ def load_case(path: str) -> Case:
     except OSError as exc:
         raise CaseError(path, 0, f"cannot read: {exc.strerror}") from None
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8-sig")  # a byte order mark is allowed, as Python allows it in a source file
     except UnicodeDecodeError as exc:
         bad = data[exc.start : exc.end]
         raise CaseError(path, data.count(b"\n", 0, exc.start) + 1, f"not UTF-8 text: {bad!r} ({exc.reason}); save the file as UTF-8") from None
-    return parse_case(text.replace("\r\n", "\n").replace("\r", "\n"), path)  # as text mode would
+    case = parse_case(text.replace("\r\n", "\n").replace("\r", "\n"), path)  # as text mode would
+    return replace(case, digest=file_digest(data))
+
+
+def file_digest(data: bytes) -> str:
+    return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
 def parse_case(text: str, path: str) -> Case:
@@ -186,11 +212,15 @@ def parse_case(text: str, path: str) -> Case:
     block = blocks[0]
     first_line = _line_of(text, block.start())
     lines = [line[2:] if line.startswith("# ") else line[1:] for line in block.group("content").splitlines()]
-    toml_text = "\n".join(lines)
+    toml_text = "\n".join(lines) + "\n"  # so an error on the last line is placed there, not at "end of document"
     try:
         data = tomllib.loads(toml_text)
     except tomllib.TOMLDecodeError as exc:
         line, message = _toml_error(str(exc))
+        line = line or len(lines)
+        duplicate = _duplicate_key(lines, line, first_line)
+        if duplicate:
+            message = duplicate
         raise CaseError(path, first_line + line, f"invalid TOML in the case block: {message}") from None
     reader = _BlockReader(path, lines, first_line)
     last_line = first_line + len(lines) + 1
@@ -199,6 +229,20 @@ def parse_case(text: str, path: str) -> Case:
 
 def _line_of(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
+
+
+def _duplicate_key(lines: List[str], line: int, first_line: int) -> str:
+    """When block line `line` (1-based) sets a key its table already set, say so and where (as a file line)."""
+    match = re.match(r"^\s*([A-Za-z0-9_-]+)\s*=", lines[line - 1]) if 0 < line <= len(lines) else None
+    if match is None:
+        return ""
+    key = match.group(1)
+    for index in range(line - 2, -1, -1):
+        if re.match(r"^\s*\[", lines[index]):
+            return ""  # the table began without it
+        if re.match(r"^\s*" + re.escape(key) + r"\s*=", lines[index]):
+            return f"duplicate key {key!r} (already set on line {first_line + 1 + index}); keep one of them"
+    return ""
 
 
 def _toml_error(message: str) -> Tuple[int, str]:

@@ -5,15 +5,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 from pathlib import Path
-from typing import Any, List, Optional, Sequence
+from typing import Optional, Sequence, TextIO
 
-from harness.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError
+from harness.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError
 
 DEFAULT_CASES = "cases"
 RENDERER_MODULES = {"md": "markdown", "html": "html", "json": "json", "junit": "junit"}  # imported only when used
-ADAPTIVE_JOBS_FACTOR = 4  # without --jobs, up to this many cells per CPU while the CPUs are mostly idle
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -36,7 +34,8 @@ def _parser() -> argparse.ArgumentParser:
                           "mostly idle because cells wait)")
     run.add_argument("--repeat", type=_positive_int, default=1, metavar="N",
                      help="run every cell N times; cells whose observations disagree are flaky")
-    run.add_argument("--resume", metavar="DIR", help="finish an interrupted run in DIR without re-running recorded cells")
+    run.add_argument("--resume", metavar="DIR", help="finish an interrupted run in DIR without re-running recorded "
+                     "cells (cells whose case file changed run again)")
     run.add_argument("--cap", type=_positive_int, default=4 * 1024 * 1024, metavar="BYTES",
                      help="keep at most this much of each output stream (default 4 MiB)")
     run.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no matrix, only the summary line")
@@ -121,11 +120,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 def cmd_interpreters(args: argparse.Namespace) -> int:
     from harness.interpreters import select_interpreters
 
-    found = select_interpreters(args.python, lambda line: print(line))
+    found = select_interpreters(args.python, lambda line: say(line))
     for i in found:
         threads = " free-threaded" if i.free_threaded else ""
-        print(f"{i.implementation} {i.version}{threads:<14} {i.platform}/{i.machine:<8} default={i.default_start_method:<10} "
-              f"methods={','.join(i.start_methods):<22} [{i.source}] {i.executable}")
+        say(f"{i.implementation} {i.version}{threads:<14} {i.platform}/{i.machine:<8} default={i.default_start_method:<10} "
+            f"methods={','.join(i.start_methods):<22} [{i.source}] {i.executable}")
     return EXIT_OK
 
 
@@ -133,120 +132,38 @@ def cmd_interpreters(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    import platform as host_platform
-    import signal
-    import threading
-
-    from harness import execute, results as results_io
-    from harness.display import make_display, now_iso
-    from harness.interpreters import interpreter_info, select_interpreters
-    from harness.model import Run
-    from harness.plan import load_cases, plan
+    """Parse into a RunRequest; the lifecycle runs it; print what came of it."""
+    from harness.display import make_display
+    from harness.lifecycle import RunRequest, run_matrix
     from harness.render.terminal import render_terminal, summary_line
-    from harness.runner import order_longest_first, run_all
 
-    out_dir = Path(args.resume or args.out)
-    paths = args.paths or [DEFAULT_CASES]
-    missing = [p for p in paths if not os.path.exists(p)]
-    if missing:  # a mistyped path is a usage error, not an `error` cell in a results file
-        raise UsageError(f"no such file or folder: {', '.join(missing)}; expected case files or folders of them")
-    cases, broken = load_cases(paths)
-    if not cases and not broken:
-        raise UsageError(f"no case files under {', '.join(paths)}; a case is a .py file with a `# /// case` block")
-    for _, error in broken:
-        print(f"mpmatrix: {error}", file=sys.stderr)
-    interpreters = select_interpreters(args.python, lambda line: print(line, file=sys.stderr))
-    planned = plan(cases, broken, interpreters, args.start_methods, args.repeat)
-
-    previous: List[Any] = []
-    results_path = out_dir / results_io.RESULTS_NAME
-    journal_path = out_dir / results_io.JOURNAL_NAME
-    if results_path.exists():
-        try:
-            previous = list(results_io.read_run(results_path).results)
-        except results_io.ResultsError as exc:
-            if args.resume:
-                raise UsageError(str(exc)) from None
-    durations = {r.key: r.duration_s for r in previous}
-    done_before: List[Any] = []
-    if args.resume:  # cells recorded before the interruption are kept, not run again
-        done_before = previous + results_io.read_journal(journal_path)
-        recorded = {r.key for r in done_before}
-        planned = [item for item in planned if item.cell.key not in recorded]
-    planned = order_longest_first(planned, durations)
-
-    # an explicit --jobs is exact; by default idle cores take more of the cells that mostly wait
-    jobs = args.jobs or os.cpu_count() or 1
-    max_jobs = args.jobs or ADAPTIVE_JOBS_FACTOR * jobs
-    display = make_display(args.quiet)
-    collected: List[Any] = list(done_before)
-    journal = results_io.Journal(journal_path, resume=bool(args.resume))
-    stop = threading.Event()
-
-    def progress(result: Any) -> None:
-        if stop.is_set():
-            return  # cells ended by an interruption are not observations
-        collected.append(result)
-        journal.append(result)
-        display.update(result)
-
-    started, clock = now_iso(), time.monotonic()
-    interrupted = False
-    _interrupt_on_termination()
-    display.start(len(planned))
-    try:
-        _, complete = run_all(planned, jobs, progress, cap_bytes=args.cap, stop=stop, max_jobs=max_jobs)
-    except KeyboardInterrupt:
-        interrupted, complete = True, False
-        stop.set()
-
-        def hurry(signum: int, frame: Any) -> None:  # a second Ctrl+C: kill at once, still leaving nothing
-            execute.kill_all()
-            os._exit(EXIT_INTERRUPTED)
-
-        previous_handler = signal.signal(signal.SIGINT, hurry)
-        execute.end_all()
-        signal.signal(signal.SIGINT, previous_handler)
-    finally:
-        display.stop()
-        journal.close()
-    elapsed = time.monotonic() - clock
-    merged = results_io.combine_by_cell(collected)
-    run = Run(
-        results=tuple(merged), started=started, finished=now_iso(), complete=complete and not interrupted,
-        host={"platform": sys.platform, "os": host_platform.platform(), "machine": host_platform.machine(),
-              "cpu_count": os.cpu_count(), "jobs": jobs, "max_jobs": max_jobs, "repeat": args.repeat,
-              "cell_environment": dict(execute.CELL_ENV)},
-        interpreters=tuple(interpreter_info(i) for i in interpreters), harness_version=_version(),
+    request = RunRequest(
+        paths=tuple(args.paths or [DEFAULT_CASES]), pythons=tuple(args.python) if args.python else None,
+        start_methods=tuple(args.start_methods) if args.start_methods else None, out=args.resume or args.out,
+        resume=bool(args.resume), jobs=args.jobs, repeat=args.repeat, cap=args.cap,
     )
-    results_io.write_run(run, results_path)
-    if run.complete:
-        journal_path.unlink(missing_ok=True)
+    outcome = run_matrix(request, make_display(args.quiet), lambda line: say(line, sys.stderr))
     if args.quiet:
-        print(summary_line(list(run.results), elapsed))
+        say(summary_line(list(outcome.run.results), outcome.elapsed_s))
     else:
-        print(render_terminal(run, elapsed))
-    print(f"results: {results_path}")
-    if interrupted:
-        print(f"interrupted: partial results in {results_path}; finish with `mpmatrix run --resume {out_dir}`", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    return EXIT_FAILED if run.failed else EXIT_OK
+        say(render_terminal(outcome.run, outcome.elapsed_s))
+    if outcome.results_path is not None:
+        say(f"results: {outcome.results_path}")
+    for note in outcome.notes:
+        say(note, sys.stderr)
+    if outcome.problem:
+        say(f"mpmatrix: error: {outcome.problem}", sys.stderr)
+    return outcome.exit_code
 
 
-def _interrupt_on_termination() -> None:
-    """SIGTERM and SIGHUP (a closed terminal) end a run as Ctrl+C does: cells ended, partial results written.
+def say(text: str, stream: Optional[TextIO] = None) -> None:
+    """Print for a terminal: untrusted text escaped (controls, bidirectional controls), long lines clipped (a
+    message on stderr only when a value in it is huge: its paths must be readable whole)."""
+    from harness.render.terminal import MAX_LINE_CELLS, MAX_MESSAGE_CELLS, terminal_text
 
-    Their default action would kill the harness alone and leave every running cell behind."""
-    import signal
+    stream = stream or sys.stdout
+    print(terminal_text(text, MAX_MESSAGE_CELLS if stream is sys.stderr else MAX_LINE_CELLS), file=stream)
 
-    def interrupt(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt(f"signal {signum}")
-
-    for name in ("SIGTERM", "SIGHUP"):
-        sig = getattr(signal, name, None)
-        # Replaces a tool's handler too (coverage's sigterm one kills the process): the run then ends normally.
-        if sig is not None and signal.getsignal(sig) != signal.SIG_IGN:
-            signal.signal(sig, interrupt)
 
 
 # -- list and show --------------------------------------------------------------------------------------------
@@ -255,11 +172,13 @@ def _interrupt_on_termination() -> None:
 def cmd_list(args: argparse.Namespace) -> int:
     from harness.plan import load_cases
 
+    from harness.render.terminal import escape_control, pad
+
     cases, broken = load_cases(args.paths or [DEFAULT_CASES])
-    for case in cases:
-        print(f"{case.name:<32} {','.join(case.ids):<10} {case.claim}")
+    for case in cases:  # padded by terminal columns: names and IDs with wide characters stay aligned
+        say(f"{pad(escape_control(case.name), 32)} {pad(escape_control(','.join(case.ids)), 10)} {case.claim}")
     for _, error in broken:
-        print(f"mpmatrix: {error}", file=sys.stderr)
+        say(f"mpmatrix: {error}", sys.stderr)
     return EXIT_USAGE if broken else EXIT_OK
 
 
@@ -278,16 +197,16 @@ def cmd_show(args: argparse.Namespace) -> int:
         case = load_case(path)
     except CaseError as exc:
         raise UsageError(str(exc)) from None
-    print(f"{case.name}  ({case.path})")
-    print(f"claim:  {case.claim}")
-    print(f"source: {case.source}")
-    print(f"ids:    {', '.join(case.ids)}")
-    print(f"timeout: {case.timeout:g} s" + (f"; platforms: {', '.join(case.platforms)}" if case.platforms else ""))
-    with open(case.path, encoding="utf-8") as f:
+    say(f"{case.name}  ({case.path})")
+    say(f"claim:  {case.claim}")
+    say(f"source: {case.source}")
+    say(f"ids:    {', '.join(case.ids)}")
+    say(f"timeout: {case.timeout:g} s" + (f"; platforms: {', '.join(case.platforms)}" if case.platforms else ""))
+    with open(case.path, encoding="utf-8-sig") as f:
         lines = f.read().splitlines()
     first, last = case.block
-    print()
-    print("\n".join(lines[first - 1 : last]))
+    say("")
+    say("\n".join(lines[first - 1 : last]))
     return EXIT_OK
 
 
@@ -295,10 +214,21 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def _write_output(text: str, output: Optional[str]) -> None:
+    """To -o FILE (atomically: a full disk leaves no half report), or standard output; a problem is a UsageError."""
     if output:
-        Path(output).parent.mkdir(parents=True, exist_ok=True)
-        Path(output).write_text(text, encoding="utf-8")
-        print(f"wrote {output}", file=sys.stderr)
+        from harness.results import blocking_file, write_text_atomic
+
+        path = Path(output)
+        if path.is_dir():
+            raise UsageError(f"-o {output}: a folder; expected a file name")
+        blocked = blocking_file(path)
+        if blocked is not None:
+            raise UsageError(f"-o {output}: {blocked} is a file, not a folder")
+        try:
+            write_text_atomic(path, text)
+        except OSError as exc:
+            raise UsageError(f"-o {output}: cannot write it ({exc.strerror or exc})") from None
+        say(f"wrote {output}", sys.stderr)
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
@@ -309,9 +239,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     runs = results_io.load_runs(args.paths)
     merged = results_io.merge(runs)
     if args.format == "terminal":
-        from harness.render.terminal import render_terminal
+        from harness.render.terminal import render_terminal, terminal_text
 
-        text = render_terminal(merged)
+        text = terminal_text(render_terminal(merged))
     else:
         import importlib
 

@@ -93,7 +93,7 @@ def make_result(
         stdout_raw=observation.stdout, stderr_raw=observation.stderr, duration_s=observation.duration_s,
         message=message, diff=diff, expectation=origin, stdout_dropped=observation.stdout_dropped,
         stderr_dropped=observation.stderr_dropped, invalid_utf8=observation.invalid_utf8, stacks=observation.stacks,
-        leftovers=observation.leftovers, nondeterministic=case.nondeterministic,
+        leftovers=observation.leftovers, nondeterministic=case.nondeterministic, case_digest=case.digest,
     )
 
 

@@ -146,6 +146,7 @@ class Result:
     observations: Tuple[Dict[str, Any], ...] = ()  # for flaky cells: each distinct observation and its count
     nondeterministic: str = ""  # the case declares (with evidence) that accepted outcomes vary between runs
     checked: Tuple[str, ...] = ()  # what the applied expectation compares (exit, exception, stdout, stderr); () = none
+    case_digest: str = ""  # "sha256:..." of the case file as run: --resume runs a cell again when it changed
 
     def compared_streams(self) -> Tuple[str, ...]:
         """The output streams that make up this cell's behaviour: those its expectation checks, or all when none does."""
@@ -181,10 +182,12 @@ class Result:
 
     @classmethod
     def from_json(cls, data: Dict[str, Any]) -> "Result":
-        values = dict(data)
+        """From a cell the schema accepts: what the schema leaves optional gets its empty value."""
+        values = {"claim": "", "free_threaded": False, "machine": "", "default_start_method": "", "exception": ""}
+        values.update(data)
         values["status"] = Status.from_label(values["status"])
         values["ids"] = tuple(values.get("ids", ()))
-        values["leftovers"] = tuple(Leftover(**x) for x in values.get("leftovers", ()))
+        values["leftovers"] = tuple(Leftover(x["pid"], x["cmdline"], x["zombie"]) for x in values.get("leftovers", ()))
         values["observations"] = tuple(values.get("observations", ()))
         values["checked"] = tuple(values.get("checked", ()))
         known = {f.name for f in dataclasses.fields(cls)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from harness.casefile import Case, CaseError, case_name, find_cases, load_case
+from harness.casefile import Case, CaseError, case_name, file_digest, find_cases, load_case
 from harness.model import START_METHODS, Cell, Interpreter, Observation, Result, Status
 
 
@@ -19,7 +19,14 @@ class Planned:
 
 
 def placeholder_case(path: str, name: str = "") -> Case:
-    return Case(name=name or case_name(path), path=path, claim="", source="", ids=())
+    """A case file that cannot be loaded, as a case to hang its error cells on (with its digest: --resume runs its
+    cells again once it is edited)."""
+    try:
+        with open(path, "rb") as f:
+            digest = file_digest(f.read())
+    except OSError:
+        digest = ""
+    return Case(name=name or case_name(path), path=path, claim="", source="", ids=(), digest=digest)
 
 
 def load_cases(paths: Sequence[str]) -> Tuple[List[Case], List[Tuple[str, CaseError]]]:

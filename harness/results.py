@@ -1,34 +1,65 @@
-"""Results on disk: versioned JSON written atomically, an append-only journal during a run, reading back, merging."""
+"""Results on disk: versioned JSON written atomically, an append-only journal during a run, reading back (checked
+against the schema), merging."""
 
 from __future__ import annotations
 
 import dataclasses
+import errno
 import json
 import os
+import re
 import tempfile
 from collections import Counter
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from harness.errors import UsageError
 from harness.model import SCHEMA_VERSION, Result, Run, Status
 
 RESULTS_NAME = "results.json"
 JOURNAL_NAME = "results.partial.jsonl"
+JOURNAL_VERSION = 1
 SCHEMA_PATH = Path(__file__).parent / "schema" / "results.schema.json"
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class ResultsError(Exception):
     """A results file that cannot be used; the message names the file."""
 
 
+class ResultsNotWritten(OSError):
+    """Results could not be written (a full disk, a folder taken away); the message names the file."""
+
+
+def dumps(data: Any) -> str:
+    """JSON as UTF-8 text: non-ASCII kept as is, but a lone surrogate (a file name's undecodable byte, as Python
+    keeps it) written as its \\u escape, which json.loads turns back into the same string."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return _LONE_SURROGATE.sub(lambda m: "\\u%04x" % ord(m.group()), text)
+
+
 def write_json_atomic(path: Path, data: Any) -> None:
-    """Write to a temporary file beside the target, then rename: a reader never sees half a file."""
+    """Write to a temporary file beside the target, then rename: a reader never sees half a file.
+
+    On failure (ENOSPC, EROFS, ...) the old file is untouched and the temporary one removed."""
+    write_text_atomic(path, dumps(data))  # serialized first: an unserializable value leaves nothing behind
+
+
+def blocking_file(path: Path) -> Optional[Path]:
+    """A file where a folder on the way to `path` should be (mkdir would only say "File exists"), or None."""
+    for parent in reversed(path.parents):
+        if parent.exists() and not parent.is_dir():
+            return parent
+    return None
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """UTF-8 text written beside the target and renamed over it; a lone surrogate is written as "\\udcff"."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, ensure_ascii=False, separators=(",", ":"))
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as f:
+            f.write(text)
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, 0o644)  # mkstemp makes it private; a results file is for everyone who may read the folder
@@ -45,34 +76,128 @@ def write_run(run: Run, path: Path) -> None:
     write_json_atomic(path, run.to_json())
 
 
-class Journal:
-    """One line per finished cell, flushed at once, so a killed run loses only the cells in flight."""
+def write_run_somewhere(run: Run, path: Path, fallbacks: Sequence[Path] = ()) -> Tuple[Path, str]:
+    """Write the results where asked or, when that fails, in the first fallback folder that takes them.
 
-    def __init__(self, path: Path, resume: bool = False) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    Returns where they went and, when that is not `path`, why (the problem to report; "" when all went well).
+    Raises ResultsNotWritten when they could be written nowhere."""
+    try:
+        write_run(run, path)
+        return path, ""
+    except OSError as exc:
+        problem = f"cannot write {path}: {exc.strerror or exc}"
+    name = f"mpmatrix-results-{run.host.get('run_id', 'run')}.json"
+    for folder in fallbacks:
+        try:
+            write_run(run, folder / name)
+            return folder / name, problem
+        except OSError:
+            continue
+    raise ResultsNotWritten(errno.EIO, f"{problem}, nor in {', '.join(str(f) for f in fallbacks) or 'any other folder'}")
+
+
+# -- the journal ----------------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Journaled:
+    """What a journal holds: the run it belongs to and the results recorded so far."""
+
+    run_id: str
+    started: str
+    results: Tuple[Result, ...]
+
+
+class Journal:
+    """One line per finished cell, flushed at once, so a killed run loses only the cells in flight.
+
+    Its first line names the run (run_id), so that a resumed run never mixes its journal with another run's
+    results file. A new journal is written whole (header and `seed`, the results it carries over) and then
+    appended to. A write that fails (a full disk) raises ResultsNotWritten, after which nothing more is written:
+    at worst the last line is torn, which read_journal ignores."""
+
+    def __init__(self, path: Path, run_id: str, started: str, seed: Sequence[Result] = ()) -> None:
         self.path = path
-        self._file = open(path, "a" if resume else "w", encoding="utf-8")  # a new run starts a new journal
+        header = {"journal": JOURNAL_VERSION, "run_id": run_id, "started": started}
+        text = "".join(dumps(item) + "\n" for item in [header, *(r.to_json() for r in seed)])
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as f:
+                    f.write(text)
+                os.chmod(tmp, 0o644)  # as results.json: for everyone who may read the folder
+                os.replace(tmp, path)
+            except BaseException:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
+                raise
+            self._file: Any = open(path, "a", encoding="utf-8")
+        except OSError as exc:
+            raise ResultsNotWritten(exc.errno, f"cannot write the journal {path}: {exc.strerror or exc}") from None
 
     def append(self, result: Result) -> None:
-        self._file.write(json.dumps(result.to_json(), ensure_ascii=False, separators=(",", ":")) + "\n")
-        self._file.flush()
+        if self._file is None:
+            return
+        try:
+            self._file.write(dumps(result.to_json()) + "\n")
+            self._file.flush()
+        except OSError as exc:
+            self._abandon()
+            raise ResultsNotWritten(exc.errno, f"cannot write the journal {self.path}: {exc.strerror or exc}") from None
+
+    def _abandon(self) -> None:
+        file, self._file = self._file, None
+        try:
+            file.close()
+        except OSError:
+            pass
 
     def close(self) -> None:
-        self._file.close()
+        if self._file is not None:
+            self._abandon()
 
 
-def read_journal(path: Path) -> List[Result]:
-    """Results recorded before an interruption; a torn last line (killed mid-write) is ignored."""
+def read_journal(path: Path) -> Journaled:
+    """The results recorded before an interruption or a crash; a torn last line (killed mid-write) is ignored.
+
+    Raises ResultsError naming the file and line for anything else that is not as this harness writes it."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            lines = f.read().splitlines()
+    except OSError as exc:
+        raise ResultsError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise ResultsError(f"{path}: not UTF-8 text; expected a journal written by `mpmatrix run`") from None
+    if lines and not lines[-1].endswith("}"):
+        lines.pop()  # torn while being written
+    header: Dict[str, Any] = {}
     results: List[Result] = []
-    if not path.exists():
-        return results
-    with open(path, encoding="utf-8", errors="replace") as f:
-        for line in f:
-            try:
-                results.append(Result.from_json(json.loads(line)))
-            except (ValueError, KeyError, TypeError):
-                continue
-    return results
+    for number, line in enumerate(lines, 1):
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            if number == len(lines):
+                break
+            raise ResultsError(f"{path}:{number}: not valid JSON ({exc.msg}); expected a journal written by `mpmatrix run`") from None
+        if number == 1:
+            if not isinstance(data, dict) or data.get("journal") != JOURNAL_VERSION or not isinstance(data.get("run_id"), str):
+                raise ResultsError(f"{path}:1: not a journal of this mpmatrix (expected a first line naming the run, "
+                                   f"journal version {JOURNAL_VERSION})")
+            header = data
+            continue
+        problem = schema_problem(data, _cell_schema())
+        if problem:
+            raise ResultsError(f"{path}:{number}: does not match the results schema: {problem}")
+        results.append(Result.from_json(data))
+    if not header:
+        raise ResultsError(f"{path}: empty; expected a journal written by `mpmatrix run`")
+    return Journaled(header["run_id"], str(header.get("started", "")), tuple(results))
+
+
+# -- reading results files ------------------------------------------------------------------------------------
 
 
 def read_run(path: Path) -> Run:
@@ -87,6 +212,8 @@ def read_run(path: Path) -> Run:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ResultsError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg}); expected a results file written by `mpmatrix run`") from None
+    except RecursionError:
+        raise ResultsError(f"{path}: nested too deeply; expected a results file written by `mpmatrix run`") from None
     if not isinstance(data, dict) or "schema_version" not in data:
         raise ResultsError(f"{path}: no schema_version; expected a results file written by `mpmatrix run`")
     if data["schema_version"] != SCHEMA_VERSION:
@@ -97,25 +224,86 @@ def read_run(path: Path) -> Run:
     return Run.from_json(data)
 
 
-def schema_problem(data: Any) -> str:
-    """The first schema violation, or ''. Uses jsonschema where installed, else checks the essentials."""
-    try:
-        import jsonschema
-    except ImportError:  # a lean install still refuses the worst
-        cells = data.get("cells")
-        if not isinstance(cells, list):
-            return "'cells' must be a list"
-        for index, cell in enumerate(cells):
-            for key in ("case", "status", "python", "start_method", "platform"):
-                if not isinstance(cell, dict) or key not in cell:
-                    return f"cells[{index}] has no {key!r}"
+_SCHEMA: Dict[str, Any] = {}
+
+
+def results_schema() -> Dict[str, Any]:
+    if not _SCHEMA:
+        _SCHEMA.update(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
+    return _SCHEMA
+
+
+def _cell_schema() -> Dict[str, Any]:
+    return results_schema()["properties"]["cells"]["items"]
+
+
+def schema_problem(data: Any, schema: Optional[Dict[str, Any]] = None) -> str:
+    """The first violation of the results schema (or of `schema`), or "": at every read, without jsonschema.
+
+    Checks the keywords the schema uses (type, const, enum, required, properties, items, pattern, minLength,
+    minimum) as JSON Schema 2020-12 defines them; tests/test_schema.py checks it agrees with jsonschema."""
+    found = _violation(data, results_schema() if schema is None else schema, [])
+    if found is None:
         return ""
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(data))
-    if error is None:
-        return ""
-    where = "/".join(str(p) for p in error.absolute_path) or "top level"
-    return f"at {where}: {error.message}"
+    where, message = found
+    return f"at {'/'.join(where) or 'top level'}: {message}"
+
+
+_TYPES = {
+    "object": lambda v: isinstance(v, dict),
+    "array": lambda v: isinstance(v, list),
+    "string": lambda v: isinstance(v, str),
+    "boolean": lambda v: isinstance(v, bool),
+    "null": lambda v: v is None,
+    "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+    "integer": lambda v: (isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and v.is_integer()),
+}
+
+
+def _json_equal(a: Any, b: Any) -> bool:
+    """Equality as JSON means it: true is not 1, 1 is 1.0."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return isinstance(a, bool) and isinstance(b, bool) and a == b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return a == b
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_json_equal(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_json_equal(a[k], b[k]) for k in a)
+    return type(a) is type(b) and a == b
+
+
+def _violation(value: Any, schema: Dict[str, Any], where: List[str]) -> Optional[Tuple[List[str], str]]:
+    if "type" in schema:
+        kinds = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+        if not any(_TYPES[kind](value) for kind in kinds):
+            return where, f"{value!r} is not of type {' or '.join(repr(k) for k in kinds)}"
+    if "const" in schema and not _json_equal(value, schema["const"]):
+        return where, f"{schema['const']!r} was expected"
+    if "enum" in schema and not any(_json_equal(value, option) for option in schema["enum"]):
+        return where, f"{value!r} is not one of {schema['enum']!r}"
+    if isinstance(value, str):
+        if "minLength" in schema and len(value) < schema["minLength"]:
+            return where, f"{value!r} is shorter than {schema['minLength']}"
+        if "pattern" in schema and re.search(schema["pattern"], value) is None:
+            return where, f"{value!r} does not match {schema['pattern']!r}"
+    if _TYPES["number"](value) and "minimum" in schema and value < schema["minimum"]:
+        return where, f"{value!r} is less than the minimum of {schema['minimum']!r}"
+    if isinstance(value, dict):
+        for key in schema.get("required", ()):
+            if key not in value:
+                return where, f"{key!r} is a required property"
+        for key, subschema in schema.get("properties", {}).items():
+            if key in value:
+                found = _violation(value[key], subschema, where + [key])
+                if found is not None:
+                    return found
+    if isinstance(value, list) and "items" in schema:
+        for index, item in enumerate(value):
+            found = _violation(item, schema["items"], where + [str(index)])
+            if found is not None:
+                return found
+    return None
 
 
 def load_runs(paths: Sequence[str]) -> List[Tuple[str, Run]]:

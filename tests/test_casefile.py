@@ -311,3 +311,41 @@ def test_find_cases_skips_helpers_and_reports_missing_paths(tmp_path):
 def test_error_message_format_matches_style_guide():
     exc = error(HEAD + '\n[[expect.when]]\nstart_method = ["spwan"]\n', path="cases/pool_queue.py")
     assert re.match(r"cases/pool_queue\.py:\d+: unknown start method 'spwan' in \[\[expect\.when\]\]", str(exc))
+
+
+# -- case files as editors and file systems leave them (issue 11) --------------------------------------------------
+
+
+def test_a_byte_order_mark_before_a_block_on_line_1_is_allowed(tmp_path):
+    path = tmp_path / "bom.py"
+    path.write_bytes(b"\xef\xbb\xbf" + block(HEAD).encode())
+    case = load_case(str(path))
+    assert case.claim == "A claim." and case.block == (1, 5)
+    assert find_cases([str(tmp_path)]) == ([str(path)], [])
+
+
+@pytest.mark.parametrize("toml, line, first", [
+    (HEAD + 'claim = "again"\n', 5, 2),  # the last line of the block: tomllib said "at end of document"
+    (HEAD + 'claim = "again"\ntimeout = 3\n', 5, 2),
+    (HEAD + '[expect]\nexit = 1\nstdout = ""\nexit = 2\n', 8, 6),
+])
+def test_a_duplicate_key_is_reported_at_its_own_line_naming_the_first(toml, line, first):
+    exc = error(toml)
+    assert_names(exc, "cases/bad.py", line, "duplicate key", f"(already set on line {first})")
+
+
+def test_looped_and_dangling_links_are_reported_not_skipped(tmp_path):
+    (tmp_path / "loop_a.py").symlink_to("loop_b.py")
+    (tmp_path / "loop_b.py").symlink_to("loop_a.py")
+    (tmp_path / "dangling.py").symlink_to("gone.py")
+    write_case(tmp_path, "good.py", HEAD)
+    (tmp_path / "linked.py").symlink_to("good.py")
+    found, errors = find_cases([str(tmp_path)])
+    assert found == [str(tmp_path / "good.py"), str(tmp_path / "linked.py")]
+    messages = {e.path: e.message for e in errors}
+    assert messages[str(tmp_path / "dangling.py")] == ("a dangling symbolic link (it points to 'gone.py', which does not "
+                                                       "exist); expected a case file")
+    assert messages[str(tmp_path / "loop_a.py")].startswith("a symbolic link loop (it points to 'loop_b.py'")
+    assert str(tmp_path / "loop_b.py") in messages
+    found, errors = find_cases([str(tmp_path / "dangling.py")])  # named on the command line
+    assert found == [] and errors[0].message.startswith("a dangling symbolic link")

@@ -188,3 +188,105 @@ def test_e2e_all_pass_is_exit_0(tmp_path):
                     out=tmp_path / "out")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "pass_simple" in done.stdout and f"results: {tmp_path / 'out' / 'results.json'}" in done.stdout
+
+
+# -- input errors are messages and exit 2 (issue 11) -------------------------------------------------------------
+
+
+def results_file(tmp_path, breakage):
+    from test_results import result, run_of
+    from harness.results import write_run
+
+    path = tmp_path / "results.json"
+    write_run(run_of(result("a")), path)
+    data = json.loads(path.read_text())
+    breakage(data)
+    path.write_text(json.dumps(data))
+    return path
+
+
+@pytest.mark.parametrize("breakage, message", [
+    (lambda d: d["cells"][0].update(status="bogus"), "at cells/0/status: 'bogus' is not one of"),
+    (lambda d: d["cells"][0].pop("stdout"), "at cells/0: 'stdout' is a required property"),
+    (lambda d: d["cells"][0].update(python=3.12), "at cells/0/python: 3.12 is not of type 'string'"),
+    (lambda d: d["cells"][0].pop("claim"), None),  # optional in the schema: read with its empty value
+])
+@pytest.mark.parametrize("command", ["report", "claims", "run --out", "run --resume"])
+def test_a_results_file_that_does_not_fit_the_schema_is_exit_2_even_without_jsonschema(
+        capsys, tmp_path, monkeypatch, breakage, message, command):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "jsonschema", None)  # as on an install without the test extras
+    path = results_file(tmp_path, breakage)
+    if command == "report":
+        code, _, err = main(capsys, "report", str(path))
+    elif command == "claims":
+        code, _, err = main(capsys, "claims", str(path), "-o", str(tmp_path / "c.md"))
+    else:
+        case = write_case(tmp_path / "cases", "a.py", HEAD)
+        option = command.split()[1]
+        code, _, err = main(capsys, "run", str(case), "--python", "current", "-m", "fork", option, str(tmp_path))
+    if message is None:
+        assert code in (0, 1), err
+    elif command == "run --out":  # a new run only reads the old file for durations: it is replaced, not an error
+        assert code in (0, 1)
+    else:
+        assert code == 2 and f"{path}: does not match the results schema: {message}" in err
+
+
+@pytest.mark.parametrize("output, message", [
+    ("{tmp}", "a folder; expected a file name"),
+    ("{tmp}/file/report.md", "{tmp}/file is a file, not a folder"),
+    ("/proc/mpmatrix-report.md", "cannot write it ("),
+])
+def test_every_output_file_problem_is_named(capsys, tmp_path, output, message):
+    (tmp_path / "file").write_text("in the way")
+    path = results_file(tmp_path, lambda d: None)
+    target = output.format(tmp=tmp_path)
+    code, _, err = main(capsys, "report", str(path), "-o", target)
+    assert code == 2 and f"mpmatrix: error: -o {target}: {message.format(tmp=tmp_path)}" in err
+
+
+@pytest.mark.e2e
+def test_a_case_file_name_of_any_bytes_is_run_and_recorded(tmp_path):
+    import os
+
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    name = os.fsdecode(b"b\xffd.py")
+    (folder / name).write_text('# /// case\n# claim = "c"\n# source = "s"\n# ids = ["S1"]\n# ///\nprint("ok")\n')
+    done = mpmatrix("run", str(folder), "--python", "current", "-m", "fork", "-q", out=tmp_path / "out")
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    (cell,) = done.results()["cells"]
+    assert cell["case_path"] == str(folder / name) and cell["status"] == "recorded"
+    report = mpmatrix("report", str(tmp_path / "out"))
+    assert report.returncode == 0 and "b\\xffd" in report.stdout
+
+
+UNSAFE = ["\x1b", "\x07", "\u202e", "\u2066"]
+
+
+@pytest.mark.e2e
+def test_no_escape_sequence_or_bidi_control_from_a_case_reaches_the_terminal_or_markdown(tmp_path):
+    folder = tmp_path / "cases"
+    claim = "evil \\u001b]0;pwned\\u0007 claim \\u202eright-to-left\\u2066"
+    case = write_case(folder, "evil\x1b[2J.py", f'claim = "{claim}"\nsource = "s"\nids = ["S1", "Z\\u001b[31m9"]\n'
+                      '\n[expect]\nstdout = "x"\n', code="print('\\x1b[31m' + 'y' * 200_000 + '\\u202e')\n")
+    outputs = {
+        "list": mpmatrix("list", str(folder)),
+        "show": mpmatrix("show", str(case)),
+        "run": mpmatrix("run", str(folder), "--python", "current", "-m", "fork", out=tmp_path / "out"),
+    }
+    outputs["report"] = mpmatrix("report", str(tmp_path / "out"))
+    outputs["report md"] = mpmatrix("report", str(tmp_path / "out"), "--format", "md")
+    (tmp_path / "none.md").write_text("| S1 | a claim |\n")
+    outputs["claims"] = mpmatrix("claims", str(tmp_path / "out"), "--claims-file", str(tmp_path / "none.md"))
+    for command, done in outputs.items():
+        text = done.stdout + done.stderr
+        assert "Traceback" not in text, (command, text[-2000:])
+        assert not [c for c in UNSAFE if c in text], (command, [c for c in UNSAFE if c in text])
+        if command in ("run", "report"):  # the 200,000-character line of output, in the diff, is clipped
+            assert max(len(line) for line in text.splitlines()) < 1000 and "more characters)" in text, command
+    assert "evil\\x1b[2J" in outputs["list"].stdout and "\\u202eright-to-left" in outputs["show"].stdout
+    (heading,) = [line for line in outputs["claims"].stdout.splitlines() if line.startswith("## Z")]
+    assert heading == "## Z\\\\x1b\\[31m9"  # an ID only a case names: inert in the Markdown too

@@ -22,3 +22,36 @@ def test_case_output_cannot_drive_the_terminal() -> None:
     text = render_differences(analyse(run))
     assert "\x1b" not in text and "\x07" not in text
     assert "\\x1b[2J" in text
+
+
+# -- terminal hygiene (issue 11) ---------------------------------------------------------------------------------
+
+from harness.render.terminal import MAX_LINE_CELLS, cell_len, clip_line, escape_control, render_matrix, terminal_text  # noqa: E402
+
+UNSAFE = ["\x1b", "\x07", "\x9b", "\r", "\u202e", "\u2066", "\u200f", "\udcff"]
+
+
+def test_controls_bidi_controls_and_undecodable_bytes_are_shown_escaped():
+    text = "a\x1b[31mb\u202ec\u2066d\udcffe\tf"
+    assert escape_control(text) == "a\\x1b[31mb\\u202ec\\u2066d\\xffe\tf"
+    assert escape_control(escape_control(text)) == escape_control(text)
+
+
+def test_a_long_line_is_clipped_saying_how_much_was_left_out():
+    line = "y" * 200_000
+    clipped = clip_line(line)
+    assert cell_len(clipped) < MAX_LINE_CELLS + 40 and clipped.endswith(f"… ({200_000 - MAX_LINE_CELLS:,} more characters)")
+    assert terminal_text("short\n" + line).splitlines()[0] == "short"
+
+
+def test_wide_characters_keep_the_matrix_aligned():
+    run = make_run(grid("多进程队列", lambda p, v, m: dict(stdout="x\n")) + grid("queue", lambda p, v, m: dict(stdout="x\n")))
+    rows = [line for line in render_matrix(list(run.results)).splitlines() if line.startswith(("多进程队列", "queue"))]
+    first_symbol = [cell_len(row[: row.index("✓")]) for row in rows]
+    assert len(rows) == 2 and first_symbol[0] == first_symbol[1]
+
+
+def test_case_names_with_escape_sequences_cannot_drive_the_terminal_from_the_matrix():
+    run = make_run(grid("evil\x1b[2J\u202e", lambda p, v, m: dict(stdout="x\n")))
+    text = render_matrix(list(run.results))
+    assert not any(char in text for char in UNSAFE) and "evil\\x1b[2J\\u202e" in text

@@ -59,32 +59,66 @@ def test_atomic_write_goes_through_a_rename(tmp_path, monkeypatch):
 
 def test_journal_appends_and_ignores_a_torn_last_line(tmp_path):
     path = tmp_path / results_io.JOURNAL_NAME
-    journal = Journal(path)
+    journal = Journal(path, "run1", "t0")
     journal.append(result("a"))
     journal.append(result("b"))
     journal.close()
     with open(path, "a", encoding="utf-8") as f:
         f.write(json.dumps(result("c").to_json())[:50])  # killed mid-write
-    assert [r.case for r in read_journal(path)] == ["a", "b"]
-    assert read_journal(tmp_path / "missing.jsonl") == []
+    journaled = read_journal(path)
+    assert (journaled.run_id, journaled.started, [r.case for r in journaled.results]) == ("run1", "t0", ["a", "b"])
 
 
-def test_a_resumed_journal_appends_to_the_existing_one(tmp_path):
+def test_a_new_journal_carries_over_the_results_it_is_given_then_appends(tmp_path):
     path = tmp_path / "j.jsonl"
-    for name in ("a", "b"):
-        journal = Journal(path, resume=True)
-        journal.append(result(name))
-        journal.close()
-    assert [r.case for r in read_journal(path)] == ["a", "b"]
+    Journal(path, "run1", "t0").close()
+    journal = Journal(path, "run1", "t0", seed=[result("a")])
+    journal.append(result("b"))
+    journal.close()
+    assert [r.case for r in read_journal(path).results] == ["a", "b"]
 
 
-def test_a_new_run_starts_a_new_journal(tmp_path):
+def test_a_journal_line_that_does_not_fit_the_schema_is_an_error_naming_it(tmp_path):
     path = tmp_path / "j.jsonl"
-    for name in ("a", "b"):
-        journal = Journal(path)
-        journal.append(result(name))
-        journal.close()
-    assert [r.case for r in read_journal(path)] == ["b"]
+    Journal(path, "run1", "t0", seed=[result("a")]).close()
+    bad = dict(result("b").to_json(), status="bogus")
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(json.dumps(bad) + "\n" + json.dumps(result("c").to_json()) + "\n")
+    with pytest.raises(ResultsError, match=r"j\.jsonl:3: does not match the results schema: at status: 'bogus'"):
+        read_journal(path)
+    (tmp_path / "old.jsonl").write_text(json.dumps(result("a").to_json()) + "\n")  # no header: not ours
+    with pytest.raises(ResultsError, match="old.jsonl:1: not a journal of this mpmatrix"):
+        read_journal(tmp_path / "old.jsonl")
+
+
+def test_a_full_disk_while_journaling_raises_once_then_writes_nothing(tmp_path, monkeypatch):
+    import errno
+
+    journal = Journal(tmp_path / "j.jsonl", "run1", "t0")
+
+    class Full:
+        def write(self, text):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def close(self):
+            pass
+
+    journal._file = Full()
+    with pytest.raises(results_io.ResultsNotWritten, match="j.jsonl: No space left on device"):
+        journal.append(result("a"))
+    journal.append(result("b"))  # nothing more is tried: at worst one torn line
+
+
+def test_file_names_of_any_bytes_are_written_and_read_back(tmp_path):
+    name = os.fsdecode(b"/cases/b\xffad.py")  # as Python gives an undecodable file name: a lone surrogate
+    path = tmp_path / results_io.RESULTS_NAME
+    write_run(run_of(result("bad", case_path=name)), path)
+    assert path.read_bytes().decode("utf-8")  # valid UTF-8 on disk
+    assert read_run(path).results[0].case_path == name
+    journal = Journal(tmp_path / "j.jsonl", "run1", "t0")
+    journal.append(result("bad", case_path=name))
+    journal.close()
+    assert read_journal(tmp_path / "j.jsonl").results[0].case_path == name
 
 
 @pytest.mark.parametrize("content, expected", [

@@ -67,3 +67,59 @@ def test_real_results_validate(validator, tmp_path):
     results, complete = run_all(planned, jobs=2)
     assert complete and {r.status for r in results} == {Status.PASS, Status.RECORDED, Status.ERROR}
     validator.validate(Run(results=tuple(results), started="s").to_json())
+
+
+# -- the built-in validator (results are checked at every read, without jsonschema) agrees with jsonschema -------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from harness.results import schema_problem  # noqa: E402
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 3) | st.floats(-2, 2, allow_nan=False) | st.sampled_from(
+        ["", "pass", "bogus", "3.12", "3.12.1", "signal:SIGINT", "-1", "fork", "default", "sha256:" + "0" * 64, "x"]),
+    lambda inner: st.lists(inner, max_size=2) | st.dictionaries(st.sampled_from(["pid", "cmdline", "zombie", "count", "status"]), inner, max_size=3),
+    max_leaves=6,
+)
+
+
+def paths_in(value, prefix=()):
+    yield prefix
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from paths_in(item, prefix + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from paths_in(item, prefix + (index,))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_the_built_in_validator_agrees_with_jsonschema(validator, data):
+    document = copy.deepcopy(every_status_run().to_json())
+    for _ in range(data.draw(st.integers(1, 3))):
+        path = data.draw(st.sampled_from(list(paths_in(document))))
+        if not path:
+            continue
+        parent = document
+        for step in path[:-1]:
+            parent = parent[step]
+        if data.draw(st.booleans()) and isinstance(parent, dict):
+            del parent[path[-1]]
+        else:
+            parent[path[-1]] = data.draw(JSON_VALUES)
+    assert (schema_problem(document) == "") == (not list(validator.iter_errors(document))), schema_problem(document)
+
+
+@pytest.mark.parametrize("breakage, message", [
+    (lambda d: d["cells"][0].update(status="bogus"), "at cells/0/status: 'bogus' is not one of"),
+    (lambda d: d["cells"][0].pop("python"), "at cells/0: 'python' is a required property"),
+    (lambda d: d["cells"][0].update(python=3.12), "at cells/0/python: 3.12 is not of type 'string'"),
+    (lambda d: d["cells"][0].update(exit=True), "at cells/0/exit: True is not of type 'string' or 'null'"),
+    (lambda d: d["cells"][0].update(duration_s=-1), "at cells/0/duration_s: -1 is less than the minimum of 0"),
+])
+def test_the_built_in_validator_names_where_and_what(breakage, message):
+    data = copy.deepcopy(every_status_run().to_json())
+    breakage(data)
+    assert schema_problem(data).startswith(message)

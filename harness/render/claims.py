@@ -22,6 +22,7 @@ from harness.analysis import (
 from harness.errors import UsageError
 from harness.model import PLATFORMS, Result, Run, Status
 from harness.render.markdown import clip, code_block, inline
+from harness.render.terminal import escape_control
 
 # CI has no shared folder beside the repository, so a copy of the claims list lives in it.
 DEFAULT_CLAIMS_FILE = Path(__file__).resolve().parents[2] / "claims" / "seed.md"
@@ -124,8 +125,8 @@ def render_claims(run: Run, claims_file: Optional[str] = None) -> str:
         for claim_id in r.ids:
             named.setdefault(claim_id, []).append(r)
     for claim_id in sorted(named, key=claim_id_key):  # IDs a case names that the list lacks still get a section
-        if claim_id not in claims:
-            claims[claim_id] = next((r.claim for r in named[claim_id] if r.claim), "(not in the claims list)")
+        if claim_id not in claims:  # a case's claim text, from a results file: inert, unlike the claims list's Markdown
+            claims[claim_id] = inline(next((r.claim for r in named[claim_id] if r.claim), "(not in the claims list)"))
     order = sorted(claims, key=claim_id_key)
     out = [
         "# Claims and the evidence\n\n",
@@ -138,10 +139,10 @@ def render_claims(run: Run, claims_file: Optional[str] = None) -> str:
         "| ID | verdict |\n|---|---|\n",
     ]
     verdicts = {claim_id: verdict(named.get(claim_id, [])) for claim_id in order}
+    for claim_id in order:  # IDs and claim texts may come from results files: made inert like any other text
+        out.append(f"| [{inline(claim_id)}](#{_anchor(claim_id)}) | {verdicts[claim_id].replace('|', '/')} |\n")
     for claim_id in order:
-        out.append(f"| [{claim_id}](#{claim_id.lower()}) | {verdicts[claim_id].replace('|', '/')} |\n")
-    for claim_id in order:
-        out.append(f"\n## {claim_id}\n\n> {claims[claim_id]}\n\n**Verdict:** {verdicts[claim_id]}.\n")
+        out.append(f"\n## {inline(claim_id)}\n\n> {claims[claim_id]}\n\n**Verdict:** {verdicts[claim_id]}.\n")
         cases = [a for a in analyses if claim_id in a.ids]
         for analysis in cases:
             path_of = next((r.case_path for r in named[claim_id] if r.case == analysis.case), "")
@@ -150,7 +151,13 @@ def render_claims(run: Run, claims_file: Optional[str] = None) -> str:
                 out.append(f"Case claim: {inline(analysis.claim)}\n\n")
             out.append(evidence(analysis))
             out.append(varying(r for r in named[claim_id] if r.case == analysis.case))
-    return "".join(out).rstrip("\n") + "\n"
+    # Verdicts name platforms and versions read from results files: no control or bidirectional character passes.
+    return escape_control("".join(out).rstrip("\n") + "\n")
+
+
+def _anchor(claim_id: str) -> str:
+    """The heading's anchor as GitHub makes it: lower case, only letters, digits, - and _."""
+    return re.sub(r"[^\w-]", "", claim_id.lower())
 
 
 def varying(results: Iterable[Result]) -> str:

@@ -215,7 +215,7 @@ def render(run: Run, limit: int = LIMIT_BYTES) -> str:
         used += len(text.encode("utf-8"))
     if not changing:
         out.append(f"## Where behaviour differs\n\nNowhere: every case behaved alike wherever it was observed ({plural(len(analyses), 'case')}).\n")
-    return _within(("".join(out)).rstrip("\n") + "\n", limit)
+    return _within(escape_control("".join(out)).rstrip("\n") + "\n", limit)  # the last guard: nothing unsafe passes
 
 
 def _within(text: str, limit: int) -> str:

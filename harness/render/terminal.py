@@ -8,13 +8,52 @@ from typing import TYPE_CHECKING, Dict, List, Sequence, Tuple
 
 from harness.model import START_METHODS, Result, Run, Status
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Controls (tab and newline aside), bidirectional controls (which reorder what a reader sees: "Trojan Source"),
+# and lone surrogates (an undecodable byte of a file name, as Python keeps it).
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 METHOD_ABBREV = {"fork": "F", "spawn": "S", "forkserver": "V"}
+MAX_LINE_CELLS = 400  # a line of a report longer than this is clipped, saying how much was left out
+MAX_MESSAGE_CELLS = 4000  # the harness's own messages name long paths: clipped only when a value in them is huge
+
+
+def _escape_one(match: "re.Match[str]") -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:
+        return "\\x%02x" % (code - 0xDC00)  # the byte surrogateescape stands for
+    return "\\x%02x" % code if code < 0x100 else "\\u%04x" % code
 
 
 def escape_control(text: str) -> str:
-    """Case output is untrusted: no escape sequence from a case reaches the user's terminal."""
-    return _CONTROL.sub(lambda m: "\\x%02x" % ord(m.group()), text)
+    """Untrusted text (case output, file names, results files) made inert: no escape sequence reaches the user's
+    terminal, no bidirectional control reorders what is shown. Idempotent: what it writes is plain text."""
+    return _UNSAFE.sub(_escape_one, text)
+
+
+def cell_len(text: str) -> int:
+    """Terminal columns the text takes: a wide (CJK) character takes two."""
+    from rich.cells import cell_len as rich_cell_len
+
+    return rich_cell_len(text)
+
+
+def pad(text: str, width: int) -> str:
+    """ljust by terminal columns, so that rows with wide characters stay aligned."""
+    return text + " " * max(0, width - cell_len(text))
+
+
+def clip_line(line: str, width: int = MAX_LINE_CELLS) -> str:
+    """At most `width` columns, saying how many characters were left out."""
+    if 2 * len(line) <= width or cell_len(line) <= width:
+        return line
+    kept = line[:width]
+    while cell_len(kept) > width:
+        kept = kept[: -max(1, (cell_len(kept) - width) // 2)]
+    return f"{kept}… ({len(line) - len(kept):,} more characters)"
+
+
+def terminal_text(text: str, width: int = MAX_LINE_CELLS) -> str:
+    """Everything shown on a terminal goes through here: escaped, and every line clipped to `width` columns."""
+    return "\n".join(clip_line(escape_control(line), width) for line in text.split("\n"))
 
 
 def _version_key(tag: str) -> Tuple[int, ...]:
@@ -46,7 +85,8 @@ def render_matrix(results: Sequence[Result]) -> str:
     cols = columns(results)
     cases = sorted({r.case for r in results})
     by_cell: Dict[Tuple[str, str, str, str], Result] = {(r.case, r.platform, r.python_tag, r.start_method): r for r in results}
-    width = max([len(c) for c in cases] + [4])
+    names = {case: clip_line(escape_control(case), 60) for case in cases}
+    width = max([cell_len(n) for n in names.values()] + [4])
     platforms = sorted({c[0] for c in cols})
     defaults = default_methods(results)
     lines = []
@@ -56,7 +96,7 @@ def render_matrix(results: Sequence[Result]) -> str:
     for platform, tag, method in cols:
         group = (platform, tag)
         if group != previous:
-            label = tag if len(platforms) == 1 else f"{platform[:3]}{tag}"
+            label = tag if len(platforms) == 1 else escape_control(f"{platform[:3]}{tag}")
             header_py += " " + label.ljust(3 * sum(1 for c in cols if c[:2] == group) - 1)
             header_m += " "
             previous = group
@@ -64,7 +104,7 @@ def render_matrix(results: Sequence[Result]) -> str:
     lines.append(header_py.rstrip())
     lines.append(header_m.rstrip())
     for case in cases:
-        row = case.ljust(width) + "  "
+        row = pad(names[case], width) + "  "
         previous = None
         for platform, tag, method in cols:
             if (platform, tag) != previous:

@@ -1,0 +1,252 @@
+"""Tests for harness.lifecycle: the output folder's lock, resuming (changed case files, journal versus results
+file), full disks and unwritable folders, with a fake executor in process; then two real runs at once."""
+
+from __future__ import annotations
+
+import errno
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import List
+
+import pytest
+
+from harness import lifecycle, results as results_io, runner
+from harness.display import QuietDisplay
+from harness.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError
+from harness.lifecycle import OutLock, RunRequest, run_matrix
+from harness.model import Observation
+
+from conftest import REPO, write_case
+
+HEAD = 'claim = "c"\nsource = "s"\nids = ["S1"]\n'
+
+
+class FakeExecutor:
+    """Stands in for execute.run_cell: prints the case's name, or what `outputs` says for it."""
+
+    def __init__(self) -> None:
+        self.calls: List[str] = []
+        self.outputs = {}
+
+    def __call__(self, cell, limits, environ=None, stop=None):
+        self.calls.append(cell.case_name)
+        return Observation(exit=0, stdout=self.outputs.get(cell.case_name, cell.case_name + "\n"))
+
+
+@pytest.fixture
+def fake(monkeypatch):
+    executor = FakeExecutor()
+    monkeypatch.setattr(runner, "run_cell", executor)
+    return executor
+
+
+def cases(tmp_path, *names: str) -> Path:
+    folder = tmp_path / "cases"
+    for name in names:
+        write_case(folder, f"{name}.py", HEAD + f'\n[expect]\nstdout = "{name}"\n')
+    return folder
+
+
+def run(tmp_path, folder, resume=False, **kw):
+    warnings: List[str] = []
+    kw.setdefault("jobs", 2)
+    request = RunRequest(paths=(str(folder),), pythons=("current",), start_methods=("fork",),
+                         out=str(tmp_path / "out"), resume=resume, **kw)
+    outcome = run_matrix(request, QuietDisplay(), warnings.append)
+    return outcome, warnings
+
+
+def statuses(tmp_path):
+    data = json.loads((tmp_path / "out" / "results.json").read_text())
+    return {c["case"]: c["status"] for c in data["cells"]}
+
+
+def test_a_run_writes_results_and_removes_its_journal(tmp_path, fake):
+    outcome, _ = run(tmp_path, cases(tmp_path, "a", "b"))
+    assert outcome.exit_code == EXIT_OK and outcome.results_path == tmp_path / "out" / "results.json"
+    assert statuses(tmp_path) == {"a": "pass", "b": "pass"}
+    assert not (tmp_path / "out" / results_io.JOURNAL_NAME).exists()
+    assert outcome.run.host["run_id"] and all(r.case_digest.startswith("sha256:") for r in outcome.run.results)
+
+
+def test_a_second_run_into_the_same_folder_is_refused_while_the_first_holds_it(tmp_path, fake):
+    folder = cases(tmp_path, "a")
+    held = OutLock.acquire(tmp_path / "out", "--out", lambda line: None)
+    try:
+        with pytest.raises(UsageError, match=r"--out .*out: another mpmatrix run is writing there \(pid \d+ on "):
+            run(tmp_path, folder)
+    finally:
+        held.release()
+    assert fake.calls == []  # nothing ran
+    outcome, warnings = run(tmp_path, folder)  # released: the folder is free again, with nothing to take over
+    assert outcome.exit_code == EXIT_OK and warnings == []
+
+
+def test_the_lock_of_a_run_that_died_is_recognised_and_taken_over(tmp_path, fake):
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / lifecycle.LOCK_NAME).write_text("pid 999999 on host, started 2026-01-01 00:00:00\n")  # no lock held
+    outcome, warnings = run(tmp_path, cases(tmp_path, "a"))
+    assert outcome.exit_code == EXIT_OK
+    assert warnings == [f"mpmatrix: {tmp_path / 'out'}: taking over from a run that ended without finishing "
+                        "(pid 999999 on host, started 2026-01-01 00:00:00)"]
+
+
+def test_resume_runs_again_the_cells_whose_case_file_changed(tmp_path, fake):
+    folder = cases(tmp_path, "a", "b")
+    run(tmp_path, folder)
+    fake.calls.clear()
+    write_case(folder, "a.py", HEAD + '\n[expect]\nstdout = "a"\nholds = false\n')  # edited after the run
+    outcome, warnings = run(tmp_path, folder, resume=True)
+    assert fake.calls == ["a"]
+    assert warnings == ["mpmatrix: a: the case file changed since it was recorded; its 1 recorded cell(s) run again"]
+    by_case = {r.case: r for r in outcome.run.results}
+    assert by_case["a"].holds is False and by_case["b"].holds is True and outcome.exit_code == EXIT_OK
+
+
+def test_resume_never_mixes_an_older_results_file_with_a_newer_journal(tmp_path, fake):
+    """Run 1 completes (results.json); run 2 records a different observation of `a` in its journal and is killed.
+    Resuming must finish run 2 from its journal alone: mixing both made `a` flaky."""
+    folder = cases(tmp_path, "a", "b")
+    run(tmp_path, folder)
+    first = results_io.read_run(tmp_path / "out" / "results.json")
+    journal = results_io.Journal(tmp_path / "out" / results_io.JOURNAL_NAME, "run2", "t2")
+    changed = first.results[0].__class__(**{**first.results[0].__dict__, "stdout": "other\n", "status": first.results[0].status})
+    journal.append(changed)
+    journal.close()  # ... and run 2 was SIGKILLed here
+    fake.calls.clear()
+    outcome, _ = run(tmp_path, folder, resume=True)
+    assert fake.calls == ["b"]  # what run 2 had not recorded
+    by_case = {r.case: r for r in outcome.run.results}
+    assert by_case["a"].stdout == "other\n" and by_case["a"].status.label == "pass"  # run 2's, not flaky
+    assert outcome.run.host["run_id"] == "run2"
+
+
+def test_resume_of_a_missing_folder_is_an_error(tmp_path, fake):
+    with pytest.raises(UsageError, match=r"--resume .*out: no such folder"):
+        run(tmp_path, cases(tmp_path, "a"), resume=True)
+    assert not (tmp_path / "out").exists() and fake.calls == []
+
+
+def test_resume_of_a_folder_with_no_results_is_an_error(tmp_path, fake):
+    (tmp_path / "out").mkdir()
+    with pytest.raises(UsageError, match="neither results.partial.jsonl nor results.json there"):
+        run(tmp_path, cases(tmp_path, "a"), resume=True)
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda out: out.write_text("a file"), "not a folder"),
+    (lambda out: None, "{tmp}/file is a file, not a folder"),
+])
+def test_every_out_problem_is_named(tmp_path, fake, make, message):
+    out = tmp_path / "out"
+    make(out)
+    target = out if message == "not a folder" else tmp_path / "file" / "out"
+    (tmp_path / "file").write_text("in the way")
+    with pytest.raises(UsageError, match=f"--out {target}: {message.format(tmp=tmp_path)}"):
+        run_matrix(RunRequest(paths=(str(cases(tmp_path, "a")),), pythons=("current",), start_methods=("fork",),
+                              out=str(target)), QuietDisplay(), lambda line: None)
+    assert fake.calls == []
+
+
+def test_a_full_disk_during_the_run_stops_it_and_keeps_the_results_elsewhere(tmp_path, fake, monkeypatch):
+    """The journal's second write fails with ENOSPC and so does results.json: the results go to the fallback."""
+    writes = {"n": 0}
+    real_append = results_io.Journal.append
+
+    def append(self, result):
+        writes["n"] += 1
+        if writes["n"] >= 2:
+            self._file.close()
+            self._file = None
+            raise results_io.ResultsNotWritten(errno.ENOSPC, f"cannot write the journal {self.path}: No space left on device")
+        real_append(self, result)
+
+    real_write = results_io.write_run
+
+    def write_run(run, path):
+        if "out" in path.parts:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_write(run, path)
+
+    fallback = tmp_path / "fallback"
+    fallback.mkdir()
+    monkeypatch.setattr(results_io.Journal, "append", append)
+    monkeypatch.setattr(results_io, "write_run", write_run)
+    monkeypatch.setattr(lifecycle, "_fallbacks", lambda out_dir: [fallback])
+    outcome, _ = run(tmp_path, cases(tmp_path, "a", "b", "c", "d"), jobs=1)
+    assert outcome.exit_code == EXIT_USAGE
+    assert outcome.results_path is not None and outcome.results_path.parent == fallback
+    assert "No space left on device" in outcome.problem and f"the results are in {outcome.results_path}" in outcome.problem
+    saved = results_io.read_run(outcome.results_path)
+    assert saved.complete is False and len(saved.results) >= 2  # the cell whose journal line failed is kept too
+
+
+def test_results_that_fit_nowhere_leave_the_journal_and_say_so(tmp_path, fake, monkeypatch):
+    def write_run(run, path):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(results_io, "write_run", write_run)
+    monkeypatch.setattr(lifecycle, "_fallbacks", lambda out_dir: [])
+    outcome, _ = run(tmp_path, cases(tmp_path, "a"))
+    assert outcome.exit_code == EXIT_USAGE and outcome.results_path is None
+    assert "the journal" in outcome.problem and (tmp_path / "out" / results_io.JOURNAL_NAME).exists()
+
+
+def test_an_interrupted_run_says_how_to_resume(tmp_path, monkeypatch):
+    def interrupt(cell, limits, environ=None, stop=None):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(runner, "run_cell", interrupt)
+    outcome, _ = run(tmp_path, cases(tmp_path, "a"))
+    assert outcome.exit_code == EXIT_INTERRUPTED and outcome.run.complete is False
+    assert outcome.notes == (f"interrupted: partial results in {tmp_path / 'out' / 'results.json'}; "
+                             f"finish with `mpmatrix run --resume {tmp_path / 'out'}`",)
+    assert (tmp_path / "out" / results_io.JOURNAL_NAME).exists()
+
+
+@pytest.mark.e2e
+def test_two_real_runs_into_one_folder_the_second_is_refused_and_the_first_keeps_its_results(tmp_path):
+    folder = tmp_path / "cases"
+    write_case(folder, "slow.py", HEAD, code="import time\ntime.sleep(3)\nprint('slow')\n")
+    argv = [sys.executable, "-m", "harness", "run", str(folder), "--python", "current", "-m", "fork", "-q",
+            "--out", str(tmp_path / "out")]
+    first = subprocess.Popen(argv, cwd=str(REPO), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while not (tmp_path / "out" / results_io.JOURNAL_NAME).exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    second = subprocess.run(argv, cwd=str(REPO), capture_output=True, text=True, timeout=60)
+    out, err = first.communicate(timeout=60)
+    assert second.returncode == EXIT_USAGE and "another mpmatrix run is writing there (pid" in second.stderr
+    assert "Traceback" not in second.stderr
+    assert first.returncode == EXIT_FAILED or first.returncode == EXIT_OK, err
+    assert statuses(tmp_path) == {"slow": "recorded"}
+
+
+@pytest.mark.e2e
+def test_a_really_full_disk_keeps_the_results_and_says_where(tmp_path):
+    """A 48 KiB tmpfs as --out (needs root and mount: skipped elsewhere; the fake-ENOSPC test above runs anywhere)."""
+    import os
+
+    tiny = tmp_path / "tiny"
+    tiny.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=48k", "tmpfs", str(tiny)],
+                                           capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        folder = tmp_path / "cases"
+        for name in ("a", "b", "c"):
+            write_case(folder, f"{name}.py", HEAD, code="print('x' * 30000)\n")
+        fallback = tmp_path / "fallback"
+        fallback.mkdir()
+        done = subprocess.run([sys.executable, "-m", "harness", "run", str(folder), "--python", "current", "-m", "fork",
+                               "-q", "--jobs", "1", "--out", str(tiny / "out")], cwd=str(REPO), capture_output=True,
+                              text=True, timeout=120, env=dict(os.environ, TMPDIR=str(fallback)))
+        assert done.returncode == EXIT_USAGE and "Traceback" not in done.stderr
+        assert "No space left on device" in done.stderr
+        (saved,) = fallback.glob("mpmatrix-results-*.json")
+        assert f"the results are in {saved}" in done.stderr and results_io.read_run(saved).results
+    finally:
+        subprocess.run(["umount", str(tiny)], capture_output=True)
