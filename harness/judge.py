@@ -43,6 +43,10 @@ def context_for(cell: Cell) -> Context:
 _WORKDIR_RE = re.compile(r"(?<![^\s'\"])[^\s'\"]*mpmatrix-cell-[A-Za-z0-9_]+")
 
 
+def _redact_workdir(text: str) -> str:
+    return _WORKDIR_RE.sub("<tmp>", text) if "mpmatrix-cell-" in text else text
+
+
 def judge(case: Case, cell: Cell, observation: Observation, stop: Optional[threading.Event] = None) -> Result:
     """Turn an observation into a result: normalized outputs and a status with its reason.
 
@@ -59,8 +63,8 @@ def judge(case: Case, cell: Cell, observation: Observation, stop: Optional[threa
 
 def _judge(case: Case, cell: Cell, observation: Observation, stop: Optional[threading.Event]) -> Result:
     context = context_for(cell)
-    stdout = normalize(_WORKDIR_RE.sub("<tmp>", observation.stdout), context, case.rules, Budget(stop=stop))
-    stderr = normalize(_WORKDIR_RE.sub("<tmp>", observation.stderr), context, case.rules, Budget(stop=stop))
+    stdout = normalize(_redact_workdir(observation.stdout), context, case.rules, Budget(stop=stop))
+    stderr = normalize(_redact_workdir(observation.stderr), context, case.rules, Budget(stop=stop))
     exception = final_exception(stderr)
     expectation, origin = case.expectation_for(cell.interpreter, cell.start_method)
     if expectation is not None:  # lines an [unordered] group accepts in any order are recorded in one order

@@ -125,7 +125,8 @@ def normalize(text: str, context: Context = Context(), rules: Rules = Rules(), b
         text = "".join(body + ending for body, ending in zip(bodies, endings))
     else:
         text = text.replace("\r\n", "\n")  # what splitting into lines and joining them again does
-    text = _MP_TEMP_NAME.sub(r"\g<prefix>-<id>", text)
+    if "pymp-" in text or "listener-" in text:
+        text = _MP_TEMP_NAME.sub(r"\g<prefix>-<id>", text)
     text = _normalize_ids(text)
     if rules.pairs:
         text = _apply_rules(text, rules, budget or Budget())
@@ -220,7 +221,7 @@ def _normalize_known_dirs(text: str, context: Context) -> str:
     """Known folders become placeholders. The regex never matches across a line break (its tail stops at
     whitespace), so one pass over the whole text does what a pass per line would."""
     known = _known_dirs(tuple(context.stdlib_dirs), context.case_dir, context.work_dir)
-    if known is None:
+    if known is None or not _may_contain_a_folder(text, context):
         return text
     pattern, placeholders = known
 
@@ -229,6 +230,21 @@ def _normalize_known_dirs(text: str, context: Context) -> str:
         return placeholders[number] + _forward_slashes(match.group("tail"))
 
     return pattern.sub(replace, text)
+
+
+def _may_contain_a_folder(text: str, context: Context) -> bool:
+    """A quick look before the regex: each folder's last name appears literally in any spelling of the folder
+    (separators and a macOS /private prefix aside), so a text without any of them needs no regex pass."""
+    lowered: Optional[str] = None
+    for folder in (*context.stdlib_dirs, context.case_dir, context.work_dir):
+        name = re.split(r"[/\\]", folder.rstrip("/\\"))[-1]
+        if not name or name in text:
+            return True
+        if re.match(r"[A-Za-z]:|\\\\", folder):  # Windows folders match whatever the case
+            lowered = text.lower() if lowered is None else lowered
+            if name.lower() in lowered:
+                return True
+    return False
 
 
 def _normalize_frame_file(line: str) -> str:
@@ -312,11 +328,15 @@ _IDS: Tuple[Tuple["re.Pattern[str]", str], ...] = (
     (re.compile(rf"\b(?P<key>(?i:p?pid))(?P<sep>{_BLANK}*[=:]{_BLANK}*|{_BLANK}+)\d+\b"), r"\g<key>\g<sep><pid>"),
     (re.compile(r"\bparent=\d+\b"), "parent=<pid>"),
 )
+_IDS_NEED = ("0x", "poolworker-", "pid", "parent=")  # in lower case: each regex's match contains it
 
 
 def _normalize_ids(text: str) -> str:
-    """Addresses, pool worker names and pids; no regex here crosses a line break, so a text is one pass each."""
-    for regex, replacement in _IDS:
-        text = regex.sub(replacement, text)
+    """Addresses, pool worker names and pids; no regex here crosses a line break, so a text is one pass each,
+    and a pass is skipped when the literal text every match contains is absent (a quick look at a few MiB)."""
+    lowered = text.lower()
+    for (regex, replacement), needed in zip(_IDS, _IDS_NEED):
+        if needed in lowered:
+            text = regex.sub(replacement, text)
     return text
 

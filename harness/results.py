@@ -35,7 +35,11 @@ def dumps(data: Any) -> str:
     """JSON as UTF-8 text: non-ASCII kept as is, but a lone surrogate (a file name's undecodable byte, as Python
     keeps it) written as its \\u escape, which json.loads turns back into the same string."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return _LONE_SURROGATE.sub(lambda m: "\\u%04x" % ord(m.group()), text)
+    try:
+        text.encode("utf-8")  # the common case, and much quicker than searching for surrogates
+        return text
+    except UnicodeEncodeError:
+        return _LONE_SURROGATE.sub(lambda m: "\\u%04x" % ord(m.group()), text)
 
 
 def write_json_atomic(path: Path, data: Any) -> None:

@@ -108,3 +108,41 @@ def write_case(folder: Path, name: str, block: str, code: str = 'print("hi")\n')
 
 def paths(*items: Path) -> Sequence[str]:
     return [str(p) for p in items]
+
+
+@dataclass
+class Watched:
+    """A command run while its peak resident memory was sampled (every 20 ms)."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    seconds: float
+    peak_rss: int
+
+
+def run_watched(argv: Sequence[str], timeout: float = 120, **kwargs) -> Watched:
+    import threading
+
+    import psutil
+
+    started = time.monotonic()
+    process = subprocess.Popen(list(argv), cwd=str(REPO), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               stdin=subprocess.DEVNULL, **kwargs)
+    peak = [0]
+
+    def watch() -> None:
+        try:
+            watched = psutil.Process(process.pid)
+            while process.poll() is None:
+                peak[0] = max(peak[0], watched.memory_info().rss)
+                time.sleep(0.02)
+        except psutil.Error:
+            pass
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    stdout, stderr = process.communicate(timeout=timeout)
+    seconds = time.monotonic() - started
+    watcher.join()
+    return Watched(process.returncode, stdout.decode(errors="replace"), stderr.decode(errors="replace"), seconds, peak[0])

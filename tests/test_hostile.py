@@ -301,3 +301,63 @@ def test_sigkill_of_the_keeper_server_ends_every_cell(tmp_path):
     process.send_signal(signal.SIGINT)
     process.communicate(timeout=30)
     assert cell_processes(cases) == []
+
+
+# -- pathological patterns: each judged in bounded time and memory (issue 11) -------------------------------------
+
+from conftest import run_watched, write_case  # noqa: E402
+
+PATTERN_SECONDS, PATTERN_RSS = 5.0, 300 * 2**20
+EXPECTED_2000 = "\n".join(f"line {n}" for n in range(2000))
+PATHOLOGICAL = {
+    # name: (expected stdout pattern, the case's code, status, what the message says)
+    "nested_quantifier": ('(a+)+$ (re)', 'print("a" * 50 + "b")', "fail", "stdout: line 1: expected '(a+)+$ (re)'"),
+    "backtracking_regex": ('"""\nok\n(a|aa)+$ (re)\n"""', 'print("ok")\nprint("a" * 60 + "b")', "error",
+                           "{path}:10: regex '(a|aa)+$' took more than 0.5 s of CPU time"),
+    "wildcards": ('[..]x[..]x[..]x[..]y', 'print("x" * 3000)', "fail", "stdout: line 1: expected '[..]x[..]x[..]x[..]y'"),
+    "long_line": ('[..]x[..]y', 'print("x" * 160_000)', "fail", "stdout: line 1: expected '[..]x[..]y'"),
+    "two_wrong_of_2000": ('"""\n' + EXPECTED_2000 + '\n"""',
+                          'print("\\n".join(f"line {n}" for n in range(2000)).replace("line 0\\n", "LINE 0\\n")'
+                          '.replace("line 1999", "LINE 1999"))', "fail", "stdout: line 1: expected 'line 0', got 'LINE 0'"),
+    "twenty_against_millions": ('"""\n' + "\n".join(f"line {n}" for n in range(20)) + '\n"""',
+                                'import sys\nsys.stdout.write("a\\n" * 2_090_000)', "fail",
+                                "stdout: line 1: expected 'line 0', got 'a'"),
+}
+
+
+def pattern_case(folder, name):
+    pattern, code, _, _ = PATHOLOGICAL[name]
+    pattern = pattern if pattern.startswith('"""') else '"' + pattern.replace("\\", "\\\\") + '"'
+    return write_case(folder, f"{name}.py", f'claim = "c"\nsource = "s"\nids = ["P1"]\ntimeout = 60\n\n[expect]\nstdout = {pattern}\n',
+                      code=code + "\n")
+
+
+@pytest.mark.parametrize("name", list(PATHOLOGICAL))
+def test_a_pathological_pattern_is_judged_in_bounded_time_and_memory(tmp_path, name):
+    path = pattern_case(tmp_path / "cases", name)
+    done = run_watched([sys.executable, "-m", "harness", "run", str(path), "--python", "current", "-m", "fork", "-q",
+                        "--out", str(tmp_path / "out")])
+    cell, = json.loads((tmp_path / "out" / "results.json").read_text())["cells"]
+    _, _, status, message = PATHOLOGICAL[name]
+    assert (cell["status"], done.returncode) == (status, 1), (cell["message"], done.stderr[-2000:])
+    assert cell["message"].startswith(message.format(path=path)), cell["message"]
+    assert done.seconds < PATTERN_SECONDS and done.peak_rss < PATTERN_RSS, (done.seconds, done.peak_rss / 2**20)
+    print(f"{name}: {cell['status']} in {done.seconds:.2f} s, harness peak RSS {done.peak_rss / 2**20:.0f} MiB")
+
+
+def test_ctrl_c_is_honoured_while_a_cell_is_being_judged(tmp_path):
+    """A pattern that takes all its budget on every line: SIGINT while judging ends the run at once."""
+    folder = tmp_path / "cases"
+    write_case(folder, "slow_judging.py", 'claim = "c"\nsource = "s"\nids = ["P1"]\n\n[expect]\nstdout = """\n...\n'
+               + "[..]x\n" * 300 + 'y\n..."""\n', code='import sys\nsys.stdout.write("ax\\n" * 1_000_000)\n')
+    process = subprocess.Popen([sys.executable, "-m", "harness", "run", str(folder), "--python", "current", "-m", "fork",
+                                "-q", "--out", str(tmp_path / "out")], cwd=str(REPO), stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, preexec_fn=default_signals)
+    harness = psutil.Process(process.pid)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and harness.cpu_times().user < 1.0:  # the output arrived: judging is under way
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    interrupted = time.monotonic()
+    process.communicate(timeout=30)
+    assert process.returncode == 130 and time.monotonic() - interrupted < 2.0
