@@ -443,13 +443,17 @@ class KeptCell(Launched):
 
 
 class WindowsCell(Launched):
-    """A cell's main process started directly, in a new process group; its descendants are noted while it runs."""
+    """A cell's main process started directly, in a new process group; its descendants are noted while it runs.
+
+    It is also put in the harness's Job object (see _job_object), so that it and every process it starts end when
+    the harness ends, however it ends."""
 
     def __init__(self, argv: Sequence[str], cwd: str, env: Mapping[str, str]) -> None:
         self.process = subprocess.Popen(
             list(argv), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd,
             env=dict(env), **_session_options(),
         )
+        _assign_to_job(self.process)
         self.pid = self.process.pid
         assert self.process.stdout is not None and self.process.stderr is not None
         self.stdout, self.stderr = self.process.stdout, self.process.stderr
@@ -613,6 +617,68 @@ def _alive(pids: Set[int]) -> List[int]:
     import psutil
 
     return [pid for pid in sorted(pids) if psutil.pid_exists(pid)]
+
+
+_job: Optional[int] = None
+_job_lock = threading.Lock()
+JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE = 0x2000
+JOB_OBJECT_EXTENDED_LIMIT_INFORMATION = 9
+
+
+def _job_object(kernel32: Any = None) -> Optional[int]:
+    """The harness's Job object (Windows), made once: KILL_ON_JOB_CLOSE ends every process in it when its last
+    handle closes, which the system does when the harness ends, even by TerminateProcess. None where it cannot be
+    made (then cells are ended by tracking alone, as before)."""
+    global _job
+    with _job_lock:
+        if _job is not None:
+            return _job or None
+        _job = 0
+        try:
+            import ctypes
+
+            kernel32 = kernel32 or ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
+
+            class Basic(ctypes.Structure):
+                _fields_ = [("PerProcessUserTimeLimit", ctypes.c_int64), ("PerJobUserTimeLimit", ctypes.c_int64),
+                            ("LimitFlags", ctypes.c_uint32), ("MinimumWorkingSetSize", ctypes.c_size_t),
+                            ("MaximumWorkingSetSize", ctypes.c_size_t), ("ActiveProcessLimit", ctypes.c_uint32),
+                            ("Affinity", ctypes.c_size_t), ("PriorityClass", ctypes.c_uint32),
+                            ("SchedulingClass", ctypes.c_uint32)]
+
+            class Extended(ctypes.Structure):
+                _fields_ = [("BasicLimitInformation", Basic), ("IoInfo", ctypes.c_uint64 * 6),
+                            ("ProcessMemoryLimit", ctypes.c_size_t), ("JobMemoryLimit", ctypes.c_size_t),
+                            ("PeakProcessMemoryUsed", ctypes.c_size_t), ("PeakJobMemoryUsed", ctypes.c_size_t)]
+
+            kernel32.CreateJobObjectW.restype = ctypes.c_void_p
+            handle = kernel32.CreateJobObjectW(None, None)
+            if not handle:
+                return None
+            info = Extended()
+            info.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE
+            if not kernel32.SetInformationJobObject(ctypes.c_void_p(handle), JOB_OBJECT_EXTENDED_LIMIT_INFORMATION,
+                                                    ctypes.byref(info), ctypes.sizeof(info)):
+                kernel32.CloseHandle(ctypes.c_void_p(handle))
+                return None
+            _job = handle
+            return handle
+        except Exception:  # no kernel32 (not Windows), an old system: tracking alone
+            return None
+
+
+def _assign_to_job(process: "subprocess.Popen[bytes]", kernel32: Any = None) -> bool:
+    """Put a just-started cell in the harness's Job object; its children join it by themselves."""
+    job = _job_object(kernel32)
+    if job is None:
+        return False
+    try:
+        import ctypes
+
+        kernel32 = kernel32 or ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
+        return bool(kernel32.AssignProcessToJobObject(ctypes.c_void_p(job), ctypes.c_void_p(int(process._handle))))  # type: ignore[attr-defined]
+    except Exception:
+        return False
 
 
 def _procs(pids: Sequence[int]) -> List[Any]:

@@ -303,3 +303,48 @@ def test_a_windows_cell_is_started_in_a_new_process_group_and_its_crash_is_named
     assert seen["creationflags"] == getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0x200)
     assert "start_new_session" not in seen and "process_group" not in seen
     assert (observation.exit, observation.signal, observation.exit_label) == (0xC0000005, "ACCESS_VIOLATION", "signal:ACCESS_VIOLATION")
+
+
+class FakeKernel32:
+    """kernel32 as the Job object code calls it, recording the calls (ctypes is real; Windows is not)."""
+
+    def __init__(self) -> None:
+        self.calls: List[Any] = []
+
+        class Function:
+            def __init__(inner, name, result):
+                inner.name, inner.result, inner.restype = name, result, None
+
+            def __call__(inner, *args):
+                self.calls.append((inner.name, args))
+                return inner.result
+
+        self.CreateJobObjectW = Function("CreateJobObjectW", 1234)
+        self.SetInformationJobObject = Function("SetInformationJobObject", 1)
+        self.AssignProcessToJobObject = Function("AssignProcessToJobObject", 1)
+        self.CloseHandle = Function("CloseHandle", 1)
+
+
+def test_a_windows_cell_joins_a_job_object_that_kills_it_when_the_harness_ends(monkeypatch):
+    import ctypes
+
+    monkeypatch.setattr(execute, "_job", None)
+    kernel32 = FakeKernel32()
+    assert execute._assign_to_job(types.SimpleNamespace(_handle=77), kernel32) is True
+    assert execute._assign_to_job(types.SimpleNamespace(_handle=78), kernel32) is True  # one job for every cell
+    names = [name for name, _ in kernel32.calls]
+    assert names == ["CreateJobObjectW", "SetInformationJobObject", "AssignProcessToJobObject", "AssignProcessToJobObject"]
+    _, (job, kind, info, size) = kernel32.calls[1]
+    assert kind == 9 and info._obj.BasicLimitInformation.LimitFlags == 0x2000  # KILL_ON_JOB_CLOSE
+    assert size == ctypes.sizeof(info._obj) == (144 if ctypes.sizeof(ctypes.c_void_p) == 8 else 112)  # as winnt.h
+    assert [args[1].value for name, args in kernel32.calls if name == "AssignProcessToJobObject"] == [77, 78]
+
+
+def test_without_a_job_object_a_windows_cell_is_still_tracked(monkeypatch):
+    monkeypatch.setattr(execute, "_job", None)
+    kernel32 = FakeKernel32()
+    kernel32.SetInformationJobObject.result = 0  # refused
+    assert execute._assign_to_job(types.SimpleNamespace(_handle=77), kernel32) is False
+    assert [name for name, _ in kernel32.calls][-1] == "CloseHandle"
+    monkeypatch.setattr(execute, "_job", None)
+    assert execute._assign_to_job(types.SimpleNamespace(_handle=77)) is False  # no kernel32 here at all

@@ -101,3 +101,24 @@ def test_a_second_ctrl_c_kills_each_running_cells_whole_tree_at_once(monkeypatch
     monkeypatch.setattr(execute, "_live", {cell})
     execute.kill_all()
     assert sorted(killed) == [100, 101, 102]
+
+
+@pytest.mark.skipif(sys.platform != "win32", reason="a real Job object: Windows only (never run on this project's Linux machine)")
+def test_on_windows_killing_the_harness_ends_every_process_of_its_cells() -> None:  # pragma: no cover - Windows CI
+    import psutil
+
+    harness = (
+        "import sys, time\n"
+        "from harness import execute\n"
+        "child = 'import subprocess, sys, time; p = subprocess.Popen([sys.executable, \"-c\", \"import time; time.sleep(60)\"]); print(p.pid, flush=True); time.sleep(60)'\n"
+        "cell = execute.start_cell([sys.executable, '-c', child], '.', dict(__import__('os').environ))\n"
+        "print(cell.stdout.readline().decode().strip(), flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    process = subprocess.Popen([sys.executable, "-c", harness], stdout=subprocess.PIPE, text=True)
+    grandchild = int(process.stdout.readline())
+    watched = psutil.Process(grandchild)
+    psutil.Process(process.pid).kill()  # TerminateProcess: no handler runs
+    process.wait()
+    gone, alive = psutil.wait_procs([watched], timeout=3)
+    assert alive == []
