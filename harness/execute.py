@@ -521,14 +521,28 @@ def session_processes(session_id: int) -> List[int]:
     return found
 
 
+PF_EXITING = 0x4  # Linux: the process is exiting (its memory and command line already gone)
+
+
+def _exiting(pid: int) -> bool:
+    """Linux only: already in exit(). Such a process is dead but for its last steps; its keeper reaps it at once,
+    so unlike an orphan of init it may never be seen as a zombie."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return bool(int(f.read().rsplit(b")", 1)[1].split()[6]) & PF_EXITING)
+    except (OSError, IndexError, ValueError):
+        return False
+
+
 def describe(pids: Sequence[int]) -> Tuple[Leftover, ...]:
+    """The processes as leftovers; a zombie, or a process already exiting, counts as dead (`zombie`)."""
     import psutil
 
     out = []
     for pid in pids:
         try:
             proc = psutil.Process(pid)
-            zombie = proc.status() == psutil.STATUS_ZOMBIE
+            zombie = proc.status() == psutil.STATUS_ZOMBIE or _exiting(pid)
             cmdline = " ".join(proc.cmdline()) if not zombie else proc.name()
         except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
             continue
