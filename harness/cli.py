@@ -121,11 +121,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 def cmd_interpreters(args: argparse.Namespace) -> int:
     from harness.interpreters import select_interpreters
 
+    from harness.interpreters import interpreter_table
+
     found = select_interpreters(args.python, lambda line: print(line))
-    for i in found:
-        threads = " free-threaded" if i.free_threaded else ""
-        print(f"{i.implementation} {i.version}{threads:<14} {i.platform}/{i.machine:<8} default={i.default_start_method:<10} "
-              f"methods={','.join(i.start_methods):<22} [{i.source}] {i.executable}")
+    for line in interpreter_table(found):
+        print(line)
     return EXIT_OK
 
 

@@ -10,6 +10,25 @@ from typing import Any, Dict, List, Optional, Tuple
 SCHEMA_VERSION = 1
 START_METHODS = ("fork", "spawn", "forkserver")
 PLATFORMS = ("linux", "darwin", "win32")
+# sys.implementation.name of the Python implementations a case may select; CPython's tags carry no prefix.
+IMPLEMENTATIONS = ("cpython", "pypy", "graalpy")
+IMPLEMENTATION_NAMES = {"cpython": "CPython", "pypy": "PyPy", "graalpy": "GraalPy"}
+
+
+def python_tag(version: str, free_threaded: bool = False) -> str:
+    """The language version of a column: 3.12, 3.13t (free-threaded). PyPy 3.11 is Python 3.11 here."""
+    return ".".join(version.split(".")[:2]) + ("t" if free_threaded else "")
+
+
+def interpreter_tag(implementation: str, version: str, free_threaded: bool = False) -> str:
+    """A matrix column's name: 3.12 and 3.13t for CPython, the implementation first otherwise (pypy3.11)."""
+    prefix = "" if implementation == "cpython" else implementation
+    return prefix + python_tag(version, free_threaded)
+
+
+def implementation_name(implementation: str) -> str:
+    """CPython, PyPy: how people write it."""
+    return IMPLEMENTATION_NAMES.get(implementation, implementation)
 
 
 class Status(enum.Enum):
@@ -53,12 +72,17 @@ class Interpreter:
     default_start_method: str = "fork"
     stdlib_dirs: Tuple[str, ...] = ()
     source: str = "current"  # how it was found: current, path, pyenv, py-launcher, explicit
+    implementation_version: str = ""  # the implementation's own version: PyPy 7.3.11 runs Python 3.9.16
 
     @property
     def tag(self) -> str:
-        """Short name used in tables: 3.12, 3.13t."""
-        major_minor = ".".join(self.version.split(".")[:2])
-        return major_minor + ("t" if self.free_threaded else "")
+        """The matrix column: 3.12, 3.13t, pypy3.11."""
+        return interpreter_tag(self.implementation, self.version, self.free_threaded)
+
+    @property
+    def python_tag(self) -> str:
+        """The language version alone: 3.11 for CPython 3.11 and PyPy 3.11 alike."""
+        return python_tag(self.version, self.free_threaded)
 
 
 @dataclass(frozen=True)
@@ -146,6 +170,7 @@ class Result:
     observations: Tuple[Dict[str, Any], ...] = ()  # for flaky cells: each distinct observation and its count
     nondeterministic: str = ""  # the case declares (with evidence) that accepted outcomes vary between runs
     checked: Tuple[str, ...] = ()  # what the applied expectation compares (exit, exception, stdout, stderr); () = none
+    implementation_version: str = ""  # PyPy's own version (7.3.11); for CPython the same as python
 
     def compared_streams(self) -> Tuple[str, ...]:
         """The output streams that make up this cell's behaviour: those its expectation checks, or all when none does."""
@@ -155,7 +180,13 @@ class Result:
 
     @property
     def python_tag(self) -> str:
-        return ".".join(self.python.split(".")[:2]) + ("t" if self.free_threaded else "")
+        """The language version (the python axis): 3.11 for CPython 3.11 and PyPy 3.11 alike."""
+        return python_tag(self.python, self.free_threaded)
+
+    @property
+    def tag(self) -> str:
+        """The interpreter's column: 3.11, 3.13t, pypy3.11."""
+        return interpreter_tag(self.implementation, self.python, self.free_threaded)
 
     @property
     def key(self) -> Tuple[str, str, str, str, str]:
