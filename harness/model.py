@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
 SCHEMA_VERSION = 1
 START_METHODS = ("fork", "spawn", "forkserver")
 PLATFORMS = ("linux", "darwin", "win32")
+PLATFORM_NAMES = {"linux": "Linux", "darwin": "macOS", "win32": "Windows"}
 # sys.implementation.name of the Python implementations a case may select; CPython's tags carry no prefix.
 IMPLEMENTATIONS = ("cpython", "pypy", "graalpy")
 IMPLEMENTATION_NAMES = {"cpython": "CPython", "pypy": "PyPy", "graalpy": "GraalPy"}
@@ -29,6 +31,30 @@ def interpreter_tag(implementation: str, version: str, free_threaded: bool = Fal
 def implementation_name(implementation: str) -> str:
     """CPython, PyPy: how people write it."""
     return IMPLEMENTATION_NAMES.get(implementation, implementation)
+
+
+_TAG = re.compile(r"^(?P<implementation>[a-z]*)(?P<version>\d+\.\d+)(?P<threaded>t?)$")
+
+
+def split_tag(tag: str) -> Tuple[str, str, bool]:
+    """pypy3.11 -> ("pypy", "3.11", False); 3.13t -> ("cpython", "3.13", True); anything else as CPython."""
+    match = _TAG.match(tag)
+    if match is None:
+        return "cpython", tag, False
+    return match["implementation"] or "cpython", match["version"], bool(match["threaded"])
+
+
+def tag_key(tag: str) -> Tuple[Any, ...]:
+    """Column order: CPython first (3.9 < 3.10 < 3.13 < 3.13t < 3.14), then each other implementation by version."""
+    implementation, version, threaded = split_tag(tag)
+    numbers = tuple(int(part) for part in re.findall(r"\d+", version))
+    return (implementation != "cpython", implementation, numbers, threaded, tag)
+
+
+def tag_label(tag: str) -> str:
+    """A column as a header shows it: CPython 3.11, CPython 3.13t, PyPy 3.11."""
+    implementation, version, threaded = split_tag(tag)
+    return f"{implementation_name(implementation)} {version}{'t' if threaded else ''}"
 
 
 class Status(enum.Enum):
