@@ -113,7 +113,7 @@ def test_markdown_shows_the_targets_columns_with_the_implementation_and_unobserv
 
 def test_html_shows_unobserved_cells_and_the_implementation_of_each_column() -> None:
     page = html.render(make_run(cells()), target=SMALL)
-    assert page.count('data-status="not-observed"') == 5
+    assert page.count('data-observed="false"') == 5
     assert re.search(r'<th class="[a-z]+" colspan="2" title="PyPy 8\.0\.1 \(Python 3\.11\.13\)" data-tag="pypy3\.11">PyPy 3\.11</th>', page)
     assert re.search(r'colspan="2" title="not observed" data-tag="3\.13t">CPython 3\.13t</th>', page)
     assert 'id="not-observed"' in page and "win32 (all of it)" in page
@@ -140,3 +140,16 @@ def test_claims_verdict_names_the_unobserved_part_of_the_target() -> None:
     assert verdict(judged, SMALL) == ("**holds everywhere observed**; not observed on linux 3.13t, pypy3.11; "
                                       "win32 (all of it)")
     assert verdict(judged) == "**holds everywhere observed**; not observed on darwin, win32"
+
+
+def test_report_with_a_bad_target_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    from harness import results as results_io
+    from harness.cli import main
+
+    results_io.write_run(make_run(cells()), tmp_path / "results.json")
+    bad = tmp_path / "m.toml"
+    bad.write_text("[platform.linux]\npythons = ['3.12']\nstart_methods = ['spwan']\n", encoding="utf-8")
+    assert main(["report", str(tmp_path / "results.json"), "--target", str(bad)]) == 2
+    assert f"mpmatrix: error: {bad}:3: unknown start method 'spwan'" in capsys.readouterr().err
+    assert main(["report", str(tmp_path / "results.json"), "--target", "none", "--format", "md"]) == 0
+    assert "Not observed" not in capsys.readouterr().out
