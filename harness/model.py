@@ -123,8 +123,9 @@ class Cell:
 
     @property
     def key(self) -> Tuple[str, str, str, str, str]:
+        """The same as the key of the result it yields (Result.key): resume and timing history match by it."""
         i = self.interpreter
-        return (self.case_name, i.implementation, i.tag, i.platform, self.start_method)
+        return (self.case_name, i.implementation, i.python_tag, i.platform, self.start_method)
 
 
 @dataclass(frozen=True)
