@@ -266,6 +266,9 @@ def difference_summary(analysis: CaseAnalysis) -> str:
     text = "differs by " + ", ".join(analysis.differs_by)
     if analysis.boundary:
         text += f"; changed in {analysis.boundary}"
+        (label, *others) = analysis.boundaries or ["everywhere"]
+        if not others and label != "everywhere":  # only there: `changed in 3.11 (implementation=pypy)`
+            text += f" ({label})"
     elif analysis.boundaries:
         parts = [f"{label}: {'in ' + b if b else 'more than once'}" for label, b in analysis.boundaries.items()]
         text += "; changed " + "; ".join(parts)

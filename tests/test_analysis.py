@@ -63,6 +63,7 @@ def test_start_method_and_python_spawn_changed_in_312() -> None:
     assert analysis.differs_by == ("python", "start_method")
     assert analysis.boundary == "3.12"
     assert analysis.boundaries == {"start_method=spawn": "3.12"}  # fork and forkserver never change
+    assert difference_summary(analysis) == "differs by python, start_method; changed in 3.12 (start_method=spawn)"
     broken = [c for c in analysis.classes if c.representative.exit == "1"][0]
     assert describe_cells(broken.cells, analysis.differs_by) == "start_method spawn; python 3.12, 3.13"
 
@@ -217,6 +218,7 @@ def test_a_314_change_and_a_pypy_difference_together() -> None:
     assert analysis.differs_by == ("implementation", "python")
     assert analysis.boundary == "3.14"
     assert analysis.boundaries == {"implementation=cpython": "3.14"}  # PyPy does not change between 3.9 and 3.11
+    assert difference_summary(analysis) == "differs by implementation, python; changed in 3.14 (implementation=cpython)"
     assert len(analysis.classes) == 3
 
 
