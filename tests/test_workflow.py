@@ -367,6 +367,7 @@ def linux_jobs(tmp_path_factory: pytest.TempPathFactory) -> Dict[str, Any]:
 
 
 @pytest.mark.e2e
+@pytest.mark.workflow
 @needs_bash
 def test_linux_cases_jobs_run_for_every_local_interpreter(linux_jobs: Dict[str, Any]) -> None:
     ran = linux_jobs["cases"]
@@ -390,6 +391,7 @@ def test_linux_cases_jobs_run_for_every_local_interpreter(linux_jobs: Dict[str, 
 
 
 @pytest.mark.e2e
+@pytest.mark.workflow
 @needs_bash
 def test_linux_report_job_merges_the_artifacts_and_shows_what_was_not_observed(linux_jobs: Dict[str, Any]) -> None:
     report = linux_jobs["report"]
@@ -404,6 +406,7 @@ def test_linux_report_job_merges_the_artifacts_and_shows_what_was_not_observed(l
 
 
 @pytest.mark.e2e
+@pytest.mark.workflow
 @needs_bash
 def test_linux_tests_job_installs_and_collects_the_suite(linux_jobs: Dict[str, Any]) -> None:
     tests = linux_jobs["tests"]
