@@ -21,7 +21,8 @@ def pytest_addoption(parser: Any) -> None:
     group.addoption("--mpmatrix-python", action="append", dest="mpmatrix_python", metavar="EXE_OR_VERSION",
                     help="run case files with this interpreter (repeatable; default: the one running pytest)")
     group.addoption("--mpmatrix-results", dest="mpmatrix_results", metavar="PATH",
-                    help="write the results JSON here; {platform} and {python} are expanded")
+                    help="write the results JSON here; {platform} (sys.platform) and {python} (the interpreter's "
+                         "column: 3.12, 3.13t, pypy3.11) are expanded")
     parser.addini("mpmatrix_case_dirs", "folders whose .py files with a `# /// case` block are collected",
                   type="args", default=["cases"])
 
@@ -183,9 +184,10 @@ def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
 
     from harness import __version__, execute, results as results_io
     from harness.display import now_iso
+    from harness.interpreters import interpreter_info
     from harness.model import Run
 
-    python = results[0].python_tag
+    python = results[0].tag  # pypy3.11, not 3.11: CPython's and PyPy's files stay apart
     path = Path(target.replace("{platform}", sys.platform).replace("{python}", python))
     run = Run(
         results=tuple(results), started=getattr(session.config, "_mpmatrix_started", now_iso()), finished=now_iso(),
@@ -193,5 +195,6 @@ def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
         host={"platform": sys.platform, "os": host_platform.platform(), "machine": host_platform.machine(),
               "cpu_count": os.cpu_count(), "runner": "pytest", "cell_environment": dict(execute.CELL_ENV)},
         harness_version=__version__,
+        interpreters=tuple(interpreter_info(i) for i in getattr(session.config, "_mpmatrix_interpreters", None) or ()),
     )
     results_io.write_run(run, path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import shutil
 import xml.etree.ElementTree as ET
 
@@ -90,3 +91,6 @@ def test_results_json(project):
     jsonschema.validate(data, json.loads(SCHEMA_PATH.read_text()))
     assert {c["case"]: c["status"] for c in data["cells"]} == {"pass_simple": "pass", "not_offered": "unsupported"}
     assert data["host"]["runner"] == "pytest" and data["complete"] is True
+    (interpreter,) = data["interpreters"]  # the one running pytest, described as `mpmatrix run` describes it
+    assert interpreter["implementation"] == sys.implementation.name and interpreter["implementation_version"]
+    assert path.name == f"{sys.platform}-{data['cells'][0]['python'].rsplit('.', 1)[0]}.json"
