@@ -38,9 +38,9 @@ REGEX_CALL_S = 0.5
 # The diff of a mismatch gets its own allowance: when it runs out the cell keeps its `fail`, with a summary only.
 DIFF_BUDGET_S = 1.0
 # The alignment behind a diff costs time and memory in proportion to pattern lines × output lines: above this
-# many pairs (about 30 MB and half a second), only a window around the first difference is aligned.
-MAX_DIFF_CELLS = 250_000
-WINDOW_ITEMS = 400  # pattern items in such a window at most
+# many pairs (about 20 MB and a tenth of a second), only a window around the first difference is aligned.
+MAX_DIFF_CELLS = 150_000
+WINDOW_ITEMS = 300  # pattern items in such a window at most
 WINDOW_EXTRA_LINES = 200  # and output lines beyond as many as its items
 _TICK = 256  # loops look at the clock every this many steps
 

@@ -560,10 +560,13 @@ def test_wildcards_are_linear_in_the_line(pattern: str, text: str) -> None:
 def test_the_diff_of_two_thousand_lines_with_two_wrong_is_quick_and_small() -> None:
     expected = "\n".join(f"line {n}" for n in range(2000))
     actual = expected.replace("line 0\n", "LINE 0\n").replace("line 1999", "LINE 1999")
-    result, seconds, peak = timed(lambda: compile_pattern(expected).match(actual))
+    began = time.process_time()  # without tracing allocations, which slows the alignment several times
+    result = compile_pattern(expected).match(actual)
+    seconds = time.process_time() - began
     assert result is not None and result.summary.startswith("line 1: expected 'line 0', got 'LINE 0'")
-    assert "\\ diff of a window only: pattern lines 1-400 of 2000 against output lines 1-" in result.diff
-    assert seconds < 3 and peak < 100 * 2**20, (seconds, peak)
+    assert "\\ diff of a window only: pattern lines 1-300 of 2000 against output lines 1-" in result.diff
+    _, _, peak = timed(lambda: compile_pattern(expected).match(actual))
+    assert seconds < 1 and peak < 100 * 2**20, (seconds, peak)
 
 
 def test_twenty_expected_lines_against_two_million_output_lines() -> None:
