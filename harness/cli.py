@@ -13,7 +13,6 @@ from harness.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, U
 
 DEFAULT_CASES = "cases"
 RENDERER_MODULES = {"md": "markdown", "html": "html", "json": "json", "junit": "junit"}  # imported only when used
-ADAPTIVE_JOBS_FACTOR = 4  # without --jobs, up to this many cells per CPU while the CPUs are mostly idle
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -143,7 +142,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from harness.model import Run
     from harness.plan import load_cases, plan
     from harness.render.terminal import render_terminal, summary_line
-    from harness.runner import order_longest_first, run_all
+    from harness.runner import job_limits, order_longest_first, run_all
 
     out_dir = Path(args.resume or args.out)
     paths = args.paths or [DEFAULT_CASES]
@@ -176,8 +175,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     planned = order_longest_first(planned, durations)
 
     # an explicit --jobs is exact; by default idle cores take more of the cells that mostly wait
-    jobs = args.jobs or os.cpu_count() or 1
-    max_jobs = args.jobs or ADAPTIVE_JOBS_FACTOR * jobs
+    jobs, max_jobs = job_limits(args.jobs)
     display = make_display(args.quiet)
     collected: List[Any] = list(done_before)
     journal = results_io.Journal(journal_path, resume=bool(args.resume))
