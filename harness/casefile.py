@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import difflib
+import io
 import os
 import re
 import sys
+import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
@@ -20,6 +22,7 @@ else:  # pragma: no cover - exercised on older interpreters only
     import tomli as tomllib
 
 DEFAULT_TIMEOUT = 30.0
+OPENING_RE = re.compile(r"(?m)^# /// case[ \t]*$")
 BLOCK_RE = re.compile(r"(?m)^# /// (?P<type>[a-zA-Z0-9-]+)[ \t]*$\n(?P<content>(?:^#(?:| .*)$\n)*?)^# ///[ \t]*$")
 
 TOP_KEYS = ("claim", "source", "ids", "timeout", "normalize", "platforms", "nondeterministic", "expect")
@@ -135,7 +138,7 @@ def find_cases(paths: Sequence[str]) -> Tuple[List[str], List[CaseError]]:
             for candidate in sorted(path.rglob("*.py")):
                 if "__pycache__" in candidate.parts or candidate.name.startswith(("_", ".")):
                     continue
-                if _has_block(candidate):
+                if declares_case(candidate):
                     found.append(str(candidate))
         elif path.is_file():
             found.append(str(path))
@@ -145,12 +148,21 @@ def find_cases(paths: Sequence[str]) -> Tuple[List[str], List[CaseError]]:
     return unique, errors
 
 
-def _has_block(path: Path) -> bool:
+def declares_case(path: Path) -> bool:
+    """Whether a file opens a `# /// case` block in a comment: a script quoting one in a string (one that writes case
+    files) is not a case file. A file that is not valid Python still is, and fails as a case when it runs."""
     try:
         with open(path, encoding="utf-8", errors="replace") as f:
-            return "# /// case" in f.read()
+            text = f.read()
     except OSError:
         return False
+    if "# /// case" not in text:
+        return False
+    try:
+        return any(token.type == tokenize.COMMENT and OPENING_RE.match(token.string)
+                   for token in tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return OPENING_RE.search(text) is not None
 
 
 def case_name(path: str) -> str:
@@ -176,7 +188,7 @@ def parse_case(text: str, path: str) -> Case:
     """Parse a case file's text; raises CaseError."""
     blocks = [m for m in BLOCK_RE.finditer(text) if m.group("type") == "case"]
     if not blocks:
-        opening = re.search(r"(?m)^# /// case[ \t]*$", text)
+        opening = OPENING_RE.search(text)
         if opening:
             raise CaseError(path, _line_of(text, opening.start()), "`# /// case` is not closed by a `# ///` line; "
                             "expected every line up to it to start with `#` (see docs/case-format.md)")

@@ -12,13 +12,10 @@ default), `conftest.py` and names starting with `_` or `.` are never case files.
 from __future__ import annotations
 
 import contextlib
-import io
 import os
-import re
 import signal
 import sys
 import threading
-import tokenize
 from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
@@ -33,7 +30,6 @@ PASSED_OVER_KEY = pytest.StashKey[List[Path]]()  # .py files outside the scope, 
 NAMES_KEY = pytest.StashKey[Dict[str, Path]]()
 INTERPRETERS_KEY = pytest.StashKey[List[Any]]()
 SCHEDULER_KEY = pytest.StashKey["CellScheduler"]()
-OPENING_RE = re.compile(r"^# /// case[ \t]*$")
 NO_TESTS_COLLECTED = 5
 
 
@@ -102,26 +98,15 @@ def _may_be_case(config: Any, path: Path) -> bool:
     return not any(fnmatch(name, pattern) for pattern in config.getini("python_files"))
 
 
-def declares_case(path: Path) -> bool:
-    """Whether the file opens a `# /// case` block in a comment (a case block quoted in a string does not count)."""
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return False
-    if "# /// case" not in text:
-        return False
-    try:
-        return any(token.type == tokenize.COMMENT and OPENING_RE.match(token.string)
-                   for token in tokenize.generate_tokens(io.StringIO(text).readline))
-    except (tokenize.TokenError, SyntaxError):  # not valid Python: a case that cannot run is still a case, reported broken
-        return any(OPENING_RE.match(line) for line in text.splitlines())
-
-
 def _is_case_file(config: Any, path: Path) -> bool:
+    from harness.casefile import declares_case
+
     return _may_be_case(config, path) and _in_scope(config, path) and declares_case(path)
 
 
 def pytest_collect_file(file_path: Path, parent: Any) -> Optional[Any]:
+    from harness.casefile import declares_case
+
     config = parent.config
     if not _may_be_case(config, file_path):
         return None
@@ -151,6 +136,8 @@ class NotAModule(pytest.File):
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: Any) -> None:
     """When nothing was collected, say which case files were passed over and how to collect them."""
+    from harness.casefile import declares_case
+
     if exitstatus != NO_TESTS_COLLECTED:
         return
     passed_over = [p for p in config.stash.get(PASSED_OVER_KEY, []) if declares_case(p)]

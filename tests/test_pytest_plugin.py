@@ -19,7 +19,7 @@ from typing import Dict, List, Tuple
 import pytest
 
 from conftest import CASES, HOSTILE, REPO, wait_until_gone, write_case
-from harness import interpreters as interpreters_module, pytest_plugin, runner
+from harness import interpreters as interpreters_module, runner
 from harness.model import Interpreter, Observation
 from harness.pytest_plugin import interpreter_labels
 
@@ -148,16 +148,6 @@ def test_test_modules_helpers_and_quoted_blocks_are_not_cases(claims, cells):
     ids = node_ids(result)
     assert "claims/test_own.py::test_it" in ids
     assert not [i for i in ids if "bench" in i or "helper" in i or "_private" in i]
-
-
-def test_declares_case_reads_comments_not_strings(tmp_path):
-    case = write_case(tmp_path, "case.py", 'claim = "c"')
-    quoted = tmp_path / "quoted.py"
-    quoted.write_text('T = """\n# /// case\n# claim = "c"\n# ///\n"""\n')
-    broken = tmp_path / "broken.py"
-    broken.write_text('# /// case\n# claim = "c"\n# ///\ndef f(:\n    """unterminated\n')
-    assert pytest_plugin.declares_case(case) and not pytest_plugin.declares_case(quoted)
-    assert pytest_plugin.declares_case(broken)  # not valid Python: still a case file, reported as one
 
 
 def test_this_repository_s_own_runs_collect_no_fixture_case():
