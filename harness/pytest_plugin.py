@@ -18,22 +18,26 @@ import sys
 import threading
 from fnmatch import fnmatch
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import pytest
 
-from harness.model import START_METHODS
+from harness.model import START_METHODS, Interpreter, Result
 
-RESULTS_KEY = pytest.StashKey[List[Any]]()
+if TYPE_CHECKING:
+    from harness.casefile import Case
+    from harness.plan import Planned
+
+RESULTS_KEY = pytest.StashKey[List[Result]]()
 SCOPE_KEY = pytest.StashKey[Tuple[Path, ...]]()
 PASSED_OVER_KEY = pytest.StashKey[List[Path]]()  # .py files outside the scope, checked for case blocks only if nothing was collected
 NAMES_KEY = pytest.StashKey[Dict[str, Path]]()
-INTERPRETERS_KEY = pytest.StashKey[List[Any]]()
+INTERPRETERS_KEY = pytest.StashKey[List[Interpreter]]()
 SCHEDULER_KEY = pytest.StashKey["CellScheduler"]()
 NO_TESTS_COLLECTED = 5
 
 
-def pytest_addoption(parser: Any) -> None:
+def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("mpmatrix", "mpmatrix case files")
     group.addoption("--start-method", action="append", dest="mpmatrix_start_methods", choices=START_METHODS,
                     metavar="M", help="run case files under this start method only (repeatable; default: all three)")
@@ -61,7 +65,7 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def pytest_configure(config: Any) -> None:
+def pytest_configure(config: pytest.Config) -> None:
     config.stash[RESULTS_KEY] = []
     config.stash[PASSED_OVER_KEY] = []
     config.stash[NAMES_KEY] = {}
@@ -70,7 +74,7 @@ def pytest_configure(config: Any) -> None:
 # -- which files are case files -------------------------------------------------------------------------------
 
 
-def case_scope(config: Any) -> Tuple[Path, ...]:
+def case_scope(config: pytest.Config) -> Tuple[Path, ...]:
     """The files and folders whose case files are collected: pytest's command-line paths and mpmatrix_case_dirs."""
     if SCOPE_KEY in config.stash:
         return config.stash[SCOPE_KEY]
@@ -85,12 +89,12 @@ def case_scope(config: Any) -> Tuple[Path, ...]:
     return config.stash[SCOPE_KEY]
 
 
-def _in_scope(config: Any, path: Path) -> bool:
+def _in_scope(config: pytest.Config, path: Path) -> bool:
     resolved = path.resolve()
     return any(resolved == root or root in resolved.parents for root in case_scope(config))
 
 
-def _may_be_case(config: Any, path: Path) -> bool:
+def _may_be_case(config: pytest.Config, path: Path) -> bool:
     """By its name alone: a .py file pytest would not take for a test module."""
     name = path.name
     if path.suffix != ".py" or name.startswith(("_", ".")) or name == "conftest.py":
@@ -98,13 +102,13 @@ def _may_be_case(config: Any, path: Path) -> bool:
     return not any(fnmatch(name, pattern) for pattern in config.getini("python_files"))
 
 
-def _is_case_file(config: Any, path: Path) -> bool:
+def _is_case_file(config: pytest.Config, path: Path) -> bool:
     from harness.casefile import declares_case
 
     return _may_be_case(config, path) and _in_scope(config, path) and declares_case(path)
 
 
-def pytest_collect_file(file_path: Path, parent: Any) -> Optional[Any]:
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> Optional[pytest.File]:
     from harness.casefile import declares_case
 
     config = parent.config
@@ -119,7 +123,7 @@ def pytest_collect_file(file_path: Path, parent: Any) -> Optional[Any]:
 
 
 @pytest.hookimpl(tryfirst=True)
-def pytest_pycollect_makemodule(module_path: Path, parent: Any) -> Optional[Any]:
+def pytest_pycollect_makemodule(module_path: Path, parent: pytest.Collector) -> Optional[pytest.File]:
     """A case file named on the command line is also offered to pytest's Python collector, which would import it:
     the case's code would run inside the pytest process. It is collected by pytest_collect_file only."""
     if _is_case_file(parent.config, module_path):
@@ -134,7 +138,7 @@ class NotAModule(pytest.File):
         return iter(())
 
 
-def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: Any) -> None:
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatus: int, config: pytest.Config) -> None:
     """When nothing was collected, say which case files were passed over and how to collect them."""
     from harness.casefile import declares_case
 
@@ -142,7 +146,10 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: Any)
         return
     passed_over = [p for p in config.stash.get(PASSED_OVER_KEY, []) if declares_case(p)]
     if passed_over:
-        example = os.path.relpath(str(passed_over[0]), str(config.invocation_params.dir))
+        try:
+            example = os.path.relpath(str(passed_over[0]), str(config.invocation_params.dir))
+        except ValueError:  # another drive
+            example = str(passed_over[0])
         terminalreporter.write_line(
             f"mpmatrix: {len(passed_over)} case file(s) were not collected (e.g. {example}): case files are collected "
             "under the paths named on the command line (`pytest DIR`) or the ini option mpmatrix_case_dirs")
@@ -151,12 +158,12 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: Any)
 # -- items: one per cell ----------------------------------------------------------------------------------------
 
 
-def _interpreters(config: Any) -> List[Any]:
+def _interpreters(config: pytest.Config) -> List[Interpreter]:
     from harness import interpreters
 
     if INTERPRETERS_KEY in config.stash:
         return config.stash[INTERPRETERS_KEY]
-    found: List[Any] = []
+    found: List[Interpreter] = []
     for spec in config.getoption("mpmatrix_python") or []:
         try:
             if spec == "current":
@@ -177,12 +184,12 @@ def _interpreters(config: Any) -> List[Any]:
     return config.stash[INTERPRETERS_KEY]
 
 
-def interpreter_labels(interpreters: Sequence[Any]) -> List[str]:
+def interpreter_labels(interpreters: Sequence[Interpreter]) -> List[str]:
     """A readable label per interpreter, unique among them: its tag (3.12, 3.13t), named by its implementation where
     that is not CPython and the tag does not say it (pypy3.9); by its full version where labels still collide (3.9.18
     and 3.9.7); numbered beyond that (3.12.1, 3.12.1+2). Node IDs and JUnit names never collide, whatever tags are."""
 
-    def prefix(i: Any) -> str:
+    def prefix(i: Interpreter) -> str:
         return "" if i.implementation == "cpython" else i.implementation
 
     short = [i.tag if prefix(i).lower() in i.tag.lower() else prefix(i) + i.tag for i in interpreters]
@@ -231,12 +238,12 @@ class CaseFailed(Exception):
 class CaseItem(pytest.Item):
     """One cell: the case under one interpreter and start method."""
 
-    def __init__(self, *, case: Any, planned: Any, label: str, **kwargs: Any) -> None:
+    def __init__(self, *, case: Case, planned: Planned, label: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.case = case
         self.planned = planned
         self.label = label
-        self.result: Any = None
+        self.result: Optional[Result] = None
 
     def runtest(self) -> None:
         from harness.execute import DEFAULT_CAP
@@ -292,7 +299,7 @@ class BrokenCase(pytest.Item):
 
 
 @pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: Any, call: Any) -> Iterator[None]:
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
     """A scheduled item's call phase lasts as long as its cell ran (not as long as the item waited for it), for
     --durations and the JUnit time."""
     outcome = yield
@@ -310,7 +317,7 @@ class CellScheduler:
     observations and their items are not reported."""
 
     def __init__(self, items: Sequence[CaseItem], jobs: Optional[int], maxfail: int,
-                 durations: Optional[Dict[Any, float]] = None) -> None:
+                 durations: Optional[Dict[Tuple[str, ...], float]] = None) -> None:
         from harness.execute import DEFAULT_CAP
         from harness.runner import job_limits, order_longest_first
 
@@ -321,7 +328,7 @@ class CellScheduler:
         self.maxfail = maxfail
         self.failures = 0
         self.stop = threading.Event()
-        self.results: Dict[int, Any] = {}
+        self.results: Dict[int, Result] = {}
         self.landed = {key: threading.Event() for key in self.items}
         self.error: Optional[BaseException] = None
         self.thread = threading.Thread(target=self._run, name="mpmatrix-scheduler", daemon=True)
@@ -337,7 +344,7 @@ class CellScheduler:
         self.landed[id(item.planned)].wait()
         return id(item.planned) in self.results
 
-    def wait_for(self, item: CaseItem) -> Any:
+    def wait_for(self, item: CaseItem) -> Result:
         if not self.ran(item):
             raise RuntimeError(f"the mpmatrix scheduler ended before this cell ran: {self.error!r}") from self.error
         return self.results[id(item.planned)]
@@ -363,7 +370,7 @@ class CellScheduler:
             for event in self.landed.values():
                 event.set()
 
-    def _land(self, planned: Any, result: Any) -> None:
+    def _land(self, planned: Planned, result: Result) -> None:
         if self.stop.is_set():
             return  # a cell ended by halt(): not an observation
         self.results[id(planned)] = result
@@ -374,7 +381,7 @@ class CellScheduler:
                 self.halt()  # stop scheduling the rest as soon as the failure lands, not when its item is reported
 
 
-def _previous_durations(config: Any) -> Dict[Any, float]:
+def _previous_durations(config: pytest.Config) -> Dict[Tuple[str, ...], float]:
     """Cell durations from the results file an earlier run wrote (--mpmatrix-results), to start long cells first."""
     from harness import results as results_io
 
@@ -390,13 +397,13 @@ def _previous_durations(config: Any) -> Dict[Any, float]:
 
 
 @pytest.hookimpl(tryfirst=True)
-def pytest_runtestloop(session: Any) -> Optional[bool]:
+def pytest_runtestloop(session: pytest.Session) -> Optional[bool]:
     """pytest's own loop, with the case items' cells run ahead in parallel. Items are still run and reported one by
     one in collection order; a case item's run waits for its cell."""
     config = session.config
     items = [item for item in session.items if isinstance(item, CaseItem)]
-    if not items or config.option.collectonly:
-        return None  # pytest's own loop
+    if not items or config.option.collectonly or hasattr(config, "workerinput"):
+        return None  # pytest's own loop (or pytest-xdist's, in its workers: it schedules the items itself)
     if session.testsfailed and not config.option.continue_on_collection_errors:
         raise session.Interrupted(f"{session.testsfailed} error{'s' if session.testsfailed != 1 else ''} during collection")
     scheduler = CellScheduler(items, config.getoption("mpmatrix_jobs"), config.getoption("maxfail"),
@@ -419,7 +426,7 @@ def pytest_runtestloop(session: Any) -> Optional[bool]:
     return True
 
 
-def _run_in_order(session: Any, scheduler: CellScheduler) -> None:
+def _run_in_order(session: pytest.Session, scheduler: CellScheduler) -> None:
     """Every item's protocol in collection order; a case item's waits for its cell."""
     stopping = False
     for index, item in enumerate(session.items):
@@ -475,7 +482,7 @@ def _second_signal_kills() -> Iterator[None]:
             signal.signal(sig, handler)
 
 
-def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     target = session.config.getoption("mpmatrix_results")
     results = session.config.stash[RESULTS_KEY]
     if not target or not results:

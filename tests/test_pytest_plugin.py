@@ -301,6 +301,14 @@ def test_a_scheduler_fault_fails_the_items_instead_of_hanging(claims, cells, mon
     result.stdout.fnmatch_lines(["*the mpmatrix scheduler ended before this cell ran: RuntimeError('scheduler broke')*"])
 
 
+def test_where_another_plugin_runs_the_loop_each_item_runs_its_own_cell(claims, cells):
+    claims.makeconftest("def pytest_configure(config):\n    config.workerinput = {}  # as in a pytest-xdist worker\n")
+    cells.delays = {"a": 0.1, "b": 0.1}
+    result = claims.runpytest("claims/a.py", "claims/b.py", "--start-method", "spawn", "--start-method", "fork")
+    result.assert_outcomes(passed=4)
+    assert cells.peak == 1 and [c[0] for c in cells.calls] == ["a", "a", "b", "b"]
+
+
 def test_python_tests_in_the_same_session_still_run(claims, cells):
     claims.makepyfile(test_plain="def test_plain():\n    assert True\n")
     result = claims.runpytest("claims/a.py", "test_plain.py", "--start-method", "spawn", "-v")
