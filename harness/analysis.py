@@ -73,15 +73,29 @@ def behaviour_signature(result: Result) -> Tuple[Any, ...]:
 
 
 def minimal_axes(values: Mapping[Coordinates, Hashable]) -> Tuple[str, ...]:
-    """The smallest set of axes that determines the value of every observed cell (ties go to the earlier axes)."""
+    """The smallest set of axes that determines the value of every observed cell.
+
+    The python axis is the language version, whatever the implementation: PyPy 3.11 is Python 3.11 there, so a
+    change that PyPy follows at the same version is put down to `python`, and one only PyPy shows to
+    `implementation`. When several sets of the same size explain the cells, one whose python values change behaviour
+    back and forth (PyPy 3.9 and 3.11 differ, no CPython of those versions was seen) loses to one that needs no such
+    story; remaining ties go to the earlier axes."""
     if len(set(values.values())) <= 1:
         return ()
     for size in range(1, len(AXES) + 1):
-        for axes in itertools.combinations(AXES, size):
-            if _determines(values, axes):
-                return tuple(sorted(axes))
+        found = [axes for axes in itertools.combinations(AXES, size) if _determines(values, axes)]
+        if found:
+            return tuple(sorted(min(found, key=lambda axes: _erratic_in_python(values, axes))))
     # Only reachable when the same coordinates carry different values, which a merged run never has.
     return tuple(sorted(AXES))
+
+
+def _erratic_in_python(values: Mapping[Coordinates, Hashable], axes: Sequence[str]) -> bool:
+    """Whether explaining by these axes needs a behaviour that changes more than once along the versions."""
+    if "python" not in axes:
+        return False
+    _, boundaries = python_boundaries(values, tuple(sorted(axes)))
+    return any(boundary is None for boundary in boundaries.values())
 
 
 def _determines(values: Mapping[Coordinates, Hashable], axes: Sequence[str]) -> bool:
@@ -252,6 +266,9 @@ def difference_summary(analysis: CaseAnalysis) -> str:
     text = "differs by " + ", ".join(analysis.differs_by)
     if analysis.boundary:
         text += f"; changed in {analysis.boundary}"
+        (label, *others) = analysis.boundaries or ["everywhere"]
+        if not others and label != "everywhere":  # only there: `changed in 3.11 (implementation=pypy)`
+            text += f" ({label})"
     elif analysis.boundaries:
         parts = [f"{label}: {'in ' + b if b else 'more than once'}" for label, b in analysis.boundaries.items()]
         text += "; changed " + "; ".join(parts)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from harness.match import Pattern, PatternError, compile_line, compile_pattern
-from harness.model import PLATFORMS, START_METHODS, Interpreter
+from harness.model import IMPLEMENTATIONS, PLATFORMS, START_METHODS, Interpreter
 from harness.normalize import NormalizeError, Rules, compile_rules, normalize_line
 
 if sys.version_info >= (3, 11):
@@ -319,6 +319,20 @@ class _BlockReader:
                 )
         return tuple(values)
 
+    def _implementations(self, table: Dict[str, Any], name: str, index: int) -> Tuple[str, ...]:
+        """sys.implementation.name values, written as Python spells them: `PyPy` is a mistake, named as one."""
+        values = self._strings(table, "implementation", name, index)
+        for value in values:
+            if value not in IMPLEMENTATIONS:
+                suggestion = value.lower() if value.lower() in IMPLEMENTATIONS else None
+                hint = f" (did you mean {suggestion!r}?)" if suggestion else did_you_mean(value.lower(), IMPLEMENTATIONS)
+                raise self.error(
+                    self.line("implementation", name, index),
+                    f"unknown implementation {value!r} in {name}{hint}; expected {_or(IMPLEMENTATIONS)} "
+                    "(sys.implementation.name, lower case)",
+                )
+        return tuple(values)
+
     def _rules(self, pairs: Any) -> Rules:
         if not isinstance(pairs, list):
             raise self.error(self.line("normalize"), f"normalize must be a list of [regex, replacement] pairs, got {pairs!r}")
@@ -359,7 +373,7 @@ class _BlockReader:
             elif key == "platform":
                 selector_values[key] = self._choices(table, key, PLATFORMS, name, index)
             elif key == "implementation":
-                selector_values[key] = tuple(self._strings(table, key, name, index))
+                selector_values[key] = self._implementations(table, name, index)
             else:
                 selector_values[key] = self._specifier(table, index)
         if not selector_values:

@@ -58,12 +58,14 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("paths", nargs="*", default=["results"], metavar="RESULTS", help="results files or folders (default: results/)")
     report.add_argument("--format", "-f", default="terminal", choices=("terminal", "md", "html", "json", "junit"))
     report.add_argument("--output", "-o", metavar="FILE", help="write here instead of standard output")
+    _add_target(report)
     report.set_defaults(func=cmd_report)
 
     claims = sub.add_parser("claims", help="a Markdown report of every claim's verdict with its evidence")
     claims.add_argument("paths", nargs="*", default=["results"], metavar="RESULTS")
     claims.add_argument("--claims-file", metavar="FILE", help="the claims list (IDs and text) to report against")
     claims.add_argument("--output", "-o", metavar="FILE")
+    _add_target(claims)
     claims.set_defaults(func=cmd_claims)
 
     bless = sub.add_parser("bless", help="write the observed behaviour into a case's expectations")
@@ -81,6 +83,12 @@ def _parser() -> argparse.ArgumentParser:
 def _add_python(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--python", "-p", action="append", metavar="EXE_OR_VERSION",
                         help="an interpreter: a path, a command, or a version like 3.12 (repeatable; default: every one found)")
+
+
+def _add_target(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--target", metavar="FILE",
+                        help="the matrix meant to be covered, whose cells no results file holds are shown as not "
+                             "observed (default: ./matrix.toml when there is one; `none` for no target)")
 
 
 def _positive_int(text: str) -> int:
@@ -120,11 +128,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 def cmd_interpreters(args: argparse.Namespace) -> int:
     from harness.interpreters import select_interpreters
 
+    from harness.interpreters import interpreter_table
+
     found = select_interpreters(args.python, lambda line: print(line))
-    for i in found:
-        threads = " free-threaded" if i.free_threaded else ""
-        print(f"{i.implementation} {i.version}{threads:<14} {i.platform}/{i.machine:<8} default={i.default_start_method:<10} "
-              f"methods={','.join(i.start_methods):<22} [{i.source}] {i.executable}")
+    for line in interpreter_table(found):
+        print(line)
     return EXIT_OK
 
 
@@ -304,16 +312,19 @@ def _write_output(text: str, output: Optional[str]) -> None:
 def cmd_report(args: argparse.Namespace) -> int:
     from harness import results as results_io
 
+    from harness.target import target_for
+
     runs = results_io.load_runs(args.paths)
     merged = results_io.merge(runs)
+    target = target_for(args.target)
     if args.format == "terminal":
         from harness.render.terminal import render_terminal
 
-        text = render_terminal(merged)
+        text = render_terminal(merged, target=target)
     else:
         import importlib
 
-        text = importlib.import_module(f"harness.render.{RENDERER_MODULES[args.format]}").render(merged)
+        text = importlib.import_module(f"harness.render.{RENDERER_MODULES[args.format]}").render(merged, target=target)
     _write_output(text, args.output)
     return EXIT_FAILED if merged.failed else EXIT_OK
 
@@ -322,8 +333,10 @@ def cmd_claims(args: argparse.Namespace) -> int:
     from harness import results as results_io
     from harness.render.claims import render_claims
 
+    from harness.target import target_for
+
     merged = results_io.merge(results_io.load_runs(args.paths))
-    _write_output(render_claims(merged, args.claims_file), args.output)
+    _write_output(render_claims(merged, args.claims_file, target_for(args.target)), args.output)
     return EXIT_OK
 
 

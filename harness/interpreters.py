@@ -15,7 +15,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from harness import execute
 from harness.errors import UsageError
-from harness.model import Interpreter
+from harness.model import IMPLEMENTATIONS, Interpreter, implementation_name
 
 MINIMUM_VERSION = (3, 7)
 PROBE_TIMEOUT_S = 10.0
@@ -38,6 +38,13 @@ def describe(in_process=False):
         "version": platform.python_version(),
         "executable": sys.executable,
     }
+    # The implementation's own version: PyPy 7.3.11 runs Python 3.9.16; CPython's is its Python version.
+    own = getattr(getattr(sys, "implementation", None), "version", None)
+    if own is not None:
+        text = "%d.%d.%d" % tuple(own[:3])
+        if own[3] != "final":
+            text += {"alpha": "a", "beta": "b", "candidate": "rc"}.get(own[3], own[3]) + str(own[4])
+        info["implementation_version"] = text
     if sys.version_info < (3, 7):
         return info
     import multiprocessing
@@ -73,9 +80,12 @@ PROBE_SCRIPT = _DESCRIBE + "\nprint(json.dumps(describe()))\n"
 # -E and -s keep the caller's PYTHON* variables and user site-packages out of the description; both exist in 2.7.
 PROBE_FLAGS = ("-E", "-s")
 
-_COMMAND_NAME = re.compile(r"^python3\.(\d+)(t?)$")
-_WINDOWS_COMMAND_NAME = re.compile(r"^python3\.(\d+)(t?)\.exe$", re.IGNORECASE)
-_VERSION_SPEC = re.compile(r"^(\d+)\.(\d+)(?:\.(\d+))?(t?)$")
+# The commands discovery looks for on PATH: python3.12, python3.13t, and PyPy's pypy3.10 and unversioned pypy3.
+_COMMAND = r"(?:python3\.(?P<minor>\d+)(?P<threaded>t?)|(?P<pypy>pypy)3(?:\.(?P<pypy_minor>\d+))?)"
+_COMMAND_NAME = re.compile(rf"^{_COMMAND}$")
+_WINDOWS_COMMAND_NAME = re.compile(rf"^{_COMMAND}\.exe$", re.IGNORECASE)
+# A version as --python takes it: 3.12, 3.12.1, 3.13t for CPython; pypy3.11, pypy3.9.16 for another implementation.
+_VERSION_SPEC = re.compile(r"^(?P<implementation>[A-Za-z]+)?(\d+)\.(\d+)(?:\.(\d+))?(t?)$")
 _PY_LAUNCHER_LINE = re.compile(r"^\s*-(?:V:)?(?P<tag>\S+)\s+(?:\*\s+)?(?P<path>.+?)(?:\s+\*)?\s*$")
 
 
@@ -183,23 +193,31 @@ def discover(
 
 
 def resolve(spec: str, environ: Optional[Mapping[str, str]] = None, platform: Optional[str] = None) -> Interpreter:
-    """The interpreter a --python value names: a path, a command on PATH, or a version such as 3.12 or 3.13t."""
+    """The interpreter a --python value names: a path, a command on PATH (python3.12, pypy3), or a version of a
+    discovered interpreter (3.12, 3.12.1, 3.13t for CPython; pypy3.11 for PyPy); `pypy` alone, when no such command
+    is on PATH, is the newest PyPy discovered."""
     environ = os.environ if environ is None else environ
     version = _VERSION_SPEC.match(spec)
-    if version:
+    if version and (version["implementation"] or "cpython").lower() in IMPLEMENTATIONS:
         return _resolve_version(spec, version, environ, platform)
     if "/" in spec or "\\" in spec or os.sep in spec:
         if not os.path.exists(spec):
             raise InterpreterError(spec, "no such file; expected the path of a Python executable")
         return probe(os.path.abspath(spec), "explicit")
     found = shutil.which(spec, path=environ.get("PATH", os.defpath))
+    if found is None and spec.lower() in _IMPLEMENTATION_COMMANDS:
+        return _resolve_implementation(spec, environ, platform)
     if found is None:
         raise InterpreterError(
             spec,
-            "not found on PATH; expected a path to a Python executable, a command on PATH such as python3.12, "
-            "or a version such as 3.12, 3.12.1 or 3.13t",
+            "not found on PATH; expected a path to a Python executable, a command on PATH such as python3.12 or "
+            "pypy3, or a version such as 3.12, 3.12.1, 3.13t or pypy3.11",
         )
     return probe(found, "path")
+
+
+# Commands that, when not on PATH, name the newest discovered interpreter of an implementation (and major version).
+_IMPLEMENTATION_COMMANDS = {"pypy": ("pypy", None), "pypy3": ("pypy", 3), "graalpy": ("graalpy", None)}
 
 
 def parse_py_launcher(output: str) -> List[str]:
@@ -215,29 +233,51 @@ def parse_py_launcher(output: str) -> List[str]:
 def _resolve_version(
     spec: str, version: "re.Match[str]", environ: Mapping[str, str], platform: Optional[str]
 ) -> Interpreter:
-    major, minor, micro, threaded = version.groups()
+    prefix, major, minor, micro, threaded = version.groups()
+    implementation = (prefix or "cpython").lower()
     wanted = f"{major}.{minor}" + (f".{micro}" if micro else "")
     found, problems = discover(environ, platform)
     matches = [
         i
         for i in found
-        if (i.version == wanted or i.version.startswith(wanted + ".") or (micro and _release(i.version) == wanted))
+        if i.implementation == implementation
+        and (i.version == wanted or i.version.startswith(wanted + ".") or (micro and _release(i.version) == wanted))
         and i.free_threaded == bool(threaded)
     ]
     if matches:
-        return max(matches, key=lambda i: (i.implementation == "cpython", _version_tuple(i.version)))
+        return max(matches, key=lambda i: _version_tuple(i.version))
     listing = ", ".join(f"{i.tag} ({i.version}, {i.executable})" for i in found) or "none"
+    twins = [i.tag for i in found if _version_tuple(i.version)[:2] == (int(major), int(minor))]
+    hint = f" (did you mean {' or '.join(dict.fromkeys(twins))}?)" if twins else ""
     unusable = [p for p in problems if f"{major}.{minor}" in p.reason]
     also = "".join(f"; {p.executable} is unusable: {p.reason}" for p in unusable)
     raise InterpreterError(
         spec,
-        f"no such Python found; discovered {listing}{also}; expected the version of a discovered interpreter "
-        "(3.12, 3.12.1, 3.13t), or a path such as --python /usr/bin/python3.12",
+        f"no such Python found{hint}; discovered {listing}{also}; expected the version of a discovered interpreter "
+        "(3.12, 3.12.1, 3.13t, pypy3.11), or a path such as --python /usr/bin/python3.12",
+    )
+
+
+def _resolve_implementation(spec: str, environ: Mapping[str, str], platform: Optional[str]) -> Interpreter:
+    implementation, major = _IMPLEMENTATION_COMMANDS[spec.lower()]
+    found, _ = discover(environ, platform)
+    matches = [
+        i for i in found
+        if i.implementation == implementation and (major is None or _version_tuple(i.version)[:1] == (major,))
+    ]
+    if matches:
+        return max(matches, key=lambda i: (not i.free_threaded, _version_tuple(i.version)))
+    listing = ", ".join(f"{i.tag} ({i.executable})" for i in found) or "none"
+    raise InterpreterError(
+        spec,
+        f"not found on PATH, and discovery found no {implementation_name(implementation)}"
+        f"{'' if major is None else f' {major}'}: it found {listing}; expected a PyPy 3 as pypy3.X or pypy3 on PATH, "
+        "or in pyenv (~/.pyenv/versions/pypy3.*), or a path such as --python /usr/bin/pypy3",
     )
 
 
 def _path_candidates(environ: Mapping[str, str], platform: str) -> List[_Candidate]:
-    """python3.X and python3.Xt commands in the PATH directories, in PATH order."""
+    """python3.X, python3.Xt, pypy3.X and pypy3 commands in the PATH directories, in PATH order."""
     windows = platform == "win32"
     pattern = _WINDOWS_COMMAND_NAME if windows else _COMMAND_NAME
     # Windows PATHs are ;-separated; the separator follows the platform asked about, so tests can fake one anywhere.
@@ -249,7 +289,8 @@ def _path_candidates(environ: Mapping[str, str], platform: str) -> List[_Candida
         except OSError:
             continue
         matching = [(m, name) for name in names for m in [pattern.match(name)] if m]
-        for _, name in sorted(matching, key=lambda pair: (int(pair[0][1]), pair[0][2])):
+        # CPython before PyPy, then by version; pypy3 after pypy3.X, which it usually links to (one probe for both).
+        for _, name in sorted(matching, key=lambda pair: _command_order(pair[0])):
             path = os.path.join(directory, name)
             if not os.path.isfile(path) or not (windows or os.access(path, os.X_OK)):
                 continue
@@ -259,6 +300,12 @@ def _path_candidates(environ: Mapping[str, str], platform: str) -> List[_Candida
             else:
                 candidates.append(_Candidate(path, "path"))
     return candidates
+
+
+def _command_order(match: "re.Match[str]") -> Tuple[bool, int, str]:
+    if match["pypy"]:
+        return (True, int(match["pypy_minor"]) if match["pypy_minor"] else 1 << 30, "")
+    return (False, int(match["minor"]), match["threaded"])
 
 
 def _pyenv_installs_behind_shim(path: str, windows: bool) -> List[str]:
@@ -274,21 +321,25 @@ def _pyenv_installs_behind_shim(path: str, windows: bool) -> List[str]:
 
 
 def _pyenv_candidates(environ: Mapping[str, str], platform: str) -> List[_Candidate]:
-    """pyenv installs: $PYENV_ROOT/versions/*/bin/python, or pyenv-win's versions\\*\\python.exe on Windows."""
+    """pyenv installs: $PYENV_ROOT/versions/*/bin/python (pypy3 for pyenv's pypy3.* installs), or pyenv-win's
+    versions\\*\\python.exe on Windows."""
     if platform == "win32":
         home = environ.get("USERPROFILE") or os.path.expanduser("~")
         root = environ.get("PYENV_ROOT") or os.path.join(home, ".pyenv", "pyenv-win")
-        layout = ("", "python.exe", "python3.*t.exe")
+        layout = ("", ".exe", "python3.*t.exe")
     else:
         home = environ.get("HOME") or os.path.expanduser("~")
         root = environ.get("PYENV_ROOT") or os.path.join(home, ".pyenv")
-        layout = ("bin", "python", "python3.*t")
-    subdirectory, plain, free_threaded = layout
+        layout = ("bin", "", "python3.*t")
+    subdirectory, suffix, free_threaded = layout
     candidates = []
     for version_dir in sorted(glob.glob(os.path.join(glob.escape(root), "versions", "*"))):
         bin_dir = os.path.join(version_dir, subdirectory)
+        # A PyPy install names its interpreter pypy3 (its `python` link, where there is one, is the same file).
+        names = ("pypy3", "python") if os.path.basename(version_dir).lower().startswith("pypy") else ("python",)
+        plain = next((path for path in (os.path.join(bin_dir, n + suffix) for n in names) if os.path.isfile(path)), None)
         free_threaded_builds = sorted(glob.glob(os.path.join(glob.escape(bin_dir), free_threaded)))
-        executables = [os.path.join(bin_dir, plain)] + free_threaded_builds
+        executables = ([plain] if plain else []) + free_threaded_builds
         candidates.extend(_Candidate(path, "pyenv") for path in executables if os.path.isfile(path))
     return candidates
 
@@ -362,6 +413,7 @@ def _interpreter_from(info: Mapping[str, Any], executable: str, source: str) -> 
         default_start_method=str(info.get("default_start_method", "")),
         stdlib_dirs=tuple(info.get("stdlib_dirs", ())),
         source=source,
+        implementation_version=str(info.get("implementation_version", "")),
     )
 
 
@@ -420,6 +472,28 @@ def one_per_column(items: Sequence[Interpreter]) -> List[Interpreter]:
         if key not in best or Version(item.version) > Version(best[key].version):
             best[key] = item
     return [item for item in items if best[(item.implementation, item.tag, item.platform)] is item]
+
+
+INTERPRETER_COLUMNS = ("column", "interpreter", "platform", "default", "start methods", "found in", "executable")
+
+
+def describe(interpreter: Interpreter) -> str:
+    """CPython 3.13.0 free-threaded; PyPy 7.3.11 (Python 3.9.16)."""
+    name = implementation_name(interpreter.implementation)
+    own = interpreter.implementation_version
+    text = f"{name} {interpreter.version}" if not own or own == interpreter.version else f"{name} {own} (Python {interpreter.version})"
+    return text + (" free-threaded" if interpreter.free_threaded else "")
+
+
+def interpreter_table(found: Sequence[Interpreter]) -> List[str]:
+    """`mpmatrix interpreters`: one aligned row per interpreter under a header, whatever the lengths of its fields."""
+    rows = [list(INTERPRETER_COLUMNS)] + [
+        [i.tag, describe(i), f"{i.platform}/{i.machine}", i.default_start_method, ",".join(i.start_methods), i.source,
+         i.executable]
+        for i in found
+    ]
+    widths = [max(len(row[column]) for row in rows) for column in range(len(INTERPRETER_COLUMNS) - 1)]
+    return ["  ".join(cell.ljust(width) for cell, width in zip(row, widths + [0])).rstrip() for row in rows]
 
 
 def interpreter_info(interpreter: Interpreter) -> Dict[str, Any]:

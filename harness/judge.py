@@ -11,20 +11,9 @@ from harness.casefile import Case, Expectation
 from harness.execute import EXIT_SKIP, EXIT_UNSUPPORTED
 from harness.model import Cell, Observation, Result, Status
 from harness.normalize import Context, normalize
+from harness.tracebacks import TRACEBACK_HEADER, final_exception, without_tails
 
-TRACEBACK_HEADER = "Traceback (most recent call last):"
-
-
-def final_exception(stderr: str) -> str:
-    """The last line of the final traceback on stderr (the exception and its message), or ''."""
-    lines = stderr.splitlines()
-    starts = [i for i, line in enumerate(lines) if line.strip() == TRACEBACK_HEADER]
-    if not starts:
-        return ""
-    for line in lines[starts[-1] + 1 :]:
-        if line and not line[0].isspace() and not line.startswith(("[stdlib frames]",)):
-            return line.rstrip()
-    return ""
+__all__ = ["TRACEBACK_HEADER", "context_for", "decide", "final_exception", "judge", "make_result"]
 
 
 def context_for(cell: Cell) -> Context:
@@ -77,6 +66,7 @@ def make_result(
         message=message, diff=diff, expectation=origin, stdout_dropped=observation.stdout_dropped,
         stderr_dropped=observation.stderr_dropped, invalid_utf8=observation.invalid_utf8, stacks=observation.stacks,
         leftovers=observation.leftovers, nondeterministic=case.nondeterministic,
+        implementation_version=interpreter.implementation_version,
     )
 
 
@@ -114,6 +104,8 @@ def decide(
         if pattern is None:
             continue
         mismatch = pattern.match(text)
+        if mismatch is not None and name == "stderr" and pattern.match(without_tails(text)) is None:
+            mismatch = None  # the pattern leaves out every exception's notes (and the rest of its message)
         if mismatch is not None:
             failures.append(f"{name}: {mismatch.summary}")
             diffs.append(f"{name}:\n{mismatch.diff}")

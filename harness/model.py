@@ -4,12 +4,57 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
 SCHEMA_VERSION = 1
 START_METHODS = ("fork", "spawn", "forkserver")
 PLATFORMS = ("linux", "darwin", "win32")
+PLATFORM_NAMES = {"linux": "Linux", "darwin": "macOS", "win32": "Windows"}
+# sys.implementation.name of the Python implementations a case may select; CPython's tags carry no prefix.
+IMPLEMENTATIONS = ("cpython", "pypy", "graalpy")
+IMPLEMENTATION_NAMES = {"cpython": "CPython", "pypy": "PyPy", "graalpy": "GraalPy"}
+
+
+def python_tag(version: str, free_threaded: bool = False) -> str:
+    """The language version of a column: 3.12, 3.13t (free-threaded). PyPy 3.11 is Python 3.11 here."""
+    return ".".join(version.split(".")[:2]) + ("t" if free_threaded else "")
+
+
+def interpreter_tag(implementation: str, version: str, free_threaded: bool = False) -> str:
+    """A matrix column's name: 3.12 and 3.13t for CPython, the implementation first otherwise (pypy3.11)."""
+    prefix = "" if implementation == "cpython" else implementation
+    return prefix + python_tag(version, free_threaded)
+
+
+def implementation_name(implementation: str) -> str:
+    """CPython, PyPy: how people write it."""
+    return IMPLEMENTATION_NAMES.get(implementation, implementation)
+
+
+_TAG = re.compile(r"^(?P<implementation>[a-z]*)(?P<version>\d+\.\d+)(?P<threaded>t?)$")
+
+
+def split_tag(tag: str) -> Tuple[str, str, bool]:
+    """pypy3.11 -> ("pypy", "3.11", False); 3.13t -> ("cpython", "3.13", True); anything else as CPython."""
+    match = _TAG.match(tag)
+    if match is None:
+        return "cpython", tag, False
+    return match["implementation"] or "cpython", match["version"], bool(match["threaded"])
+
+
+def tag_key(tag: str) -> Tuple[Any, ...]:
+    """Column order: CPython first (3.9 < 3.10 < 3.13 < 3.13t < 3.14), then each other implementation by version."""
+    implementation, version, threaded = split_tag(tag)
+    numbers = tuple(int(part) for part in re.findall(r"\d+", version))
+    return (implementation != "cpython", implementation, numbers, threaded, tag)
+
+
+def tag_label(tag: str) -> str:
+    """A column as a header shows it: CPython 3.11, CPython 3.13t, PyPy 3.11."""
+    implementation, version, threaded = split_tag(tag)
+    return f"{implementation_name(implementation)} {version}{'t' if threaded else ''}"
 
 
 class Status(enum.Enum):
@@ -53,12 +98,17 @@ class Interpreter:
     default_start_method: str = "fork"
     stdlib_dirs: Tuple[str, ...] = ()
     source: str = "current"  # how it was found: current, path, pyenv, py-launcher, explicit
+    implementation_version: str = ""  # the implementation's own version: PyPy 7.3.11 runs Python 3.9.16
 
     @property
     def tag(self) -> str:
-        """Short name used in tables: 3.12, 3.13t."""
-        major_minor = ".".join(self.version.split(".")[:2])
-        return major_minor + ("t" if self.free_threaded else "")
+        """The matrix column: 3.12, 3.13t, pypy3.11."""
+        return interpreter_tag(self.implementation, self.version, self.free_threaded)
+
+    @property
+    def python_tag(self) -> str:
+        """The language version alone: 3.11 for CPython 3.11 and PyPy 3.11 alike."""
+        return python_tag(self.version, self.free_threaded)
 
 
 @dataclass(frozen=True)
@@ -73,8 +123,9 @@ class Cell:
 
     @property
     def key(self) -> Tuple[str, str, str, str, str]:
+        """The same as the key of the result it yields (Result.key): resume and timing history match by it."""
         i = self.interpreter
-        return (self.case_name, i.implementation, i.tag, i.platform, self.start_method)
+        return (self.case_name, i.implementation, i.python_tag, i.platform, self.start_method)
 
 
 @dataclass(frozen=True)
@@ -146,6 +197,7 @@ class Result:
     observations: Tuple[Dict[str, Any], ...] = ()  # for flaky cells: each distinct observation and its count
     nondeterministic: str = ""  # the case declares (with evidence) that accepted outcomes vary between runs
     checked: Tuple[str, ...] = ()  # what the applied expectation compares (exit, exception, stdout, stderr); () = none
+    implementation_version: str = ""  # PyPy's own version (7.3.11); for CPython the same as python
 
     def compared_streams(self) -> Tuple[str, ...]:
         """The output streams that make up this cell's behaviour: those its expectation checks, or all when none does."""
@@ -155,7 +207,13 @@ class Result:
 
     @property
     def python_tag(self) -> str:
-        return ".".join(self.python.split(".")[:2]) + ("t" if self.free_threaded else "")
+        """The language version (the python axis): 3.11 for CPython 3.11 and PyPy 3.11 alike."""
+        return python_tag(self.python, self.free_threaded)
+
+    @property
+    def tag(self) -> str:
+        """The interpreter's column: 3.11, 3.13t, pypy3.11."""
+        return interpreter_tag(self.implementation, self.python, self.free_threaded)
 
     @property
     def key(self) -> Tuple[str, str, str, str, str]:

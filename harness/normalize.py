@@ -126,7 +126,7 @@ _PATH_TAIL = rf"(?P<tail>(?:{_SEPARATOR}[^\s/\\\"'<>|:*?,;()\[\]]*)*)"
 # Where a known folder may start and end: not in the middle of a longer name.
 _BEFORE = r"(?<![\w.~-])"
 _AFTER = r"(?![\w~-]|\.[\w.~-])"
-_TRACEBACK_FILE = re.compile(r'^(?P<head>\s*File ")(?P<file>[^"]*)(?P<rest>",.*)$')
+_TRACEBACK_FILE = re.compile(r'^(?P<head>(?: *\| )?\s*File ")(?P<file>[^"]*)(?P<rest>",.*)$')
 _GENERIC_STDLIB = re.compile(r"^.*(?:[/\\]lib[/\\](?:python|pypy)\d+\.\d+[/\\]|\\Lib\\)")
 _MP_TEMP_NAME = re.compile(r"\b(?P<prefix>pymp|listener)-[a-z0-9_]+\b")
 
@@ -192,8 +192,10 @@ def _forward_slashes(path: str) -> str:
 
 # -- 2. tracebacks -------------------------------------------------------------------------------------------------
 
-# A frame as traceback, traceback.print_stack and faulthandler print it.
-_FRAME = re.compile(r'^(?P<indent>[ \t]*)File "(?P<file>[^"]*)", line \d+')
+# An exception group (3.11+) prints its frames, and those of its sub-exceptions, behind a `|` margin ("  |   File").
+_MARGIN = r"(?: *\| )?"
+# A frame as traceback, traceback.print_stack and faulthandler print it, inside an exception group's margin or not.
+_FRAME = re.compile(r'^(?P<margin>' + _MARGIN + r')(?P<indent>[ \t]*)File "(?P<file>[^"]*)", line \d+')
 # 3.11+ marks the failing expression under the source line; 3.13 adds `~`. Older versions print nothing there.
 _CARETS = re.compile(r"^\s*[~^]*\^[~^]*\s*$")
 
@@ -210,30 +212,35 @@ def _collapse_tracebacks(bodies: List[str], endings: List[str]) -> Tuple[List[st
             out_endings.append(endings[index])
             index += 1
             continue
-        indent = frame.group("indent")
-        stop = _frame_end(bodies, index, len(indent))
+        margin, indent = frame.group("margin"), frame.group("indent")
+        stop = _frame_end(bodies, index, margin, len(indent))
         if _is_stdlib(frame.group("file")):
-            if not out_bodies or out_bodies[-1] != indent + STDLIB_FRAMES:
-                out_bodies.append(indent + STDLIB_FRAMES)
+            if not out_bodies or out_bodies[-1] != margin + indent + STDLIB_FRAMES:
+                out_bodies.append(margin + indent + STDLIB_FRAMES)
                 out_endings.append(endings[stop - 1])
             else:
                 out_endings[-1] = endings[stop - 1]
         else:
             for line_index in range(index, stop):
-                if line_index == index or not _CARETS.match(bodies[line_index]):
+                if line_index == index or not _CARETS.match(bodies[line_index][len(margin) :]):
                     out_bodies.append(bodies[line_index])
                     out_endings.append(endings[line_index])
         index = stop
     return out_bodies, out_endings
 
 
-def _frame_end(bodies: Sequence[str], start: int, indent: int) -> int:
-    """The index after a frame: its header plus the lines indented deeper than it (source, carets, `...<N lines>...`)."""
+def _frame_end(bodies: Sequence[str], start: int, margin: str, indent: int) -> int:
+    """The index after a frame: its header plus the lines indented deeper than it (source, carets, `...<N lines>...`),
+    behind the same exception-group margin as the header when it has one."""
     stop = start + 1
     while stop < len(bodies):
         line = bodies[stop]
+        if margin:
+            if not line.startswith(margin):
+                break
+            line = line[len(margin) :]
         depth = len(line) - len(line.lstrip())
-        if not line.strip() or depth <= indent or _FRAME.match(line):
+        if not line.strip() or depth <= indent or _FRAME.match(bodies[stop]):
             break
         stop += 1
     return stop

@@ -48,7 +48,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="cells run at once (default as `mpmatrix run`: the CPU count, and up to 4 times that while "
                          "the CPUs are mostly idle); 1 runs them one after another")
     group.addoption("--mpmatrix-results", dest="mpmatrix_results", metavar="PATH",
-                    help="write the results JSON here; {platform} and {python} are expanded")
+                    help="write the results JSON here; {platform} (sys.platform) and {python} (the interpreter's "
+                         "column: 3.12, 3.13t, pypy3.11) are expanded")
     parser.addini("mpmatrix_case_dirs", "folders (relative to the ini file) whose case files are collected even when "
                   "not named on the command line, e.g. by a bare `pytest`", type="paths", default=[])
 
@@ -381,6 +382,12 @@ class CellScheduler:
                 self.halt()  # stop scheduling the rest as soon as the failure lands, not when its item is reported
 
 
+def results_path(target: str, tag: str) -> Path:
+    """--mpmatrix-results with {platform} and {python} (the first interpreter's column: 3.12, pypy3.11) expanded: CPython's
+    and PyPy's files stay apart."""
+    return Path(target.replace("{platform}", sys.platform).replace("{python}", tag))
+
+
 def _previous_durations(config: pytest.Config) -> Dict[Tuple[str, ...], float]:
     """Cell durations from the results file an earlier run wrote (--mpmatrix-results), to start long cells first."""
     from harness import results as results_io
@@ -388,8 +395,7 @@ def _previous_durations(config: pytest.Config) -> Dict[Tuple[str, ...], float]:
     target = config.getoption("mpmatrix_results")
     if not target:
         return {}
-    python = _interpreters(config)[0].tag
-    path = Path(target.replace("{platform}", sys.platform).replace("{python}", python))
+    path = results_path(target, _interpreters(config)[0].tag)
     try:
         return {r.key: r.duration_s for r in results_io.read_run(path).results} if path.is_file() else {}
     except (results_io.ResultsError, OSError):
@@ -500,11 +506,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             "cpu_count": os.cpu_count(), "runner": "pytest", "cell_environment": dict(execute.CELL_ENV)}
     if scheduler is not None:
         host.update(jobs=scheduler.jobs, max_jobs=scheduler.max_jobs)
-    python = results[0].python_tag
-    path = Path(target.replace("{platform}", sys.platform).replace("{python}", python))
     run = Run(
         results=tuple(results), started=getattr(session.config, "_mpmatrix_started", now_iso()), finished=now_iso(),
         complete=exitstatus in (0, 1) and not halted, host=host,
         interpreters=tuple(interpreter_info(i) for i in _interpreters(session.config)), harness_version=__version__,
     )
-    results_io.write_run(run, path)
+    results_io.write_run(run, results_path(target, results[0].tag))

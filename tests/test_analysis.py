@@ -63,6 +63,7 @@ def test_start_method_and_python_spawn_changed_in_312() -> None:
     assert analysis.differs_by == ("python", "start_method")
     assert analysis.boundary == "3.12"
     assert analysis.boundaries == {"start_method=spawn": "3.12"}  # fork and forkserver never change
+    assert difference_summary(analysis) == "differs by python, start_method; changed in 3.12 (start_method=spawn)"
     broken = [c for c in analysis.classes if c.representative.exit == "1"][0]
     assert describe_cells(broken.cells, analysis.differs_by) == "start_method spawn; python 3.12, 3.13"
 
@@ -166,3 +167,86 @@ def test_class_diff_shows_what_changed() -> None:
 
 def test_empty_run() -> None:
     assert analyse(make_run([])) == ()
+
+
+# -- implementations: PyPy 3.11 is Python 3.11 on the python axis, and a PyPy-only difference is `implementation`
+
+LOCAL = ("3.7", "3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14", "3.15", "pypy3.9", "pypy3.11")
+
+
+def interpreters_grid(outcome: Any, tags: Any = LOCAL, methods: Any = ("fork", "spawn", "forkserver")) -> list:
+    """Cells for interpreter tags (3.11, pypy3.11, 3.13t); outcome(implementation, python tag, method) -> kwargs."""
+    results = []
+    for tag in tags:
+        implementation = "pypy" if tag.startswith("pypy") else "cpython"
+        python = tag[len("pypy"):] if implementation == "pypy" else tag
+        version = python.rstrip("t") + ".5"
+        for method in methods:
+            kwargs = outcome(implementation, python, method)
+            results.append(make_result("c", "linux", version, method, implementation=implementation,
+                                       free_threaded=python.endswith("t"), **kwargs))
+    return results
+
+
+def test_a_difference_only_pypy_shows_is_the_implementation() -> None:
+    analysis = analyse_case(interpreters_grid(lambda impl, v, m: BROKEN if impl == "pypy" else OK))
+    assert analysis.differs_by == ("implementation",)
+    assert analysis.boundary is None and analysis.boundaries == {}
+    assert difference_summary(analysis) == "differs by implementation"
+    broken = [c for c in analysis.classes if c.representative.exit == "1"][0]
+    assert describe_cells(broken.cells, analysis.differs_by) == "pypy"
+    assert {(c[1], c[3]) for c in broken.cells} == {("3.9", "pypy"), ("3.11", "pypy")}  # python axis: the language
+
+
+def test_a_314_change_that_pypy_follows_as_an_older_python_is_the_python() -> None:
+    """CPython changes in 3.14; PyPy 3.9 and 3.11 behave as CPython 3.9 and 3.11 do: one boundary, 3.14."""
+    analysis = analyse_case(interpreters_grid(lambda impl, v, m: BROKEN if version_key(v) >= version_key("3.14") else OK))
+    assert analysis.differs_by == ("python",)
+    assert analysis.boundary == "3.14"
+    assert difference_summary(analysis) == "differs by python; changed in 3.14"
+    usual = analysis.classes[0]
+    assert ("spawn", "3.11", "linux", "pypy") in usual.cells and ("spawn", "3.11", "linux", "cpython") in usual.cells
+
+
+def test_a_314_change_and_a_pypy_difference_together() -> None:
+    def outcome(impl: str, v: str, m: str) -> Dict[str, Any]:
+        if impl == "pypy":
+            return dict(stdout="pypy says so\n")
+        return BROKEN if version_key(v) >= version_key("3.14") else OK
+
+    analysis = analyse_case(interpreters_grid(outcome))
+    assert analysis.differs_by == ("implementation", "python")
+    assert analysis.boundary == "3.14"
+    assert analysis.boundaries == {"implementation=cpython": "3.14"}  # PyPy does not change between 3.9 and 3.11
+    assert difference_summary(analysis) == "differs by implementation, python; changed in 3.14 (implementation=cpython)"
+    assert len(analysis.classes) == 3
+
+
+def test_pypy_changing_at_its_own_version_gets_its_own_boundary() -> None:
+    """PyPy 3.11 already behaves as CPython 3.14 does, PyPy 3.9 not: each implementation has its boundary."""
+    new = {"cpython": "3.14", "pypy": "3.11"}
+    analysis = analyse_case(interpreters_grid(lambda impl, v, m: BROKEN if version_key(v) >= version_key(new[impl]) else OK))
+    assert analysis.differs_by == ("implementation", "python")
+    assert analysis.boundary is None
+    assert analysis.boundaries == {"implementation=cpython": "3.14", "implementation=pypy": "3.11"}
+
+
+def test_without_cpython_twins_a_pypy_difference_is_still_the_implementation() -> None:
+    """PyPy 3.9 and 3.11 between CPython 3.8, 3.10 and 3.12: the python axis alone would also explain it, but only
+    by a behaviour that changes four times along the versions."""
+    tags = ("3.8", "pypy3.9", "3.10", "pypy3.11", "3.12")
+    analysis = analyse_case(interpreters_grid(lambda impl, v, m: BROKEN if impl == "pypy" else OK, tags))
+    assert analysis.differs_by == ("implementation",)
+
+
+def test_a_single_version_boundary_wins_a_tie_with_the_implementation() -> None:
+    """Only PyPy 3.11 and CPython 3.14, 3.15 seen, 3.14 and later new: both axes explain it; one boundary is the story."""
+    analysis = analyse_case(interpreters_grid(lambda impl, v, m: BROKEN if version_key(v) >= version_key("3.14") else OK,
+                                              ("pypy3.11", "3.14", "3.15")))
+    assert (analysis.differs_by, analysis.boundary) == (("python",), "3.14")
+
+
+def test_cpython_and_pypy_of_one_version_are_different_cells() -> None:
+    results = interpreters_grid(lambda impl, v, m: OK, ("3.11", "pypy3.11"))
+    assert len({r.key for r in results}) == 6
+    assert {r.tag for r in results} == {"3.11", "pypy3.11"} and {r.python_tag for r in results} == {"3.11"}

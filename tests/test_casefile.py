@@ -321,3 +321,28 @@ def test_a_case_block_opens_in_a_comment_not_in_a_string(tmp_path):
 def test_error_message_format_matches_style_guide():
     exc = error(HEAD + '\n[[expect.when]]\nstart_method = ["spwan"]\n', path="cases/pool_queue.py")
     assert re.match(r"cases/pool_queue\.py:\d+: unknown start method 'spwan' in \[\[expect\.when\]\]", str(exc))
+
+
+# -- the implementation selector -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value, values", [
+    ('"PyPy"', ["'PyPy'", "did you mean 'pypy'", "expected cpython, pypy or graalpy"]),
+    ('"CPython"', ["'CPython'", "did you mean 'cpython'"]),
+    ('"pypi"', ["'pypi'", "did you mean 'pypy'"]),
+    ('"jython"', ["'jython'", "expected cpython, pypy or graalpy"]),
+])
+def test_implementation_selector_values_are_checked(value, values):
+    exc = error(HEAD + f'[[expect.when]]\nstart_method = ["fork"]\nimplementation = ["cpython", {value}]\nexit = 1\n')
+    assert_names(exc, "cases/bad.py", 7, "unknown implementation", "[[expect.when]]", *values)
+
+
+def test_python_selector_selects_pypy_by_its_language_version():
+    case = parse(HEAD + '[expect]\nexit = 0\n\n[[expect.when]]\npython = ">=3.11"\nexit = 3\n\n'
+                 '[[expect.when]]\nimplementation = ["pypy"]\npython = "<3.10"\nexit = 4\n')
+    pypy311 = Interpreter("pypy3.11", "pypy", "3.11.13", implementation_version="8.0.1")
+    pypy39 = Interpreter("pypy3", "pypy", "3.9.16", implementation_version="7.3.11")
+    assert case.expectation_for(pypy311, "fork")[0].exit == "3"
+    assert case.expectation_for(pypy39, "fork")[0].exit == "4"
+    assert case.expectation_for(interp("3.9.18"), "fork")[0].exit == "0"
+    assert case.expectation_for(interp("3.11.7"), "fork")[0].exit == "3"

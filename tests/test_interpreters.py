@@ -435,7 +435,7 @@ def test_resolve_unknown_version_lists_what_was_found(machine: Dict[str, str]) -
     with pytest.raises(InterpreterError) as raised:
         resolve("3.12t", machine, "linux")
     message = str(raised.value)
-    assert message.startswith("3.12t: no such Python found; discovered 3.12 (3.12.0, ")
+    assert message.startswith("3.12t: no such Python found (did you mean 3.12?); discovered 3.12 (3.12.0, ")
     assert "3.13t (3.13.0, " in message and "expected the version of a discovered interpreter" in message
 
 
@@ -468,7 +468,7 @@ def test_resolve_command_not_on_path(machine: Dict[str, str]) -> None:
         resolve("python3.15", machine)
     assert str(raised.value) == (
         "python3.15: not found on PATH; expected a path to a Python executable, a command on PATH such as "
-        "python3.12, or a version such as 3.12, 3.12.1 or 3.13t"
+        "python3.12 or pypy3, or a version such as 3.12, 3.12.1, 3.13t or pypy3.11"
     )
 
 
@@ -476,6 +476,145 @@ def test_resolve_command_that_is_not_python(fp: Any, tmp_path: Path) -> None:
     answers(fp, executable(tmp_path / "bin/pytho"), stdout="usage: pytho [options]\n")
     with pytest.raises(InterpreterError, match=r"/bin/pytho: not Python: it printed 'usage: pytho \[options\]'"):
         resolve("pytho", {"PATH": str(tmp_path / "bin")})
+
+
+# PyPy: pypy3.X and pypy3 on PATH, pyenv's pypy3.* installs, its own columns and --python specs
+
+def pypy(version: str = "3.9.16", own: str = "7.3.11", **kwargs: Any) -> Dict[str, Any]:
+    return {**description(version, implementation="pypy", **kwargs), "implementation_version": own}
+
+
+def test_discover_finds_pypy_commands_once_each(fp: Any, tmp_path: Path, home: Path, fake_current: Any) -> None:
+    bin_dir = tmp_path / "bin"
+    pypy39 = executable(bin_dir / "pypy3.9")
+    (bin_dir / "pypy3").symlink_to("pypy3.9")  # as Debian installs it: probed once, under its versioned name
+    pypy311 = executable(bin_dir / "pypy3.11")
+    for name in ("pypy3clean", "pypy3compile", "pypy3.9-config", "pypy"):  # not interpreters discovery looks for
+        executable(bin_dir / name)
+    answers(fp, pypy39, pypy("3.9.16", "7.3.11"))
+    answers(fp, pypy311, pypy("3.11.13", "8.0.1"))
+
+    found, problems = discover({"PATH": str(bin_dir), "HOME": str(home)}, platform="linux")
+
+    assert [(i.tag, i.version, i.implementation_version, i.executable, i.source) for i in found] == [
+        ("3.14", "3.14.0", "", FAKE_CURRENT.executable, "current"),
+        ("pypy3.9", "3.9.16", "7.3.11", pypy39, "path"),
+        ("pypy3.11", "3.11.13", "8.0.1", pypy311, "path"),
+    ]
+    assert problems == []
+
+
+def test_discover_finds_an_unversioned_pypy3_alone(fp: Any, tmp_path: Path, home: Path, fake_current: Any) -> None:
+    pypy3 = executable(tmp_path / "bin/pypy3")
+    answers(fp, pypy3, pypy("3.10.14", "7.3.17"))
+    found, _ = discover({"PATH": str(tmp_path / "bin"), "HOME": str(home)}, platform="linux")
+    assert [(i.tag, i.executable) for i in found] == [("3.14", FAKE_CURRENT.executable), ("pypy3.10", pypy3)]
+
+
+def test_discover_finds_pyenv_pypy_installs(fp: Any, tmp_path: Path, home: Path, fake_current: Any) -> None:
+    versions = home / ".pyenv/versions"
+    pypy310 = executable(versions / "pypy3.10-7.3.17/bin/pypy3")
+    (versions / "pypy3.10-7.3.17/bin/python").symlink_to("pypy3")  # PyPy ships a python link: the same file
+    pypy39 = executable(versions / "pypy3.9-7.3.11/bin/pypy3")  # no python link at all
+    answers(fp, pypy310, pypy("3.10.14", "7.3.17"))
+    answers(fp, pypy39, pypy("3.9.16", "7.3.11"))
+
+    found, problems = discover({"PATH": "", "HOME": str(home)}, platform="linux")
+
+    assert [(i.tag, i.implementation_version, i.executable, i.source) for i in found] == [
+        ("3.14", "", FAKE_CURRENT.executable, "current"),
+        ("pypy3.9", "7.3.11", pypy39, "pyenv"),
+        ("pypy3.10", "7.3.17", pypy310, "pyenv"),
+    ]
+    assert problems == []
+
+
+def test_a_pyenv_pypy_shim_stands_for_its_installs(fp: Any, tmp_path: Path, home: Path, fake_current: Any) -> None:
+    root = tmp_path / "pyenv"
+    executable(root / "shims/pypy3.10")  # never probed
+    real = executable(root / "versions/pypy3.10-7.3.17/bin/pypy3.10")
+    answers(fp, real, pypy("3.10.14", "7.3.17"))
+    found, _ = discover({"PATH": str(root / "shims"), "HOME": str(home), "PYENV_ROOT": str(tmp_path / "none")}, "linux")
+    assert [(i.tag, i.executable, i.source) for i in found] == [("3.14", FAKE_CURRENT.executable, "current"),
+                                                                ("pypy3.10", real, "pyenv")]
+
+
+def test_discover_finds_pypy_on_windows(fp: Any, tmp_path: Path, fake_current: Any) -> None:
+    pypy_dir = tmp_path / "pypy3.10-v7.3.17-win64"
+    pypy3 = executable(pypy_dir / "pypy3.exe")
+    executable(pypy_dir / "python.exe")  # not a versioned command
+    fp.register(["py", "-0p"], stdout="No installed Pythons found!\n", returncode=1)
+    answers(fp, pypy3, pypy("3.10.14", "7.3.17", platform="win32"))
+    found, _ = discover({"PATH": str(pypy_dir), "USERPROFILE": str(tmp_path / "nobody")}, platform="win32")
+    assert [(i.tag, i.executable) for i in found] == [("3.14", FAKE_CURRENT.executable), ("pypy3.10", pypy3)]
+
+
+def test_cpython_and_pypy_of_one_version_are_two_columns(fp: Any, tmp_path: Path, home: Path, fake_current: Any) -> None:
+    answers(fp, executable(tmp_path / "bin/python3.11"), description("3.11.7"))
+    answers(fp, executable(tmp_path / "bin/pypy3.11"), pypy("3.11.13", "8.0.1"))
+    found, _ = discover({"PATH": str(tmp_path / "bin"), "HOME": str(home)}, platform="linux")
+    columns = interpreters.one_per_column(found)
+    assert [(i.implementation, i.tag, i.python_tag) for i in columns] == [
+        ("cpython", "3.11", "3.11"), ("cpython", "3.14", "3.14"), ("pypy", "pypy3.11", "3.11"),
+    ]
+
+
+def test_one_per_column_keeps_the_newest_patch_of_each_implementation() -> None:
+    items = [Interpreter("/a", "pypy", "3.11.11"), Interpreter("/b", "cpython", "3.11.7"),
+             Interpreter("/c", "pypy", "3.11.13"), Interpreter("/d", "cpython", "3.11.2")]
+    assert [i.executable for i in interpreters.one_per_column(items)] == ["/b", "/c"]
+
+
+@pytest.fixture
+def pypy_machine(fp: Any, tmp_path: Path, home: Path, fake_current: Any) -> Dict[str, str]:
+    """PATH with CPython 3.11.7, PyPy 3.9 (as pypy3.9 and pypy3) and PyPy 3.11; returns the environment."""
+    bin_dir = tmp_path / "bin"
+    answers(fp, executable(bin_dir / "python3.11"), description("3.11.7"), occurrences=9)
+    answers(fp, executable(bin_dir / "pypy3.9"), pypy("3.9.16", "7.3.11"), occurrences=9)
+    (bin_dir / "pypy3").symlink_to("pypy3.9")
+    answers(fp, str(bin_dir / "pypy3"), pypy("3.9.16", "7.3.11"), occurrences=9)
+    answers(fp, executable(bin_dir / "pypy3.11"), pypy("3.11.13", "8.0.1"), occurrences=9)
+    return {"PATH": str(bin_dir), "HOME": str(home)}
+
+
+@pytest.mark.parametrize("spec, tag, version", [
+    ("pypy3.11", "pypy3.11", "3.11.13"),
+    ("PyPy3.11", "pypy3.11", "3.11.13"),
+    ("pypy3.9.16", "pypy3.9", "3.9.16"),
+    ("3.11", "3.11", "3.11.7"),  # a bare version is CPython's, whatever else has it
+    ("pypy3", "pypy3.9", "3.9.16"),  # the command on PATH
+    ("pypy", "pypy3.11", "3.11.13"),  # no such command: the newest PyPy discovered
+])
+def test_resolve_pypy_specs(pypy_machine: Dict[str, str], spec: str, tag: str, version: str) -> None:
+    chosen = resolve(spec, pypy_machine, "linux")
+    assert (chosen.tag, chosen.version) == (tag, version)
+
+
+def test_resolve_a_version_only_pypy_has_suggests_it(fp: Any, tmp_path: Path, home: Path, fake_current: Any) -> None:
+    answers(fp, executable(tmp_path / "bin/pypy3.10"), pypy("3.10.14", "7.3.17"), occurrences=2)
+    environ = {"PATH": str(tmp_path / "bin"), "HOME": str(home)}
+    with pytest.raises(InterpreterError, match=r"^3\.10: no such Python found \(did you mean pypy3\.10\?\); discovered "):
+        resolve("3.10", environ, "linux")
+    with pytest.raises(InterpreterError, match=r"^pypy3\.8: no such Python found; discovered 3\.14 .*pypy3\.10 \(3\.10\.14, "):
+        resolve("pypy3.8", environ, "linux")
+
+
+def test_resolve_pypy_where_there_is_none(fp: Any, home: Path, fake_current: Any) -> None:
+    with pytest.raises(InterpreterError) as raised:
+        resolve("pypy", {"PATH": "", "HOME": str(home)}, "linux")
+    assert str(raised.value).startswith("pypy: not found on PATH, and discovery found no PyPy: it found 3.14 (")
+
+
+def test_resolve_a_pypy2_command_says_it_is_too_old(fp: Any, tmp_path: Path) -> None:
+    answers(fp, executable(tmp_path / "bin/pypy"), {**description("2.7.18", implementation="pypy")})
+    with pytest.raises(InterpreterError, match=r"/bin/pypy: too old: 2\.7\.18, mpmatrix needs CPython >= 3\.7"):
+        resolve("pypy", {"PATH": str(tmp_path / "bin")}, "linux")
+
+
+def test_select_interpreters_keeps_cpython_and_pypy_of_one_version(pypy_machine: Dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "environ", pypy_machine)
+    chosen = interpreters.select_interpreters(["3.11", "pypy3.11", "pypy3", "pypy3.9"], print)
+    assert [i.tag for i in chosen] == ["3.11", "pypy3.11", "pypy3.9"]
 
 
 # end to end: the real pyenv installs of this machine
@@ -505,3 +644,46 @@ def test_discover_probes_real_pyenv_installs() -> None:
     )
     assert too_old == expected
     assert elapsed < 5, f"discovery took {elapsed:.2f} s"
+
+
+NEWEST = Path("/opt/newest-pythons/bin")
+
+
+@pytest.mark.e2e
+@pytest.mark.skipif(not os.access("/usr/bin/pypy3", os.X_OK), reason="no /usr/bin/pypy3 here")
+def test_discover_finds_the_real_pypy_once(tmp_path: Path) -> None:
+    """Debian's /usr/bin/pypy3 links to pypy3.9 (and pypy3clean, pypy3compile are scripts): one PyPy 3.9 column."""
+    found, problems = discover({"PATH": "/usr/bin", "HOME": str(tmp_path)})
+    pypys = [i for i in found if i.implementation == "pypy"]
+    assert [(i.tag, i.executable, i.source) for i in pypys] == [("pypy3.9", "/usr/bin/pypy3.9", "path")]
+    assert pypys[0].implementation_version.startswith("7.3.") and pypys[0].version.startswith("3.9.")
+    assert not [p for p in problems if "pypy" in p.executable]
+    assert resolve("pypy3", {"PATH": "/usr/bin"}).tag == "pypy3.9"
+
+
+@pytest.mark.e2e
+@pytest.mark.skipif(not (NEWEST / "pypy3.11").exists(), reason="no newest-pythons wrappers here")
+def test_every_local_interpreter_is_found_with_the_newest_pythons_on_path() -> None:
+    """The eleven of this machine: CPython 3.7-3.15 and PyPy 3.9 and 3.11, one column each."""
+    environ = dict(os.environ, PATH=f"{NEWEST}:{os.environ.get('PATH', '')}")
+    found, _ = discover(environ)
+    tags = [i.tag for i in interpreters.one_per_column(found)]
+    expected = [f"3.{minor}" for minor in range(7, 16)] + ["pypy3.9", "pypy3.11"]
+    assert [t for t in tags if t in expected] == expected
+    assert resolve("pypy3.11", environ).implementation_version.startswith("8.")
+
+
+def test_interpreter_table_aligns_every_column_whatever_the_lengths() -> None:
+    rows = interpreters.interpreter_table([
+        Interpreter("/py/3.9", version="3.9.18", implementation_version="3.9.18", source="pyenv"),
+        Interpreter("/py/3.10", version="3.10.13", implementation_version="3.10.13", source="pyenv"),
+        Interpreter("/py/3.13t", version="3.13.0", free_threaded=True, source="pyenv"),
+        Interpreter("/usr/bin/pypy3.9", "pypy", "3.9.16", implementation_version="7.3.11", source="path",
+                    default_start_method="fork", machine="x86_64"),
+    ])
+    assert rows[0].split() == ["column", "interpreter", "platform", "default", "start", "methods", "found", "in", "executable"]
+    assert [row.split("  ")[0].strip() for row in rows[1:]] == ["3.9", "3.10", "3.13t", "pypy3.9"]
+    assert "CPython 3.13.0 free-threaded" in rows[3] and "PyPy 7.3.11 (Python 3.9.16)" in rows[4]
+    for header in ("platform", "default", "found in", "executable"):
+        offset = rows[0].index(header)
+        assert all(row[offset - 2 : offset] == "  " and row[offset] != " " for row in rows), header

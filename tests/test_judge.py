@@ -148,3 +148,53 @@ def test_flags_and_counts_are_carried_over():
 ])
 def test_final_exception(stderr, expected):
     assert final_exception(stderr) == expected
+
+
+# Exceptions with notes (3.11+ add_note, 3.14's pickling notes) and exception groups: real stderr from
+# tests/data/tracebacks (see tests/test_tracebacks.py).
+
+from pathlib import Path  # noqa: E402
+
+TRACEBACKS = Path(__file__).parent / "data" / "tracebacks"
+QUEUE_ERROR = "RuntimeError: Queue objects should only be shared between processes through inheritance"
+QUEUE_STDERR = f'stderr = """\nTraceback (most recent call last):\n...\n{QUEUE_ERROR}\n"""\n'
+
+
+def captured(name: str) -> Observation:
+    return Observation(exit=1, stderr=(TRACEBACKS / f"{name}.txt").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("python", ["3.14", "3.15"])
+def test_notes_after_the_exception_line_are_not_the_exception(python):
+    result = run(captured(f"seed_pool_queue_argument--{python}"), f'exception = "{QUEUE_ERROR}"\n' + QUEUE_STDERR)
+    assert (result.status, result.exception) == (Status.PASS, QUEUE_ERROR)
+    assert result.stderr.endswith(f"{QUEUE_ERROR}\nwhen serializing tuple item 0\nwhen serializing tuple item 3\n")
+
+
+def test_a_stderr_pattern_may_ask_for_the_notes():
+    notes = f'exit = 1\nstderr = """\nTraceback (most recent call last):\n...\n{QUEUE_ERROR}\nwhen serializing tuple item 0\nwhen serializing tuple item [..]\n"""\n'
+    assert run(captured("seed_pool_queue_argument--3.14"), notes).status is Status.PASS
+    wrong = notes.replace("tuple item 0", "dict item 0")
+    result = run(captured("seed_pool_queue_argument--3.14"), wrong)
+    assert result.status is Status.FAIL and "-when serializing dict item 0" in result.diff
+    # notes asked for where Python prints none fail too
+    assert run(captured("pickling_notes--3.13"), 'exit = 1\nstderr = """\n...\nTypeError: [..]\nwhen serializing [..]\n"""').status is Status.FAIL
+
+
+def test_other_output_after_the_exception_is_still_checked():
+    stderr = f"Traceback (most recent call last):\n  File \"x\"\n{QUEUE_ERROR}\n<stdlib>/x.py:1: UserWarning: leaked\n"
+    result = run(Observation(exit=1, stderr=stderr), "exit = 1\n" + QUEUE_STDERR)
+    assert result.status is Status.FAIL and "+<stdlib>/x.py:1: UserWarning: leaked" in result.diff
+
+
+def test_an_exception_group_is_its_own_line_and_its_sub_exceptions_match_in_stderr():
+    group = "ExceptionGroup: unhandled errors in a TaskGroup (2 sub-exceptions)"
+    assert run(captured("group_taskgroup--3.15"), f'exception = "{group}"').status is Status.PASS
+    subs = f'exception = "{group}"\nstderr = """\n...\n    | ValueError: a\n...\n    | ValueError: b\n...\n"""\n'
+    assert run(captured("group_taskgroup--pypy3.11"), subs).status is Status.PASS
+    assert run(captured("group_taskgroup--3.15"), subs.replace("ValueError: b", "TypeError: b")).status is Status.FAIL
+
+
+def test_a_syntax_error_without_a_traceback_header_is_the_exception():
+    result = run(captured("syntax_error--3.15"), "exception = \"SyntaxError: '(' was never closed\"")
+    assert (result.status, result.exception) == (Status.PASS, "SyntaxError: '(' was never closed")

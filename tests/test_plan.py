@@ -77,3 +77,15 @@ def test_a_duplicates_error_cell_does_not_share_the_originals_key(tmp_path):
     original, duplicate = planned
     assert original.decided is None and duplicate.decided.status is Status.ERROR
     assert duplicate.cell.key != original.cell.key and duplicate.decided.case == str(second)
+
+
+def test_a_cells_key_is_the_key_of_its_result_for_every_implementation() -> None:
+    """Resume skips recorded cells and the scheduler looks up durations by these keys: they must agree for PyPy too."""
+    from harness.judge import make_result
+    from harness.model import Cell, Interpreter, Observation, Status
+    from harness.plan import placeholder_case
+
+    case = placeholder_case("cases/c.py")
+    for interpreter in (Interpreter("/pypy", "pypy", "3.11.13"), Interpreter("/py", "cpython", "3.13.1", free_threaded=True)):
+        cell = Cell(case.name, case.path, interpreter, "spawn")
+        assert make_result(case, cell, Observation(), Status.PASS, True).key == cell.key

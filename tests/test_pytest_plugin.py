@@ -377,22 +377,56 @@ def test_real_cells_pass_skip_and_fail(project):
 
 @pytest.mark.e2e
 def test_exitfirst_leaves_no_process_behind(pytester, tmp_path):
-    marker = f"mpmatrix-x-{os.getpid()}-{time.monotonic_ns()}"
+    """A cell with a child process is still running when another fails: -x ends both, nothing outlives pytest."""
+    import psutil
+
+    pids = tmp_path / "pids"
     folder = pytester.path / "claims"
-    folder.mkdir()
-    shutil.copy(CASES / "fail_diff.py", folder / "b_fail_diff.py")
-    write_case(folder, "a_sleeps.py", f'claim = "sleeps"\nsource = "t"\nids = ["X1"]\ntimeout = 60\n\n[expect]\nstdout = "{marker}"\n',
-               "import multiprocessing, sys, time\n"
+    head = 'claim = "c"\nsource = "t"\nids = ["X1"]\ntimeout = 60\n\n[expect]\nstdout = "expected"\n'
+    write_case(folder, "a_sleeps.py", head,
+               "import multiprocessing, os, time\n"
                "def nap():\n    time.sleep(60)\n"
                "if __name__ == '__main__':\n"
-               "    p = multiprocessing.Process(target=nap, args=(), name=sys.argv[0]); p.start()\n"
-               f"    time.sleep(60)  # {marker}\n")
+               "    child = multiprocessing.Process(target=nap); child.start()\n"
+               f"    with open({str(pids)!r} + '.tmp', 'w') as f:\n        f.write(f'{{os.getpid()}} {{child.pid}}')\n"
+               f"    os.replace({str(pids)!r} + '.tmp', {str(pids)!r})\n"
+               "    time.sleep(60)\n")
+    write_case(folder, "b_fails.py", head,  # fails once the sleeper runs, so that -x finds it running
+               f"import os, time\nwhile not os.path.exists({str(pids)!r}):\n    time.sleep(0.05)\nprint('unexpected')\n")
     started = time.monotonic()
-    result = pytester.runpytest_subprocess("claims", "-x", "--start-method", "spawn", "-p", "no:cacheprovider")
-    assert time.monotonic() - started < 30
+    result = pytester.runpytest_subprocess("claims", "-x", "--start-method", "spawn", "--mpmatrix-jobs", "2",
+                                           "-p", "no:cacheprovider")
+    assert time.monotonic() - started < 40  # not the sleeper's 60 s
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     result.assert_outcomes(failed=1)
-    assert wait_until_gone(marker) == []
+    result.stdout.fnmatch_lines(["*b_fails.py::spawn*", "*stopping after 1 failures*"])
+    left = []
+    for pid in map(int, pids.read_text().split()):
+        try:
+            if psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
+                left.append(pid)
+        except psutil.NoSuchProcess:
+            pass
+    assert left == []
+
+
+@pytest.mark.e2e
+def test_results_json_describes_the_real_interpreter(project):
+    import jsonschema
+
+    from harness.results import SCHEMA_PATH
+
+    result = project.runpytest("claims/pass_simple.py", "claims/not_offered.py", "--start-method", "spawn",
+                               "--mpmatrix-results", "out/{platform}-{python}.json")
+    result.assert_outcomes(passed=1, skipped=1)
+    (path,) = (project.path / "out").glob("*.json")
+    data = json.loads(path.read_text())
+    jsonschema.validate(data, json.loads(SCHEMA_PATH.read_text()))
+    assert {c["case"]: c["status"] for c in data["cells"]} == {"pass_simple": "pass", "not_offered": "unsupported"}
+    assert data["host"]["runner"] == "pytest" and data["complete"] is True
+    (interpreter,) = data["interpreters"]  # the one running pytest, described as `mpmatrix run` describes it
+    assert interpreter["implementation"] == sys.implementation.name and interpreter["implementation_version"]
+    assert path.name == f"{sys.platform}-{data['cells'][0]['python'].rsplit('.', 1)[0]}.json"
 
 
 WHEEL_CASES = ("pass_simple.py", "when_start_method.py", "when_python.py")

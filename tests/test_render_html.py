@@ -79,7 +79,7 @@ def test_headers_group_os_python_and_start_method() -> None:
 def test_where_behaviour_differs_section() -> None:
     page = render(demo_run())
     section = page[page.index('id="differences"'):page.index('id="cells"')]
-    assert "main_exit_workers</code>: differs by python, start_method; changed in 3.12" in section
+    assert "main_exit_workers</code>: differs by python, start_method; changed in 3.12 (start_method=spawn)" in section
     assert section.count('<article class="difference"') == 4
     assert '<span class="add">+  workers left: 2</span>' in section
 

@@ -40,3 +40,12 @@ def test_control_characters_and_surrogates_stay_well_formed() -> None:
 
 def test_xml_text_caps_long_output() -> None:
     assert len(xml_text("x" * 100_000, limit=1000)) < 1100
+
+
+def test_testcase_names_keep_cpython_and_pypy_apart() -> None:
+    run = make_run([make_result("c", "linux", "3.11.7", "spawn"),
+                    make_result("c", "linux", "3.11.13", "spawn", implementation="pypy"),
+                    make_result("c", "linux", "3.13.1", "spawn", free_threaded=True)])
+    root = ET.fromstring(render(run).encode("utf-8"))
+    assert sorted(c.get("name") for c in root.findall(".//testcase")) == [
+        "linux-3.11-spawn", "linux-3.13t-spawn", "linux-pypy3.11-spawn"]

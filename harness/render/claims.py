@@ -22,6 +22,7 @@ from harness.analysis import (
 from harness.errors import UsageError
 from harness.model import PLATFORMS, Result, Run, Status
 from harness.render.markdown import clip, code_block, inline
+from harness.target import Target, describe_columns, not_observed
 
 # CI has no shared folder beside the repository, so a copy of the claims list lives in it.
 DEFAULT_CLAIMS_FILE = Path(__file__).resolve().parents[2] / "claims" / "seed.md"
@@ -43,9 +44,10 @@ def read_claims(path: Path) -> Dict[str, str]:
     return claims
 
 
-def verdict(results: Sequence[Result]) -> str:
+def verdict(results: Sequence[Result], target: Optional[Target] = None) -> str:
     """One sentence from the cells naming a claim: only cells that matched their expectation decide (a failing
-    cell's `holds` is what was expected there, not what was seen)."""
+    cell's `holds` is what was expected there, not what was seen). What the target matrix has and no cell of the
+    claim filled is named as not observed; without a target, the platforms never seen."""
     if not results:
         return "**not observed**: no case names this claim yet"
     judged = [r for r in results if r.status is Status.PASS and r.holds is not None]
@@ -66,9 +68,14 @@ def verdict(results: Sequence[Result]) -> str:
         else:
             axes = minimal_axes(holds_at)
             parts.append(f"**holds only under {describe_cells(held, axes)}**; refuted under {describe_cells(refuted, axes)}")
-        missing = [p for p in PLATFORMS if p not in {r.platform for r in judged}]
-        if missing:
-            parts.append(f"not observed on {', '.join(missing)}")
+        if target is not None:
+            missing_columns = not_observed(judged, target)
+            if missing_columns:
+                parts.append(f"not observed on {describe_columns(missing_columns, target)}")
+        else:
+            missing = [p for p in PLATFORMS if p not in {r.platform for r in judged}]
+            if missing:
+                parts.append(f"not observed on {', '.join(missing)}")
     if unsettled:
         kinds = sorted({r.status.label for r in unsettled})
         parts.append(f"{plural(len(unsettled), 'cell')} unsettled ({', '.join(kinds)}: no observation that matches the expectation)")
@@ -90,7 +97,7 @@ def evidence(analysis: CaseAnalysis) -> str:
         if r.stdout:
             out.append("\n" + code_block(clip(r.stdout, EVIDENCE_LINES, 600)) + "\n")
     for r in analysis.excluded:
-        out.append(f"- {inline(r.platform)} {inline(r.python_tag)} {inline(r.start_method)}: {r.status.label}"
+        out.append(f"- {inline(r.platform)} {inline(r.tag)} {inline(r.start_method)}: {r.status.label}"
                    + (f" ({inline(clip(r.message, 1, 200))})" if r.message else "") + "\n")
     return "".join(out)
 
@@ -112,7 +119,7 @@ def regenerate_command(run: Run, claims_file: Optional[str]) -> str:
     return " ".join(shlex.quote(w) for w in words)
 
 
-def render_claims(run: Run, claims_file: Optional[str] = None) -> str:
+def render_claims(run: Run, claims_file: Optional[str] = None, target: Optional[Target] = None) -> str:
     path = Path(claims_file) if claims_file else DEFAULT_CLAIMS_FILE
     if claims_file or path.exists():
         claims = read_claims(path)
@@ -137,7 +144,7 @@ def render_claims(run: Run, claims_file: Optional[str] = None) -> str:
         f"{'' if run.complete else ', incomplete: the run was interrupted'}).\n\n",
         "| ID | verdict |\n|---|---|\n",
     ]
-    verdicts = {claim_id: verdict(named.get(claim_id, [])) for claim_id in order}
+    verdicts = {claim_id: verdict(named.get(claim_id, []), target) for claim_id in order}
     for claim_id in order:
         out.append(f"| [{claim_id}](#{claim_id.lower()}) | {verdicts[claim_id].replace('|', '/')} |\n")
     for claim_id in order:
@@ -167,7 +174,7 @@ def varying(results: Iterable[Result]) -> str:
             if o is usual:
                 continue
             diff = difflib.unified_diff(usual["stdout"].splitlines(), o["stdout"].splitlines(), "usually", "this time", n=0, lineterm="")
-            out.append(f"- {inline(r.platform)} {inline(r.python_tag)} {inline(r.start_method)}, "
+            out.append(f"- {inline(r.platform)} {inline(r.tag)} {inline(r.start_method)}, "
                        f"{o['count']} of {sum(x['count'] for x in r.observations)} runs, stdout against the usual one:\n\n"
                        + code_block(clip("\n".join(list(diff)[2:]), 2 * EVIDENCE_LINES, 1200)) + "\n")
     return "".join(out)

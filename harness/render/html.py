@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 import jinja2
 import markupsafe
@@ -17,15 +17,15 @@ from harness.analysis import (
     differing,
     plural,
 )
-from harness.model import Result, Run, Status
-from harness.render.terminal import columns, default_methods, escape_control, summary_line
+from harness.model import PLATFORM_NAMES, Result, Run, Status, implementation_name, tag_label
+from harness.render.terminal import columns, default_methods, escape_control, render_not_observed, summary_line
+from harness.target import Target
 
 TEMPLATES = Path(__file__).parent / "templates"
 MAX_OUTPUT = 20 * 1024  # per stream and cell: a runaway case must not make the page unusable
 # ⧖ is missing from the fonts of many Linux desktops (it shows as a box); ◷ is in DejaVu and every system font.
 SYMBOLS = {status: status.symbol for status in Status}
 SYMBOLS[Status.TIMEOUT] = "◷"
-PLATFORM_NAMES = {"linux": "Linux", "darwin": "macOS", "win32": "Windows"}
 METHOD_ABBREV = {"fork": "F", "spawn": "S", "forkserver": "FS"}
 
 
@@ -69,14 +69,27 @@ def _environment() -> jinja2.Environment:
 
 def _cell_title(r: Result) -> str:
     verdict = {True: "claim holds", False: "claim refuted here", None: "claim not judged"}[r.holds]
-    return f"{r.case} · {r.platform} {r.python_tag} {r.start_method}: {r.status.label}, {verdict}"
+    return f"{r.case} · {PLATFORM_NAMES.get(r.platform, r.platform)} {tag_label(r.tag)} {r.start_method}: {r.status.label}, {verdict}"
 
 
-def _view(run: Run) -> Dict[str, Any]:
+def _versions(results: List[Result]) -> Dict[Tuple[str, str], str]:
+    """Per (platform, column), the exact interpreters observed in it: `CPython 3.11.7`, `PyPy 8.0.1 (Python 3.11.13)`."""
+    seen: Dict[Tuple[str, str], List[str]] = {}
+    for r in results:
+        own = r.implementation_version
+        name = implementation_name(r.implementation)
+        text = f"{name} {r.python}" if not own or own == r.python else f"{name} {own} (Python {r.python})"
+        names = seen.setdefault((r.platform, r.tag), [])
+        if text not in names:
+            names.append(text)
+    return {key: ", ".join(names) for key, names in seen.items()}
+
+
+def _view(run: Run, target: Optional[Target] = None) -> Dict[str, Any]:
     results = list(run.results)
     analyses = analyse(run)
-    cols = columns(results)
-    index = {(r.case, r.platform, r.python_tag, r.start_method): r for r in results}
+    cols = columns(results, target)
+    index = {(r.case, r.platform, r.tag, r.start_method): r for r in results}
     rows: List[Dict[str, Any]] = []
     details: List[Dict[str, Any]] = []
     for analysis in analyses:
@@ -96,12 +109,14 @@ def _view(run: Run) -> Dict[str, Any]:
         rows.append({"analysis": analysis, "path": first.case_path, "cells": cells})
     platforms: List[Dict[str, Any]] = []
     pythons: List[Dict[str, Any]] = []
+    versions = _versions(results)
     for platform, tag, _ in cols:
+        observed = versions.get((platform, tag), "not observed")
         if not platforms or platforms[-1]["name"] != platform:
             platforms.append({"name": platform, "label": PLATFORM_NAMES.get(platform, platform), "span": 0})
-            pythons.append({"tag": tag, "span": 0, "platform_start": True})
+            pythons.append({"tag": tag, "label": tag_label(tag), "title": observed, "span": 0, "platform_start": True})
         elif pythons[-1]["tag"] != tag:
-            pythons.append({"tag": tag, "span": 0, "platform_start": False})
+            pythons.append({"tag": tag, "label": tag_label(tag), "title": observed, "span": 0, "platform_start": False})
         platforms[-1]["span"] += 1
         pythons[-1]["span"] += 1
     defaults = default_methods(results)
@@ -131,9 +146,10 @@ def _view(run: Run) -> Dict[str, Any]:
         "rows": rows, "details": details, "differences": differences, "analyses": analyses,
         "refuted": sum(1 for r in results if r.holds is False), "plural": plural,
         "same_everywhere": [a for a in analyses if not a.differs and a.classes],
+        "not_observed": render_not_observed(results, target),
     }
 
 
-def render(run: Run) -> str:
-    return _environment().get_template("report.html.j2").render(**_view(run))
+def render(run: Run, target: Optional[Target] = None) -> str:
+    return _environment().get_template("report.html.j2").render(**_view(run, target))
 

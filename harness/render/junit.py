@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 from harness.analysis import analyse, coordinates, coordinates_key
 from harness.model import Result, Run, Status
+from harness.target import Target
 
 # XML 1.0 allows only these characters; anything else (NUL, escape sequences, lone surrogates from undecodable
 # bytes) makes the whole file unreadable to a CI server, so it is written as a visible \xNN escape instead.
@@ -24,8 +25,8 @@ def xml_text(text: str, limit: int = MAX_TEXT) -> str:
 
 
 def testcase_name(r: Result) -> str:
-    python = r.python_tag if r.implementation == "cpython" else f"{r.implementation}{r.python_tag}"
-    return f"{r.platform}-{python}-{r.start_method}"
+    """linux-3.12-spawn, linux-pypy3.11-spawn: the column of the matrix."""
+    return f"{r.platform}-{r.tag}-{r.start_method}"
 
 
 def _evidence(r: Result) -> str:
@@ -77,7 +78,8 @@ def _counts(results: List[Result]) -> Dict[str, str]:
     }
 
 
-def render(run: Run) -> str:
+def render(run: Run, target: Optional[Target] = None) -> str:
+    """One testsuite per case; the target does not add testcases (a cell no run observed has no outcome to report)."""
     by_case: Dict[str, List[Result]] = {}
     for r in sorted(run.results, key=lambda r: coordinates_key(coordinates(r))):
         by_case.setdefault(r.case, []).append(r)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Any, Callable, Dict, List, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from harness.analysis import (
     CaseAnalysis,
@@ -17,8 +17,19 @@ from harness.analysis import (
     differing,
     plural,
 )
-from harness.model import Result, Run, Status
-from harness.render.terminal import DEFAULT_MARK, METHOD_ABBREV, columns, default_methods, escape_control, method_label, summary_line
+from harness.model import PLATFORM_NAMES, Result, Run, Status, tag_label
+from harness.render.terminal import (
+    DEFAULT_MARK,
+    METHOD_ABBREV,
+    NOT_OBSERVED,
+    columns,
+    default_methods,
+    escape_control,
+    method_label,
+    render_not_observed,
+    summary_line,
+)
+from harness.target import Target
 
 # GitHub refuses a job summary over 1 MiB; stay under it with room for the closing note.
 LIMIT_BYTES = 1024 * 1024
@@ -88,20 +99,24 @@ class Section:
 
 
 def _where(r: Result) -> str:
-    implementation = "" if r.implementation == "cpython" else f"{r.implementation} "
-    return f"{r.platform} {implementation}{r.python_tag} {r.start_method}"
+    return f"{r.platform} {tag_label(r.tag)} {r.start_method}"
 
 
-def render_matrix(results: Sequence[Result], order: Sequence[str], budget: int) -> Tuple[str, int]:
-    """The matrix as a table: one row per case, one column per (platform, python, start method)."""
-    cols = columns(results)
-    by_cell: Dict[Tuple[str, str, str, str], Result] = {(r.case, r.platform, r.python_tag, r.start_method): r for r in results}
+def render_matrix(results: Sequence[Result], order: Sequence[str], budget: int, target: Optional[Target] = None) -> Tuple[str, int]:
+    """The matrix as a table: one row per case, one column per (platform, interpreter, start method), the
+    implementation named in each header (CPython 3.11, PyPy 3.11); a column of the target no run observed is
+    shown, with every cell in it marked not observed."""
+    cols = columns(results, target)
+    by_cell: Dict[Tuple[str, str, str, str], Result] = {(r.case, r.platform, r.tag, r.start_method): r for r in results}
     ids: Dict[str, List[str]] = {}
     for r in results:
         ids.setdefault(r.case, [])
         ids[r.case].extend(i for i in r.ids if i not in ids[r.case])
     defaults = default_methods(results)
-    head = "| case | IDs | " + " | ".join(f"{inline(p)}<br>{inline(t)}<br>{inline(method_label(m, p, t, defaults))}" for p, t, m in cols) + " |\n"
+    head = "| case | IDs | " + " | ".join(
+        f"{inline(PLATFORM_NAMES.get(p, p))}<br>{inline(tag_label(t))}<br>{inline(method_label(m, p, t, defaults))}"
+        for p, t, m in cols
+    ) + " |\n"
     rule = "|---|---|" + ":-:|" * len(cols) + "\n"
     section = Section(budget)
     section.add(head + rule)
@@ -109,11 +124,14 @@ def render_matrix(results: Sequence[Result], order: Sequence[str], budget: int) 
         cells = []
         for platform, tag, method in cols:
             r = by_cell.get((case, platform, tag, method))
-            cells.append("" if r is None else r.status.symbol + (REFUTED_MARK if r.holds is False else ""))
+            cells.append(NOT_OBSERVED if r is None else r.status.symbol + (REFUTED_MARK if r.holds is False else ""))
         section.add(f"| {inline(case)} | {inline(', '.join(ids[case]))} | " + " | ".join(cells) + " |\n")
     legend = " · ".join(f"{s.symbol} {s.label}" for s in Status)
     methods = " · ".join(f"{a} {m}" for m, a in METHOD_ABBREV.items())
-    text = section.text() + f"\n{legend} · {REFUTED_MARK} the claim is refuted in that cell\n\nColumns: platform, Python, start method ({methods}; {DEFAULT_MARK} marks the default start method of that platform and Python).\n"
+    text = section.text() + f"\n{legend} · {NOT_OBSERVED} not observed · {REFUTED_MARK} the claim is refuted in that cell\n\nColumns: platform, interpreter, start method ({methods}; {DEFAULT_MARK} marks the default start method of that platform and interpreter).\n"
+    missing = render_not_observed(results, target)
+    if missing:
+        text += f"\n{inline(missing)}\n"
     return text, section.left_out
 
 
@@ -168,7 +186,7 @@ def render_difference(analysis: CaseAnalysis) -> str:
     return "".join(out) + "\n"
 
 
-def render(run: Run, limit: int = LIMIT_BYTES) -> str:
+def render(run: Run, limit: int = LIMIT_BYTES, target: Optional[Target] = None) -> str:
     """The whole report, always under `limit` bytes: long sections end with a note of what was left out."""
     results = list(run.results)
     analyses = analyse(run)
@@ -180,7 +198,7 @@ def render(run: Run, limit: int = LIMIT_BYTES) -> str:
     out = [header]
     used = len(header.encode("utf-8"))
 
-    matrix, rows_left_out = render_matrix(results, order, budget // 2)
+    matrix, rows_left_out = render_matrix(results, order, budget // 2, target)
     out.append("## Matrix\n\n" + matrix + "\n")
     if rows_left_out:
         out.append(f"\n… {plural(rows_left_out, 'more case')} not shown: a job summary must stay under 1 MiB.\n")
@@ -228,6 +246,6 @@ def _within(text: str, limit: int) -> str:
     return cut[: cut.rfind("\n") + 1] + note
 
 
-def render_markdown(run: Run) -> str:
-    return render(run)
+def render_markdown(run: Run, target: Optional[Target] = None) -> str:
+    return render(run, target=target)
 

@@ -1,0 +1,4 @@
+import pickle
+import threading
+
+pickle.dumps({"key": (1, 2, threading.Lock())})

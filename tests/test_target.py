@@ -1,0 +1,155 @@
+"""The target matrix (matrix.toml): reading it, naming bad input, and what reports show for what no run observed."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import List
+
+import pytest
+
+from test_render_synthetic import make_result, make_run
+
+from harness.model import Result, Status
+from harness.render import html, json as json_report, markdown
+from harness.render.claims import verdict
+from harness.render.terminal import render_terminal
+from harness.target import (
+    DEFAULT_TARGET,
+    Target,
+    TargetError,
+    TargetPlatform,
+    all_columns,
+    describe_columns,
+    load_target,
+    not_observed,
+    target_for,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+SMALL = Target((TargetPlatform("linux", ("3.12", "3.13t", "pypy3.11"), ("fork", "spawn")),
+                TargetPlatform("win32", ("3.12", "pypy3.11"), ("spawn",))), "matrix.toml")
+
+
+def cells() -> List[Result]:
+    """linux 3.12 fork and spawn observed, and PyPy 3.11 under fork only."""
+    return [
+        make_result("c", "linux", "3.12", "fork", stdout="ok\n"),
+        make_result("c", "linux", "3.12", "spawn", stdout="ok\n"),
+        make_result("c", "linux", "3.11.13", "fork", implementation="pypy", implementation_version="8.0.1", stdout="ok\n"),
+    ]
+
+
+def test_the_projects_target_reads() -> None:
+    target = load_target(str(ROOT / DEFAULT_TARGET))
+    assert [p.platform for p in target.platforms] == ["linux", "darwin", "win32"]
+    linux = target.platforms[0]
+    assert "3.15t" in linux.pythons and "pypy3.10" in linux.pythons and linux.start_methods == ("fork", "spawn", "forkserver")
+    assert target.platforms[2].start_methods == ("spawn",)
+
+
+def test_columns_and_what_was_not_observed() -> None:
+    assert len(SMALL.columns()) == 3 * 2 + 2
+    assert not_observed(cells(), SMALL) == [
+        ("linux", "3.13t", "fork"), ("linux", "3.13t", "spawn"), ("linux", "pypy3.11", "spawn"),
+        ("win32", "3.12", "spawn"), ("win32", "pypy3.11", "spawn"),
+    ]
+    assert describe_columns(not_observed(cells(), SMALL), SMALL) == "linux 3.13t, pypy3.11 spawn; win32 (all of it)"
+    # an observed column the target lacks (3.7 here) is still shown
+    extra = cells() + [make_result("c", "linux", "3.7.16", "fork")]
+    assert ("linux", "3.7", "fork") in all_columns(extra, SMALL)
+    assert all_columns(extra, SMALL)[0] == ("linux", "3.7", "fork")
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ("[platform.linx]\npythons = ['3.12']\nstart_methods = ['fork']\n",
+     "matrix.toml:1: unknown platform 'linx' (did you mean 'linux'?)"),
+    ("[platform.linux]\npythons = ['3.12', 'PyPy3.10']\nstart_methods = ['fork']\n",
+     "matrix.toml:2: bad interpreter 'PyPy3.10' in [platform.linux]; expected a column tag such as 3.12, 3.13t"),
+    ("[platform.linux]\npythons = ['3.12', 'jython3.10']\nstart_methods = ['fork']\n", "matrix.toml:2: bad interpreter 'jython3.10'"),
+    ("[platform.linux]\npythons = ['3.12']\nstart_methods = ['fork', 'spwan']\n",
+     "matrix.toml:3: unknown start method 'spwan' in [platform.linux] (did you mean 'spawn'?)"),
+    ("[platform.linux]\npython = ['3.12']\n", "matrix.toml:2: unknown key 'python' in [platform.linux] (did you mean 'pythons'?)"),
+    ("[platform.linux]\npythons = []\nstart_methods = ['fork']\n", "matrix.toml:2: [platform.linux] needs pythons = a non-empty list"),
+    ("[platforms.linux]\n", "matrix.toml: unknown key 'platforms' (did you mean 'platform'?)"),
+    ("[platform.linux\n", "matrix.toml: invalid TOML"),
+])
+def test_bad_target_files_name_the_line_and_value(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, fragment: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("matrix.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(TargetError) as raised:
+        load_target("matrix.toml")
+    assert str(raised.value).startswith(fragment), str(raised.value)
+
+
+def test_target_for_reads_the_current_folder_unless_told(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert target_for(None) is None
+    Path(DEFAULT_TARGET).write_text("[platform.linux]\npythons = ['3.12']\nstart_methods = ['fork']\n", encoding="utf-8")
+    assert target_for(None).columns() == [("linux", "3.12", "fork")]
+    assert target_for("none") is None
+    with pytest.raises(TargetError, match=r"^elsewhere\.toml: cannot read the target matrix"):
+        target_for("elsewhere.toml")
+
+
+# -- what the reports show
+
+
+def test_markdown_shows_the_targets_columns_with_the_implementation_and_unobserved_cells() -> None:
+    text = markdown.render(make_run(cells()), target=SMALL)
+    head = next(line for line in text.splitlines() if line.startswith("| case |"))
+    headers = [h.strip() for h in head.strip("|").split("|")][2:]
+    assert headers == [  # the default start method (*) is known only where a cell was observed
+        "Linux<br>CPython 3.12<br>F\\*", "Linux<br>CPython 3.12<br>S", "Linux<br>CPython 3.13t<br>F",
+        "Linux<br>CPython 3.13t<br>S", "Linux<br>PyPy 3.11<br>F\\*", "Linux<br>PyPy 3.11<br>S", "Windows<br>CPython 3.12<br>S",
+        "Windows<br>PyPy 3.11<br>S",
+    ]
+    row = next(line for line in text.splitlines() if line.startswith("| c |"))
+    assert [c.strip() for c in row.strip("|").split("|")][2:] == ["✓", "✓", "?", "?", "✓", "?", "?", "?"]
+    assert "? not observed" in text
+    assert "Not observed (5 of the 8 columns of matrix.toml): linux 3.13t, pypy3.11 spawn; win32 (all of it)" in text
+
+
+def test_html_shows_unobserved_cells_and_the_implementation_of_each_column() -> None:
+    page = html.render(make_run(cells()), target=SMALL)
+    assert page.count('data-observed="false"') == 5
+    assert re.search(r'<th class="[a-z]+" colspan="2" title="PyPy 8\.0\.1 \(Python 3\.11\.13\)" data-tag="pypy3\.11">PyPy 3\.11</th>', page)
+    assert re.search(r'colspan="2" title="not observed" data-tag="3\.13t">CPython 3\.13t</th>', page)
+    assert 'id="not-observed"' in page and "win32 (all of it)" in page
+
+
+def test_terminal_names_what_was_not_observed_below_the_matrix() -> None:
+    text = render_terminal(make_run(cells()), target=SMALL)
+    assert "Not observed (5 of the 8 columns of matrix.toml): linux 3.13t, pypy3.11 spawn; win32 (all of it)" in text
+    matrix = text.splitlines()[:3]
+    assert matrix[0].split() == ["3.12", "pypy3.11"]
+    assert matrix[2].split() == ["c", "✓", "✓", "✓"]
+    assert "Not observed" not in render_terminal(make_run(cells()))
+
+
+def test_json_report_lists_the_target_and_what_it_lacks() -> None:
+    data = json.loads(json_report.render(make_run(cells()), target=SMALL))
+    assert data["target"]["path"] == "matrix.toml" and len(data["target"]["columns"]) == 8
+    assert {"platform": "linux", "interpreter": "pypy3.11", "implementation": "pypy", "start_method": "spawn"} in data["not_observed"]
+    assert len(data["not_observed"]) == 5
+
+
+def test_claims_verdict_names_the_unobserved_part_of_the_target() -> None:
+    judged = [make_result("c", "linux", "3.12", m, status=Status.PASS, holds=True) for m in ("fork", "spawn")]
+    assert verdict(judged, SMALL) == ("**holds everywhere observed**; not observed on linux 3.13t, pypy3.11; "
+                                      "win32 (all of it)")
+    assert verdict(judged) == "**holds everywhere observed**; not observed on darwin, win32"
+
+
+def test_report_with_a_bad_target_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    from harness import results as results_io
+    from harness.cli import main
+
+    results_io.write_run(make_run(cells()), tmp_path / "results.json")
+    bad = tmp_path / "m.toml"
+    bad.write_text("[platform.linux]\npythons = ['3.12']\nstart_methods = ['spwan']\n", encoding="utf-8")
+    assert main(["report", str(tmp_path / "results.json"), "--target", str(bad)]) == 2
+    assert f"mpmatrix: error: {bad}:3: unknown start method 'spwan'" in capsys.readouterr().err
+    assert main(["report", str(tmp_path / "results.json"), "--target", "none", "--format", "md"]) == 0
+    assert "Not observed" not in capsys.readouterr().out
