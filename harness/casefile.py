@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import io
 import os
 import re
 import sys
+import tokenize
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
@@ -21,6 +23,7 @@ else:  # pragma: no cover - exercised on older interpreters only
     import tomli as tomllib
 
 DEFAULT_TIMEOUT = 30.0
+OPENING_RE = re.compile(r"(?m)^# /// case[ \t]*$")
 BLOCK_RE = re.compile(r"(?m)^# /// (?P<type>[a-zA-Z0-9-]+)[ \t]*$\n(?P<content>(?:^#(?:| .*)$\n)*?)^# ///[ \t]*$")
 
 TOP_KEYS = ("claim", "source", "ids", "timeout", "normalize", "platforms", "nondeterministic", "expect")
@@ -140,7 +143,7 @@ def find_cases(paths: Sequence[str]) -> Tuple[List[str], List[CaseError]]:
                 broken_link = _broken_link(candidate)
                 if broken_link:  # said, not skipped: a case the author meant to run would silently not run
                     errors.append(CaseError(str(candidate), 0, broken_link))
-                elif _has_block(candidate):
+                elif declares_case(candidate):
                     found.append(str(candidate))
         elif path.is_file():
             found.append(str(path))
@@ -166,12 +169,21 @@ def _broken_link(path: Path) -> str:
         return f"a dangling symbolic link (it points to {target!r}, which does not exist); expected a case file"
 
 
-def _has_block(path: Path) -> bool:
+def declares_case(path: Path) -> bool:
+    """Whether a file opens a `# /// case` block in a comment: a script quoting one in a string (one that writes case
+    files) is not a case file. A file that is not valid Python still is, and fails as a case when it runs."""
     try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            return "# /// case" in f.read()
+        with open(path, encoding="utf-8-sig", errors="replace") as f:  # a byte order mark is no part of the text
+            text = f.read()
     except OSError:
         return False
+    if "# /// case" not in text:
+        return False
+    try:
+        return any(token.type == tokenize.COMMENT and OPENING_RE.match(token.string)
+                   for token in tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return OPENING_RE.search(text) is not None
 
 
 def case_name(path: str) -> str:
@@ -202,7 +214,7 @@ def parse_case(text: str, path: str) -> Case:
     """Parse a case file's text; raises CaseError."""
     blocks = [m for m in BLOCK_RE.finditer(text) if m.group("type") == "case"]
     if not blocks:
-        opening = re.search(r"(?m)^# /// case[ \t]*$", text)
+        opening = OPENING_RE.search(text)
         if opening:
             raise CaseError(path, _line_of(text, opening.start()), "`# /// case` is not closed by a `# ///` line; "
                             "expected every line up to it to start with `#` (see docs/case-format.md)")

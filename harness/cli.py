@@ -173,7 +173,6 @@ def say(text: str, stream: Optional[TextIO] = None) -> None:
     print(terminal_text(text, MAX_MESSAGE_CELLS if stream is sys.stderr else MAX_LINE_CELLS), file=stream)
 
 
-
 # -- list and show --------------------------------------------------------------------------------------------
 
 

@@ -30,7 +30,6 @@ from harness.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, U
 from harness.model import Result, Run
 
 DEFAULT_CASES = "cases"
-ADAPTIVE_JOBS_FACTOR = 4  # without --jobs, up to this many cells per CPU while the CPUs are mostly idle
 LOCK_NAME = ".mpmatrix.lock"
 
 Warn = Callable[[str], None]
@@ -163,9 +162,9 @@ def _execute(request: RunRequest, planned: List[Any], carried: List[Result], jou
     from harness.display import now_iso
     from harness.results import combine_by_cell
 
-    # an explicit --jobs is exact; by default idle cores take more of the cells that mostly wait
-    jobs = request.jobs or os.cpu_count() or 1
-    max_jobs = request.jobs or ADAPTIVE_JOBS_FACTOR * jobs
+    from harness.runner import job_limits
+
+    jobs, max_jobs = job_limits(request.jobs)  # an explicit --jobs is exact; by default idle cores take more
     collected: List[Result] = list(carried)
     stop = threading.Event()
     stopped_because = []

@@ -1,56 +1,130 @@
-"""pytest plugin: `pytest cases/` collects each case file as one item per start method (`cases/x.py::spawn`)."""
+"""pytest plugin: `pytest CASE_PATH` collects case files as one item per (interpreter, start method) and runs their
+cells in parallel with the harness's own scheduler, reporting the items in collection order.
+
+Which files are collected: a `.py` file whose `# /// case` line is a comment (not text inside a string), under a
+path named on pytest's command line (`pytest ../my-claims/cases`, `pytest .`, `pytest cases/x.py`) or under a
+folder listed in the ini option `mpmatrix_case_dirs`. A bare `pytest` (its testpaths or the current folder)
+collects no case file outside those folders: a project's own test run never starts its fixture cases or a script
+that happens to carry a case block. Files pytest takes for test modules (`python_files`, `test_*.py` by
+default), `conftest.py` and names starting with `_` or `.` are never case files.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
+import threading
+from fnmatch import fnmatch
 from pathlib import Path
-from typing import Any, Iterator, List, Optional
+from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import pytest
 
-from harness.model import START_METHODS
+from harness.model import START_METHODS, Interpreter, Result
 
-RESULTS_KEY = pytest.StashKey[List[Any]]()
+if TYPE_CHECKING:
+    from harness.casefile import Case
+    from harness.plan import Planned
+
+RESULTS_KEY = pytest.StashKey[List[Result]]()
+SCOPE_KEY = pytest.StashKey[Tuple[Path, ...]]()
+PASSED_OVER_KEY = pytest.StashKey[List[Path]]()  # .py files outside the scope, checked for case blocks only if nothing was collected
+NAMES_KEY = pytest.StashKey[Dict[str, Path]]()
+INTERPRETERS_KEY = pytest.StashKey[List[Interpreter]]()
+SCHEDULER_KEY = pytest.StashKey["CellScheduler"]()
+NO_TESTS_COLLECTED = 5
 
 
-def pytest_addoption(parser: Any) -> None:
+def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("mpmatrix", "mpmatrix case files")
     group.addoption("--start-method", action="append", dest="mpmatrix_start_methods", choices=START_METHODS,
                     metavar="M", help="run case files under this start method only (repeatable; default: all three)")
     group.addoption("--mpmatrix-python", action="append", dest="mpmatrix_python", metavar="EXE_OR_VERSION",
-                    help="run case files with this interpreter (repeatable; default: the one running pytest)")
+                    help="run case files with this interpreter: a path, a command, a version like 3.12, `current` "
+                         "or `all` (every one found) (repeatable; default: the one running pytest)")
+    group.addoption("--mpmatrix-jobs", dest="mpmatrix_jobs", type=_positive_int, default=None, metavar="N",
+                    help="cells run at once (default as `mpmatrix run`: the CPU count, and up to 4 times that while "
+                         "the CPUs are mostly idle); 1 runs them one after another")
     group.addoption("--mpmatrix-results", dest="mpmatrix_results", metavar="PATH",
                     help="write the results JSON here; {platform} (sys.platform) and {python} (the interpreter's "
                          "column: 3.12, 3.13t, pypy3.11) are expanded")
-    parser.addini("mpmatrix_case_dirs", "folders whose .py files with a `# /// case` block are collected",
-                  type="args", default=["cases"])
+    parser.addini("mpmatrix_case_dirs", "folders (relative to the ini file) whose case files are collected even when "
+                  "not named on the command line, e.g. by a bare `pytest`", type="paths", default=[])
 
 
-def pytest_configure(config: Any) -> None:
+def _positive_int(text: str) -> int:
+    import argparse
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+def pytest_configure(config: pytest.Config) -> None:
     config.stash[RESULTS_KEY] = []
+    config.stash[PASSED_OVER_KEY] = []
+    config.stash[NAMES_KEY] = {}
 
 
-def _in_case_dirs(config: Any, path: Path) -> bool:
-    root = Path(str(config.rootpath))
-    for folder in config.getini("mpmatrix_case_dirs"):
-        base = (root / folder).resolve()
-        try:
-            path.resolve().relative_to(base)
-            return True
-        except ValueError:
-            continue
-    return False
+# -- which files are case files -------------------------------------------------------------------------------
 
 
-def pytest_collect_file(file_path: Path, parent: Any) -> Optional[Any]:
-    if not _is_case_file(parent.config, file_path):
+def case_scope(config: pytest.Config) -> Tuple[Path, ...]:
+    """The files and folders whose case files are collected: pytest's command-line paths and mpmatrix_case_dirs."""
+    if SCOPE_KEY in config.stash:
+        return config.stash[SCOPE_KEY]
+    here = Path(str(config.invocation_params.dir))
+    roots: List[Path] = []
+    for arg in config.getoption("file_or_dir") or []:
+        path = here / str(arg).split("::", 1)[0]  # a node ID names its file
+        if path.exists():
+            roots.append(path.resolve())
+    roots.extend(Path(str(p)).resolve() for p in config.getini("mpmatrix_case_dirs"))
+    config.stash[SCOPE_KEY] = tuple(roots)
+    return config.stash[SCOPE_KEY]
+
+
+def _in_scope(config: pytest.Config, path: Path) -> bool:
+    resolved = path.resolve()
+    return any(resolved == root or root in resolved.parents for root in case_scope(config))
+
+
+def _may_be_case(config: pytest.Config, path: Path) -> bool:
+    """By its name alone: a .py file pytest would not take for a test module."""
+    name = path.name
+    if path.suffix != ".py" or name.startswith(("_", ".")) or name == "conftest.py":
+        return False
+    return not any(fnmatch(name, pattern) for pattern in config.getini("python_files"))
+
+
+def _is_case_file(config: pytest.Config, path: Path) -> bool:
+    from harness.casefile import declares_case
+
+    return _may_be_case(config, path) and _in_scope(config, path) and declares_case(path)
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> Optional[pytest.File]:
+    from harness.casefile import declares_case
+
+    config = parent.config
+    if not _may_be_case(config, file_path):
+        return None
+    if not _in_scope(config, file_path):
+        config.stash[PASSED_OVER_KEY].append(file_path)
+        return None
+    if not declares_case(file_path):
         return None
     return CaseFile.from_parent(parent, path=file_path)
 
 
 @pytest.hookimpl(tryfirst=True)
-def pytest_pycollect_makemodule(module_path: Path, parent: Any) -> Optional[Any]:
+def pytest_pycollect_makemodule(module_path: Path, parent: pytest.Collector) -> Optional[pytest.File]:
     """A case file named on the command line is also offered to pytest's Python collector, which would import it:
     the case's code would run inside the pytest process. It is collected by pytest_collect_file only."""
     if _is_case_file(parent.config, module_path):
@@ -65,32 +139,69 @@ class NotAModule(pytest.File):
         return iter(())
 
 
-def _is_case_file(config: Any, file_path: Path) -> bool:
-    if file_path.suffix != ".py" or file_path.name.startswith(("_", "test_")):
-        return False
-    if not _in_case_dirs(config, file_path):
-        return False
-    try:
-        return "# /// case" in file_path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return False
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatus: int, config: pytest.Config) -> None:
+    """When nothing was collected, say which case files were passed over and how to collect them."""
+    from harness.casefile import declares_case
+
+    if exitstatus != NO_TESTS_COLLECTED:
+        return
+    passed_over = [p for p in config.stash.get(PASSED_OVER_KEY, []) if declares_case(p)]
+    if passed_over:
+        try:
+            example = os.path.relpath(str(passed_over[0]), str(config.invocation_params.dir))
+        except ValueError:  # another drive
+            example = str(passed_over[0])
+        terminalreporter.write_line(
+            f"mpmatrix: {len(passed_over)} case file(s) were not collected (e.g. {example}): case files are collected "
+            "under the paths named on the command line (`pytest DIR`) or the ini option mpmatrix_case_dirs")
 
 
-def _interpreters(config: Any) -> List[Any]:
+# -- items: one per cell ----------------------------------------------------------------------------------------
+
+
+def _interpreters(config: pytest.Config) -> List[Interpreter]:
     from harness import interpreters
 
-    cached = getattr(config, "_mpmatrix_interpreters", None)
-    if cached is not None:
-        return cached
-    specs = config.getoption("mpmatrix_python") or []
-    found = []
-    for spec in specs:
+    if INTERPRETERS_KEY in config.stash:
+        return config.stash[INTERPRETERS_KEY]
+    found: List[Interpreter] = []
+    for spec in config.getoption("mpmatrix_python") or []:
         try:
-            found.append(interpreters.resolve(spec))
+            if spec == "current":
+                found.append(interpreters.current())
+            elif spec == "all":
+                found.extend(interpreters.select_interpreters(None, lambda line: sys.stderr.write(line + "\n")))
+            else:
+                found.append(interpreters.resolve(spec))
         except interpreters.InterpreterError as exc:
             raise pytest.UsageError(f"--mpmatrix-python {spec}: {exc}") from None
-    config._mpmatrix_interpreters = found or [interpreters.current()]
-    return config._mpmatrix_interpreters
+    chosen, seen = [], set()
+    for interpreter in found:  # one named twice (3.12 and its path) runs once
+        key = os.path.normcase(os.path.realpath(interpreter.executable))
+        if key not in seen:
+            seen.add(key)
+            chosen.append(interpreter)
+    config.stash[INTERPRETERS_KEY] = chosen or [interpreters.current()]
+    return config.stash[INTERPRETERS_KEY]
+
+
+def interpreter_labels(interpreters: Sequence[Interpreter]) -> List[str]:
+    """A readable label per interpreter, unique among them: its tag (3.12, 3.13t), named by its implementation where
+    that is not CPython and the tag does not say it (pypy3.9); by its full version where labels still collide (3.9.18
+    and 3.9.7); numbered beyond that (3.12.1, 3.12.1+2). Node IDs and JUnit names never collide, whatever tags are."""
+
+    def prefix(i: Interpreter) -> str:
+        return "" if i.implementation == "cpython" else i.implementation
+
+    short = [i.tag if prefix(i).lower() in i.tag.lower() else prefix(i) + i.tag for i in interpreters]
+    labels = [label if short.count(label) == 1 else prefix(i) + i.version + ("t" if i.free_threaded else "")
+              for i, label in zip(interpreters, short)]
+    counts: Dict[str, int] = {}
+    for position, label in enumerate(labels):
+        counts[label] = counts.get(label, 0) + 1
+        if counts[label] > 1:
+            labels[position] = f"{label}+{counts[label]}"  # `-k` accepts + (not #)
+    return labels
 
 
 class CaseFile(pytest.File):
@@ -98,18 +209,27 @@ class CaseFile(pytest.File):
 
     def collect(self) -> Iterator[Any]:
         from harness.casefile import CaseError, load_case
+        from harness.plan import plan
 
         try:
             case = load_case(str(self.path))
         except CaseError as exc:
             yield BrokenCase.from_parent(self, name="case", error=str(exc))
             return
+        names = self.config.stash[NAMES_KEY]
+        if names.setdefault(case.name, self.path) != self.path:
+            # results are keyed by case name, as `mpmatrix run` refuses duplicates
+            yield BrokenCase.from_parent(self, name="case", error=f"{self.path}: duplicate case name {case.name!r}: "
+                                         f"{names[case.name]} has it too; case names must be unique")
+            return
         interpreters = _interpreters(self.config)
+        labels = interpreter_labels(interpreters)
         methods = self.config.getoption("mpmatrix_start_methods") or list(START_METHODS)
-        for interpreter in interpreters:
+        planned = iter(plan([case], [], interpreters, methods))  # interpreter, then start method: the order below
+        for interpreter, label in zip(interpreters, labels):
             for method in methods:
-                name = method if len(interpreters) == 1 else f"{interpreter.tag}-{method}"
-                yield CaseItem.from_parent(self, name=name, case=case, interpreter=interpreter, start_method=method)
+                name = method if len(interpreters) == 1 else f"{label}-{method}"
+                yield CaseItem.from_parent(self, name=name, case=case, planned=next(planned), label=label)
 
 
 class CaseFailed(Exception):
@@ -119,21 +239,23 @@ class CaseFailed(Exception):
 class CaseItem(pytest.Item):
     """One cell: the case under one interpreter and start method."""
 
-    def __init__(self, *, case: Any, interpreter: Any, start_method: str, **kwargs: Any) -> None:
+    def __init__(self, *, case: Case, planned: Planned, label: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.case = case
-        self.interpreter = interpreter
-        self.start_method = start_method
-        self.result: Any = None
+        self.planned = planned
+        self.label = label
+        self.result: Optional[Result] = None
 
     def runtest(self) -> None:
         from harness.execute import DEFAULT_CAP
         from harness.model import Status
-        from harness.plan import plan
         from harness.runner import run_one
 
-        (planned,) = plan([self.case], [], [self.interpreter], [self.start_method])
-        self.result = run_one(planned, DEFAULT_CAP)  # the same decide, run, judge and fault handling as `mpmatrix run`
+        scheduler = self.config.stash.get(SCHEDULER_KEY, None)
+        if scheduler is not None and scheduler.has(self):
+            self.result = scheduler.wait_for(self)
+        else:  # not scheduled (another plugin runs the loop): the same decide, run, judge as `mpmatrix run`, here
+            self.result = run_one(self.planned, DEFAULT_CAP)
         self.config.stash[RESULTS_KEY].append(self.result)
         if self.result.status in (Status.UNSUPPORTED, Status.SKIP):
             # _use_item_location: `-rs` then names the case file, not this line of the plugin
@@ -155,7 +277,9 @@ class CaseItem(pytest.Item):
         return super().repr_failure(excinfo)
 
     def reportinfo(self) -> Any:
-        return self.path, self.case.block[0] - 1, f"{self.case.name}[{self.interpreter.tag} {self.start_method}]: {self.case.claim}"
+        interpreter = self.planned.cell.interpreter
+        where = f"{self.label} {self.planned.cell.start_method}"
+        return self.path, self.case.block[0] - 1, f"{self.case.name}[{where}, {interpreter.executable}]: {self.case.claim}"
 
 
 class BrokenCase(pytest.Item):
@@ -175,7 +299,196 @@ class BrokenCase(pytest.Item):
         return self.path, 0, f"case file {self.path.name}"
 
 
-def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """A scheduled item's call phase lasts as long as its cell ran (not as long as the item waited for it), for
+    --durations and the JUnit time."""
+    outcome = yield
+    if isinstance(item, CaseItem) and call.when == "call" and item.result is not None:
+        outcome.get_result().duration = item.result.duration_s
+
+
+# -- running: the cells in parallel, the items in collection order ---------------------------------------------
+
+
+class CellScheduler:
+    """Runs the selected items' cells with runner.run_all in a background thread; each item waits for its own cell.
+
+    halt() (-x, --maxfail, an interruption) starts no more cells and ends the running ones; their results are not
+    observations and their items are not reported."""
+
+    def __init__(self, items: Sequence[CaseItem], jobs: Optional[int], maxfail: int,
+                 durations: Optional[Dict[Tuple[str, ...], float]] = None) -> None:
+        from harness.execute import DEFAULT_CAP
+        from harness.runner import job_limits, order_longest_first
+
+        self.items = {id(item.planned): item for item in items}
+        self.order = order_longest_first([item.planned for item in items], durations)
+        self.jobs, self.max_jobs = job_limits(jobs)
+        self.cap = DEFAULT_CAP
+        self.maxfail = maxfail
+        self.failures = 0
+        self.stop = threading.Event()
+        self.results: Dict[int, Result] = {}
+        self.landed = {key: threading.Event() for key in self.items}
+        self.error: Optional[BaseException] = None
+        self.thread = threading.Thread(target=self._run, name="mpmatrix-scheduler", daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def has(self, item: CaseItem) -> bool:
+        return id(item.planned) in self.items and self.items[id(item.planned)] is item
+
+    def ran(self, item: CaseItem) -> bool:
+        """Wait until the item's cell has landed or will not; whether it ran to a result."""
+        self.landed[id(item.planned)].wait()
+        return id(item.planned) in self.results
+
+    def wait_for(self, item: CaseItem) -> Result:
+        if not self.ran(item):
+            raise RuntimeError(f"the mpmatrix scheduler ended before this cell ran: {self.error!r}") from self.error
+        return self.results[id(item.planned)]
+
+    def halt(self) -> None:
+        from harness import execute
+
+        if not self.stop.is_set():
+            self.stop.set()
+            execute.end_all()
+
+    def join(self) -> None:
+        self.thread.join()
+
+    def _run(self) -> None:
+        from harness.runner import run_all
+
+        try:
+            run_all(self.order, self.jobs, cap_bytes=self.cap, stop=self.stop, max_jobs=self.max_jobs, landed=self._land)
+        except BaseException as exc:  # reported by the item waiting for it, never lost in this thread
+            self.error = exc
+        finally:
+            for event in self.landed.values():
+                event.set()
+
+    def _land(self, planned: Planned, result: Result) -> None:
+        if self.stop.is_set():
+            return  # a cell ended by halt(): not an observation
+        self.results[id(planned)] = result
+        self.landed[id(planned)].set()
+        if result.status.is_failure:
+            self.failures += 1
+            if self.maxfail and self.failures >= self.maxfail:
+                self.halt()  # stop scheduling the rest as soon as the failure lands, not when its item is reported
+
+
+def results_path(target: str, tag: str) -> Path:
+    """--mpmatrix-results with {platform} and {python} (the first interpreter's column: 3.12, pypy3.11) expanded: CPython's
+    and PyPy's files stay apart."""
+    return Path(target.replace("{platform}", sys.platform).replace("{python}", tag))
+
+
+def _previous_durations(config: pytest.Config) -> Dict[Tuple[str, ...], float]:
+    """Cell durations from the results file an earlier run wrote (--mpmatrix-results), to start long cells first."""
+    from harness import results as results_io
+
+    target = config.getoption("mpmatrix_results")
+    if not target:
+        return {}
+    path = results_path(target, _interpreters(config)[0].tag)
+    try:
+        return {r.key: r.duration_s for r in results_io.read_run(path).results} if path.is_file() else {}
+    except (results_io.ResultsError, OSError):
+        return {}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtestloop(session: pytest.Session) -> Optional[bool]:
+    """pytest's own loop, with the case items' cells run ahead in parallel. Items are still run and reported one by
+    one in collection order; a case item's run waits for its cell."""
+    config = session.config
+    items = [item for item in session.items if isinstance(item, CaseItem)]
+    if not items or config.option.collectonly or hasattr(config, "workerinput"):
+        return None  # pytest's own loop (or pytest-xdist's, in its workers: it schedules the items itself)
+    if session.testsfailed and not config.option.continue_on_collection_errors:
+        raise session.Interrupted(f"{session.testsfailed} error{'s' if session.testsfailed != 1 else ''} during collection")
+    scheduler = CellScheduler(items, config.getoption("mpmatrix_jobs"), config.getoption("maxfail"),
+                              _previous_durations(config))
+    config.stash[SCHEDULER_KEY] = scheduler
+    scheduler.start()
+    try:
+        with _termination_as_interrupt():
+            _run_in_order(session, scheduler)
+    except BaseException:
+        with _second_signal_kills():
+            scheduler.halt()  # Ctrl+C: the running cells' trees are ended, nothing is left behind
+        raise
+    finally:
+        scheduler.join()
+    if session.shouldfail:
+        raise session.Failed(session.shouldfail)
+    if session.shouldstop:
+        raise session.Interrupted(session.shouldstop)
+    return True
+
+
+def _run_in_order(session: pytest.Session, scheduler: CellScheduler) -> None:
+    """Every item's protocol in collection order; a case item's waits for its cell."""
+    stopping = False
+    for index, item in enumerate(session.items):
+        if isinstance(item, CaseItem):
+            if not scheduler.ran(item) and scheduler.error is None:
+                continue  # its cell was never started or was ended by halt() (-x): not run, not reported
+        elif stopping or scheduler.stop.is_set():
+            continue  # after -x or --maxfail nothing else starts
+        nextitem = session.items[index + 1] if index + 1 < len(session.items) else None
+        item.config.hook.pytest_runtest_protocol(item=item, nextitem=nextitem)
+        if session.shouldfail or session.shouldstop:
+            stopping = True
+            scheduler.halt()
+
+
+@contextlib.contextmanager
+def _termination_as_interrupt() -> Iterator[None]:
+    """SIGTERM and SIGHUP end the session as Ctrl+C does (cells ended, nothing left behind): their default action
+    would kill pytest alone and leave the running cells, which have sessions of their own, behind."""
+    handlers = {}
+    if threading.current_thread() is threading.main_thread():
+        def interrupt(signum: int, frame: Any) -> None:
+            raise KeyboardInterrupt(f"signal {signum}")
+
+        for name in ("SIGTERM", "SIGHUP"):
+            sig = getattr(signal, name, None)
+            # a tool's handler too (coverage's kills the process), as `mpmatrix run` does; restored afterwards
+            if sig is not None and signal.getsignal(sig) != signal.SIG_IGN:
+                handlers[sig] = signal.signal(sig, interrupt)
+    try:
+        yield
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+
+
+@contextlib.contextmanager
+def _second_signal_kills() -> Iterator[None]:
+    """While the cells of an interrupted session are being ended, another Ctrl+C or SIGTERM (tox sends both) kills
+    them at once instead of interrupting their ending half-way."""
+    from harness import execute
+
+    handlers = {}
+    if threading.current_thread() is threading.main_thread():
+        for name in ("SIGINT", "SIGTERM"):
+            sig = getattr(signal, name, None)
+            if sig is not None:
+                handlers[sig] = signal.signal(sig, lambda signum, frame: execute.kill_all())
+    try:
+        yield
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     target = session.config.getoption("mpmatrix_results")
     results = session.config.stash[RESULTS_KEY]
     if not target or not results:
@@ -187,14 +500,15 @@ def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
     from harness.interpreters import interpreter_info
     from harness.model import Run
 
-    python = results[0].tag  # pypy3.11, not 3.11: CPython's and PyPy's files stay apart
-    path = Path(target.replace("{platform}", sys.platform).replace("{python}", python))
+    scheduler = session.config.stash.get(SCHEDULER_KEY, None)
+    halted = scheduler is not None and scheduler.stop.is_set()
+    host = {"platform": sys.platform, "os": host_platform.platform(), "machine": host_platform.machine(),
+            "cpu_count": os.cpu_count(), "runner": "pytest", "cell_environment": dict(execute.CELL_ENV)}
+    if scheduler is not None:
+        host.update(jobs=scheduler.jobs, max_jobs=scheduler.max_jobs)
     run = Run(
         results=tuple(results), started=getattr(session.config, "_mpmatrix_started", now_iso()), finished=now_iso(),
-        complete=exitstatus in (0, 1),
-        host={"platform": sys.platform, "os": host_platform.platform(), "machine": host_platform.machine(),
-              "cpu_count": os.cpu_count(), "runner": "pytest", "cell_environment": dict(execute.CELL_ENV)},
-        harness_version=__version__,
-        interpreters=tuple(interpreter_info(i) for i in getattr(session.config, "_mpmatrix_interpreters", None) or ()),
+        complete=exitstatus in (0, 1) and not halted, host=host,
+        interpreters=tuple(interpreter_info(i) for i in _interpreters(session.config)), harness_version=__version__,
     )
-    results_io.write_run(run, path)
+    results_io.write_run(run, results_path(target, results[0].tag))

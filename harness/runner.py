@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -13,11 +14,22 @@ from harness.model import Observation, Result, Status
 from harness.plan import Planned
 
 Progress = Callable[[Result], None]
+Landed = Callable[[Planned, Result], None]
 DEFAULT_DURATION_S = 2.0  # a cold run's guess for a cell never timed before
 # Adaptive jobs: most cells sleep, join or wait for a timeout, so `jobs` cells at once can leave the cores idle.
 # One more cell may start while the machine's CPUs were less than IDLE_BELOW busy over the last window; none
 # starts beyond `jobs` while they are more than BUSY_ABOVE busy. Cells that compute therefore never overlap more.
 IDLE_BELOW, BUSY_ABOVE, LOAD_WINDOW_S = 0.5, 0.8, 0.5
+ADAPTIVE_JOBS_FACTOR = 4  # without an explicit job count, up to this many cells per CPU while the CPUs are mostly idle
+
+
+def job_limits(requested: Optional[int] = None, cpus: Optional[int] = None) -> Tuple[int, int]:
+    """(jobs, max_jobs) for run_all: an explicit count is exact; by default the CPU count, and up to
+    ADAPTIVE_JOBS_FACTOR times it while the CPUs are mostly idle because cells wait."""
+    if requested:
+        return requested, requested
+    jobs = cpus or os.cpu_count() or 1
+    return jobs, ADAPTIVE_JOBS_FACTOR * jobs
 
 
 class CpuLoad:
@@ -84,11 +96,13 @@ def run_one(item: Planned, cap_bytes: int, stop: Optional[threading.Event] = Non
 
 def run_all(
     planned: Sequence[Planned], jobs: int, progress: Progress = lambda result: None, cap_bytes: int = 4 * 1024 * 1024,
-    stop: Optional[threading.Event] = None, max_jobs: Optional[int] = None,
+    stop: Optional[threading.Event] = None, max_jobs: Optional[int] = None, landed: Optional[Landed] = None,
 ) -> Tuple[List[Result], bool]:
     """Run every planned cell, `jobs` at a time, or up to `max_jobs` while the CPUs are mostly idle.
 
-    Returns the results and whether all cells ran."""
+    `landed`, when given, is called with each planned cell and its result before `progress` (a caller that must
+    tell apart cells whose results look alike, e.g. two builds of one Python version). Setting `stop` starts no
+    more cells. Returns the results and whether all cells ran."""
     stop = stop or threading.Event()
     results: List[Result] = []
     pending = iter(planned)
@@ -106,6 +120,8 @@ def run_all(
                         break
                     if item.decided is not None:
                         results.append(item.decided)
+                        if landed is not None:
+                            landed(item, item.decided)
                         progress(item.decided)
                         continue
                     running[pool.submit(run_one, item, cap_bytes, stop)] = item
@@ -115,9 +131,11 @@ def run_all(
                 if load is not None:
                     limit = adaptive_limit(limit, jobs, max_jobs, load.busy(), saturated=len(running) - len(done) >= limit)
                 for future in done:
-                    running.pop(future)
+                    item = running.pop(future)
                     result = future.result()
                     results.append(result)
+                    if landed is not None:
+                        landed(item, result)
                     progress(result)
         except BaseException:
             # Leaving the `with` waits for the running cells: end their process trees first, or Ctrl+C would

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from harness.casefile import DEFAULT_TIMEOUT, CaseError, find_cases, load_case, parse_case
+from harness.casefile import DEFAULT_TIMEOUT, CaseError, declares_case, find_cases, load_case, parse_case
 from harness.model import Interpreter
 
 from conftest import write_case
@@ -306,6 +306,16 @@ def test_find_cases_skips_helpers_and_reports_missing_paths(tmp_path):
     found, errors = find_cases([str(tmp_path), str(tmp_path / "real.py"), str(tmp_path / "missing")])
     assert found == [str(tmp_path / "real.py")]
     assert len(errors) == 1 and errors[0].path == str(tmp_path / "missing") and "no such file" in str(errors[0])
+
+
+def test_a_case_block_opens_in_a_comment_not_in_a_string(tmp_path):
+    real = write_case(tmp_path, "real.py", HEAD)
+    (tmp_path / "writer.py").write_text('TEMPLATE = """\\\n' + block(HEAD) + '"""\n')  # a script writing case files
+    broken = tmp_path / "broken.py"
+    broken.write_text(block(HEAD) + 'def f(:\n    """unterminated\n')
+    assert declares_case(real) and not declares_case(tmp_path / "writer.py")
+    assert declares_case(broken)  # not valid Python: still a case file, which then fails as one
+    assert find_cases([str(tmp_path)]) == ([str(broken), str(real)], [])
 
 
 def test_error_message_format_matches_style_guide():

@@ -71,6 +71,22 @@ def test_every_cell_runs_once_and_progress_sees_each_result(fake):
     assert {r.status for r in results} == {Status.PASS}
 
 
+def test_landed_names_the_planned_cell_of_each_result_even_when_results_look_alike(fake):
+    twin = Interpreter(executable="other-python", version="3.12.1", platform="linux", start_methods=("spawn",))
+    items = plan([make_case("a")], [], [INTERP, twin], ["fork"])  # the twin's fork cell is decided: unsupported
+    pairs = []
+    results, _ = run_all(items, jobs=2, landed=lambda item, result: pairs.append((item, result)))
+    assert sorted(id(item) for item, _ in pairs) == sorted(id(item) for item in items)
+    assert {item.cell.interpreter.executable: result.status for item, result in pairs} == {
+        "python": Status.PASS, "other-python": Status.UNSUPPORTED}
+    assert [result for _, result in pairs] == results
+
+
+def test_job_limits():
+    assert runner.job_limits(3, cpus=8) == (3, 3)  # an explicit count is exact
+    assert runner.job_limits(None, cpus=2) == (2, 2 * runner.ADAPTIVE_JOBS_FACTOR)
+
+
 def test_jobs_bounds_concurrency(fake):
     fake.seconds = 0.05
     run_all(planned([f"c{i}" for i in range(8)]), jobs=3)

@@ -10,7 +10,7 @@ checked for their env names); `upload-artifact` and `download-artifact` copy fol
 runs it (`bash --noprofile --norc -eo pipefail` for `shell: bash`, `bash -e` otherwise), with GITHUB_OUTPUT,
 GITHUB_STEP_SUMMARY and RUNNER_OS set. The heavy tail is made cheap through the environment alone, the scripts
 untouched: PYTEST_ADDOPTS="-k pool_queue_argument" (tox.ini passes it on) makes each tox env run one case, after
-tox has built the package and created and filled every env for real; the tests job gets PYTEST_ADDOPTS=
+tox has created every env and installed the project in it for real; the tests job gets PYTEST_ADDOPTS=
 "--collect-only", so it installs the test extras and collects the whole suite without running it (it would run
 this file again).
 """
