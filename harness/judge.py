@@ -87,7 +87,7 @@ def make_result(
         message=message, diff=diff, expectation=origin, stdout_dropped=observation.stdout_dropped,
         stderr_dropped=observation.stderr_dropped, invalid_utf8=observation.invalid_utf8, stacks=observation.stacks,
         leftovers=observation.leftovers, nondeterministic=case.nondeterministic, case_digest=case.digest,
-        implementation_version=interpreter.implementation_version,
+        implementation_version=interpreter.implementation_version, source=case.source,
     )
 
 

@@ -198,6 +198,8 @@ class Result:
     nondeterministic: str = ""  # the case declares (with evidence) that accepted outcomes vary between runs
     checked: Tuple[str, ...] = ()  # what the applied expectation compares (exit, exception, stdout, stderr); () = none
     case_digest: str = ""  # "sha256:..." of the case file as run: --resume runs a cell again when it changed
+    source: str = ""  # the case's `source`: where the claim is made (a URL or `seed §heading`)
+    known_bug: str = ""  # the applied expectation's `known_bug` reason: a known upstream bug, neither holds nor refuted
     implementation_version: str = ""  # PyPy's own version (7.3.11); for CPython the same as python
 
     def compared_streams(self) -> Tuple[str, ...]:
