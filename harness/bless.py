@@ -23,7 +23,8 @@ class BlessError(Exception):
 
 @dataclass(frozen=True)
 class Written:
-    """What bless writes for one cell: pattern text per key, and the author's holds for that cell."""
+    """What bless writes for one cell: pattern text per key, and the author's verdict (holds, known_bug) and negative
+    patterns for that cell."""
 
     stdout: str
     stderr: str
@@ -31,6 +32,9 @@ class Written:
     exception: str
     leaks: bool
     holds: Optional[bool]
+    known_bug: Optional[str] = None
+    stdout_not: Tuple[str, ...] = ()
+    stderr_not: Tuple[str, ...] = ()
 
 
 def _interpreter_of(result: Result) -> Interpreter:
@@ -67,8 +71,24 @@ def written_for(case: Case, result: Result) -> Written:
     stderr = keep(existing.stderr if existing else None, result.stderr, _escape_literal(result.stderr))
     exception = keep(existing.exception if existing else None, result.exception, re.escape(result.exception) + " (re)" if "[..]" in result.exception else result.exception)
     holds = existing.holds if existing is not None else None
+    known_bug = existing.known_bug if existing is not None else None
     alive = any(not x.zombie for x in result.leftovers)
-    return Written(stdout, stderr, result.exit or "0", exception, alive, holds)
+    return Written(stdout, stderr, result.exit or "0", exception, alive, holds, known_bug,
+                   _kept_negatives(existing.stdout_not if existing else None, result.stdout),
+                   _kept_negatives(existing.stderr_not if existing else None, result.stderr))
+
+
+def _kept_negatives(patterns: Any, observed: str) -> Tuple[str, ...]:
+    """The author's negative pattern lines, kept while no observed line matches any of them (else bless drops them:
+    the observed output is what it writes)."""
+    from harness.match import JudgingTimeout
+
+    try:
+        if patterns and all(p.first_matching_line(observed) is None for p in patterns):
+            return tuple(p.source for p in patterns)
+    except JudgingTimeout:
+        pass
+    return ()
 
 
 def _minor(version: str) -> Tuple[int, int]:
@@ -182,23 +202,58 @@ def _toml_value(value: Any) -> str:
     return _toml_string(str(value))
 
 
-def _expectation_lines(written: Written, base: Optional[Written] = None) -> List[str]:
+def _group_lines(written: Written, group: str) -> List[str]:
+    """The lines of one key group (casefile.KEY_GROUPS), written in full: a [[expect.when]] table that sets any key
+    of a group replaces the whole group, so it must say every key of it that is checked."""
     lines = []
-    exit_value: Any = int(written.exit) if re.fullmatch(r"-?\d+", written.exit) else written.exit
-    for key, value in (("exit", exit_value), ("exception", written.exception), ("stdout", written.stdout), ("stderr", written.stderr)):
-        if key == "exception" and not value:
-            if base is not None and base.exception:
-                lines.append('exception = ""')
+    if group == "outcome":
+        exit_value: Any = int(written.exit) if re.fullmatch(r"-?\d+", written.exit) else written.exit
+        lines.append(f"exit = {_toml_value(exit_value)}")
+        if written.exception:
+            lines.append(f"exception = {_toml_value(written.exception)}")
+    elif group == "stdout":
+        lines.append(f"stdout = {_toml_value(written.stdout)}")
+        if written.stdout_not:
+            lines.append(f"stdout_not = {_toml_value(list(written.stdout_not))}")
+    elif group == "stderr":
+        lines.append(f"stderr = {_toml_value(written.stderr)}")
+        if written.stderr_not:
+            lines.append(f"stderr_not = {_toml_value(list(written.stderr_not))}")
+    elif group == "leaks":
+        lines.append(f"leaks = {_toml_value(written.leaks)}")
+    elif group == "verdict":
+        if written.known_bug:
+            lines.append(f"known_bug = {_toml_value(written.known_bug)}")
+        if written.holds is not None or not written.known_bug:
+            lines.append(f"holds = {_toml_value(True if written.holds is None else written.holds)}")
+    return lines
+
+
+_GROUP_FIELDS = {
+    "outcome": ("exit", "exception", "stderr", "stderr_not"),
+    "stdout": ("stdout", "stdout_not"),
+    "verdict": ("holds", "known_bug"),
+    "leaks": ("leaks",),
+}
+
+
+def _expectation_lines(written: Written, base: Optional[Written] = None) -> List[str]:
+    """[expect] (base None) says everything checked; a [[expect.when]] table each group that differs from base."""
+    if base is None:
+        lines = _group_lines(written, "outcome") + _group_lines(written, "stdout") + _group_lines(written, "stderr")
+        if written.leaks:
+            lines += _group_lines(written, "leaks")
+        if written.holds is not None or written.known_bug:
+            lines += _group_lines(written, "verdict")
+        return lines
+    lines = []
+    for group, fields in _GROUP_FIELDS.items():
+        if all(getattr(written, f) == getattr(base, f) for f in fields):
             continue
-        if base is not None and getattr(base, key) == getattr(written, key):
-            continue
-        lines.append(f"{key} = {_toml_value(value)}")
-    if written.leaks and (base is None or not base.leaks):
-        lines.append("leaks = true")
-    if not written.leaks and base is not None and base.leaks:
-        lines.append("leaks = false")
-    if written.holds is not None and (base is None or base.holds != written.holds):
-        lines.append(f"holds = {_toml_value(written.holds)}")
+        if group == "outcome":
+            lines += _group_lines(written, "outcome") + _group_lines(written, "stderr")
+        else:
+            lines += _group_lines(written, group)
     return lines
 
 

@@ -28,7 +28,15 @@ BLOCK_RE = re.compile(r"(?m)^# /// (?P<type>[a-zA-Z0-9-]+)[ \t]*$\n(?P<content>(
 
 TOP_KEYS = ("claim", "source", "ids", "timeout", "normalize", "platforms", "nondeterministic", "expect")
 REQUIRED_KEYS = ("claim", "source", "ids")
-EXPECT_KEYS = ("stdout", "stderr", "exit", "exception", "holds", "leaks")
+EXPECT_KEYS = ("stdout", "stderr", "exit", "exception", "holds", "leaks", "stdout_not", "stderr_not", "known_bug")
+# A [[expect.when]] table that sets any key of a group replaces the whole group: the group's keys it leaves out
+# return to their defaults instead of carrying over from earlier tables (see docs/case-format.md, "Overrides").
+KEY_GROUPS = (
+    ("exit", "exception", "stderr", "stderr_not"),  # the outcome: how the process ended and what it said on stderr
+    ("stdout", "stdout_not"),
+    ("holds", "known_bug"),  # the verdict
+    ("leaks",),
+)
 SELECTOR_KEYS = ("start_method", "platform", "python", "implementation")
 EXIT_RE = re.compile(r"^signal:[A-Z][A-Z0-9_]+$")  # POSIX signals (SIGINT) and Windows crash names (ACCESS_VIOLATION)
 
@@ -84,15 +92,22 @@ class Expectation:
     exception: Optional[Pattern] = None
     holds: Optional[bool] = None
     leaks: Optional[bool] = None
+    stdout_not: Optional[Tuple[Pattern, ...]] = None  # pattern lines no line of the normalized stdout may match
+    stderr_not: Optional[Tuple[Pattern, ...]] = None
+    known_bug: Optional[str] = None  # a known upstream bug (with a reference): verdict "known bug"
     line: int = 0
 
     def overlay(self, other: "Expectation") -> "Expectation":
-        """This expectation with the fields other sets replaced."""
+        """This expectation with each key group (KEY_GROUPS) that other sets any key of replaced by other's."""
         values = {}
-        for key in EXPECT_KEYS:
-            mine, theirs = getattr(self, key), getattr(other, key)
-            values[key] = theirs if theirs is not None else mine
+        for group in KEY_GROUPS:
+            source = other if any(getattr(other, key) is not None for key in group) else self
+            for key in group:
+                values[key] = getattr(source, key)
         return Expectation(line=other.line or self.line, **values)
+
+    def sets(self, key: str) -> bool:
+        return getattr(self, key) is not None
 
     @property
     def expected_exit(self) -> str:
@@ -455,6 +470,15 @@ class _BlockReader:
                     self.path, self.line("exception", name, index), False)
             except PatternError as exc:
                 raise self.error(self.line("exception", name, index), f"bad exception pattern {text!r}: {exc}") from None
+        for key in ("stdout_not", "stderr_not"):
+            if key in table:
+                values[key] = self._negative(table, key, name, index)
+        if "known_bug" in table:
+            reason = self._string(table, "known_bug", name, index)
+            if not reason.strip():
+                raise self.error(self.line("known_bug", name, index), "empty 'known_bug'; say which upstream bug, "
+                                 "with a reference (an issue URL or number)")
+            values["known_bug"] = reason
         if "exit" in table:
             values["exit"] = self._exit(table["exit"], self.line("exit", name, index))
         for key in ("holds", "leaks"):
@@ -476,6 +500,39 @@ class _BlockReader:
         except PatternError as exc:
             line = key_line + (exc.line if multiline else 0)
             raise self.error(line, f"bad {key} pattern in {name}: {exc}") from None
+
+    def _negative(self, table: Dict[str, Any], key: str, name: str, index: int) -> Tuple[Pattern, ...]:
+        """Lines that must not appear: a list of single-line patterns (a multi-line string is read as one per line)."""
+        key_line = self.line(key, name, index)
+        value = table[key]
+        multiline = isinstance(value, str)
+        if isinstance(value, str):
+            value = value.splitlines()
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.error(key_line, f"{key} must be a list of pattern lines (strings), got {table[key]!r}")
+        if not value:
+            raise self.error(key_line, f"empty {key!r}; expected at least one pattern line that must not appear")
+        patterns = []
+        for number, text in enumerate(value, 1):
+            line = self._item_line(key_line, text, number if multiline else 0)
+            try:
+                patterns.append(compile_line(text, normalize=normalize_line).located(self.path, line, False))
+            except PatternError as exc:
+                raise self.error(line, f"bad {key} pattern {text!r} in {name}: {exc}") from None
+        return tuple(patterns)
+
+    def _item_line(self, key_line: int, text: str, number: int) -> int:
+        """The file line of one item of a list or multi-line string starting at key_line (the key's own line if not found)."""
+        if number:
+            return key_line + number
+        block_index = key_line - self.first_line - 1
+        quoted = (repr(text)[1:-1], text)
+        for index in range(max(block_index, 0), len(self.lines)):
+            if any(f'"{q}"' in self.lines[index] or f"'{q}'" in self.lines[index] for q in quoted):
+                return self.first_line + 1 + index
+            if index > block_index and re.match(r"^\s*([A-Za-z0-9_-]+\s*=|\[)", self.lines[index]):
+                break
+        return key_line
 
     def _exit(self, value: Any, line: int) -> str:
         if isinstance(value, bool) or not isinstance(value, (int, str)):

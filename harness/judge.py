@@ -63,13 +63,16 @@ def _judge(case: Case, cell: Cell, observation: Observation, stop: Optional[thre
             stderr = expectation.stderr.canonical(stderr, Budget(stop=stop))
     status, message, diff = decide(case, cell, observation, expectation, stdout, stderr, exception, stop)
     holds: Optional[bool] = None
+    known_bug = ""
     if expectation is not None and status not in (Status.UNSUPPORTED, Status.SKIP, Status.ERROR):
-        holds = True if expectation.holds is None else expectation.holds
+        known_bug = expectation.known_bug or ""
+        # A known bug is neither holds nor refuted: its verdict is "known bug" (Result.known_bug).
+        holds = None if known_bug else True if expectation.holds is None else expectation.holds
     result = make_result(case, cell, observation, status, holds, stdout, stderr, exception, message, diff, origin)
     if expectation is None:
         return result
     checked = ("exit",) + tuple(k for k in ("exception", "stdout", "stderr") if getattr(expectation, k) is not None)
-    return dataclasses.replace(result, checked=checked)
+    return dataclasses.replace(result, checked=checked, known_bug=known_bug)
 
 
 def make_result(
@@ -130,6 +133,14 @@ def decide(
         if mismatch is not None:
             failures.append(f"{name}: {mismatch.summary}")
             diffs.append(f"{name}:\n{mismatch.diff}")
+    for name, patterns, text in (("stdout", expectation.stdout_not, stdout), ("stderr", expectation.stderr_not, stderr)):
+        for pattern in patterns or ():
+            found = pattern.first_matching_line(text, Budget(stop=stop))
+            if found is not None:
+                number, line = found
+                where = f" ({pattern.origin.where(1)})" if pattern.origin.path else ""
+                failures.append(f"{name}_not: {name} line {number} {line!r} matches {pattern.source!r}{where}, "
+                                "a line that must not appear")
     if expectation.leaks and not alive:
         failures.append("leaks: expected processes to outlive the main process, none did")
     if failures:
