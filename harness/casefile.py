@@ -244,10 +244,16 @@ def parse_case(text: str, path: str) -> Case:
         data = tomllib.loads(toml_text)
     except tomllib.TOMLDecodeError as exc:
         line, message = _toml_error(str(exc))
-        line = line or len(lines)
         duplicate = _duplicate_key(lines, line, first_line)
         if duplicate:
             message = duplicate
+        elif not line and _unclosed_string(lines):  # the parser ran into the end of the block inside a string
+            line, message = _unclosed_string(lines), f"{message}: the string opened on this line is never closed"
+        elif message.startswith(("Unclosed array", "Unclosed inline table")):
+            opened = _opening_key(lines, line)
+            if opened:
+                line, message = opened, f"{message}: the value opened on this line is never closed"
+        line = line or len(lines)
         raise CaseError(path, first_line + line, f"invalid TOML in the case block: {message}") from None
     reader = _BlockReader(path, lines, first_line)
     last_line = first_line + len(lines) + 1
@@ -272,11 +278,41 @@ def _duplicate_key(lines: List[str], line: int, first_line: int) -> str:
     return ""
 
 
+def _unclosed_string(lines: List[str]) -> int:
+    """The block line (1-based) where a multi-line string opens that is never closed, or 0."""
+    inside, opened = "", 0
+    for number, line in enumerate(lines, 1):
+        rest = line
+        while rest:
+            if inside:
+                end = rest.find(inside)
+                if end < 0:
+                    break
+                rest, inside = rest[end + 3 :], ""
+                continue
+            found = [(rest.find(q), q) for q in ('"""', "'''") if q in rest]
+            if not found:
+                break
+            start, quote = min(found)
+            rest, inside, opened = rest[start + 3 :], quote, number
+    return opened if inside else 0
+
+
+def _opening_key(lines: List[str], line: int) -> int:
+    """The block line (1-based) of the nearest `key = [` or `key = {` at or above `line` that opens an unclosed value."""
+    for index in range(min(line, len(lines)) - 1, -1, -1):
+        text = lines[index]
+        if re.match(r"^\s*[A-Za-z0-9_.\"'-]+\s*=\s*[\[{]", text):
+            if text.count("[") + text.count("{") > text.count("]") + text.count("}"):
+                return index + 1
+    return 0
+
+
 def _toml_error(message: str) -> Tuple[int, str]:
     match = re.search(r"\(at line (\d+), column \d+\)", message)
     if match:
         return int(match.group(1)), message[: match.start()].strip()
-    return 0, message
+    return 0, message.replace("(at end of document)", "").strip()
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
@@ -451,7 +487,8 @@ class _BlockReader:
         try:
             SpecifierSet(value)
         except InvalidSpecifier:
-            raise self.error(line, f"invalid PEP 440 specifier {value!r}; expected e.g. \">=3.12\" or \">=3.8,<3.12\"") from None
+            hint = _specifier_hint(value)
+            raise self.error(line, f"invalid PEP 440 specifier {value!r}{hint}; expected e.g. \">=3.12\" or \">=3.8,<3.12\"") from None
         return value
 
     def _expectation(self, table: Dict[str, Any], name: str, index: int, rules: Rules, header_line: int = 0) -> Expectation:
@@ -542,6 +579,33 @@ class _BlockReader:
         if not EXIT_RE.match(value):
             raise self.error(line, f"bad exit {value!r}; expected an integer or \"signal:NAME\" such as \"signal:SIGINT\" or \"signal:ACCESS_VIOLATION\"")
         return value
+
+
+def _specifier_hint(value: str) -> str:
+    """A likely meaning of an invalid python specifier, as " (did you mean ...?)", or ""."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    text = value.strip()
+    candidates = []
+    bare = re.fullmatch(r"v?(\d+(?:\.\d+)*)", text)
+    if bare:
+        candidates.append(f"=={bare.group(1)}.*" if bare.group(1).count(".") < 2 else f"=={bare.group(1)}")
+    plus = re.fullmatch(r"v?(\d+(?:\.\d+)*)\s*\+", text)
+    if plus:
+        candidates.append(f">={plus.group(1)}")
+    swapped = text.replace("=>", ">=").replace("=<", "<=")
+    swapped = re.sub(r"(?<=\d)\s*(?:,|\s|&&|and)\s*(?=[<>=!~])", ",", swapped)
+    swapped = re.sub(r"(?<![<>=!~])=(?=\d)", "==", swapped) if not swapped.startswith(("==", ">=", "<=", "!=", "~=")) else swapped
+    candidates.append(re.sub(r"^==(\d+\.\d+)$", r"==\1.*", swapped))  # ==3.12 would be 3.12.0 alone
+    for candidate in candidates:
+        if candidate == value:
+            continue
+        try:
+            SpecifierSet(candidate)
+        except InvalidSpecifier:
+            continue
+        return f" (did you mean {candidate!r}?)"
+    return ""
 
 
 def _or(values: Sequence[str]) -> str:

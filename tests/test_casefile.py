@@ -454,3 +454,37 @@ def test_negative_patterns_are_a_list_or_lines_of_a_string_each_one_pattern_line
 ])
 def test_bad_negative_patterns_and_known_bugs_name_their_line(toml, line, values):
     assert_names(error(HEAD + "[expect]\n" + toml + "\n"), "cases/bad.py", line, *values)
+
+
+# -- selectors and TOML errors: did you mean, and the line at fault ------------------------------------------------
+
+
+@pytest.mark.parametrize("spec, suggestion", [
+    ("3.12", "==3.12.*"), ("3.12+", ">=3.12"), ("=>3.12", ">=3.12"), (">=3.8 <3.12", ">=3.8,<3.12"),
+    ("=3.12", "==3.12.*"),
+])
+def test_an_invalid_python_specifier_says_what_was_likely_meant(spec, suggestion):
+    exc = error(HEAD + f'[[expect.when]]\npython = "{spec}"\nexit = 1\n')
+    assert_names(exc, "cases/bad.py", 6, f"invalid PEP 440 specifier {spec!r}", f"did you mean {suggestion!r}?")
+
+
+@pytest.mark.parametrize("value, line, values", [
+    ('start_method = ["spwan"]', 6, ["unknown start method 'spwan'", "did you mean 'spawn'?"]),
+    ('platform = ["windows", "linux"]', 6, ["unknown platform 'windows'", "expected linux, darwin or win32"]),
+    ('platform = ["Linux"]', 6, ["did you mean 'linux'?"]),
+    ('implementation = ["PyPy"]', 6, ["did you mean 'pypy'?"]),
+])
+def test_every_selector_value_is_checked(value, line, values):
+    assert_names(error(HEAD + f"[[expect.when]]\n{value}\nexit = 1\n"), "cases/bad.py", line, *values)
+
+
+@pytest.mark.parametrize("toml, line, values", [
+    ('[expect]\nexit = 1\nstdout = """\nfoo\nbar\n', 7, ["Unterminated string", "opened on this line"]),
+    ("[expect]\nstdout = '''\nfoo\n'''\nstderr = '''\nbar\nexit = 1\n", 9, ["opened on this line"]),
+    ('[expect]\nstdout_not = ["a",\n"b"\nexit = 1\n', 6, ["Unclosed array", "opened on this line"]),
+    ('[expect]\nstdout = "foo\nexit = 1\n', 6, ["invalid TOML"]),
+    ("[expect]\nexit = 1\n[[expect.when]\nexit = 2\n", 7, ["invalid TOML"]),
+    ("[expect]\nexit = 1\nexit = 2\n", 7, ["duplicate key 'exit' (already set on line 6)"]),
+])
+def test_toml_errors_name_the_line_at_fault(toml, line, values):
+    assert_names(error(HEAD + toml), "cases/bad.py", line, *values)
