@@ -94,6 +94,19 @@ def make_result(
     )
 
 
+STDERR_TAIL_LINES = 10
+
+
+def stderr_tail(stderr: str, count: int = STDERR_TAIL_LINES) -> str:
+    """The last lines of (normalized) stderr, to follow a failure's reason: "" when stderr is empty."""
+    lines = stderr.rstrip("\n").splitlines()
+    if not any(line.strip() for line in lines):
+        return ""
+    shown = lines[-count:]
+    heading = "stderr" if len(shown) == len(lines) else f"stderr, last {len(shown)} of {len(lines)} lines"
+    return f"\n{heading}:\n" + "\n".join("  " + line for line in shown)
+
+
 def decide(
     case: Case, cell: Cell, observation: Observation, expectation: Optional[Expectation], stdout: str, stderr: str,
     exception: str, stop: Optional[threading.Event] = None,
@@ -144,5 +157,8 @@ def decide(
     if expectation.leaks and not alive:
         failures.append("leaks: expected processes to outlive the main process, none did")
     if failures:
-        return Status.FAIL, "; ".join(failures), "\n".join(diffs)
+        message = "; ".join(failures)
+        if expectation.stderr is None and any(f.startswith(("exit:", "stdout")) for f in failures):
+            message += stderr_tail(stderr)  # the reason is often a traceback the case does not check
+        return Status.FAIL, message, "\n".join(diffs)
     return Status.PASS, "", ""

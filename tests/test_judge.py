@@ -256,3 +256,31 @@ def test_a_known_bug_in_a_when_table_applies_only_there():
     assert run(OK, expect, method="fork").known_bug == "gh-2: fork only"
     spawn = run(OK, expect, method="spawn")
     assert (spawn.known_bug, spawn.holds) == ("", True)
+
+
+# -- the tail of stderr explains a failure the case's patterns do not -------------------------------------------
+
+
+TRACEBACK = ("Traceback (most recent call last):\n  File \"/cases/c.py\", line 3, in <module>\n"
+             "    main()\nModuleNotFoundError: No module named 'nope'\n")
+
+
+def test_an_exit_mismatch_shows_the_tail_of_an_unchecked_stderr():
+    result = run(Observation(exit=1, stdout="", stderr=TRACEBACK), 'stdout = "ok"')
+    assert result.status is Status.FAIL
+    head, tail = result.message.split("\nstderr:\n")
+    assert head.startswith("exit: expected 0, got 1; stdout: ")
+    assert tail.splitlines()[-1] == "  ModuleNotFoundError: No module named 'nope'"
+
+
+def test_only_the_last_ten_lines_are_shown_and_the_count_is_said():
+    stderr = "".join(f"noise {n}\n" for n in range(30)) + TRACEBACK
+    message = run(Observation(exit=1, stderr=stderr), "exit = 0").message
+    assert "\nstderr, last 10 of 34 lines:\n  noise 24\n" in message and message.endswith("No module named 'nope'")
+
+
+def test_no_tail_when_the_case_checks_stderr_or_stderr_is_empty_or_only_the_exception_differs():
+    assert "\nstderr" not in run(Observation(exit=1, stderr=TRACEBACK), 'exit = 0\nstderr = "..."').message
+    assert run(Observation(exit=1, stdout="ok\n"), 'stdout = "ok"').message == "exit: expected 0, got 1"
+    only_exception = run(Observation(exit=1, stderr=TRACEBACK), 'exception = "KeyError: [..]"').message
+    assert "\nstderr" not in only_exception
