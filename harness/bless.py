@@ -135,7 +135,32 @@ def _cell_axes(result: Result) -> Dict[str, Any]:
 
 
 def selectors_for(members: Sequence[Result], others: Sequence[Result]) -> List[Dict[str, Any]]:
-    """The fewest, narrowest selector tables matching every member cell and no cell of another behaviour."""
+    """The fewest, narrowest selector tables matching every member cell and no cell of another behaviour: one box of
+    axis values if one separates them, else the members split by one axis (CPython 3.7 and every PyPy: two
+    tables), else one table per cell."""
+    best = _box(members, others)
+    if best is not None and len(best) == 1:
+        return best
+    for axis in AXES:
+        parts: Dict[Any, List[Result]] = {}
+        for r in members:
+            parts.setdefault(_cell_axes(r)[axis], []).append(r)
+        if len(parts) < 2:
+            continue
+        tables: List[Dict[str, Any]] = []
+        for part in parts.values():
+            boxed = _box(part, others)
+            if boxed is None:
+                break
+            tables += [t for t in boxed if t not in tables]
+        else:
+            if best is None or len(tables) < len(best):
+                best = tables
+    return best if best is not None else _one_per_cell(members)
+
+
+def _box(members: Sequence[Result], others: Sequence[Result]) -> Optional[List[Dict[str, Any]]]:
+    """Tables for the smallest set of axes whose member values hold no cell of `others`, or None."""
     from itertools import combinations
 
     all_cells = list(members) + list(others)
@@ -170,8 +195,12 @@ def selectors_for(members: Sequence[Result], others: Sequence[Result]) -> List[D
                 best = tables
         if best is not None:
             return best
-    # Behaviours that no box of axis values separates (e.g. a checkerboard): one table per cell.
-    tables = []
+    return None
+
+
+def _one_per_cell(members: Sequence[Result]) -> List[Dict[str, Any]]:
+    """Behaviours that no box of axis values separates (e.g. a checkerboard): one table per cell."""
+    tables: List[Dict[str, Any]] = []
     for r in members:
         axes = _cell_axes(r)
         table = {"start_method": [axes["start_method"]], "python": f"=={axes['python'][0]}.{axes['python'][1]}.*",

@@ -210,3 +210,13 @@ def test_without_a_terminal_and_without_yes_it_exits_2_asking_for_yes(tmp_path: 
     assert "+# [expect]" in captured.out and "pass --yes to write it" in captured.err
     assert main(["bless", str(case), "--results", results, "--yes"]) == 0
     assert "blessed from 3 cells" in capsys.readouterr().out
+
+
+def test_a_behaviour_no_single_box_holds_is_split_along_one_axis() -> None:
+    versions = [("cpython", v) for v in ("3.7.16", "3.8.18", "3.9.18", "3.11.7", "3.12.1")] + [("pypy", "3.9.18"), ("pypy", "3.11.13")]
+    results = [cell(v, m, "2\n" if i == "pypy" or v == "3.7.16" else "0\n", implementation=i)
+               for i, v in versions for m in METHODS]
+    new = bless(case_text(), results)
+    assert '# [[expect.when]]\n# python = "<3.8"\n# stdout = """\n# 2\n' in new
+    assert '# [[expect.when]]\n# implementation = ["pypy"]\n# stdout = """\n# 2\n' in new
+    assert new.count("[[expect.when]]") == 2
