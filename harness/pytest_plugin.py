@@ -152,7 +152,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatu
         except ValueError:  # another drive
             example = str(passed_over[0])
         terminalreporter.write_line(
-            f"mpmatrix: {len(passed_over)} case file(s) were not collected (e.g. {example}): case files are collected "
+            f"mpmatrix: {len(passed_over)} case {'file was' if len(passed_over) == 1 else 'files were'} not collected (e.g. {example}): case files are collected "
             "under the paths named on the command line (`pytest DIR`) or the ini option mpmatrix_case_dirs")
 
 
