@@ -203,7 +203,7 @@ def render_differences(analyses: Sequence[CaseAnalysis], max_classes: int = 4) -
         for index, behaviour in enumerate(analysis.classes[:max_classes]):
             r = behaviour.representative
             where = describe_class(analysis, index)
-            verdict = {True: "holds", False: "refuted", None: "not judged"}[r.holds]
+            verdict = "a known bug" if r.known_bug else {True: "holds", False: "refuted", None: "not judged"}[r.holds]
             lines.append(f"  {chr(ord('A') + index)}. {where} ({plural(len(behaviour.cells), 'cell')}): "
                          f"{r.status.label}, exit {r.exit}, claim {verdict}")
             if index:
