@@ -49,7 +49,11 @@ def test_hostile_names_and_messages_cannot_break_attributes() -> None:
 
 def test_self_contained_no_network() -> None:
     page = render(demo_run())
-    assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)
+    assert not re.search(r"""src=["']?(https?:)?//""", page)
+    # the only addresses are the links to a case's source, which a reader follows and the page never loads
+    hrefs = [dict(attrs)["href"] for t, attrs in tags(page) if "href" in dict(attrs)]
+    assert {h for h in hrefs if not h.startswith("#")} == {"https://example.org/post#queues", "https://en.wikipedia.org/wiki/Fork_(system_call)"}
+    assert all(t == "a" for t, attrs in tags(page) if "href" in dict(attrs))
     assert "@import" not in page and "url(http" not in page
     assert [t for t, _ in tags(page)].count("link") == 0
 
@@ -87,3 +91,12 @@ def test_where_behaviour_differs_section() -> None:
 def test_an_empty_run_renders() -> None:
     page = render(make_run([]))
     assert "Nowhere: every case behaved alike" in page
+
+
+def test_sources_link_only_http_addresses() -> None:
+    page = render(demo_run())
+    links = [dict(attrs) for t, attrs in tags(page) if t == "a" and "source-link" in (dict(attrs).get("class") or "")]
+    assert {a["href"] for a in links} == {"https://example.org/post#queues", "https://en.wikipedia.org/wiki/Fork_(system_call)"}
+    assert all(a["rel"] == "noopener noreferrer" for a in links)
+    assert "source: javascript:alert(1)" in page and 'href="javascript' not in page
+    assert "<dt>source</dt><dd>seed §进程 › Process和Pool中使用队列</dd>" in page

@@ -18,6 +18,7 @@ from harness.analysis import (
     plural,
 )
 from harness.model import PLATFORM_NAMES, Result, Run, Status, implementation_name, tag_label
+from harness.render.links import http_url
 from harness.render.terminal import columns, default_methods, escape_control, render_not_observed, summary_line
 from harness.target import Target
 
@@ -64,6 +65,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["clip"] = clip
     env.filters["diff_kind"] = diff_kind
+    env.globals["source_url"] = http_url
     return env
 
 

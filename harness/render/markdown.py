@@ -29,6 +29,7 @@ from harness.render.terminal import (
     render_not_observed,
     summary_line,
 )
+from harness.render.links import http_url, markdown_url
 from harness.target import Target
 
 # GitHub refuses a job summary over 1 MiB; stay under it with room for the closing note.
@@ -53,6 +54,14 @@ def inline(text: str, newline: str = " ↵ ") -> str:
 def html_text(text: str) -> str:
     """Untrusted text inside raw HTML such as <summary>, where Markdown is not parsed."""
     return html.escape(escape_control(text.replace("\n", " ↵ ")), quote=True)
+
+
+def source_text(source: str) -> str:
+    """A case's source in running Markdown: a link when it is an http(s) address, inert text otherwise."""
+    url = http_url(source)
+    if url is None:
+        return inline(source)
+    return f"[{inline(url)}]({markdown_url(url)})"
 
 
 def code_block(text: str, info: str = "") -> str:
@@ -171,6 +180,8 @@ def render_difference(analysis: CaseAnalysis) -> str:
     out = [f"### {inline(analysis.case)}{ids}: {inline(difference_summary(analysis))}\n\n"]
     if analysis.claim:
         out.append(f"> {inline(analysis.claim)}\n\n")
+    if analysis.source:
+        out.append(f"Source: {source_text(analysis.source)}\n\n")
     verdicts = {True: "claim holds", False: "claim refuted", None: "not judged"}
     for index, behaviour in enumerate(analysis.classes[:MAX_CLASSES]):
         r = behaviour.representative
@@ -184,6 +195,20 @@ def render_difference(analysis: CaseAnalysis) -> str:
         diff = class_diff(usual, behaviour.representative, max_lines=MAX_DIFF_LINES)
         out.append(f"\nA → {chr(ord('A') + index)}:\n\n" + code_block(clip("\n".join(diff)), "diff"))
     return "".join(out) + "\n"
+
+
+def source_items(analyses: Sequence[CaseAnalysis]) -> List[Tuple[str, List[str]]]:
+    """Each source the cases name, in case order, with the cases that name it."""
+    by_source: Dict[str, List[str]] = {}
+    for analysis in analyses:
+        by_source.setdefault(analysis.source or "", []).append(analysis.case)
+    return list(by_source.items())
+
+
+def render_source(item: Tuple[str, List[str]]) -> str:
+    source, cases = item
+    where = source_text(source) if source else "(no source given)"
+    return f"- {where}: {', '.join(inline(case) for case in cases)}\n"
 
 
 def render(run: Run, limit: int = LIMIT_BYTES, target: Optional[Target] = None) -> str:
@@ -208,16 +233,22 @@ def render(run: Run, limit: int = LIMIT_BYTES, target: Optional[Target] = None) 
     flaky = by_status(results, lambda r: r.status is Status.FLAKY)
     changing = differing(analyses)
     # Items are rendered only while they fit: with thousands of failing cells most would be thrown away.
-    sections: List[Tuple[str, Sequence[Any], Callable[[Any], str], str]] = [
-        (f"## Failures ({len(failures)})\n\n", failures, render_failure, "failing cells"),
-        (f"## Flaky cells ({len(flaky)})\n\n", flaky, render_flaky, "flaky cells"),
+    nowhere = f"## Where behaviour differs\n\nNowhere: every case behaved alike wherever it was observed ({plural(len(analyses), 'case')}).\n\n"
+    # (title, items, render one item, what the items are, what stands in for an empty section)
+    sections: List[Tuple[str, Sequence[Any], Callable[[Any], str], str, str]] = [
+        (f"## Failures ({len(failures)})\n\n", failures, render_failure, "failing cells", ""),
+        (f"## Flaky cells ({len(flaky)})\n\n", flaky, render_flaky, "flaky cells", ""),
         (f"## Where behaviour differs ({len(changing)} of {plural(len(analyses), 'case')})\n\n",
-         changing, render_difference, "cases"),
+         changing, render_difference, "cases", nowhere),
+        ("## Sources\n\nWhere each case's claim is made, and the cases that test it.\n\n",
+         source_items(sorted(analyses, key=case_order_key)), render_source, "sources", ""),
     ]
-    for index, (title, items, render_item, noun) in enumerate(sections):
+    for index, (title, items, render_item, noun, empty) in enumerate(sections):
         if not items:
+            out.append(empty)
+            used += len(empty.encode("utf-8"))
             continue
-        remaining_sections = sum(1 for _, later, _, _ in sections[index:] if later)
+        remaining_sections = sum(1 for later in sections[index:] if later[1])
         share = max(0, (budget - used) // remaining_sections)  # what one section leaves unused, the next may take
         section = Section(share)
         section.add(title)
@@ -231,8 +262,6 @@ def render(run: Run, limit: int = LIMIT_BYTES, target: Optional[Target] = None) 
                     "The HTML and JSON reports (`mpmatrix report --format html`) have them all.\n\n"
         out.append(text.rstrip("\n") + "\n\n")
         used += len(text.encode("utf-8"))
-    if not changing:
-        out.append(f"## Where behaviour differs\n\nNowhere: every case behaved alike wherever it was observed ({plural(len(analyses), 'case')}).\n")
     return _within(escape_control("".join(out)).rstrip("\n") + "\n", limit)  # the last guard: nothing unsafe passes
 
 
