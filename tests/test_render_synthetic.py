@@ -158,3 +158,24 @@ def check_golden(name: str, text: str) -> None:
     if text != expected:
         diff = "".join(difflib.unified_diff(expected.splitlines(True), text.splitlines(True), str(path), "rendered"))
         raise AssertionError(f"rendered output differs from {path} (MPMATRIX_UPDATE_GOLDEN=1 to accept):\n{diff}")
+
+
+def known_bug_run() -> Run:
+    """A claim that holds on CPython, is refuted under spawn on 3.11, and meets a known bug on PyPy 3.9 under spawn
+    and forkserver; one PyPy cell whose known bug did not show as declared."""
+    reason = "PyPy 3.9: ProcessPoolExecutor under spawn raises AttributeError (_adjust_process_count), pypy/pypy#1"
+    cells = grid("pool_executor", lambda p, v, m: dict(holds=False) if (v, m) == ("3.11", "spawn") else {},
+                 ids=("D7",), claim="A ProcessPoolExecutor runs its tasks.", source="https://docs.python.org/3/library/concurrent.futures.html")
+    for method in METHODS:
+        extra: Dict[str, Any] = dict(ids=("D7",), claim="A ProcessPoolExecutor runs its tasks.", implementation="pypy",
+                                     source="https://docs.python.org/3/library/concurrent.futures.html")
+        if method != "fork":
+            extra.update(known_bug=reason, holds=None, exit="1", exception="AttributeError: _adjust_process_count")
+        cells.append(make_result("pool_executor", "linux", "3.9.18", method, **extra))
+    cells.append(make_result("pool_executor", "linux", "3.11.13", "spawn", implementation="pypy", ids=("D7",),
+                             status=Status.FAIL, known_bug=reason, holds=None, message="exit: expected 1, got 0"))
+    return make_run(cells)
+
+
+def test_known_bug_run_is_a_valid_results_file() -> None:
+    assert schema_errors(known_bug_run().to_json()) == []

@@ -17,17 +17,24 @@ from harness.analysis import (
     differing,
     plural,
 )
-from harness.model import PLATFORM_NAMES, Result, Run, Status, implementation_name, tag_label
+from harness.model import (
+    DEFAULT_MARK,
+    METHOD_ABBREV,
+    PLATFORM_NAMES,
+    Result,
+    Run,
+    Status,
+    Verdict,
+    implementation_name,
+    tag_label,
+)
 from harness.render.links import http_url
 from harness.render.terminal import columns, default_methods, escape_control, render_not_observed, summary_line
 from harness.target import Target
 
 TEMPLATES = Path(__file__).parent / "templates"
 MAX_OUTPUT = 20 * 1024  # per stream and cell: a runaway case must not make the page unusable
-# ⧖ is missing from the fonts of many Linux desktops (it shows as a box); ◷ is in DejaVu and every system font.
-SYMBOLS = {status: status.symbol for status in Status}
-SYMBOLS[Status.TIMEOUT] = "◷"
-METHOD_ABBREV = {"fork": "F", "spawn": "S", "forkserver": "FS"}
+SYMBOLS = {status: status.symbol for status in Status}  # the terminal's, from the one table in harness.model
 
 
 def clip(text: str, limit: int = MAX_OUTPUT) -> str:
@@ -71,6 +78,8 @@ def _environment() -> jinja2.Environment:
 
 def _cell_title(r: Result) -> str:
     verdict = {True: "claim holds", False: "claim refuted here", None: "claim not judged"}[r.holds]
+    if r.known_bug:
+        verdict = f"known bug: {r.known_bug}"
     return f"{r.case} · {PLATFORM_NAMES.get(r.platform, r.platform)} {tag_label(r.tag)} {r.start_method}: {r.status.label}, {verdict}"
 
 
@@ -126,7 +135,7 @@ def _view(run: Run, target: Optional[Target] = None) -> Dict[str, Any]:
     for col, (platform, tag, method) in enumerate(cols):
         is_default = defaults.get((platform, tag)) == method
         methods.append({"name": method + (" (the default here)" if is_default else ""),
-                        "abbrev": METHOD_ABBREV.get(method, method[:2]) + ("*" if is_default else ""),
+                        "abbrev": METHOD_ABBREV.get(method, method[:2]) + (DEFAULT_MARK if is_default else ""),
                         "group_start": col == 0 or cols[col - 1][:2] != (platform, tag),
                         "platform_start": col == 0 or cols[col - 1][0] != platform})
     differences = []
@@ -144,7 +153,8 @@ def _view(run: Run, target: Optional[Target] = None) -> Dict[str, Any]:
     counts = {s: sum(1 for r in results if r.status is s) for s in Status}
     return {
         "run": run, "summary": summary_line(results) + ("" if run.complete else " (incomplete: the run was interrupted)"),
-        "statuses": list(Status), "symbols": SYMBOLS, "counts": counts, "platforms": platforms, "pythons": pythons, "methods": methods,
+        "statuses": list(Status), "symbols": SYMBOLS, "verdicts": list(Verdict), "Verdict": Verdict,
+        "method_names": ", ".join(f"{a} {m}" for m, a in METHOD_ABBREV.items()), "default_mark": DEFAULT_MARK, "counts": counts, "platforms": platforms, "pythons": pythons, "methods": methods,
         "rows": rows, "details": details, "differences": differences, "analyses": analyses,
         "refuted": sum(1 for r in results if r.holds is False), "plural": plural,
         "same_everywhere": [a for a in analyses if not a.differs and a.classes],

@@ -17,15 +17,15 @@ from harness.analysis import (
     differing,
     plural,
 )
-from harness.model import PLATFORM_NAMES, Result, Run, Status, tag_label
+from harness.model import DEFAULT_MARK, METHOD_ABBREV, NOT_OBSERVED, PLATFORM_NAMES, Result, Run, Status, Verdict, tag_label
 from harness.render.terminal import (
-    DEFAULT_MARK,
-    METHOD_ABBREV,
-    NOT_OBSERVED,
+    claim_words,
     columns,
     default_methods,
     escape_control,
+    known_bug_groups,
     method_label,
+    places,
     render_not_observed,
     summary_line,
 )
@@ -38,7 +38,6 @@ NOTE_RESERVE = 2048
 MAX_DIFF_LINES = 40
 MAX_DIFF_CHARS = 4000
 MAX_CLASSES = 4
-REFUTED_MARK = "†"
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~#!{}])")
 
@@ -133,11 +132,11 @@ def render_matrix(results: Sequence[Result], order: Sequence[str], budget: int, 
         cells = []
         for platform, tag, method in cols:
             r = by_cell.get((case, platform, tag, method))
-            cells.append(NOT_OBSERVED if r is None else r.status.symbol + (REFUTED_MARK if r.holds is False else ""))
+            cells.append(NOT_OBSERVED if r is None else r.status.symbol + r.expected_verdict.mark)
         section.add(f"| {inline(case)} | {inline(', '.join(ids[case]))} | " + " | ".join(cells) + " |\n")
     legend = " · ".join(f"{s.symbol} {s.label}" for s in Status)
     methods = " · ".join(f"{a} {m}" for m, a in METHOD_ABBREV.items())
-    text = section.text() + f"\n{legend} · {NOT_OBSERVED} not observed · {REFUTED_MARK} the claim is refuted in that cell\n\nColumns: platform, interpreter, start method ({methods}; {DEFAULT_MARK} marks the default start method of that platform and interpreter).\n"
+    text = section.text() + f"\n{legend} · {NOT_OBSERVED} not observed · {Verdict.REFUTED.mark} the claim is refuted in that cell · {Verdict.KNOWN_BUG.mark} a known bug there (neither holds nor refuted)\n\nColumns: platform, interpreter, start method ({methods}; {DEFAULT_MARK} marks the default start method of that platform and interpreter).\n"
     missing = render_not_observed(results, target)
     if missing:
         text += f"\n{inline(missing)}\n"
@@ -182,12 +181,11 @@ def render_difference(analysis: CaseAnalysis) -> str:
         out.append(f"> {inline(analysis.claim)}\n\n")
     if analysis.source:
         out.append(f"Source: {source_text(analysis.source)}\n\n")
-    verdicts = {True: "claim holds", False: "claim refuted", None: "not judged"}
     for index, behaviour in enumerate(analysis.classes[:MAX_CLASSES]):
         r = behaviour.representative
         letter = chr(ord("A") + index)
         out.append(f"- **{letter}** {inline(describe_class(analysis, index))} ({plural(len(behaviour.cells), 'cell')}): "
-                   f"{r.status.symbol} {r.status.label}, exit {inline(str(r.exit))}, {verdicts[r.holds]}\n")
+                   f"{r.status.symbol} {r.status.label}, exit {inline(str(r.exit))}, {_verdict_words(r)}\n")
     if len(analysis.classes) > MAX_CLASSES:
         out.append(f"- … and {len(analysis.classes) - MAX_CLASSES} more behaviours\n")
     usual = analysis.classes[0].representative
@@ -195,6 +193,17 @@ def render_difference(analysis: CaseAnalysis) -> str:
         diff = class_diff(usual, behaviour.representative, max_lines=MAX_DIFF_LINES)
         out.append(f"\nA → {chr(ord('A') + index)}:\n\n" + code_block(clip("\n".join(diff)), "diff"))
     return "".join(out) + "\n"
+
+
+def _verdict_words(r: Result) -> str:
+    return "not judged" if r.expected_verdict is Verdict.NOT_JUDGED else claim_words(r)
+
+
+def render_known_bug(item: Tuple[str, str, List[Result]]) -> str:
+    case, reason, cells = item
+    unsettled = [r for r in cells if r.status.is_failure]
+    note = f" ({len(unsettled)} of them did not behave as the bug's expectation says)" if unsettled else ""
+    return f"- {inline(case)} · {inline(places(cells))}{note}: {inline(reason)}\n"
 
 
 def source_items(analyses: Sequence[CaseAnalysis]) -> List[Tuple[str, List[str]]]:
@@ -238,6 +247,8 @@ def render(run: Run, limit: int = LIMIT_BYTES, target: Optional[Target] = None) 
     sections: List[Tuple[str, Sequence[Any], Callable[[Any], str], str, str]] = [
         (f"## Failures ({len(failures)})\n\n", failures, render_failure, "failing cells", ""),
         (f"## Flaky cells ({len(flaky)})\n\n", flaky, render_flaky, "flaky cells", ""),
+        ("## Known bugs\n\nCells whose expectation declares a known upstream bug: the claim neither holds nor is "
+         "refuted there.\n\n", known_bug_groups(results), render_known_bug, "known bugs", ""),
         (f"## Where behaviour differs ({len(changing)} of {plural(len(analyses), 'case')})\n\n",
          changing, render_difference, "cases", nowhere),
         ("## Sources\n\nWhere each case's claim is made, and the cases that test it.\n\n",
