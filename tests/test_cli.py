@@ -288,5 +288,5 @@ def test_no_escape_sequence_or_bidi_control_from_a_case_reaches_the_terminal_or_
         if command in ("run", "report"):  # the 200,000-character line of output, in the diff, is clipped
             assert max(len(line) for line in text.splitlines()) < 1000 and "more characters)" in text, command
     assert "evil\\x1b[2J" in outputs["list"].stdout and "\\u202eright-to-left" in outputs["show"].stdout
-    (heading,) = [line for line in outputs["claims"].stdout.splitlines() if line.startswith("## Z")]
-    assert heading == "## Z\\\\x1b\\[31m9"  # an ID only a case names: inert in the Markdown too
+    (heading,) = [line for line in outputs["claims"].stdout.splitlines() if line.startswith("### Z")]
+    assert heading == "### Z\\\\x1b\\[31m9"  # an ID only a case names: inert in the Markdown too
