@@ -33,27 +33,35 @@ class ClaimVerdict:
     def verdicts(self) -> Set[Verdict]:
         return set(self.cells.values())
 
-    def text(self, strong: bool = False) -> str:
-        """One line: `holds on CPython ≥ 3.9 under every method; refuted on CPython ≤ 3.8 under spawn; ...`.
-        `strong` marks the verdict words up for Markdown (**holds**)."""
-        def bold(words: str) -> str:
-            return f"**{words}**" if strong else words
-
+    def pieces(self) -> List[Tuple[str, str, str]]:
+        """The line in pieces: (CSS name of the verdict or state, its words, the rest), e.g.
+        ("holds", "holds", " on CPython ≥ 3.9 under every method"); renderers mark the words up as they like."""
         if not self.results:
-            return bold("not observed") + ": no case names this claim yet"
-        out: List[str] = []
+            return [("not-observed", "not observed", ": no case names this claim yet")]
+        out: List[Tuple[str, str, str]] = []
         if not self.cells:
-            out.append(bold("not settled") + ": no cell matched an expectation that judges the claim")
+            out.append(("unsettled", "not settled", ": no cell matched an expectation that judges the claim"))
         elif len(self.parts) == 1:
-            out.append(bold(f"{self.parts[0][0].label} everywhere observed"))
+            verdict = self.parts[0][0]
+            out.append((verdict.css, f"{verdict.label} everywhere observed", ""))
         else:
-            out.extend(f"{bold(verdict.label)} {where}" for verdict, where in self.parts)
+            out.extend((verdict.css, verdict.label, f" {where}") for verdict, where in self.parts)
         if self.unsettled:
             kinds = sorted({r.status.label for r in self.unsettled})
-            out.append(f"unsettled ({', '.join(kinds)}: no observation matched the expectation) on {cells_text(self.unsettled)}")
+            out.append(("unsettled", "unsettled",
+                        f" ({', '.join(kinds)}: no observation matched the expectation) on {cells_text(self.unsettled)}"))
         if self.missing:
-            out.append(f"not observed: {self.missing}")
-        return "; ".join(out)
+            out.append(("not-observed", "not observed", f": {self.missing}"))
+        return out
+
+    def text(self, strong: bool = False) -> str:
+        """One line: `holds on CPython ≥ 3.9 under every method; refuted on CPython ≤ 3.8 (spawn); ...`.
+        `strong` marks the verdict words up for Markdown (**holds**): the verdicts, and the first piece whatever it is."""
+        verdicts = {v.css for v in DECIDING}
+        return "; ".join(
+            (f"**{text}**" if strong and (css in verdicts or index == 0) else text) + rest
+            for index, (css, text, rest) in enumerate(self.pieces())
+        )
 
 
 def summarize(results: Sequence[Result], target: Optional[Target] = None) -> ClaimVerdict:
