@@ -55,3 +55,15 @@ def test_junit_reports_a_known_bug_like_an_xfail_and_a_broken_one_as_a_failure()
     failure = by_name["linux-pypy3.11-spawn"].find("failure")
     assert failure is not None and "declares a known bug" in failure.get("message")
     assert root.get("skipped") == "2" and root.get("failures") == "1"
+
+
+def test_json_classes_carry_the_verdict() -> None:
+    import json
+
+    from harness.render import json as json_report
+
+    data = json.loads(json_report.render(known_bug_run()))
+    (case,) = data["cases"]
+    verdicts = {c["representative"]["verdict"] for c in case["classes"]}
+    assert verdicts == {"holds", "refuted", "known bug", "unsettled"}
+    assert any(c["representative"]["known_bug"] == REASON for c in case["classes"])
