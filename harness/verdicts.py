@@ -4,7 +4,7 @@ where the claim holds, where it is refuted, where a known bug stands in its way,
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence, Set, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from harness.analysis import Coordinates, axis_value, coordinates, coordinates_key, minimal_axes, version_key
 from harness.model import PLATFORM_NAMES, PLATFORMS, START_METHODS, Result, Status, Verdict, implementation_name, tag_label
@@ -62,6 +62,15 @@ class ClaimVerdict:
             (f"**{text}**" if strong and (css in verdicts or index == 0) else text) + rest
             for index, (css, text, rest) in enumerate(self.pieces())
         )
+
+
+def results_by_claim(results: Iterable[Result]) -> Dict[str, List[Result]]:
+    """The cells of every case naming each claim ID, in the order the results come."""
+    named: Dict[str, List[Result]] = {}
+    for r in results:
+        for claim_id in r.ids:
+            named.setdefault(claim_id, []).append(r)
+    return named
 
 
 def summarize(results: Sequence[Result], target: Optional[Target] = None) -> ClaimVerdict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 import shlex
-from typing import Dict, Iterable, List, Optional, Sequence
+from typing import Iterable, List, Optional, Sequence
 
 from harness.analysis import CaseAnalysis, analyse, describe_class, plural
 from harness.claims import ClaimsBook, load_claims_files
@@ -13,7 +13,7 @@ from harness.model import Result, Run
 from harness.render.markdown import clip, code_block, inline, source_text
 from harness.render.terminal import claim_words, escape_control
 from harness.target import Target
-from harness.verdicts import summarize
+from harness.verdicts import results_by_claim, summarize
 
 EVIDENCE_LINES = 6
 
@@ -58,10 +58,7 @@ def render_claims(run: Run, claims_files: Optional[Sequence[str]] = None, target
         claims_files = [claims_files]
     book = ClaimsBook(load_claims_files(claims_files, (r.case_path for r in run.results)))
     analyses = analyse(run)
-    named: Dict[str, List[Result]] = {}
-    for r in run.results:
-        for claim_id in r.ids:
-            named.setdefault(claim_id, []).append(r)
+    named = results_by_claim(run.results)
     out = [
         "# Claims and the evidence\n\n",
         f"Regenerate with `{regenerate_command(run, claims_files or ())}`, after one `mpmatrix run --out DIR` per results "

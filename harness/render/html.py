@@ -34,7 +34,7 @@ from harness.claims import ClaimsBook, ClaimsFile
 from harness.render.links import http_url
 from harness.render.terminal import columns, default_methods, escape_control, render_not_observed, summary_line
 from harness.target import Target
-from harness.verdicts import summarize
+from harness.verdicts import results_by_claim, summarize
 
 TEMPLATES = Path(__file__).parent / "templates"
 MAX_OUTPUT = 20 * 1024  # per stream and cell: a runaway case must not make the page unusable
@@ -102,7 +102,7 @@ def _versions(results: List[Result]) -> Dict[Tuple[str, str], str]:
 
 def inline_code(text: str) -> markupsafe.Markup:
     """A claims file's claim text: escaped, its `code` spans shown as code (no other Markdown is interpreted)."""
-    escaped = str(markupsafe.escape(escape_control(text)))
+    escaped = str(markupsafe.escape(escape_control(text.replace("\\|", "|"))))  # a table cell's \| is a pipe
     return markupsafe.Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped))
 
 
@@ -110,10 +110,7 @@ def _claim_groups(run: Run, analyses: Sequence[CaseAnalysis], claims: Sequence[C
                   target: Optional[Target]) -> List[Dict[str, Any]]:
     """The claims the cases name, grouped by claims file (the source), each with its verdict line and cases."""
     book = ClaimsBook(tuple(claims))
-    named: Dict[str, List[Result]] = {}
-    for r in run.results:
-        for claim_id in r.ids:
-            named.setdefault(claim_id, []).append(r)
+    named = results_by_claim(run.results)
     groups = []
     for claims_file, ids in book.group(named):
         entries = []
