@@ -81,9 +81,12 @@ def _environment() -> jinja2.Environment:
 
 
 def _cell_title(r: Result) -> str:
-    verdict = {True: "claim holds", False: "claim refuted here", None: "claim not judged"}[r.holds]
-    if r.known_bug:
-        verdict = f"known bug: {r.known_bug}"
+    """What a cell's tooltip says: where, the status, and what the cell settles about the claim."""
+    words = {Verdict.HOLDS: "claim holds", Verdict.REFUTED: "claim refuted here", Verdict.NOT_JUDGED: "claim not judged",
+             Verdict.KNOWN_BUG: f"known bug: {r.known_bug}"}
+    verdict = words.get(r.verdict, "")
+    if r.verdict is Verdict.UNSETTLED:
+        verdict = f"unsettled (its expectation: {words[r.expected_verdict]})"
     return f"{r.case} · {PLATFORM_NAMES.get(r.platform, r.platform)} {tag_label(r.tag)} {r.start_method}: {r.status.label}, {verdict}"
 
 
