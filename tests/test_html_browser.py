@@ -89,15 +89,24 @@ def test_the_toggle_switches_between_the_verdict_and_the_status_view(page: Path)
         body = [e for e in dom.elements if e["tag"] == "body"][0]
         pressed = {e["data-view"]: e["aria-pressed"] for e in dom.elements if e["tag"] == "button" and "data-view" in e}
         views = [e for e in dom.elements if e.get("class") == "views"][0]
-        return {"body": body["class"], "pressed": pressed, "toggle hidden": "hidden" in views}
+        return {"body": body["class"], "pressed": pressed, "toggle hidden": "hidden" in views,
+                "refuted cell": body.get("data-colour")}
 
     assert body_and_buttons(page) == {"body": "view-verdict", "pressed": {"verdict": "true", "status": "false"},
-                                      "toggle hidden": False}  # the script showed the toggle
-    clicked = page.parent / "clicked.html"  # the page, and a script of the test's own that clicks the button
-    clicked.write_text(page.read_text(encoding="utf-8").replace(
-        "</body>", '<script>document.querySelector(\'button[data-view="status"]\').click();</script></body>'), encoding="utf-8")
-    assert body_and_buttons(clicked) == {"body": "view-status", "pressed": {"verdict": "false", "status": "true"},
-                                         "toggle hidden": False}
+                                      "toggle hidden": False, "refuted cell": None}  # the script showed the toggle
+
+    def with_script(name: str, script: str) -> Path:
+        """The page, and a script of the test's own at its end (after the page's)."""
+        path = page.parent / name
+        path.write_text(page.read_text(encoding="utf-8").replace("</body>", f"<script>{script}</script></body>"), encoding="utf-8")
+        return path
+
+    colour = ("document.body.setAttribute('data-colour', "
+              "getComputedStyle(document.querySelector('td.s-pass.v-refuted')).backgroundColor);")
+    assert body_and_buttons(with_script("verdict.html", colour))["refuted cell"] == "rgb(201, 42, 42)"  # red: refuted
+    clicked = body_and_buttons(with_script("clicked.html", "document.querySelector('button[data-view=\"status\"]').click();" + colour))
+    assert clicked == {"body": "view-status", "pressed": {"verdict": "false", "status": "true"}, "toggle hidden": False,
+                       "refuted cell": "rgb(47, 158, 68)"}  # green: the cell passed
     assert body_and_buttons(page, "?view=status")["body"] == "view-status"
 
 
