@@ -95,7 +95,7 @@ def summarize(results: Sequence[Result], target: Optional[Target] = None) -> Cla
             parts.append((verdict, describe_where(mine, ran, axes, implementations)))
     deciding = [r for r in results if r.verdict in _WEIGHT]
     if target is not None:
-        missing = describe_columns(not_observed(deciding, target), target).replace("; ", ", ")
+        missing = describe_columns(not_observed(deciding, target), target).replace("; ", " and ")  # "; " parts the line
     else:
         missing = ", ".join(p for p in PLATFORMS if p not in {r.platform for r in deciding}) if deciding else ""
     reasons: List[str] = []
@@ -194,11 +194,11 @@ def _name_key(axis: str, value: str) -> Tuple[int, str]:
 
 
 def _versions(versions: Sequence[str], observed: Sequence[str]) -> str:
-    """`≥ 3.9`, `≤ 3.8`, `3.9–3.11` or `3.7, 3.12`, among the observed versions; "" when they are all of them."""
+    """`≥ 3.9`, `≤ 3.8`, `3.9–3.11` or `3.7, 3.12`, among the observed versions; "" when they are all of several."""
     every = sorted(set(observed), key=lambda t: (version_key(t), t))
     index = sorted(every.index(v) for v in set(versions))
     if len(index) == len(every):
-        return ""
+        return every[0] if len(every) == 1 else ""  # "PyPy 3.9" when it is the only one: "PyPy" would say more
     run = index == list(range(index[0], index[-1] + 1))
     if run and len(index) >= 2 and index[-1] == len(every) - 1:
         return f"≥ {every[index[0]]}"

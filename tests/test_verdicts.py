@@ -57,3 +57,11 @@ def test_failing_cells_decide_nothing() -> None:
 def test_results_by_claim() -> None:
     a, b = make_result("a", ids=("S1", "S2")), make_result("b", ids=("S2",))
     assert results_by_claim([a, b]) == {"S1": [a], "S2": [a, b]}
+
+
+def test_not_observed_names_the_target_columns_no_deciding_cell_covers() -> None:
+    from harness.target import Target, TargetPlatform
+
+    target = Target((TargetPlatform("linux", ("3.12", "3.13t"), ("fork", "spawn")), TargetPlatform("win32", ("3.12",), ("spawn",))))
+    summary = summarize([make_result(python="3.12", start_method=m) for m in ("fork", "spawn")], target)
+    assert summary.text() == "holds everywhere observed; not observed: linux 3.13t and win32 (all of it)"
