@@ -170,7 +170,9 @@ def summary_line(results: Sequence[Result], elapsed_s: float = 0.0) -> str:
     parts = [f"{counts[s]} {s.label}" for s in Status if counts[s]]
     failures = sum(n for s, n in counts.items() if s.is_failure)
     timing = f" in {elapsed_s:.1f} s" if elapsed_s else ""
-    return f"{len(results)} cells{timing}: {', '.join(parts) or 'none'}; {failures} failing"
+    from harness.analysis import plural
+
+    return f"{plural(len(results), 'cell')}{timing}: {', '.join(parts) or 'none'}; {failures} failing"
 
 
 def _interpreter(r: Result) -> str:
@@ -188,11 +190,9 @@ def render_failures(results: Sequence[Result], limit: int = 20) -> str:
         if r.diff:
             out.extend("    " + escape_control(line) for line in r.diff.splitlines())
     if len(failing) > limit:
-        out.append(f"... and {len(failing) - limit} more failing cells (see the results file)")
+        out.append(f"... and {len(failing) - limit} more failing {'cell' if len(failing) - limit == 1 else 'cells'} (see the results file)")
     if flaky:
-        from harness.analysis import plural
-
-        out.append(f"{plural(len(flaky), 'flaky cell')}: the same cell behaved differently between runs")
+        out.append(f"{len(flaky)} flaky {'cell' if len(flaky) == 1 else 'cells'}: the same cell behaved differently between runs")
         for r in flaky[:limit]:
             out.append(f"FLAKY: {r.case} [{r.platform} {_interpreter(r)} {r.start_method}] {escape_control(r.message)}")
     return "\n".join(out)
