@@ -14,7 +14,7 @@ def test_differences_golden() -> None:
 
 def test_no_difference_says_so() -> None:
     run = make_run(grid("c", lambda p, v, m: dict(stdout="same\n")))
-    assert render_differences(analyse(run)) == "Behaviour is the same everywhere observed (1 cases)."
+    assert render_differences(analyse(run)) == "Behaviour is the same everywhere observed (1 case)."
 
 
 def test_case_output_cannot_drive_the_terminal() -> None:
