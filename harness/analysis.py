@@ -62,6 +62,7 @@ class CaseAnalysis:
     boundaries: Dict[str, Optional[str]] = field(default_factory=dict)  # group label -> version; None: no single change
     claim: str = ""
     excluded: Tuple[Result, ...] = ()  # unsupported, skipped and flaky cells: shown, never used to attribute
+    source: str = ""  # the case's `source`: where the claim is made
 
     @property
     def differs(self) -> bool:
@@ -160,7 +161,7 @@ def analyse_case(results: Sequence[Result]) -> CaseAnalysis:
     ids = tuple(sorted({i for r in results for i in r.ids}, key=claim_id_key))
     return CaseAnalysis(
         case=first.case, ids=ids, classes=classes, differs_by=differs_by, boundary=boundary,
-        boundaries=boundaries, claim=first.claim, excluded=excluded,
+        boundaries=boundaries, claim=first.claim, excluded=excluded, source=first.source,
     )
 
 
