@@ -186,7 +186,8 @@ def render_failures(results: Sequence[Result], limit: int = 20) -> str:
     flaky = [r for r in results if r.status is Status.FLAKY]
     out: List[str] = []
     for r in failing[:limit]:
-        out.append(f"{r.status.label.upper()}: {r.case} [{r.platform} {_interpreter(r)} {r.start_method}] {escape_control(r.message)}")
+        message = escape_control(r.message).replace("\n", "\n    ")  # a stderr tail, indented as the diff is
+        out.append(f"{r.status.label.upper()}: {r.case} [{r.platform} {_interpreter(r)} {r.start_method}] {message}")
         if r.diff:
             out.extend("    " + escape_control(line) for line in r.diff.splitlines())
     if len(failing) > limit:
