@@ -345,13 +345,13 @@ def _fold_one_off_leaks(groups: Dict[Written, List[Result]], notes: List[str]) -
     return folded
 
 
-def _key_orders(case: Case, block_lines: List[str]) -> Dict[str, List[str]]:
-    """Each existing table's keys in the author's order, by table identity (`[expect]` or its selector), so that
-    a re-bless leaves a `holds` line (or any other) where the author put it."""
+def _key_orders(case: Case, block_lines: List[str]) -> Dict[str, Dict[str, str]]:
+    """Each existing table's keys in the author's order with the line each is on, by table identity (`[expect]` or
+    its selector), so that a re-bless leaves a `holds` line (or any other) where the author put it, as written."""
     from harness.casefile import EXPECT_KEYS, SELECTOR_KEYS, _BlockReader
 
     reader = _BlockReader(case.path, block_lines, 0)
-    orders: Dict[str, List[str]] = {}
+    orders: Dict[str, Dict[str, str]] = {}
     tables = [("[expect]", 0, "[expect]")] + [
         (json.dumps(selector.to_toml(), sort_keys=True), index, "[[expect.when]]")
         for index, (selector, _) in enumerate(case.when)]
@@ -362,20 +362,32 @@ def _key_orders(case: Case, block_lines: List[str]) -> Dict[str, List[str]]:
             found = reader.line(key, name, occurrence) - 1
             if start < found < end and re.match(r"^\s*" + key + r"\s*=", block_lines[found]):
                 lines[key] = found
-        orders.setdefault(identity, sorted(lines, key=lines.__getitem__))
+        orders.setdefault(identity, {key: block_lines[lines[key]] for key in sorted(lines, key=lines.__getitem__)})
     return orders
 
 
-def _in_order(entries: List[str], order: Optional[List[str]]) -> List[str]:
-    """`key = value` entries in the author's key order; a key the author did not write follows the one before it."""
-    if not order:
+def _same_value(line: str, entry: str) -> bool:
+    """Whether an author's one-line `key = value  # remark` says what the entry says."""
+    from harness.casefile import tomllib
+
+    try:
+        return tomllib.loads(line) == tomllib.loads(entry)
+    except tomllib.TOMLDecodeError:  # the start of a multi-line value: not kept as written
+        return False
+
+
+def _in_order(entries: List[str], written: Optional[Dict[str, str]]) -> List[str]:
+    """`key = value` entries in the author's key order, as the author wrote them (a trailing remark included) where
+    the value is the same; a key the author did not write follows the one before it."""
+    if not written:
         return entries
+    order = list(written)
     ranked, last = [], -1.0
     for index, entry in enumerate(entries):
         key = entry.split("=", 1)[0].strip()
         if key in order:
             last = float(order.index(key))
-            ranked.append((last, index, entry))
+            ranked.append((last, index, written[key] if _same_value(written[key], entry) else entry))
         else:
             ranked.append((last + 0.5, index, entry))
     return [entry for _, _, entry in sorted(ranked)]

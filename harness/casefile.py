@@ -106,9 +106,6 @@ class Expectation:
                 values[key] = getattr(source, key)
         return Expectation(line=other.line or self.line, **values)
 
-    def sets(self, key: str) -> bool:
-        return getattr(self, key) is not None
-
     @property
     def expected_exit(self) -> str:
         if self.exit is not None:

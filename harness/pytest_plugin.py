@@ -262,6 +262,8 @@ class CaseItem(pytest.Item):
             raise pytest.skip.Exception(f"{self.result.status.label}: {self.result.message}", _use_item_location=True)
         if self.result.status.is_failure:
             raise CaseFailed(self.result)
+        if self.result.known_bug:  # the known bug's behaviour was seen: an expected failure, as lit's XFAIL
+            raise pytest.xfail.Exception(f"known bug: {self.result.known_bug}")
 
     def repr_failure(self, excinfo: Any, style: Any = None) -> str:
         if isinstance(excinfo.value, CaseFailed):

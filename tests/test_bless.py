@@ -220,3 +220,12 @@ def test_a_behaviour_no_single_box_holds_is_split_along_one_axis() -> None:
     assert '# [[expect.when]]\n# python = "<3.8"\n# stdout = """\n# 2\n' in new
     assert '# [[expect.when]]\n# implementation = ["pypy"]\n# stdout = """\n# 2\n' in new
     assert new.count("[[expect.when]]") == 2
+
+
+def test_re_blessing_keeps_a_remark_after_a_value_that_did_not_change() -> None:
+    block = ('\n[expect]\nstdout = "x"\n\n[[expect.when]]\nstart_method = ["fork"]  # fork alone\n'
+             'holds = false  # the child shares the parent\'s memory\nstdout = "fork"\n')
+    results = [cell(v, m, "fork\n" if m == "fork" else "x\n") for v in VERSIONS for m in METHODS]
+    new = bless(case_text(block), results)
+    assert ('# start_method = ["fork"]  # fork alone\n# holds = false  # the child shares the parent\'s memory\n'
+            '# stdout = "fork"\n') in new

@@ -494,3 +494,17 @@ def test_pytest_with_the_wheel_and_two_interpreters_sharing_a_tag(wheel_venv, tm
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"cases/pass_simple.py::{version}-spawn PASSED" in done.stdout
     assert f"cases/pass_simple.py::pypy{version}-spawn PASSED" in done.stdout and "[100%]" in done.stdout
+
+
+def test_a_known_bug_seen_is_an_expected_failure_and_a_fixed_one_fails(claims, cells):
+    write_case(claims.path / "claims", "bug.py", 'claim = "c"\nsource = "s"\nids = ["T1"]\n\n[expect]\nstdout = "ok"\n\n'
+               '[[expect.when]]\nstart_method = ["spawn", "forkserver"]\nstdout = "broken"\n'
+               'known_bug = "gh-1: spawn breaks it"\n', 'print("ok")\n')
+    cells.outputs = {"bug/forkserver": "broken"}
+    result = claims.runpytest("claims/bug.py", "-rxf", "--junit-xml", "junit.xml")
+    result.assert_outcomes(passed=1, xfailed=1, failed=1)  # fork holds; forkserver shows the bug; spawn: fixed?
+    result.stdout.fnmatch_lines(["XFAIL claims/bug.py::forkserver - known bug: gh-1: spawn breaks it",
+                                 "FAILED claims/bug.py::spawn - fail: stdout: line 1: expected 'broken', got 'ok'*"])
+    outcome = {c.get("name"): [child.tag for child in c]
+               for c in ET.parse(str(claims.path / "junit.xml")).getroot().iter("testcase")}
+    assert outcome == {"fork": [], "spawn": ["failure"], "forkserver": ["skipped"]}
