@@ -1,4 +1,5 @@
-"""Module-level code runs again in every pool worker, but only when the worker is not forked.
+"""Module-level code runs again in every pool worker, but only when the worker is not forked (and, from 3.14, not
+forked from a fork server that has already run it).
 
 The post (written on Windows, where only spawn exists) prints ``in MainProcess`` once and then
 ``in SpawnPoolWorker-N`` once per worker, and concludes that module-level code runs in every worker.
@@ -20,7 +21,9 @@ Why it depends on the start method (CPython ``multiprocessing/spawn.py``):
   module-level code runs there, in a fresh interpreter whose ``current_process()`` is called ``MainProcess``: the
   second ``in MainProcess`` line.  Every worker forked from the server already has ``__main__`` with the right
   ``__file__``, so ``_fixup_main_from_path()`` returns early (``if getattr(current_main, '__file__', None) ==
-  main_path: return``) and no worker runs it.  The claim no longer holds under forkserver.
+  main_path: return``) and no worker runs it.  The claim no longer holds under forkserver.  (PyPy 3.9 and 3.11
+  still have the old key, ``desired_keys = {'main_path', 'sys_path'}`` in their forkserver.py, and behave like
+  CPython 3.7-3.13.)
 * fork: the worker is a copy of the parent taken after the module ran; nothing is imported or run again, so the
   module-level print appears only once, in the main process.  The claim does not hold under fork.
 
