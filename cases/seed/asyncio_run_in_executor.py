@@ -11,6 +11,12 @@ process pool, so it works under every start method as long as the function is im
 
 A ticker coroutine counts how often it ran while each call was in progress: a non-zero count shows the loop
 was not blocked.  Facts are printed instead of thread and process names, which differ by start method.
+
+PyPy 3.9 (7.3.11) cannot run a ``ProcessPoolExecutor`` under spawn or forkserver at all: ``submit()`` calls
+``self._adjust_process_count()`` whenever ``_safe_to_dynamically_spawn_children`` (any start method but fork),
+and PyPy's copy of Lib/concurrent/futures/process.py renamed the method ``_adjust_process_count_cpython`` (line
+671) but kept the call (line 723), so the first ``submit()`` raises ``AttributeError`` (pypy/pypy#3873, #3910).
+That is a known PyPy bug, not the behaviour the post describes; PyPy 3.11 has the method again.
 """
 # /// case
 # claim = "asyncio code can await blocking work run in a thread pool and CPU work run in a process pool with loop.run_in_executor, without blocking the event loop, under every start method."
@@ -26,6 +32,18 @@ was not blocked.  Facts are printed instead of thread and process names, which d
 # ProcessPoolExecutor: 3 calls gathered: [0, 1, 4]
 # """
 # exit = 0
+#
+# [[expect.when]]
+# implementation = ["pypy"]
+# python = "<3.10"
+# start_method = ["spawn", "forkserver"]
+# stdout = """
+# default executor (None): result 9, ran in a worker thread: True, loop kept running: True
+# ThreadPoolExecutor: result 16, ran in a worker thread: True, loop kept running: True
+# """
+# exception = "AttributeError: 'ProcessPoolExecutor' object has no attribute '_adjust_process_count'"
+# exit = 1
+# known_bug = "PyPy 3.9 (7.3.11): ProcessPoolExecutor.submit() calls self._adjust_process_count() when the start method is not fork, but PyPy's concurrent/futures/process.py renamed that method _adjust_process_count_cpython (line 671; the call is line 723): https://github.com/pypy/pypy/issues/3873, https://github.com/pypy/pypy/issues/3910"
 # ///
 import asyncio
 import os

@@ -1,4 +1,5 @@
-"""Module-level code runs again in every pool worker, but only when the worker is not forked.
+"""Module-level code runs again in every pool worker, but only when the worker is not forked (and, from 3.14, not
+forked from a fork server that has already run it).
 
 The post (written on Windows, where only spawn exists) prints ``in MainProcess`` once and then
 ``in SpawnPoolWorker-N`` once per worker, and concludes that module-level code runs in every worker.
@@ -9,11 +10,20 @@ Why it depends on the start method (CPython ``multiprocessing/spawn.py``):
   parent's main script with ``runpy.run_path(main_path, run_name="__mp_main__")`` so that the worker can unpickle
   functions defined in it.  Every module-level statement runs again; only the ``if __name__ == "__main__":`` block
   does not (``__name__`` is ``"__mp_main__"`` there).
-* forkserver: the workers are forked from the fork server, but the server does *not* preload the main module:
-  ``ForkServer.ensure_running()`` asks ``spawn.get_preparation_data()`` for the key ``'main_path'`` while that
-  function produces ``'init_main_from_path'``, so ``main_path`` reaches ``forkserver.main()`` as None.  Each
-  forked worker then runs ``spawn._main()`` -> ``prepare()`` -> ``_fixup_main_from_path()`` like a spawn worker,
-  and the module-level code runs once per worker (``in ForkServerPoolWorker-N``).
+* forkserver up to 3.13.7: the workers are forked from the fork server, but the server does *not* preload the
+  main module: ``ForkServer.ensure_running()`` asks ``spawn.get_preparation_data()`` for the key ``'main_path'``
+  while that function produces ``'init_main_from_path'``, so ``main_path`` reaches ``forkserver.main()`` as None.
+  Each forked worker then runs ``spawn._main()`` -> ``prepare()`` -> ``_fixup_main_from_path()`` like a spawn
+  worker, and the module-level code runs once per worker (``in ForkServerPoolWorker-N``).
+* forkserver from 3.14 (3.14.1, and 3.13.8 by backport): gh-126631 fixed that key (``if 'init_main_from_path' in
+  data: main_kws['main_path'] = data['init_main_from_path']`` in ``ensure_running()``), so the fork server, whose
+  default preload list is ``['__main__']``, runs ``spawn.import_main_path(main_path)`` once when it starts.  The
+  module-level code runs there, in a fresh interpreter whose ``current_process()`` is called ``MainProcess``: the
+  second ``in MainProcess`` line.  Every worker forked from the server already has ``__main__`` with the right
+  ``__file__``, so ``_fixup_main_from_path()`` returns early (``if getattr(current_main, '__file__', None) ==
+  main_path: return``) and no worker runs it.  The claim no longer holds under forkserver.  (PyPy 3.9 and 3.11
+  still have the old key, ``desired_keys = {'main_path', 'sys_path'}`` in their forkserver.py, and behave like
+  CPython 3.7-3.13.)
 * fork: the worker is a copy of the parent taken after the module ran; nothing is imported or run again, so the
   module-level print appears only once, in the main process.  The claim does not hold under fork.
 
@@ -56,6 +66,20 @@ worker, ``os.cpu_count()`` workers, or none under fork.
 # map results: [42, 33, 24]
 # Pool(): workers == os.cpu_count(): True
 # Pool(): module-level code ran in every worker: True
+# """
+#
+# # 3.14.10 and 3.15.2 observed; 3.13.8+ and 3.14.1+ from the fix's history (gh-126631, backported to 3.13 by
+# # python/cpython#138609); 3.14.0 still re-ran the script in every worker.
+# [[expect.when]]
+# start_method = ["forkserver"]
+# python = ">=3.13.8,!=3.14.0"
+# holds = false
+# stdout = """
+# in MainProcess
+# in MainProcess
+# map results: [42, 33, 24]
+# Pool(): workers == os.cpu_count(): True
+# Pool(): module-level code ran in no worker: True
 # """
 #
 # [[expect.when]]

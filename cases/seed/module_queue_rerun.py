@@ -6,19 +6,29 @@ Why: before a spawn child unpickles its Process object, ``spawn.prepare()`` impo
 ``__mp_main__`` (``_fixup_main_from_path``), which runs its module-level code.  A fork child is a copy of the
 parent and imports nothing.  A forkserver child is forked from the forkserver process and then runs the same
 ``prepare()``, so it too re-runs the script.  (The forkserver is meant to preload ``__main__`` once for all its
-children, ``main(..., main_path=...)`` in forkserver.py, but it asks ``spawn.get_preparation_data()`` for a key
-``main_path`` while that function names it ``init_main_from_path``; so on 3.7-3.13 nothing is preloaded and every
-child imports the script itself.  The "the forkserver process" answer below is there for a version that fixes it.)
+children, ``main(..., main_path=...)`` in forkserver.py, but up to 3.13.7 it asks ``spawn.get_preparation_data()``
+for a key ``main_path`` while that function names it ``init_main_from_path``; so nothing is preloaded and every
+child imports the script itself.)
+
+From 3.14 (3.14.1, and 3.13.8 by backport) gh-126631 fixed the key: ``ensure_running()`` now passes
+``main_kws['main_path'] = data['init_main_from_path']``, and the fork server (default preload ``['__main__']``)
+runs ``spawn.import_main_path(main_path)`` once, at its start.  So ``queue = Queue()`` runs in the fork server,
+not in the child: every forkserver child inherits the *fork server's* queue (the "the forkserver process"
+answer), and ``_fixup_main_from_path()`` in the child returns early because ``__main__.__file__`` already is the
+script.  The child's queue still is not the parent's (nothing arrives), but the module-level line did not run
+again in the child, so the claim as written no longer holds under forkserver there.
 
 Each process records the pid that ran its module-level ``Queue()`` (two added lines).  The child then puts an
 item into its module-level queue; the parent sees it only under fork.  Finally a Pool worker reports the same,
 which is what the post's initargs workaround relies on (pool_initargs_queue.py).  The pool is closed and joined
 so that workers exit normally.
 
-Side effect seen on stderr (not checked, and not explained here): under forkserver on every version and under
-spawn on 3.7-3.9, the resource tracker warns at exit "There appear to be 9 leaked semaphore objects to clean up
-at shutdown" (3 re-created queues × 3 semaphores each): the semaphores of the children's module-level queues
-were never unlinked.  3.10-3.13 spawn print nothing.
+Side effect seen on stderr (not checked, and not explained here): under forkserver on 3.7-3.13 and under spawn
+on 3.7-3.9, the resource tracker warns at exit "There appear to be 9 leaked semaphore objects to clean up at
+shutdown" (3 re-created queues × 3 semaphores each): the semaphores of the children's module-level queues were
+never unlinked.  3.10-3.13 spawn print nothing, nor do 3.14-3.15 under any method (their forkserver children
+re-create no queue).  PyPy 3.9 warns under spawn and forkserver, PyPy 3.11 under forkserver, as CPython 3.9 and
+3.11 do.
 """
 # /// case
 # claim = "The module-level queue = Queue() runs again in the child process, creating a new, different queue there."
@@ -48,6 +58,19 @@ were never unlinked.  3.10-3.13 spawn print nothing.
 # pool worker: its module-level queue was made by this child
 # """
 # holds = true
+#
+# # 3.14.10 and 3.15.2 observed; 3.13.8+ and 3.14.1+ from the fix's history (gh-126631, backported to 3.13 by
+# # python/cpython#138609); 3.14.0 still re-ran the script in every child.
+# [[expect.when]]
+# start_method = ["forkserver"]
+# python = ">=3.13.8,!=3.14.0"
+# stdout = """
+# Process-1: its module-level queue was made by the forkserver process
+# Process-1: it is the queue the parent passed: False
+# parent: nothing arrived: the child's module-level queue is another queue
+# pool worker: its module-level queue was made by the forkserver process
+# """
+# holds = false
 #
 # # Not yet observed here: written from the CPython source.  Windows has only spawn and macOS defaults to it;
 # # both re-import the main script in every child, as Linux spawn does.

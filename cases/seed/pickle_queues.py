@@ -10,6 +10,15 @@
   puts never reaches the parent), which shows why the post says a queue that is copied "would be meaningless".
 
 The post says both are "set to be unpicklable"; only multiprocessing.Queue is, deliberately.
+
+PyPy (3.9 and 3.11) fails on queue.Queue with another exception: ``PicklingError: Can't pickle <class
+'_thread.lock'>: it's not found as _thread.lock``.  CPython's ``object.__reduce_ex__`` refuses a C object with
+no ``__getstate__`` of its own (``TypeError: cannot pickle '_thread.lock' object``, ``_PyObject_GetState`` in
+Objects/typeobject.c); PyPy's (``descr__reduce_ex__`` in pypy/objspace/std/objectobject.py) refuses only
+variable-sized types, so it returns ``(copyreg.__newobj__, (type(lock),), None)``, and the pickler then fails to
+find the class by name: its ``__module__`` is ``_thread`` and its name ``lock``, but PyPy's ``_thread`` module has
+no attribute ``lock`` (only ``LockType``), so ``save_global`` raises ``PicklingError``.  It still cannot be
+pickled, so the claim holds there too.
 """
 # /// case
 # claim = "Neither multiprocessing.Queue nor queue.Queue can be pickled; each fails in its own way."
@@ -51,6 +60,24 @@ The post says both are "set to be unpicklable"; only multiprocessing.Queue is, d
 # pickle.dumps(multiprocessing.Queue()): RuntimeError: Queue objects should only be shared between processes through inheritance
 # pickle.dumps(queue.Queue()): TypeError: can't pickle _thread.lock objects
 # Process(target=child, args=(queue.Queue(),)).start(): TypeError: can't pickle _thread.lock objects
+# """
+#
+# [[expect.when]]
+# implementation = ["pypy"]
+# stdout = """
+# pickle.dumps(multiprocessing.Queue()): RuntimeError: Queue objects should only be shared between processes through inheritance
+# pickle.dumps(queue.Queue()): PicklingError: Can't pickle <class '_thread.lock'>: it's not found as _thread.lock
+# Process-1: read 42 from its inherited copy of the queue.Queue and put 'reply' into it
+# MainProcess: the queue.Queue still holds [42]; the reply never arrived: True
+# """
+#
+# [[expect.when]]
+# implementation = ["pypy"]
+# start_method = ["spawn", "forkserver"]
+# stdout = """
+# pickle.dumps(multiprocessing.Queue()): RuntimeError: Queue objects should only be shared between processes through inheritance
+# pickle.dumps(queue.Queue()): PicklingError: Can't pickle <class '_thread.lock'>: it's not found as _thread.lock
+# Process(target=child, args=(queue.Queue(),)).start(): PicklingError: Can't pickle <class '_thread.lock'>: it's not found as _thread.lock
 # """
 #
 # # Not yet observed here: written from the CPython source.  pickle.dumps behaves the same on every OS; Windows

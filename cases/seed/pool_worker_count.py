@@ -8,6 +8,10 @@ capped by the CPU count.  With no n, 3.7-3.12 use ``os.cpu_count() or 1``; 3.13 
 affinity is restricted (``taskset``, containers, ``os.sched_setaffinity``): the case pins itself to one CPU to
 show it.  The case prints facts, not numbers, so its output does not depend on the machine (it needs at least
 two CPUs for the pinned part, and a platform with os.sched_setaffinity).
+
+PyPy follows CPython 3.9-3.12 here: its multiprocessing/pool.py (3.9 and 3.11 alike) still sizes ``Pool()`` with
+``os.cpu_count() or 1`` (PyPy 3.11 has no ``os.process_cpu_count``), so pinned PyPy 3.11 still starts one worker
+per CPU of the machine.  PyPy 3.9 has no ``os.sched_setaffinity``, so the pinned part is not tried there.
 """
 # /// case
 # claim = "Pool(n) starts n worker processes at once; with no n it starts one per CPU (os.cpu_count())."
@@ -49,6 +53,18 @@ two CPUs for the pinned part, and a platform with os.sched_setaffinity).
 # pinned to one CPU: not tried (no os.sched_setaffinity here)
 # """
 # holds = true
+#
+# # PyPy 3.9 has no os.sched_setaffinity (observed: hasattr(os, "sched_setaffinity") is False), so the pinned part
+# # is not tried there.
+# [[expect.when]]
+# implementation = ["pypy"]
+# python = "<3.10"
+# stdout = """
+# Pool(3): 3 workers running before any task: True
+# Pool(os.cpu_count() + 1): os.cpu_count() + 1 workers running before any task: True
+# Pool(): workers == os.cpu_count(): True
+# pinned to one CPU: not tried (no os.sched_setaffinity here)
+# """
 # ///
 from multiprocessing import Pool, active_children
 import os

@@ -11,6 +11,14 @@ capped at 61 on Windows (``_MAX_WINDOWS_WORKERS``).  The case prints facts, not 
 same on any machine; on Linux it then pins itself to one CPU (``os.sched_setaffinity``) to show the 3.13 change:
 the pinned default is still ``os.cpu_count()`` before 3.13 and becomes 1 from 3.13.  On a one-CPU machine the
 pinning shows nothing, so that part says "not applicable".
+PyPy 3.11 follows CPython 3.11 (``os.cpu_count()``; it has no ``os.process_cpu_count``); PyPy 3.9 has no
+``os.sched_setaffinity``, so it cannot pin itself ("not applicable here").
+
+PyPy 3.9 (7.3.11) cannot run a ``ProcessPoolExecutor`` under spawn or forkserver at all: ``submit()`` calls
+``self._adjust_process_count()`` whenever ``_safe_to_dynamically_spawn_children`` (any start method but fork),
+and PyPy's copy of Lib/concurrent/futures/process.py renamed the method ``_adjust_process_count_cpython`` (line
+671) but kept the call (line 723), so the first ``submit()`` raises ``AttributeError`` (pypy/pypy#3873, #3910).
+That is a known PyPy bug, not the behaviour the post describes; PyPy 3.11 has the method again.
 """
 # /// case
 # claim = "ProcessPoolExecutor returns values through submit(...).result() and map (input order), re-raises a worker's exception from result(), and by default starts one worker per CPU."
@@ -56,6 +64,28 @@ pinning shows nothing, so that part says "not applicable".
 # default max_workers == os.cpu_count(): True
 # pinning to one CPU: not applicable here
 # """
+#
+# # PyPy 3.9 has no os.sched_setaffinity (nor os.sched_getaffinity), so the case cannot pin itself there.
+# [[expect.when]]
+# implementation = ["pypy"]
+# python = "<3.10"
+# stdout = """
+# submit(...).result(): 49
+# map: [9, 4, 1, 0]
+# result() re-raised: ValueError('negative input -1')
+# its __cause__: _RemoteTraceback, holding the worker's traceback: True
+# default max_workers == os.cpu_count(): True
+# pinning to one CPU: not applicable here
+# """
+#
+# [[expect.when]]
+# implementation = ["pypy"]
+# python = "<3.10"
+# start_method = ["spawn", "forkserver"]
+# stdout = ""
+# exception = "AttributeError: 'ProcessPoolExecutor' object has no attribute '_adjust_process_count'"
+# exit = 1
+# known_bug = "PyPy 3.9 (7.3.11): ProcessPoolExecutor.submit() calls self._adjust_process_count() when the start method is not fork, but PyPy's concurrent/futures/process.py renamed that method _adjust_process_count_cpython (line 671; the call is line 723): https://github.com/pypy/pypy/issues/3873, https://github.com/pypy/pypy/issues/3910"
 # ///
 import os
 import time

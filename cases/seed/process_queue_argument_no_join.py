@@ -17,9 +17,18 @@ Under fork nothing is unpickled (the child inherits the queue), so the child rea
 This is a race the parent wins by a wide margin (it has microseconds of work left; a spawned child must start an
 interpreter and import this script first).  To make that margin certain on a loaded machine, the copy of this
 module imported as ``__mp_main__`` sleeps 0.3 s before the child can unpickle its arguments: a spawned child
-imports it in ``prepare()``, which spawn.py ``_main`` runs before loading the Process object; under forkserver
-the server process imports it once (it preloads the main module) before it forks any child.  Remove the two lines and the outcome is the same in every run observed here (35 of 35 per start
-method); with them it no longer depends on scheduling.
+imports it in ``prepare()``, which spawn.py ``_main`` runs before loading the Process object, and so does a
+forkserver child up to 3.13.7 (the server preloads nothing there, see module_level_code.py).  Remove the two
+lines and the outcome is the same in every run observed here (35 of 35 per start method); with them it no longer
+depends on scheduling.
+
+From 3.14 (3.14.1, 3.13.8) the fork server preloads the main module (gh-126631): the sleep then runs once, in the
+server, while the parent's ``p.start()`` waits for it (``connect_to_new_process()`` blocks until the server
+answers), and the forked child imports nothing, so the sleep no longer widens the margin there.  The parent
+still wins: after the server sends it the child's pid it has only ``_exit_function`` left, while the child
+first resets signals, closes the server's descriptors and loads the preparation data.  Observed on 3.14.10 and
+3.15.2 under forkserver: FileNotFoundError in 25 of 25 direct runs each and in 10 of 10 repeated harness runs
+each, while other helpers loaded the machine.
 """
 # /// case
 # claim = "A multiprocessing.Queue passed in Process(target=func, args=(q,)) works even when the parent does not join the child: the child reads 42 and prints 'I am Process-1, result is 42'."
