@@ -184,6 +184,7 @@ def run_cell(
         stacks=stacks,
         leftovers=leftovers,
         harness_error=lost,
+        cpu_s=None if launched.cpu_s is None else round(launched.cpu_s, 4),
     )
 
 
@@ -196,6 +197,7 @@ class Launched:
 
     pid: int = 0  # the cell's main process
     returncode: Optional[int] = None  # as subprocess reports it: minus the signal number when killed
+    cpu_s: Optional[float] = None  # user+sys of every process of the cell, once end() returned; None: not measured
     stdout: IO[bytes]
     stderr: IO[bytes]
 
@@ -357,6 +359,7 @@ class KeptCell(Launched):
         self.stdout, self.stderr = stdout, stderr
         self.keeper_pid = 0
         self.returncode: Optional[int] = None
+        self.cpu_s: Optional[float] = None
         self.error = ""
         self.lost = False
         self.started = threading.Event()
@@ -401,6 +404,10 @@ class KeptCell(Launched):
             self.returncode = exit_code(int(rest))
             self.exited.set()
         elif word == "ended":
+            try:
+                self.cpu_s = float(rest) if rest else None
+            except ValueError:
+                self.cpu_s = None
             self.ended.set()
 
     def wait(self, timeout: float) -> int:
