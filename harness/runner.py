@@ -23,7 +23,8 @@ Landed = Callable[[Planned, Result], None]
 # did. Beyond `jobs` cells (the CPU count), one more starts while the expected CPU of the running cells leaves room
 # for it within the CPU count, up to `max_jobs`: waiting cells overlap, computing cells never exceed the cores. The
 # machine's own reading (/proc/stat, or psutil) corrects the expectation both ways: half idle, one more starts anyway;
-# saturated while our cells are expected to use half the CPUs or more, none does.
+# saturated, none does, whoever computes (measured at load 15-30 from other work: cells admitted by their expected
+# CPU alone timed out, as their every step waited in the run queue; at `jobs` cells they all passed).
 COLD_CORES = 0.25  # a cell never timed, before any cell of the run landed (the seed corpus averages 0.2-0.35)
 MIN_CORES, MAX_CORES_PER_CELL = 0.02, 4.0  # bounds of a cell's expectation: nothing is free, a pool of 4 is not 40
 IDLE_BELOW, SATURATED_ABOVE, LOAD_WINDOW_S = 0.5, 0.95, 0.25
@@ -72,6 +73,7 @@ class CpuLoad:
     def __init__(self) -> None:
         self.last = self._read()
         self.at = time.monotonic()
+        self.readable = self.last is not None
 
     @staticmethod
     def _read() -> Optional[Tuple[float, float]]:
@@ -127,12 +129,14 @@ def order_longest_first(planned: Sequence[Planned], timings: Optional[Timings] =
 class Admission:
     """Which cell may start now: see the comment above COLD_CORES. `jobs` cells always may, none beyond `max_jobs`."""
 
-    def __init__(self, jobs: int, max_jobs: int, cores: float, timings: Optional[Timings] = None) -> None:
+    def __init__(self, jobs: int, max_jobs: int, cores: float, timings: Optional[Timings] = None,
+                 readings: bool = True) -> None:
         self.jobs, self.max_jobs, self.cores = jobs, max(jobs, max_jobs), float(cores)
         self.timings = timings or {}
         self.running: Dict[int, float] = {}  # id of a running cell's Planned: the CPUs it is expected to keep busy
         self.landed_cpu = self.landed_wall = 0.0
         self.busy: Optional[float] = None  # the machine's last reading, until a cell starts on its word
+        self.waiting_for_reading = readings  # beyond `jobs`, nothing starts before the machine was read once
 
     def expected_cores(self, item: Planned) -> float:
         timing = self.timings.get(_key(item))
@@ -153,19 +157,20 @@ class Admission:
         """A reading of the machine's CPUs (the fraction busy over the last window), None when there is none yet."""
         if busy is not None:
             self.busy = busy
+            self.waiting_for_reading = False
 
     def admits(self, item: Planned) -> bool:
         count = len(self.running)
         if count < self.jobs:
             return True
-        if count >= self.max_jobs:
+        if count >= self.max_jobs or self.waiting_for_reading:
             return False
         if self.busy is not None and self.busy < IDLE_BELOW:
             self.busy = None  # one cell per reading: the next reading shows what it does
             return True
-        if self.load + self.expected_cores(item) > self.cores:
-            return False
-        return not (self.busy is not None and self.busy > SATURATED_ABOVE and self.load >= self.cores / 2)
+        if self.busy is not None and self.busy > SATURATED_ABOVE:
+            return False  # whoever computes: on a saturated machine a waiting cell waits for a CPU too
+        return self.load + self.expected_cores(item) <= self.cores
 
     def started(self, item: Planned) -> None:
         self.running[id(item)] = self.expected_cores(item)
@@ -205,8 +210,8 @@ def run_all(
     running: Dict[Future, Planned] = {}
     jobs = max(1, jobs)
     max_jobs = max(jobs, max_jobs or jobs)
-    admission = Admission(jobs, max_jobs, cores or cpu_count(), timings)
     load = CpuLoad() if max_jobs > jobs else None
+    admission = Admission(jobs, max_jobs, cores or cpu_count(), timings, readings=load is not None and load.readable)
 
     def land(item: Planned, result: Result) -> None:
         results.append(result)

@@ -33,6 +33,7 @@ class FakeLoad:
     """Stands in for runner.CpuLoad: the machine's CPUs as busy as the test says (None: no reading)."""
 
     reading = None
+    readable = True
 
     def busy(self):
         return FakeLoad.reading
@@ -41,7 +42,7 @@ class FakeLoad:
 @pytest.fixture(autouse=True)
 def machine(monkeypatch):
     monkeypatch.setattr(runner, "CpuLoad", FakeLoad)
-    FakeLoad.reading = None
+    FakeLoad.reading = 0.5  # neither idle nor saturated: the expectations decide
     return FakeLoad
 
 
@@ -162,6 +163,7 @@ def test_a_half_idle_machine_lets_one_more_cell_start_per_reading_whatever_was_e
     for item in items[:2]:
         assert admission.admits(item)
         admission.started(item)
+    admission.observe(0.6)
     assert not admission.admits(items[2])
     admission.observe(0.3)
     assert admission.admits(items[2])
@@ -169,18 +171,33 @@ def test_a_half_idle_machine_lets_one_more_cell_start_per_reading_whatever_was_e
     assert not admission.admits(items[3])  # that reading was used: the next one tells what the new cell does
 
 
-def test_a_saturated_machine_starts_no_more_cells_while_ours_are_expected_to_use_half_of_it():
+def test_a_saturated_machine_starts_no_cell_beyond_jobs_whoever_computes():
     items = planned([f"c{i}" for i in range(12)])
-    admission = Admission(jobs=2, max_jobs=16, cores=2, timings=timed(items, 1.0, 0.25))
+    admission = Admission(jobs=2, max_jobs=16, cores=2, timings=timed(items, 10.0, 0.1))  # waiting cells
     for item in items[:4]:
         admission.started(item)
-    admission.observe(0.99)
-    assert admission.load == 1.0 and not admission.admits(items[4])
-    light = Admission(jobs=2, max_jobs=16, cores=2, timings=timed(items, 10.0, 0.1))  # 0.01 CPU each: the floor, 0.02
-    for item in items[:4]:
-        light.started(item)
-    light.observe(0.99)  # busy with someone else's work: our waiting cells still overlap
-    assert light.admits(items[4])
+    admission.observe(0.7)
+    assert admission.admits(items[4])
+    admission.observe(0.99)  # busy with someone else's work: our cells would wait for a CPU at every step
+    assert not admission.admits(items[4])
+    admission.observe(0.7)
+    assert admission.admits(items[4])
+
+
+def test_nothing_starts_beyond_jobs_before_the_machine_was_read_once():
+    items = planned([f"c{i}" for i in range(4)])
+    admission = Admission(jobs=2, max_jobs=16, cores=2, timings=timed(items, 10.0, 0.1))
+    for item in items[:2]:
+        admission.started(item)
+    assert not admission.admits(items[2])
+    admission.observe(None)  # no full window yet
+    assert not admission.admits(items[2])
+    admission.observe(0.7)
+    assert admission.admits(items[2])
+    blind = Admission(jobs=2, max_jobs=16, cores=2, timings=timed(items, 10.0, 0.1), readings=False)  # no /proc/stat
+    for item in items[:2]:
+        blind.started(item)
+    assert blind.admits(items[2])  # the expectations alone decide
 
 
 def test_cells_never_timed_are_expected_to_use_what_the_landed_cells_used():
