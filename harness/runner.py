@@ -22,9 +22,10 @@ Landed = Callable[[Planned, Result], None]
 # timings (harness/timings.py), or, never timed, as the cells of this run that landed did, or COLD_CORES before any
 # did. Beyond `jobs` cells (the CPU count), one more starts while the expected CPU of the running cells leaves room
 # for it within the CPU count, up to `max_jobs`: waiting cells overlap, computing cells never exceed the cores. The
-# machine's own reading (/proc/stat, or psutil) corrects the expectation both ways: half idle, one more starts anyway;
-# saturated, none does, whoever computes (measured at load 15-30 from other work: cells admitted by their expected
-# CPU alone timed out, as their every step waited in the run queue; at `jobs` cells they all passed).
+# machine's own reading (/proc/stat, or psutil, every LOAD_WINDOW_S) corrects the expectation both ways: half idle,
+# one more starts anyway; saturated, none does, whoever computes (measured at load 15-30 from other work: cells
+# admitted by their expected CPU alone timed out, as their every step waited in the run queue; at `jobs` cells they
+# all passed). Between readings the count grows by a step only (Admission.ramp): a burst of start-ups is read first.
 COLD_CORES = 0.25  # a cell never timed, before any cell of the run landed (the seed corpus averages 0.2-0.35)
 MIN_CORES, MAX_CORES_PER_CELL = 0.02, 4.0  # bounds of a cell's expectation: nothing is free, a pool of 4 is not 40
 IDLE_BELOW, SATURATED_ABOVE, LOAD_WINDOW_S = 0.5, 0.95, 0.25
@@ -135,8 +136,11 @@ class Admission:
         self.timings = timings or {}
         self.running: Dict[int, float] = {}  # id of a running cell's Planned: the CPUs it is expected to keep busy
         self.landed_cpu = self.landed_wall = 0.0
-        self.busy: Optional[float] = None  # the machine's last reading, until a cell starts on its word
-        self.waiting_for_reading = readings  # beyond `jobs`, nothing starts before the machine was read once
+        self.busy: Optional[float] = None  # the machine's last reading
+        # How many cells may run until the next reading: a reading lets the count grow by RAMP (cells that land are
+        # replaced at once), so every step up is read before the next; nothing beyond `jobs` before the first one.
+        self.ceiling = self.jobs if readings else self.max_jobs
+        self.ramp = max(1, int(cores) // 2)
 
     def expected_cores(self, item: Planned) -> float:
         timing = self.timings.get(_key(item))
@@ -157,17 +161,16 @@ class Admission:
         """A reading of the machine's CPUs (the fraction busy over the last window), None when there is none yet."""
         if busy is not None:
             self.busy = busy
-            self.waiting_for_reading = False
+            self.ceiling = len(self.running) + self.ramp
 
     def admits(self, item: Planned) -> bool:
         count = len(self.running)
         if count < self.jobs:
             return True
-        if count >= self.max_jobs or self.waiting_for_reading:
+        if count >= min(self.max_jobs, self.ceiling):
             return False
         if self.busy is not None and self.busy < IDLE_BELOW:
-            self.busy = None  # one cell per reading: the next reading shows what it does
-            return True
+            return True  # the expectations were too high
         if self.busy is not None and self.busy > SATURATED_ABOVE:
             return False  # whoever computes: on a saturated machine a waiting cell waits for a CPU too
         return self.load + self.expected_cores(item) <= self.cores

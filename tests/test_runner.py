@@ -157,47 +157,50 @@ def test_computing_cells_never_overlap_beyond_the_cpus(monkeypatch):
     assert complete and fake.peak == 2
 
 
-def test_a_half_idle_machine_lets_one_more_cell_start_per_reading_whatever_was_expected(monkeypatch):
-    items = planned([f"c{i}" for i in range(8)])
-    admission = Admission(jobs=2, max_jobs=16, cores=2, timings=timed(items, 1.0, 1.0))  # each a whole CPU
-    for item in items[:2]:
+def started(admission, items):
+    for item in items:
         assert admission.admits(item)
         admission.started(item)
+
+
+def test_a_half_idle_machine_lets_more_cells_start_whatever_was_expected():
+    items = planned([f"c{i}" for i in range(8)])
+    admission = Admission(jobs=2, max_jobs=16, cores=2, timings=timed(items, 1.0, 1.0))  # each a whole CPU
+    started(admission, items[:2])
     admission.observe(0.6)
     assert not admission.admits(items[2])
     admission.observe(0.3)
     assert admission.admits(items[2])
-    admission.started(items[2])
-    assert not admission.admits(items[3])  # that reading was used: the next one tells what the new cell does
 
 
 def test_a_saturated_machine_starts_no_cell_beyond_jobs_whoever_computes():
     items = planned([f"c{i}" for i in range(12)])
     admission = Admission(jobs=2, max_jobs=16, cores=2, timings=timed(items, 10.0, 0.1))  # waiting cells
-    for item in items[:4]:
-        admission.started(item)
-    admission.observe(0.7)
-    assert admission.admits(items[4])
+    started(admission, items[:2])
     admission.observe(0.99)  # busy with someone else's work: our cells would wait for a CPU at every step
-    assert not admission.admits(items[4])
-    admission.observe(0.7)
-    assert admission.admits(items[4])
-
-
-def test_nothing_starts_beyond_jobs_before_the_machine_was_read_once():
-    items = planned([f"c{i}" for i in range(4)])
-    admission = Admission(jobs=2, max_jobs=16, cores=2, timings=timed(items, 10.0, 0.1))
-    for item in items[:2]:
-        admission.started(item)
-    assert not admission.admits(items[2])
-    admission.observe(None)  # no full window yet
     assert not admission.admits(items[2])
     admission.observe(0.7)
     assert admission.admits(items[2])
-    blind = Admission(jobs=2, max_jobs=16, cores=2, timings=timed(items, 10.0, 0.1), readings=False)  # no /proc/stat
-    for item in items[:2]:
-        blind.started(item)
-    assert blind.admits(items[2])  # the expectations alone decide
+
+
+def test_the_count_grows_by_one_step_per_reading_and_nothing_beyond_jobs_before_the_first():
+    items = planned([f"c{i}" for i in range(8)])
+    admission = Admission(jobs=2, max_jobs=16, cores=2, timings=timed(items, 10.0, 0.1))
+    started(admission, items[:2])
+    assert not admission.admits(items[2])  # no reading yet
+    admission.observe(None)  # no full window yet
+    assert not admission.admits(items[2])
+    admission.observe(0.7)
+    started(admission, items[2:3])
+    assert admission.ramp == 1 and not admission.admits(items[3])  # that step is read before the next
+    admission.landed(items[0], runner.make_result(items[0].case, items[0].cell, Observation(duration_s=1.0), Status.PASS, True))
+    assert admission.admits(items[3])  # a cell that landed is replaced at once
+    admission.started(items[3])
+    admission.observe(0.7)
+    started(admission, items[4:5])
+    blind = Admission(jobs=2, max_jobs=4, cores=2, timings=timed(items, 10.0, 0.1), readings=False)  # no /proc/stat
+    started(blind, items[:4])  # the expectations alone decide, up to max_jobs
+    assert not blind.admits(items[4])
 
 
 def test_cells_never_timed_are_expected_to_use_what_the_landed_cells_used():
