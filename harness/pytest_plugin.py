@@ -46,8 +46,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="run case files with this interpreter: a path, a command, a version like 3.12, `current` "
                          "or `all` (every one found) (repeatable; default: the one running pytest)")
     group.addoption("--mpmatrix-jobs", dest="mpmatrix_jobs", type=_positive_int, default=None, metavar="N",
-                    help="cells run at once (default as `mpmatrix run`: the CPU count, and up to 4 times that while "
-                         "the CPUs are mostly idle); 1 runs them one after another")
+                    help="cells run at once (default as `mpmatrix run`: the CPU count, and up to 8 times that while "
+                         "the running cells are expected to leave CPUs idle); 1 runs them one after another")
     group.addoption("--mpmatrix-results", dest="mpmatrix_results", metavar="PATH",
                     help="write the results JSON here; {platform} (sys.platform) and {python} (the interpreter's "
                          "column: 3.12, 3.13t, pypy3.11) are expanded")
