@@ -62,6 +62,7 @@ class CaseAnalysis:
     boundaries: Dict[str, Optional[str]] = field(default_factory=dict)  # group label -> version; None: no single change
     claim: str = ""
     excluded: Tuple[Result, ...] = ()  # unsupported, skipped and flaky cells: shown, never used to attribute
+    source: str = ""  # the case's `source`: where the claim is made
 
     @property
     def differs(self) -> bool:
@@ -69,7 +70,7 @@ class CaseAnalysis:
 
 
 def behaviour_signature(result: Result) -> Tuple[Any, ...]:
-    return tuple(result.signature()) + (result.holds,)
+    return tuple(result.signature()) + (result.holds, result.known_bug)
 
 
 def minimal_axes(values: Mapping[Coordinates, Hashable]) -> Tuple[str, ...]:
@@ -160,7 +161,7 @@ def analyse_case(results: Sequence[Result]) -> CaseAnalysis:
     ids = tuple(sorted({i for r in results for i in r.ids}, key=claim_id_key))
     return CaseAnalysis(
         case=first.case, ids=ids, classes=classes, differs_by=differs_by, boundary=boundary,
-        boundaries=boundaries, claim=first.claim, excluded=excluded,
+        boundaries=boundaries, claim=first.claim, excluded=excluded, source=first.source,
     )
 
 
@@ -231,7 +232,8 @@ def _projection_key(projection: Tuple[str, ...], axes: Sequence[str]) -> Tuple[A
 
 def observation_text(result: Result, max_lines: int = 40) -> List[str]:
     """The parts of an observation that make its signature, as lines a diff can compare."""
-    lines = [f"status: {result.status.label}", f"holds: {_holds_word(result.holds)}", f"exit: {result.exit}"]
+    holds = f"known bug ({result.known_bug})" if result.known_bug else _holds_word(result.holds)
+    lines = [f"status: {result.status.label}", f"holds: {holds}", f"exit: {result.exit}"]
     if result.exception and (not result.checked or "exception" in result.checked):
         lines.append(f"exception: {result.exception}")
     alive = [x for x in result.leftovers if not x.zombie]  # as in Result.signature: zombies are timing

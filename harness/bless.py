@@ -3,18 +3,21 @@ narrow [[expect.when]] tables for the others, keeping hand-written patterns that
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import json
 import re
 import sys
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from harness.casefile import BLOCK_RE, Case, parse_case
-from harness.model import Interpreter, Result, Status
+from harness.casefile import BLOCK_RE, Case, Selector, parse_case
+from harness.model import Interpreter, Result, Status, implementation_name
 
 BLESSABLE = (Status.PASS, Status.FAIL, Status.RECORDED, Status.CRASH, Status.LEAK)
-AXES = ("start_method", "python", "platform")
+AXES = ("start_method", "python", "implementation", "platform")
+METHOD_ORDER = ("fork", "spawn", "forkserver")
 
 
 class BlessError(Exception):
@@ -23,7 +26,8 @@ class BlessError(Exception):
 
 @dataclass(frozen=True)
 class Written:
-    """What bless writes for one cell: pattern text per key, and the author's holds for that cell."""
+    """What bless writes for one cell: pattern text per key, and the author's verdict (holds, known_bug) and negative
+    patterns for that cell."""
 
     stdout: str
     stderr: str
@@ -31,6 +35,9 @@ class Written:
     exception: str
     leaks: bool
     holds: Optional[bool]
+    known_bug: Optional[str] = None
+    stdout_not: Tuple[str, ...] = ()
+    stderr_not: Tuple[str, ...] = ()
 
 
 def _interpreter_of(result: Result) -> Interpreter:
@@ -67,8 +74,24 @@ def written_for(case: Case, result: Result) -> Written:
     stderr = keep(existing.stderr if existing else None, result.stderr, _escape_literal(result.stderr))
     exception = keep(existing.exception if existing else None, result.exception, re.escape(result.exception) + " (re)" if "[..]" in result.exception else result.exception)
     holds = existing.holds if existing is not None else None
+    known_bug = existing.known_bug if existing is not None else None
     alive = any(not x.zombie for x in result.leftovers)
-    return Written(stdout, stderr, result.exit or "0", exception, alive, holds)
+    return Written(stdout, stderr, result.exit or "0", exception, alive, holds, known_bug,
+                   _kept_negatives(existing.stdout_not if existing else None, result.stdout),
+                   _kept_negatives(existing.stderr_not if existing else None, result.stderr))
+
+
+def _kept_negatives(patterns: Any, observed: str) -> Tuple[str, ...]:
+    """The author's negative pattern lines, kept while no observed line matches any of them (else bless drops them:
+    the observed output is what it writes)."""
+    from harness.match import JudgingTimeout
+
+    try:
+        if patterns and all(p.first_matching_line(observed) is None for p in patterns):
+            return tuple(p.source for p in patterns)
+    except JudgingTimeout:
+        pass
+    return ()
 
 
 def _minor(version: str) -> Tuple[int, int]:
@@ -107,11 +130,37 @@ def _cell_order(result: Result) -> Tuple[Any, ...]:
 
 
 def _cell_axes(result: Result) -> Dict[str, Any]:
-    return {"start_method": result.start_method, "python": _minor(result.python), "platform": result.platform}
+    return {"start_method": result.start_method, "python": _minor(result.python),
+            "implementation": result.implementation, "platform": result.platform}
 
 
 def selectors_for(members: Sequence[Result], others: Sequence[Result]) -> List[Dict[str, Any]]:
-    """The fewest, narrowest selector tables matching every member cell and no cell of another behaviour."""
+    """The fewest, narrowest selector tables matching every member cell and no cell of another behaviour: one box of
+    axis values if one separates them, else the members split by one axis (CPython 3.7 and every PyPy: two
+    tables), else one table per cell."""
+    best = _box(members, others)
+    if best is not None and len(best) == 1:
+        return best
+    for axis in AXES:
+        parts: Dict[Any, List[Result]] = {}
+        for r in members:
+            parts.setdefault(_cell_axes(r)[axis], []).append(r)
+        if len(parts) < 2:
+            continue
+        tables: List[Dict[str, Any]] = []
+        for part in parts.values():
+            boxed = _box(part, others)
+            if boxed is None:
+                break
+            tables += [t for t in boxed if t not in tables]
+        else:
+            if best is None or len(tables) < len(best):
+                best = tables
+    return best if best is not None else _one_per_cell(members)
+
+
+def _box(members: Sequence[Result], others: Sequence[Result]) -> Optional[List[Dict[str, Any]]]:
+    """Tables for the smallest set of axes whose member values hold no cell of `others`, or None."""
     from itertools import combinations
 
     all_cells = list(members) + list(others)
@@ -137,6 +186,8 @@ def selectors_for(members: Sequence[Result], others: Sequence[Result]) -> List[D
                     table["start_method"] = sorted(values["start_method"], key=("fork", "spawn", "forkserver").index)
                 if spec is not None:
                     table["python"] = spec
+                if "implementation" in axes:
+                    table["implementation"] = sorted(values["implementation"])
                 if "platform" in axes:
                     table["platform"] = sorted(values["platform"])
                 tables.append(table)
@@ -144,12 +195,18 @@ def selectors_for(members: Sequence[Result], others: Sequence[Result]) -> List[D
                 best = tables
         if best is not None:
             return best
-    # Behaviours that no box of axis values separates (e.g. a checkerboard): one table per cell.
-    tables = []
+    return None
+
+
+def _one_per_cell(members: Sequence[Result]) -> List[Dict[str, Any]]:
+    """Behaviours that no box of axis values separates (e.g. a checkerboard): one table per cell."""
+    tables: List[Dict[str, Any]] = []
     for r in members:
         axes = _cell_axes(r)
-        tables.append({"start_method": [axes["start_method"]], "python": f"=={axes['python'][0]}.{axes['python'][1]}.*",
-                       "platform": [axes["platform"]]})
+        table = {"start_method": [axes["start_method"]], "python": f"=={axes['python'][0]}.{axes['python'][1]}.*",
+                 "implementation": [axes["implementation"]], "platform": [axes["platform"]]}
+        if table not in tables:
+            tables.append(table)
     return tables
 
 
@@ -182,23 +239,58 @@ def _toml_value(value: Any) -> str:
     return _toml_string(str(value))
 
 
-def _expectation_lines(written: Written, base: Optional[Written] = None) -> List[str]:
+def _group_lines(written: Written, group: str) -> List[str]:
+    """The lines of one key group (casefile.KEY_GROUPS), written in full: a [[expect.when]] table that sets any key
+    of a group replaces the whole group, so it must say every key of it that is checked."""
     lines = []
-    exit_value: Any = int(written.exit) if re.fullmatch(r"-?\d+", written.exit) else written.exit
-    for key, value in (("exit", exit_value), ("exception", written.exception), ("stdout", written.stdout), ("stderr", written.stderr)):
-        if key == "exception" and not value:
-            if base is not None and base.exception:
-                lines.append('exception = ""')
+    if group == "outcome":
+        exit_value: Any = int(written.exit) if re.fullmatch(r"-?\d+", written.exit) else written.exit
+        lines.append(f"exit = {_toml_value(exit_value)}")
+        if written.exception:
+            lines.append(f"exception = {_toml_value(written.exception)}")
+    elif group == "stdout":
+        lines.append(f"stdout = {_toml_value(written.stdout)}")
+        if written.stdout_not:
+            lines.append(f"stdout_not = {_toml_value(list(written.stdout_not))}")
+    elif group == "stderr":
+        lines.append(f"stderr = {_toml_value(written.stderr)}")
+        if written.stderr_not:
+            lines.append(f"stderr_not = {_toml_value(list(written.stderr_not))}")
+    elif group == "leaks":
+        lines.append(f"leaks = {_toml_value(written.leaks)}")
+    elif group == "verdict":
+        if written.known_bug:
+            lines.append(f"known_bug = {_toml_value(written.known_bug)}")
+        if written.holds is not None or not written.known_bug:
+            lines.append(f"holds = {_toml_value(True if written.holds is None else written.holds)}")
+    return lines
+
+
+_GROUP_FIELDS = {
+    "outcome": ("exit", "exception", "stderr", "stderr_not"),
+    "stdout": ("stdout", "stdout_not"),
+    "verdict": ("holds", "known_bug"),
+    "leaks": ("leaks",),
+}
+
+
+def _expectation_lines(written: Written, base: Optional[Written] = None) -> List[str]:
+    """[expect] (base None) says everything checked; a [[expect.when]] table each group that differs from base."""
+    if base is None:
+        lines = _group_lines(written, "outcome") + _group_lines(written, "stdout") + _group_lines(written, "stderr")
+        if written.leaks:
+            lines += _group_lines(written, "leaks")
+        if written.holds is not None or written.known_bug:
+            lines += _group_lines(written, "verdict")
+        return lines
+    lines = []
+    for group, fields in _GROUP_FIELDS.items():
+        if all(getattr(written, f) == getattr(base, f) for f in fields):
             continue
-        if base is not None and getattr(base, key) == getattr(written, key):
-            continue
-        lines.append(f"{key} = {_toml_value(value)}")
-    if written.leaks and (base is None or not base.leaks):
-        lines.append("leaks = true")
-    if not written.leaks and base is not None and base.leaks:
-        lines.append("leaks = false")
-    if written.holds is not None and (base is None or base.holds != written.holds):
-        lines.append(f"holds = {_toml_value(written.holds)}")
+        if group == "outcome":
+            lines += _group_lines(written, "outcome") + _group_lines(written, "stderr")
+        else:
+            lines += _group_lines(written, group)
     return lines
 
 
@@ -222,8 +314,90 @@ def _unobserved_tables(case: Case, block_lines: List[str], results: Sequence[Res
     return kept
 
 
-def blessed_text(text: str, case: Case, results: Sequence[Result]) -> str:
-    """The case file's text with its expectations rewritten from the observed results."""
+def _selector(table: Dict[str, Any]) -> Selector:
+    return Selector(**{k: tuple(v) if isinstance(v, list) else v for k, v in table.items()})
+
+
+def _catches(table: Dict[str, Any], result: Result) -> bool:
+    return _selector(table).matches(_interpreter_of(result), result.start_method)
+
+
+def _where(result: Result) -> str:
+    """A cell as people name it: CPython 3.12.1 spawn (linux)."""
+    return f"{implementation_name(result.implementation)} {result.python} {result.start_method} ({result.platform})"
+
+
+def _fold_one_off_leaks(groups: Dict[Written, List[Result]], notes: List[str]) -> Dict[Written, List[Result]]:
+    """A leak that only a table also catching cells that did not leak could expect is left out (said in notes):
+    writing `leaks = true` there would make those cells fail, and a single leak is more likely timing than behaviour."""
+    folded = dict(groups)
+    for written, members in groups.items():
+        calm = dataclasses.replace(written, leaks=False)
+        if not written.leaks or calm not in folded:
+            continue
+        others = [r for w, rs in folded.items() if w != written for r in rs]
+        tables = selectors_for(members, others)
+        if any(_catches(t, r) for t in tables for r in folded[calm]):
+            del folded[written]
+            notes.extend(f"{_where(r)}: its leak is not blessed: a table expecting it would also catch cells that "
+                         "did not leak (run the case again: a leak seen once is more likely timing than behaviour)"
+                         for r in members)
+    return folded
+
+
+def _key_orders(case: Case, block_lines: List[str]) -> Dict[str, Dict[str, str]]:
+    """Each existing table's keys in the author's order with the line each is on, by table identity (`[expect]` or
+    its selector), so that a re-bless leaves a `holds` line (or any other) where the author put it, as written."""
+    from harness.casefile import EXPECT_KEYS, SELECTOR_KEYS, _BlockReader
+
+    reader = _BlockReader(case.path, block_lines, 0)
+    orders: Dict[str, Dict[str, str]] = {}
+    tables = [("[expect]", 0, "[expect]")] + [
+        (json.dumps(selector.to_toml(), sort_keys=True), index, "[[expect.when]]")
+        for index, (selector, _) in enumerate(case.when)]
+    for identity, occurrence, name in tables:
+        start, end = reader._span(name, occurrence)
+        lines: Dict[str, int] = {}
+        for key in EXPECT_KEYS + SELECTOR_KEYS:
+            found = reader.line(key, name, occurrence) - 1
+            if start < found < end and re.match(r"^\s*" + key + r"\s*=", block_lines[found]):
+                lines[key] = found
+        orders.setdefault(identity, {key: block_lines[lines[key]] for key in sorted(lines, key=lines.__getitem__)})
+    return orders
+
+
+def _same_value(line: str, entry: str) -> bool:
+    """Whether an author's one-line `key = value  # remark` says what the entry says."""
+    from harness.casefile import tomllib
+
+    try:
+        return tomllib.loads(line) == tomllib.loads(entry)
+    except tomllib.TOMLDecodeError:  # the start of a multi-line value: not kept as written
+        return False
+
+
+def _in_order(entries: List[str], written: Optional[Dict[str, str]]) -> List[str]:
+    """`key = value` entries in the author's key order, as the author wrote them (a trailing remark included) where
+    the value is the same; a key the author did not write follows the one before it."""
+    if not written:
+        return entries
+    order = list(written)
+    ranked, last = [], -1.0
+    for index, entry in enumerate(entries):
+        key = entry.split("=", 1)[0].strip()
+        if key in order:
+            last = float(order.index(key))
+            ranked.append((last, index, written[key] if _same_value(written[key], entry) else entry))
+        else:
+            ranked.append((last + 0.5, index, entry))
+    return [entry for _, _, entry in sorted(ranked)]
+
+
+def blessed_text(text: str, case: Case, results: Sequence[Result], notes: Optional[List[str]] = None,
+                 unblessed: Optional[List[Result]] = None) -> str:
+    """The case file's text with its expectations rewritten from the observed results. What bless chose not to
+    write is said in `notes`, and the cells it left out are added to `unblessed`."""
+    notes = notes if notes is not None else []
     usable = [r for r in results if r.status in BLESSABLE]
     if not usable:
         raise BlessError(f"{case.path}: no cell can be blessed (statuses: {', '.join(sorted({r.status.label for r in results})) or 'none'})")
@@ -234,22 +408,27 @@ def blessed_text(text: str, case: Case, results: Sequence[Result]) -> str:
     head = block_lines[:first_expect]
     while head and head[-1].strip() == "":
         head.pop()
+    orders = _key_orders(case, block_lines)
 
     groups: Dict[Written, List[Result]] = {}
     for result in usable:
         groups.setdefault(written_for(case, result), []).append(result)
+    kept = _fold_one_off_leaks(groups, notes)
+    if unblessed is not None:
+        unblessed.extend(r for w, rs in groups.items() if w not in kept for r in rs)
+    groups = kept
     ranked = sorted(groups.items(), key=lambda item: (-len(item[1]), min(_cell_order(r) for r in item[1])))
     base_written, _ = ranked[0]
-    body: List[str] = ["", "[expect]"] + _expectation_lines(base_written)
+    body: List[str] = ["", "[expect]"] + _in_order(_expectation_lines(base_written), orders.get("[expect]"))
     for written, members in ranked[1:]:
         others = [r for w, rs in groups.items() if w != written for r in rs]
         for table in selectors_for(members, others):
-            body += ["", "[[expect.when]]"] + [f"{k} = {_toml_value(v)}" for k, v in table.items()]
-            body += _expectation_lines(written, base_written)
+            entries = [f"{k} = {_toml_value(v)}" for k, v in table.items()] + _expectation_lines(written, base_written)
+            body += ["", "[[expect.when]]"] + _in_order(entries, orders.get(json.dumps(table, sort_keys=True)))
     unobserved = _unobserved_tables(case, block_lines, usable)
-    notes = [line for line in block_lines[first_expect:] if line.startswith("#") and line not in unobserved]
-    if notes:  # the author's remarks among the old tables are kept, after the blessed ones
-        body += [""] + notes
+    remarks = [line for line in block_lines[first_expect:] if line.startswith("#") and line not in unobserved]
+    if remarks:  # the author's remarks among the old tables are kept, after the blessed ones
+        body += [""] + remarks
     if unobserved:
         body += [""] + unobserved
     new_lines = "\n".join(head + body).split("\n")  # multi-line values become several comment lines
@@ -257,6 +436,12 @@ def blessed_text(text: str, case: Case, results: Sequence[Result]) -> str:
         new_lines.pop()
     content = "".join(("# " + line if line else "#") + "\n" for line in new_lines)
     return text[: match.start("content")] + content + text[match.end("content") :]
+
+
+def proposed_block(text: str) -> str:
+    """The `# /// case` block of a case file's text, as bless would write it."""
+    match = next(m for m in BLOCK_RE.finditer(text) if m.group("type") == "case")
+    return match.group(0)
 
 
 def check_blessed(new_text: str, path: str, results: Sequence[Result]) -> None:
@@ -280,12 +465,13 @@ def check_blessed(new_text: str, path: str, results: Sequence[Result]) -> None:
         cell = Cell(case.name, path, interpreter, r.start_method)
         status, message, _ = decide(case, cell, observation, expectation, r.stdout, r.stderr, r.exception)
         if status is not Status.PASS:
-            raise BlessError(f"{path}: the blessed expectation does not pass on {r.python} {r.start_method}: {message}")
+            raise BlessError(f"{path}: the blessed expectation would not pass on {_where(r)}: {message}")
 
 
 def bless_command(args: Any) -> int:
+    from harness.analysis import plural
     from harness.casefile import CaseError, load_case
-    from harness.errors import EXIT_FAILED, EXIT_OK, UsageError
+    from harness.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError
     from harness.interpreters import select_interpreters
     from harness.plan import plan
     from harness.results import load_runs, merge
@@ -305,30 +491,41 @@ def bless_command(args: Any) -> int:
             results, _ = run_all(plan([case], [], interpreters, args.start_methods), args.jobs)
         skipped = Counter(r.status.label for r in results if r.status not in BLESSABLE)
         if skipped:
-            print(f"{path}: not blessed from {', '.join(f'{n} {s}' for s, n in skipped.items())} cell(s)", file=sys.stderr)
+            print(f"{path}: not blessed from {', '.join(f'{n} {s}' for s, n in skipped.items())} "
+                  f"{'cell' if sum(skipped.values()) == 1 else 'cells'}", file=sys.stderr)
         with open(path, encoding="utf-8") as f:
             text = f.read()
+        notes: List[str] = []
+        unblessed: List[Result] = []
         try:
-            new_text = blessed_text(text, case, results)
-            check_blessed(new_text, path, results)
+            new_text = blessed_text(text, case, results, notes, unblessed)
         except BlessError as exc:
             print(f"mpmatrix: {exc}", file=sys.stderr)
-            status = EXIT_FAILED
+            status = max(status, EXIT_FAILED)
+            continue
+        for note in notes:
+            print(f"{path}: {note}", file=sys.stderr)
+        try:
+            check_blessed(new_text, path, [r for r in results if r not in unblessed])
+        except BlessError as exc:  # show what it would have written, so the author can finish it by hand
+            print(f"mpmatrix: {exc}\nnot written; the block bless proposed:\n{proposed_block(new_text)}", file=sys.stderr)
+            status = max(status, EXIT_FAILED)
             continue
         if new_text == text:
-            print(f"{path}: expectations already match the {len(results)} observed cells")
+            print(f"{path}: expectations already match the {plural(len(results), 'observed cell')}")
             continue
         diff = "".join(difflib.unified_diff(text.splitlines(True), new_text.splitlines(True), path, path + " (blessed)"))
         sys.stdout.write(diff)
         if not args.yes:
             if not sys.stdin.isatty():
-                print(f"{path}: not written (no terminal to ask; pass --yes)", file=sys.stderr)
-                status = EXIT_FAILED
+                print(f"mpmatrix: {path}: not written: there is no terminal to ask; pass --yes to write it",
+                      file=sys.stderr)
+                status = EXIT_USAGE
                 continue
             answer = input(f"write {path}? [y/N] ").strip().lower()
             if answer not in ("y", "yes"):
                 continue
         with open(path, "w", encoding="utf-8") as f:
             f.write(new_text)
-        print(f"{path}: blessed from {len(results)} cells")
+        print(f"{path}: blessed from {plural(len(results), 'cell')}")
     return status

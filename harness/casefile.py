@@ -28,7 +28,15 @@ BLOCK_RE = re.compile(r"(?m)^# /// (?P<type>[a-zA-Z0-9-]+)[ \t]*$\n(?P<content>(
 
 TOP_KEYS = ("claim", "source", "ids", "timeout", "normalize", "platforms", "nondeterministic", "expect")
 REQUIRED_KEYS = ("claim", "source", "ids")
-EXPECT_KEYS = ("stdout", "stderr", "exit", "exception", "holds", "leaks")
+EXPECT_KEYS = ("stdout", "stderr", "exit", "exception", "holds", "leaks", "stdout_not", "stderr_not", "known_bug")
+# A [[expect.when]] table that sets any key of a group replaces the whole group: the group's keys it leaves out
+# return to their defaults instead of carrying over from earlier tables (see docs/case-format.md, "Overrides").
+KEY_GROUPS = (
+    ("exit", "exception", "stderr", "stderr_not"),  # the outcome: how the process ended and what it said on stderr
+    ("stdout", "stdout_not"),
+    ("holds", "known_bug"),  # the verdict
+    ("leaks",),
+)
 SELECTOR_KEYS = ("start_method", "platform", "python", "implementation")
 EXIT_RE = re.compile(r"^signal:[A-Z][A-Z0-9_]+$")  # POSIX signals (SIGINT) and Windows crash names (ACCESS_VIOLATION)
 
@@ -84,14 +92,18 @@ class Expectation:
     exception: Optional[Pattern] = None
     holds: Optional[bool] = None
     leaks: Optional[bool] = None
+    stdout_not: Optional[Tuple[Pattern, ...]] = None  # pattern lines no line of the normalized stdout may match
+    stderr_not: Optional[Tuple[Pattern, ...]] = None
+    known_bug: Optional[str] = None  # a known upstream bug (with a reference): verdict "known bug"
     line: int = 0
 
     def overlay(self, other: "Expectation") -> "Expectation":
-        """This expectation with the fields other sets replaced."""
+        """This expectation with each key group (KEY_GROUPS) that other sets any key of replaced by other's."""
         values = {}
-        for key in EXPECT_KEYS:
-            mine, theirs = getattr(self, key), getattr(other, key)
-            values[key] = theirs if theirs is not None else mine
+        for group in KEY_GROUPS:
+            source = other if any(getattr(other, key) is not None for key in group) else self
+            for key in group:
+                values[key] = getattr(source, key)
         return Expectation(line=other.line or self.line, **values)
 
     @property
@@ -229,10 +241,16 @@ def parse_case(text: str, path: str) -> Case:
         data = tomllib.loads(toml_text)
     except tomllib.TOMLDecodeError as exc:
         line, message = _toml_error(str(exc))
-        line = line or len(lines)
         duplicate = _duplicate_key(lines, line, first_line)
         if duplicate:
             message = duplicate
+        elif not line and _unclosed_string(lines):  # the parser ran into the end of the block inside a string
+            line, message = _unclosed_string(lines), f"{message}: the string opened on this line is never closed"
+        elif message.startswith(("Unclosed array", "Unclosed inline table")):
+            opened = _opening_key(lines, line)
+            if opened:
+                line, message = opened, f"{message}: the value opened on this line is never closed"
+        line = line or len(lines)
         raise CaseError(path, first_line + line, f"invalid TOML in the case block: {message}") from None
     reader = _BlockReader(path, lines, first_line)
     last_line = first_line + len(lines) + 1
@@ -257,11 +275,41 @@ def _duplicate_key(lines: List[str], line: int, first_line: int) -> str:
     return ""
 
 
+def _unclosed_string(lines: List[str]) -> int:
+    """The block line (1-based) where a multi-line string opens that is never closed, or 0."""
+    inside, opened = "", 0
+    for number, line in enumerate(lines, 1):
+        rest = line
+        while rest:
+            if inside:
+                end = rest.find(inside)
+                if end < 0:
+                    break
+                rest, inside = rest[end + 3 :], ""
+                continue
+            found = [(rest.find(q), q) for q in ('"""', "'''") if q in rest]
+            if not found:
+                break
+            start, quote = min(found)
+            rest, inside, opened = rest[start + 3 :], quote, number
+    return opened if inside else 0
+
+
+def _opening_key(lines: List[str], line: int) -> int:
+    """The block line (1-based) of the nearest `key = [` or `key = {` at or above `line` that opens an unclosed value."""
+    for index in range(min(line, len(lines)) - 1, -1, -1):
+        text = lines[index]
+        if re.match(r"^\s*[A-Za-z0-9_.\"'-]+\s*=\s*[\[{]", text):
+            if text.count("[") + text.count("{") > text.count("]") + text.count("}"):
+                return index + 1
+    return 0
+
+
 def _toml_error(message: str) -> Tuple[int, str]:
     match = re.search(r"\(at line (\d+), column \d+\)", message)
     if match:
         return int(match.group(1)), message[: match.start()].strip()
-    return 0, message
+    return 0, message.replace("(at end of document)", "").strip()
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
@@ -436,7 +484,8 @@ class _BlockReader:
         try:
             SpecifierSet(value)
         except InvalidSpecifier:
-            raise self.error(line, f"invalid PEP 440 specifier {value!r}; expected e.g. \">=3.12\" or \">=3.8,<3.12\"") from None
+            hint = _specifier_hint(value)
+            raise self.error(line, f"invalid PEP 440 specifier {value!r}{hint}; expected e.g. \">=3.12\" or \">=3.8,<3.12\"") from None
         return value
 
     def _expectation(self, table: Dict[str, Any], name: str, index: int, rules: Rules, header_line: int = 0) -> Expectation:
@@ -455,6 +504,15 @@ class _BlockReader:
                     self.path, self.line("exception", name, index), False)
             except PatternError as exc:
                 raise self.error(self.line("exception", name, index), f"bad exception pattern {text!r}: {exc}") from None
+        for key in ("stdout_not", "stderr_not"):
+            if key in table:
+                values[key] = self._negative(table, key, name, index)
+        if "known_bug" in table:
+            reason = self._string(table, "known_bug", name, index)
+            if not reason.strip():
+                raise self.error(self.line("known_bug", name, index), "empty 'known_bug'; say which upstream bug, "
+                                 "with a reference (an issue URL or number)")
+            values["known_bug"] = reason
         if "exit" in table:
             values["exit"] = self._exit(table["exit"], self.line("exit", name, index))
         for key in ("holds", "leaks"):
@@ -477,6 +535,39 @@ class _BlockReader:
             line = key_line + (exc.line if multiline else 0)
             raise self.error(line, f"bad {key} pattern in {name}: {exc}") from None
 
+    def _negative(self, table: Dict[str, Any], key: str, name: str, index: int) -> Tuple[Pattern, ...]:
+        """Lines that must not appear: a list of single-line patterns (a multi-line string is read as one per line)."""
+        key_line = self.line(key, name, index)
+        value = table[key]
+        multiline = isinstance(value, str)
+        if isinstance(value, str):
+            value = value.splitlines()
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.error(key_line, f"{key} must be a list of pattern lines (strings), got {table[key]!r}")
+        if not value:
+            raise self.error(key_line, f"empty {key!r}; expected at least one pattern line that must not appear")
+        patterns = []
+        for number, text in enumerate(value, 1):
+            line = self._item_line(key_line, text, number if multiline else 0)
+            try:
+                patterns.append(compile_line(text, normalize=normalize_line).located(self.path, line, False))
+            except PatternError as exc:
+                raise self.error(line, f"bad {key} pattern {text!r} in {name}: {exc}") from None
+        return tuple(patterns)
+
+    def _item_line(self, key_line: int, text: str, number: int) -> int:
+        """The file line of one item of a list or multi-line string starting at key_line (the key's own line if not found)."""
+        if number:
+            return key_line + number
+        block_index = key_line - self.first_line - 1
+        quoted = (repr(text)[1:-1], text)
+        for index in range(max(block_index, 0), len(self.lines)):
+            if any(f'"{q}"' in self.lines[index] or f"'{q}'" in self.lines[index] for q in quoted):
+                return self.first_line + 1 + index
+            if index > block_index and re.match(r"^\s*([A-Za-z0-9_-]+\s*=|\[)", self.lines[index]):
+                break
+        return key_line
+
     def _exit(self, value: Any, line: int) -> str:
         if isinstance(value, bool) or not isinstance(value, (int, str)):
             raise self.error(line, f"bad exit {value!r}; expected an integer or \"signal:NAME\"")
@@ -485,6 +576,33 @@ class _BlockReader:
         if not EXIT_RE.match(value):
             raise self.error(line, f"bad exit {value!r}; expected an integer or \"signal:NAME\" such as \"signal:SIGINT\" or \"signal:ACCESS_VIOLATION\"")
         return value
+
+
+def _specifier_hint(value: str) -> str:
+    """A likely meaning of an invalid python specifier, as " (did you mean ...?)", or ""."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    text = value.strip()
+    candidates = []
+    bare = re.fullmatch(r"v?(\d+(?:\.\d+)*)", text)
+    if bare:
+        candidates.append(f"=={bare.group(1)}.*" if bare.group(1).count(".") < 2 else f"=={bare.group(1)}")
+    plus = re.fullmatch(r"v?(\d+(?:\.\d+)*)\s*\+", text)
+    if plus:
+        candidates.append(f">={plus.group(1)}")
+    swapped = text.replace("=>", ">=").replace("=<", "<=")
+    swapped = re.sub(r"(?<=\d)\s*(?:,|\s|&&|and)\s*(?=[<>=!~])", ",", swapped)
+    swapped = re.sub(r"(?<![<>=!~])=(?=\d)", "==", swapped) if not swapped.startswith(("==", ">=", "<=", "!=", "~=")) else swapped
+    candidates.append(re.sub(r"^==(\d+\.\d+)$", r"==\1.*", swapped))  # ==3.12 would be 3.12.0 alone
+    for candidate in candidates:
+        if candidate == value:
+            continue
+        try:
+            SpecifierSet(candidate)
+        except InvalidSpecifier:
+            continue
+        return f" (did you mean {candidate!r}?)"
+    return ""
 
 
 def _or(values: Sequence[str]) -> str:

@@ -58,12 +58,13 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("paths", nargs="*", default=["results"], metavar="RESULTS", help="results files or folders (default: results/)")
     report.add_argument("--format", "-f", default="terminal", choices=("terminal", "md", "html", "json", "junit"))
     report.add_argument("--output", "-o", metavar="FILE", help="write here instead of standard output")
+    _add_claims_file(report, "(html: claims grouped by claims file, with their verdicts)")
     _add_target(report)
     report.set_defaults(func=cmd_report)
 
     claims = sub.add_parser("claims", help="a Markdown report of every claim's verdict with its evidence")
     claims.add_argument("paths", nargs="*", default=["results"], metavar="RESULTS")
-    claims.add_argument("--claims-file", metavar="FILE", help="the claims list (IDs and text) to report against")
+    _add_claims_file(claims, "")
     claims.add_argument("--output", "-o", metavar="FILE")
     _add_target(claims)
     claims.set_defaults(func=cmd_claims)
@@ -83,6 +84,13 @@ def _parser() -> argparse.ArgumentParser:
 def _add_python(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--python", "-p", action="append", metavar="EXE_OR_VERSION",
                         help="an interpreter: a path, a command, or a version like 3.12 (repeatable; default: every one found)")
+
+
+def _add_claims_file(parser: argparse.ArgumentParser, note: str) -> None:
+    parser.add_argument("--claims-file", action="append", dest="claims_files", metavar="FILE",
+                        help="a claims file: a `# ` title naming the source, tables of `| ID | claim |` rows "
+                             "(docs/claims-files.md); repeatable, one per source (default: claims/*.md beside the "
+                             f"cases, if any) {note}".rstrip())
 
 
 def _add_target(parser: argparse.ArgumentParser) -> None:
@@ -255,7 +263,14 @@ def cmd_report(args: argparse.Namespace) -> int:
     else:
         import importlib
 
-        text = importlib.import_module(f"harness.render.{RENDERER_MODULES[args.format]}").render(merged, target=target)
+        renderer = importlib.import_module(f"harness.render.{RENDERER_MODULES[args.format]}")
+        if args.format == "html":
+            from harness.claims import load_claims_files
+
+            claims = load_claims_files(args.claims_files, (r.case_path for r in merged.results))
+            text = renderer.render(merged, target=target, claims=claims)
+        else:
+            text = renderer.render(merged, target=target)
     _write_output(text, args.output)
     return EXIT_FAILED if merged.failed else EXIT_OK
 
@@ -267,7 +282,7 @@ def cmd_claims(args: argparse.Namespace) -> int:
     from harness.target import target_for
 
     merged = results_io.merge(results_io.load_runs(args.paths))
-    _write_output(render_claims(merged, args.claims_file, target_for(args.target)), args.output)
+    _write_output(render_claims(merged, args.claims_files, target_for(args.target)), args.output)
     return EXIT_OK
 
 

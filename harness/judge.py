@@ -63,13 +63,16 @@ def _judge(case: Case, cell: Cell, observation: Observation, stop: Optional[thre
             stderr = expectation.stderr.canonical(stderr, Budget(stop=stop))
     status, message, diff = decide(case, cell, observation, expectation, stdout, stderr, exception, stop)
     holds: Optional[bool] = None
+    known_bug = ""
     if expectation is not None and status not in (Status.UNSUPPORTED, Status.SKIP, Status.ERROR):
-        holds = True if expectation.holds is None else expectation.holds
+        known_bug = expectation.known_bug or ""
+        # A known bug is neither holds nor refuted: its verdict is "known bug" (Result.known_bug).
+        holds = None if known_bug else True if expectation.holds is None else expectation.holds
     result = make_result(case, cell, observation, status, holds, stdout, stderr, exception, message, diff, origin)
     if expectation is None:
         return result
     checked = ("exit",) + tuple(k for k in ("exception", "stdout", "stderr") if getattr(expectation, k) is not None)
-    return dataclasses.replace(result, checked=checked)
+    return dataclasses.replace(result, checked=checked, known_bug=known_bug)
 
 
 def make_result(
@@ -90,6 +93,19 @@ def make_result(
         implementation_version=interpreter.implementation_version, source=case.source,
         cpu_s=observation.cpu_s,
     )
+
+
+STDERR_TAIL_LINES = 10
+
+
+def stderr_tail(stderr: str, count: int = STDERR_TAIL_LINES) -> str:
+    """The last lines of (normalized) stderr, to follow a failure's reason: "" when stderr is empty."""
+    lines = stderr.rstrip("\n").splitlines()
+    if not any(line.strip() for line in lines):
+        return ""
+    shown = lines[-count:]
+    heading = "stderr" if len(shown) == len(lines) else f"stderr, last {len(shown)} of {len(lines)} lines"
+    return f"\n{heading}:\n" + "\n".join("  " + line for line in shown)
 
 
 def decide(
@@ -131,8 +147,19 @@ def decide(
         if mismatch is not None:
             failures.append(f"{name}: {mismatch.summary}")
             diffs.append(f"{name}:\n{mismatch.diff}")
+    for name, patterns, text in (("stdout", expectation.stdout_not, stdout), ("stderr", expectation.stderr_not, stderr)):
+        for pattern in patterns or ():
+            found = pattern.first_matching_line(text, Budget(stop=stop))
+            if found is not None:
+                number, line = found
+                where = f" ({pattern.origin.where(1)})" if pattern.origin.path else ""
+                failures.append(f"{name}_not: {name} line {number} {line!r} matches {pattern.source!r}{where}, "
+                                "a line that must not appear")
     if expectation.leaks and not alive:
         failures.append("leaks: expected processes to outlive the main process, none did")
     if failures:
-        return Status.FAIL, "; ".join(failures), "\n".join(diffs)
+        message = "; ".join(failures)
+        if expectation.stderr is None and any(f.startswith(("exit:", "stdout")) for f in failures):
+            message += stderr_tail(stderr)  # the reason is often a traceback the case does not check
+        return Status.FAIL, message, "\n".join(diffs)
     return Status.PASS, "", ""

@@ -145,7 +145,7 @@ def _recorded(request: RunRequest, results_path: Path, journal_path: Path, diges
         else:
             kept.append(result)
     for name, count in sorted(changed.items()):
-        warn(f"mpmatrix: {name}: the case file changed since it was recorded; its {count} recorded cell(s) run again")
+        warn(f"mpmatrix: {name}: the case file changed since it was recorded; its {count} recorded {'cell runs' if count == 1 else 'cells run'} again")
     return run_id, started, kept
 
 

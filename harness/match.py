@@ -253,6 +253,23 @@ class Pattern:
             return text, comparison.explain()
         return self._sorted_groups(text, comparison.lines, starts), None
 
+    def first_matching_line(self, text: str, budget: Optional[Budget] = None) -> Optional[Tuple[int, str]]:
+        """For a single-line pattern: the first line of text it matches (1-based number and line), or None."""
+        budget = budget or Budget()
+        (matcher,) = self._items
+        assert isinstance(matcher, _Line)
+        try:
+            lines = text.splitlines()
+            for number, line in enumerate(lines, 1):
+                if budget.tick():
+                    raise JudgingTimeout(f"matching took more than {budget.seconds:g} s of CPU time against "
+                                         f"{len(lines):,} output lines", matcher.lineno, matcher.source)
+                if matcher.matches(line, budget):
+                    return number, line
+        except JudgingTimeout as exc:
+            raise JudgingTimeout(exc.message, exc.line, exc.value, self.origin.where(exc.line)) from None
+        return None
+
     def canonical(self, text: str, budget: Optional[Budget] = None) -> str:
         """The text with the lines each `[unordered]` group matched put in sorted order.
 

@@ -57,6 +57,14 @@ def tag_label(tag: str) -> str:
     return f"{implementation_name(implementation)} {version}{'t' if threaded else ''}"
 
 
+# The symbols every report shows (terminal, Markdown, HTML), so that a reader of one can read the others. Each is a
+# single terminal column wide (no East Asian "ambiguous" width except † and ‡, which terminals draw narrow) and is in
+# DejaVu, the fallback font of most Linux desktops: ◷ rather than ⧖ for a timeout, which many fonts lack.
+METHOD_ABBREV = {"fork": "F", "spawn": "S", "forkserver": "V"}
+DEFAULT_MARK = "*"  # after a start method's letter: the default start method of that platform and interpreter
+NOT_OBSERVED = "?"  # no run holds this cell: it says nothing about the case there, least of all that it passed
+
+
 class Status(enum.Enum):
     """How a cell ended, judged against its expectation. Each member knows whether it is a failure."""
 
@@ -65,7 +73,7 @@ class Status(enum.Enum):
     RECORDED = ("recorded", False, "○")
     UNSUPPORTED = ("unsupported", False, "·")
     SKIP = ("skip", False, "-")
-    TIMEOUT = ("timeout", True, "⧖")
+    TIMEOUT = ("timeout", True, "◷")
     CRASH = ("crash", True, "☠")
     LEAK = ("leak", True, "⚠")
     FLAKY = ("flaky", True, "≈")
@@ -82,6 +90,25 @@ class Status(enum.Enum):
             if member.label == label:
                 return member
         raise ValueError(f"unknown status {label!r}; expected one of {', '.join(m.label for m in cls)}")
+
+
+class Verdict(enum.Enum):
+    """What a cell says about its case's claim. Each member knows its mark (shown after the status symbol) and its
+    name in CSS classes."""
+
+    HOLDS = ("holds", "")
+    REFUTED = ("refuted", "†")  # the cell behaved as expected, and that behaviour refutes the claim
+    KNOWN_BUG = ("known bug", "‡")  # the expectation declares a known upstream bug: neither holds nor refuted
+    UNSETTLED = ("unsettled", "")  # the observation did not match the expectation: it says nothing about the claim
+    NOT_JUDGED = ("not judged", "")  # no expectation applies, or the case did not run there (unsupported, skipped)
+
+    def __init__(self, label: str, mark: str) -> None:
+        self.label = label
+        self.mark = mark
+
+    @property
+    def css(self) -> str:
+        return self.label.replace(" ", "-")
 
 
 @dataclass(frozen=True)
@@ -203,6 +230,22 @@ class Result:
     known_bug: str = ""  # the applied expectation's `known_bug` reason: a known upstream bug, neither holds nor refuted
     implementation_version: str = ""  # PyPy's own version (7.3.11); for CPython the same as python
     cpu_s: Optional[float] = None  # user+sys of the cell's process tree (cpu_s / duration_s: computes or waits)
+
+    @property
+    def expected_verdict(self) -> Verdict:
+        """What the applied expectation says about the claim here, whether or not the observation matched it."""
+        if self.known_bug:
+            return Verdict.KNOWN_BUG
+        return {True: Verdict.HOLDS, False: Verdict.REFUTED, None: Verdict.NOT_JUDGED}[self.holds]
+
+    @property
+    def verdict(self) -> Verdict:
+        """What this cell establishes about the claim: only an observation that matched its expectation decides."""
+        if self.status.is_failure:
+            return Verdict.UNSETTLED
+        if self.status in (Status.UNSUPPORTED, Status.SKIP, Status.ERROR):
+            return Verdict.NOT_JUDGED
+        return self.expected_verdict
 
     def compared_streams(self) -> Tuple[str, ...]:
         """The output streams that make up this cell's behaviour: those its expectation checks, or all when none does."""

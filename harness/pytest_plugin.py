@@ -153,7 +153,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatu
         except ValueError:  # another drive
             example = str(passed_over[0])
         terminalreporter.write_line(
-            f"mpmatrix: {len(passed_over)} case file(s) were not collected (e.g. {example}): case files are collected "
+            f"mpmatrix: {len(passed_over)} case {'file was' if len(passed_over) == 1 else 'files were'} not collected (e.g. {example}): case files are collected "
             "under the paths named on the command line (`pytest DIR`) or the ini option mpmatrix_case_dirs")
 
 
@@ -263,6 +263,8 @@ class CaseItem(pytest.Item):
             raise pytest.skip.Exception(f"{self.result.status.label}: {self.result.message}", _use_item_location=True)
         if self.result.status.is_failure:
             raise CaseFailed(self.result)
+        if self.result.known_bug:  # the known bug's behaviour was seen: an expected failure, as lit's XFAIL
+            raise pytest.xfail.Exception(f"known bug: {self.result.known_bug}")
 
     def repr_failure(self, excinfo: Any, style: Any = None) -> str:
         if isinstance(excinfo.value, CaseFailed):

@@ -250,3 +250,15 @@ def test_cpython_and_pypy_of_one_version_are_different_cells() -> None:
     results = interpreters_grid(lambda impl, v, m: OK, ("3.11", "pypy3.11"))
     assert len({r.key for r in results}) == 6
     assert {r.tag for r in results} == {"3.11", "pypy3.11"} and {r.python_tag for r in results} == {"3.11"}
+
+
+def test_a_known_bug_is_its_own_behaviour_and_says_so() -> None:
+    import dataclasses
+
+    from harness.analysis import behaviour_signature, observation_text
+
+    run = make_run(grid("c", lambda p, v, m: dict(stdout="same\n")))
+    plain = run.results[0]
+    bug = dataclasses.replace(plain, holds=None, known_bug="gh-1: broken")
+    assert behaviour_signature(bug) != behaviour_signature(dataclasses.replace(plain, holds=None))
+    assert observation_text(bug)[1] == "holds: known bug (gh-1: broken)"

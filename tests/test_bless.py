@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +13,7 @@ import pytest
 
 from harness.bless import BlessError, blessed_text, check_blessed, selectors_for
 from harness.casefile import parse_case
-from harness.model import Result, Status
+from harness.model import Leftover, Result, Status
 
 ROOT = Path(__file__).resolve().parent.parent
 VERSIONS = ["3.7.16", "3.8.18", "3.12.1", "3.13.0"]
@@ -111,3 +113,119 @@ def test_bless_runs_the_cells_and_writes_a_case_that_then_passes(tmp_path: Path)
     again = subprocess.run(run + ["bless", str(case), "--python", "current"], capture_output=True, text=True,
                            timeout=120, cwd=str(ROOT), stdin=subprocess.DEVNULL)
     assert "already match" in again.stdout
+
+
+# -- implementations, refusals, leaks, the author's key order -----------------------------------------------------
+
+
+IMPLEMENTATIONS = [("cpython", v) for v in ("3.9.18", "3.11.7", "3.12.1")] + [("pypy", v) for v in ("3.9.18", "3.11.13")]
+
+
+def matrix(stdout_of: Any, **kw: Any) -> list:
+    return [cell(v, m, stdout_of(i, v, m), implementation=i, **kw) for i, v in IMPLEMENTATIONS for m in METHODS]
+
+
+def test_a_pypy_only_difference_is_written_as_an_implementation_selector() -> None:
+    new = bless(case_text(), matrix(lambda i, v, m: "pypy\n" if i == "pypy" else "cpython\n"))
+    assert '# [[expect.when]]\n# implementation = ["pypy"]\n# stdout = """\n# pypy\n# """' in new
+    assert new.count("[[expect.when]]") == 1
+
+
+def test_a_pypy_3_9_only_difference_names_the_implementation_and_the_version() -> None:
+    new = bless(case_text(), matrix(lambda i, v, m: "odd\n" if (i, v) == ("pypy", "3.9.18") else "x\n"))
+    assert '# [[expect.when]]\n# python = "<3.11"\n# implementation = ["pypy"]\n# stdout = """\n# odd' in new
+
+
+def test_a_when_table_writes_the_whole_outcome_group_it_changes() -> None:
+    def outcome(i: str, v: str, m: str) -> str:
+        return ""
+    results = [dataclasses.replace(r, exit="1", exception="AttributeError: x", stderr="AttributeError: x\n")
+               if r.implementation == "pypy" and r.start_method == "spawn" else r for r in matrix(outcome)]
+    new = bless(case_text(), results)
+    table = new.split("[[expect.when]]")[1]
+    assert '# exit = 1\n# exception = "AttributeError: x"\n# stderr = """\n# AttributeError: x\n# """' in table
+    assert "stdout" not in table  # the stdout group is the same: carried over from [expect]
+
+
+def test_a_leak_seen_in_one_cell_that_no_table_can_single_out_is_not_blessed() -> None:
+    results = [cell(v, m, "x\n") for v in VERSIONS for m in METHODS]
+    twin = dataclasses.replace(results[0], free_threaded=True, status=Status.LEAK,
+                               leftovers=(Leftover(7, "python -c worker"),))  # 3.7t fork: same selector as 3.7 fork
+    notes: list = []
+    unblessed: list = []
+    text = case_text()
+    new = blessed_text(text, parse_case(text, "cases/c.py"), results + [twin], notes, unblessed)
+    assert "leaks" not in new and unblessed == [twin]
+    assert notes and "its leak is not blessed" in notes[0] and "CPython 3.7.16 fork (linux)" in notes[0]
+    check_blessed(new, "cases/c.py", results)
+
+
+def test_a_leak_a_table_can_single_out_is_blessed_there() -> None:
+    results = [cell(v, m, "x\n", status=Status.LEAK, leftovers=(Leftover(7, "w"),)) if (v, m) == ("3.13.0", "spawn")
+               else cell(v, m, "x\n") for v in VERSIONS for m in METHODS]
+    new = bless(case_text(), results)
+    assert '# [[expect.when]]\n# start_method = ["spawn"]\n# python = ">=3.13"\n# leaks = true' in new
+
+
+def test_re_blessing_keeps_each_key_where_the_author_wrote_it() -> None:
+    block = ('\n[expect]\nholds = false\nstdout = """\nx\n"""\nexit = 0\n\n[[expect.when]]\nstart_method = ["fork"]\n'
+             'holds = true\nstdout = """\nfork\n"""\n')
+    results = [cell(v, m, "fork\n" if m == "fork" else "x\n") for v in VERSIONS for m in METHODS]
+    new = bless(case_text(block), results)
+    assert '# [expect]\n# holds = false\n# stdout = """\n# x\n# """\n# stderr = ""\n# exit = 0\n' in new
+    assert '# start_method = ["fork"]\n# holds = true\n# stdout = """\n# fork\n# """' in new
+
+
+def write_results(tmp_path: Path, results: list) -> str:
+    from harness.model import Run
+
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps(Run(tuple(results), started="2026-01-01T00:00:00Z").to_json()), encoding="utf-8")
+    return str(path)
+
+
+def test_a_refusal_shows_the_proposed_block_and_why(tmp_path: Path, capsys: Any) -> None:
+    from harness.cli import main
+
+    case = tmp_path / "c.py"
+    case.write_text(case_text(), encoding="utf-8")
+    same = cell("3.12.1", "spawn", "x\n")
+    other = dataclasses.replace(same, free_threaded=True, stdout="y\n")  # 3.12t: no selector tells it from 3.12
+    assert main(["bless", str(case), "--results", write_results(tmp_path, [same, other]), "--yes"]) == 1
+    err = capsys.readouterr().err
+    assert "the blessed expectation would not pass on CPython 3.12.1 spawn (linux): stdout: " in err
+    assert "not written; the block bless proposed:\n# /// case\n" in err and "# [expect]" in err
+    assert case.read_text(encoding="utf-8") == case_text()
+
+
+def test_without_a_terminal_and_without_yes_it_exits_2_asking_for_yes(tmp_path: Path, capsys: Any, monkeypatch: Any) -> None:
+    from harness.cli import main
+
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: False, raising=False)
+    case = tmp_path / "c.py"
+    case.write_text(case_text(), encoding="utf-8")
+    results = write_results(tmp_path, [cell("3.12.1", m, "x\n") for m in METHODS])
+    assert main(["bless", str(case), "--results", results]) == 2
+    captured = capsys.readouterr()
+    assert "+# [expect]" in captured.out and "pass --yes to write it" in captured.err
+    assert main(["bless", str(case), "--results", results, "--yes"]) == 0
+    assert "blessed from 3 cells" in capsys.readouterr().out
+
+
+def test_a_behaviour_no_single_box_holds_is_split_along_one_axis() -> None:
+    versions = [("cpython", v) for v in ("3.7.16", "3.8.18", "3.9.18", "3.11.7", "3.12.1")] + [("pypy", "3.9.18"), ("pypy", "3.11.13")]
+    results = [cell(v, m, "2\n" if i == "pypy" or v == "3.7.16" else "0\n", implementation=i)
+               for i, v in versions for m in METHODS]
+    new = bless(case_text(), results)
+    assert '# [[expect.when]]\n# python = "<3.8"\n# stdout = """\n# 2\n' in new
+    assert '# [[expect.when]]\n# implementation = ["pypy"]\n# stdout = """\n# 2\n' in new
+    assert new.count("[[expect.when]]") == 2
+
+
+def test_re_blessing_keeps_a_remark_after_a_value_that_did_not_change() -> None:
+    block = ('\n[expect]\nstdout = "x"\n\n[[expect.when]]\nstart_method = ["fork"]  # fork alone\n'
+             'holds = false  # the child shares the parent\'s memory\nstdout = "fork"\n')
+    results = [cell(v, m, "fork\n" if m == "fork" else "x\n") for v in VERSIONS for m in METHODS]
+    new = bless(case_text(block), results)
+    assert ('# start_method = ["fork"]  # fork alone\n# holds = false  # the child shares the parent\'s memory\n'
+            '# stdout = "fork"\n') in new

@@ -384,3 +384,107 @@ def test_python_selector_selects_pypy_by_its_language_version():
     assert case.expectation_for(pypy39, "fork")[0].exit == "4"
     assert case.expectation_for(interp("3.9.18"), "fork")[0].exit == "0"
     assert case.expectation_for(interp("3.11.7"), "fork")[0].exit == "3"
+
+
+# -- [[expect.when]] replaces whole key groups -------------------------------------------------------------------
+
+
+GROUPS = HEAD + '''
+[expect]
+stdout = "ok"
+stderr = ""
+exit = 0
+holds = false
+leaks = true
+
+[[expect.when]]
+start_method = ["spawn"]
+exception = "AttributeError: [..]"
+
+[[expect.when]]
+start_method = ["forkserver"]
+stdout_not = ["Traceback[..]"]
+
+[[expect.when]]
+python = "<3.8"
+known_bug = "bpo-12345: the worker hangs"
+'''
+
+
+def test_a_when_table_that_sets_exception_replaces_the_outcome_group():
+    case = parse(GROUPS)
+    spawn, _ = case.expectation_for(interp(), "spawn")
+    assert spawn.exception.source == "AttributeError: [..]"
+    assert (spawn.exit, spawn.stderr, spawn.expected_exit) == (None, None, "1")  # exit 0 and stderr "" did not carry over
+    assert (spawn.stdout.source, spawn.holds, spawn.leaks) == ("ok", False, True)  # other groups did
+
+
+def test_a_when_table_that_sets_stdout_not_replaces_the_stdout_group():
+    server, _ = parse(GROUPS).expectation_for(interp(), "forkserver")
+    assert server.stdout is None and [p.source for p in server.stdout_not] == ["Traceback[..]"]
+    assert (server.exit, server.stderr.source, server.holds) == ("0", "", False)
+
+
+def test_a_when_table_that_sets_known_bug_replaces_the_verdict_group():
+    old, _ = parse(GROUPS).expectation_for(interp("3.7.16"), "fork")
+    assert (old.known_bug, old.holds, old.stdout.source, old.leaks) == ("bpo-12345: the worker hangs", None, "ok", True)
+
+
+# -- negative patterns and known bugs ------------------------------------------------------------------------------
+
+
+def test_negative_patterns_are_a_list_or_lines_of_a_string_each_one_pattern_line():
+    case = parse(HEAD + '[expect]\nstdout_not = ["Traceback[..]", "Error: \\\\d+ (re)"]\n'
+                 'stderr_not = """\nWarning\nDeprecation[..]\n"""\n')
+    assert [p.source for p in case.expect.stdout_not] == ["Traceback[..]", "Error: \\d+ (re)"]
+    assert [p.source for p in case.expect.stderr_not] == ["Warning", "Deprecation[..]"]
+    assert case.expect.stdout_not[0].first_matching_line("a\nTraceback (most recent call last):\n") == (
+        2, "Traceback (most recent call last):")
+    assert case.expect.stdout_not[1].first_matching_line("Error: x\n") is None
+
+
+@pytest.mark.parametrize("toml, line, values", [
+    ('stdout_not = ["a", "..."]', 6, ["stdout_not", "'...'", "not allowed"]),
+    ('stdout_not = [\n  "fine",\n  "bad (re[) (re)",\n]', 8, ["stdout_not", "invalid regex"]),
+    ('stderr_not = """\nfine\n[unordered]\n"""', 8, ["stderr_not", "[unordered]"]),
+    ("stdout_not = []", 6, ["empty 'stdout_not'"]),
+    ("stdout_not = 3", 6, ["stdout_not must be a list of pattern lines"]),
+    ('known_bug = ""', 6, ["empty 'known_bug'", "reference"]),
+    ("known_bug = true", 6, ["known_bug must be a string"]),
+])
+def test_bad_negative_patterns_and_known_bugs_name_their_line(toml, line, values):
+    assert_names(error(HEAD + "[expect]\n" + toml + "\n"), "cases/bad.py", line, *values)
+
+
+# -- selectors and TOML errors: did you mean, and the line at fault ------------------------------------------------
+
+
+@pytest.mark.parametrize("spec, suggestion", [
+    ("3.12", "==3.12.*"), ("3.12+", ">=3.12"), ("=>3.12", ">=3.12"), (">=3.8 <3.12", ">=3.8,<3.12"),
+    ("=3.12", "==3.12.*"),
+])
+def test_an_invalid_python_specifier_says_what_was_likely_meant(spec, suggestion):
+    exc = error(HEAD + f'[[expect.when]]\npython = "{spec}"\nexit = 1\n')
+    assert_names(exc, "cases/bad.py", 6, f"invalid PEP 440 specifier {spec!r}", f"did you mean {suggestion!r}?")
+
+
+@pytest.mark.parametrize("value, line, values", [
+    ('start_method = ["spwan"]', 6, ["unknown start method 'spwan'", "did you mean 'spawn'?"]),
+    ('platform = ["windows", "linux"]', 6, ["unknown platform 'windows'", "expected linux, darwin or win32"]),
+    ('platform = ["Linux"]', 6, ["did you mean 'linux'?"]),
+    ('implementation = ["PyPy"]', 6, ["did you mean 'pypy'?"]),
+])
+def test_every_selector_value_is_checked(value, line, values):
+    assert_names(error(HEAD + f"[[expect.when]]\n{value}\nexit = 1\n"), "cases/bad.py", line, *values)
+
+
+@pytest.mark.parametrize("toml, line, values", [
+    ('[expect]\nexit = 1\nstdout = """\nfoo\nbar\n', 7, ["Unterminated string", "opened on this line"]),
+    ("[expect]\nstdout = '''\nfoo\n'''\nstderr = '''\nbar\nexit = 1\n", 9, ["opened on this line"]),
+    ('[expect]\nstdout_not = ["a",\n"b"\nexit = 1\n', 6, ["Unclosed array", "opened on this line"]),
+    ('[expect]\nstdout = "foo\nexit = 1\n', 6, ["invalid TOML"]),
+    ("[expect]\nexit = 1\n[[expect.when]\nexit = 2\n", 7, ["invalid TOML"]),
+    ("[expect]\nexit = 1\nexit = 2\n", 7, ["duplicate key 'exit' (already set on line 6)"]),
+])
+def test_toml_errors_name_the_line_at_fault(toml, line, values):
+    assert_names(error(HEAD + toml), "cases/bad.py", line, *values)

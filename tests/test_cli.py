@@ -288,5 +288,32 @@ def test_no_escape_sequence_or_bidi_control_from_a_case_reaches_the_terminal_or_
         if command in ("run", "report"):  # the 200,000-character line of output, in the diff, is clipped
             assert max(len(line) for line in text.splitlines()) < 1000 and "more characters)" in text, command
     assert "evil\\x1b[2J" in outputs["list"].stdout and "\\u202eright-to-left" in outputs["show"].stdout
-    (heading,) = [line for line in outputs["claims"].stdout.splitlines() if line.startswith("## Z")]
-    assert heading == "## Z\\\\x1b\\[31m9"  # an ID only a case names: inert in the Markdown too
+    (heading,) = [line for line in outputs["claims"].stdout.splitlines() if line.startswith("### Z")]
+    assert heading == "### Z\\\\x1b\\[31m9"  # an ID only a case names: inert in the Markdown too
+
+
+def test_claims_and_html_report_take_claims_files_repeatedly_and_group_by_them(capsys, tmp_path):
+    import sys
+
+    sys.path.insert(0, str(__import__("pathlib").Path(__file__).parent))
+    from test_render_synthetic import demo_run
+
+    results = tmp_path / "results.json"
+    results.write_text(json.dumps(demo_run().to_json()), encoding="utf-8")
+    blog = tmp_path / "blog.md"
+    blog.write_text("# The blog post\n\n| ID | claim |\n|---|---|\n| S1 | Queues work. |\n")
+    docs = tmp_path / "docs.md"
+    docs.write_text("# The docs\n\n| ID | claim |\n|---|---|\n| S2 | Pool.apply raises. |\n")
+    code, out, _ = main(capsys, "claims", str(results), "--claims-file", str(blog), "--claims-file", str(docs))
+    assert code == 0
+    assert [line for line in out.splitlines() if line.startswith("## ")] == ["## The blog post", "## The docs", "## Claims in no claims file"]
+    code, _, _ = main(capsys, "report", str(results), "--format", "html", "--claims-file", str(blog), "--claims-file",
+                      str(docs), "-o", str(tmp_path / "report.html"))
+    assert code == 1  # the demo run has failures
+    out = (tmp_path / "report.html").read_text(encoding="utf-8")
+    import re
+
+    assert re.findall(r'<tr class="group"><th colspan="\d+" scope="colgroup"><span>(.*?)</span>', out) == [
+        "The blog post", "The docs", "Claims in no claims file"]
+    code, _, err = main(capsys, "claims", str(results), "--claims-file", str(tmp_path / "nope.md"))
+    assert code == 2 and "cannot read the claims file" in err

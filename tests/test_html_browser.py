@@ -78,3 +78,40 @@ def test_screenshot(page: Path) -> None:
     assert shot.exists() and shot.stat().st_size > 20_000, result.stderr[-2000:]
     if os.environ.get("MPMATRIX_UPDATE_SCREENSHOT") == "1":  # the README's picture, refreshed on request
         shutil.copyfile(shot, SCREENSHOT)
+
+
+def test_the_toggle_switches_between_the_verdict_and_the_status_view(page: Path) -> None:
+    def body_and_buttons(path: Path, query: str = "") -> Dict[str, Any]:
+        result = chromium("--dump-dom", path.as_uri() + query)
+        assert result.returncode == 0, result.stderr[-2000:]
+        dom = Dom()
+        dom.feed(result.stdout)
+        body = [e for e in dom.elements if e["tag"] == "body"][0]
+        pressed = {e["data-view"]: e["aria-pressed"] for e in dom.elements if e["tag"] == "button" and "data-view" in e}
+        views = [e for e in dom.elements if e.get("class") == "views"][0]
+        return {"body": body["class"], "pressed": pressed, "toggle hidden": "hidden" in views,
+                "refuted cell": body.get("data-colour")}
+
+    assert body_and_buttons(page) == {"body": "view-verdict", "pressed": {"verdict": "true", "status": "false"},
+                                      "toggle hidden": False, "refuted cell": None}  # the script showed the toggle
+
+    def with_script(name: str, script: str) -> Path:
+        """The page, and a script of the test's own at its end (after the page's)."""
+        path = page.parent / name
+        path.write_text(page.read_text(encoding="utf-8").replace("</body>", f"<script>{script}</script></body>"), encoding="utf-8")
+        return path
+
+    colour = ("document.body.setAttribute('data-colour', "
+              "getComputedStyle(document.querySelector('td.s-pass.v-refuted')).backgroundColor);")
+    assert body_and_buttons(with_script("verdict.html", colour))["refuted cell"] == "rgb(201, 42, 42)"  # red: refuted
+    clicked = body_and_buttons(with_script("clicked.html", "document.querySelector('button[data-view=\"status\"]').click();" + colour))
+    assert clicked == {"body": "view-status", "pressed": {"verdict": "false", "status": "true"}, "toggle hidden": False,
+                       "refuted cell": "rgb(47, 158, 68)"}  # green: the cell passed
+    assert body_and_buttons(page, "?view=status")["body"] == "view-status"
+
+
+def test_screenshots_of_both_views(page: Path) -> None:
+    for view in ("verdict", "status"):
+        shot = page.parent / f"report-{view}.png"
+        result = chromium("--window-size=1400,900", "--hide-scrollbars", f"--screenshot={shot}", page.as_uri() + f"?view={view}")
+        assert shot.exists() and shot.stat().st_size > 20_000, result.stderr[-2000:]

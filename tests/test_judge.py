@@ -223,3 +223,64 @@ def test_an_exception_group_is_its_own_line_and_its_sub_exceptions_match_in_stde
 def test_a_syntax_error_without_a_traceback_header_is_the_exception():
     result = run(captured("syntax_error--3.15"), "exception = \"SyntaxError: '(' was never closed\"")
     assert (result.status, result.exception) == (Status.PASS, "SyntaxError: '(' was never closed")
+
+
+# -- negative patterns and known bugs ------------------------------------------------------------------------------
+
+
+def test_a_negative_pattern_fails_naming_the_offending_line_and_the_pattern_line():
+    observation = Observation(exit=0, stdout="ok\nWARNING: leaked semaphore 3\n")
+    result = run(observation, 'stdout_not = ["Traceback[..]", "WARNING: [..]"]')
+    assert result.status is Status.FAIL
+    assert result.message == ("stdout_not: stdout line 2 'WARNING: leaked semaphore 3' matches 'WARNING: [..]' "
+                              "(/cases/c.py:7), a line that must not appear")
+    assert run(Observation(exit=0, stdout="ok\n"), 'stdout_not = ["WARNING: [..]"]').status is Status.PASS
+
+
+def test_a_negative_stderr_pattern_is_checked_beside_the_positive_one():
+    observation = Observation(exit=0, stdout="ok\n", stderr="resource_tracker: 1 leaked\n")
+    result = run(observation, 'stdout = "ok"\nstderr = "..."\nstderr_not = "resource_tracker: [..] leaked"')
+    assert result.status is Status.FAIL and result.message.startswith("stderr_not: stderr line 1 ")
+
+
+def test_a_known_bug_is_neither_holds_nor_refuted():
+    result = run(OK, 'stdout = "ok"\nknown_bug = "bpo-1: it prints ok"')
+    assert (result.status, result.holds, result.known_bug) == (Status.PASS, None, "bpo-1: it prints ok")
+    fixed = run(Observation(exit=0, stdout="fixed\n"), 'stdout = "ok"\nknown_bug = "bpo-1: it prints ok"')
+    assert fixed.status is Status.FAIL and fixed.known_bug == "bpo-1: it prints ok"  # the bug's fix is noticed
+    assert run(OK).known_bug == ""
+
+
+def test_a_known_bug_in_a_when_table_applies_only_there():
+    expect = 'stdout = "ok"\n\n[[expect.when]]\nstart_method = ["fork"]\nknown_bug = "gh-2: fork only"'
+    assert run(OK, expect, method="fork").known_bug == "gh-2: fork only"
+    spawn = run(OK, expect, method="spawn")
+    assert (spawn.known_bug, spawn.holds) == ("", True)
+
+
+# -- the tail of stderr explains a failure the case's patterns do not -------------------------------------------
+
+
+TRACEBACK = ("Traceback (most recent call last):\n  File \"/cases/c.py\", line 3, in <module>\n"
+             "    main()\nModuleNotFoundError: No module named 'nope'\n")
+
+
+def test_an_exit_mismatch_shows_the_tail_of_an_unchecked_stderr():
+    result = run(Observation(exit=1, stdout="", stderr=TRACEBACK), 'stdout = "ok"')
+    assert result.status is Status.FAIL
+    head, tail = result.message.split("\nstderr:\n")
+    assert head.startswith("exit: expected 0, got 1; stdout: ")
+    assert tail.splitlines()[-1] == "  ModuleNotFoundError: No module named 'nope'"
+
+
+def test_only_the_last_ten_lines_are_shown_and_the_count_is_said():
+    stderr = "".join(f"noise {n}\n" for n in range(30)) + TRACEBACK
+    message = run(Observation(exit=1, stderr=stderr), "exit = 0").message
+    assert "\nstderr, last 10 of 34 lines:\n  noise 24\n" in message and message.endswith("No module named 'nope'")
+
+
+def test_no_tail_when_the_case_checks_stderr_or_stderr_is_empty_or_only_the_exception_differs():
+    assert "\nstderr" not in run(Observation(exit=1, stderr=TRACEBACK), 'exit = 0\nstderr = "..."').message
+    assert run(Observation(exit=1, stdout="ok\n"), 'stdout = "ok"').message == "exit: expected 0, got 1"
+    only_exception = run(Observation(exit=1, stderr=TRACEBACK), 'exception = "KeyError: [..]"').message
+    assert "\nstderr" not in only_exception

@@ -117,7 +117,7 @@ def test_resume_runs_again_the_cells_whose_case_file_changed(tmp_path, fake):
     write_case(folder, "a.py", HEAD + '\n[expect]\nstdout = "a"\nholds = false\n')  # edited after the run
     outcome, warnings = run(tmp_path, folder, resume=True)
     assert fake.calls == ["a"]
-    assert warnings == ["mpmatrix: a: the case file changed since it was recorded; its 1 recorded cell(s) run again"]
+    assert warnings == ["mpmatrix: a: the case file changed since it was recorded; its 1 recorded cell runs again"]
     by_case = {r.case: r for r in outcome.run.results}
     assert by_case["a"].holds is False and by_case["b"].holds is True and outcome.exit_code == EXIT_OK
 

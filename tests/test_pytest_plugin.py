@@ -130,7 +130,7 @@ def test_a_bare_pytest_collects_no_case_file_and_says_how(claims, cells, monkeyp
     monkeypatch.chdir(claims.path / "claims")
     result = claims.runpytest()
     assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED and cells.calls == []
-    result.stdout.fnmatch_lines(["mpmatrix: 4 case file(s) were not collected (e.g. a.py): *`pytest DIR`*mpmatrix_case_dirs*"])
+    result.stdout.fnmatch_lines(["mpmatrix: 4 case files were not collected (e.g. a.py): *`pytest DIR`*mpmatrix_case_dirs*"])
 
 
 def test_mpmatrix_case_dirs_collects_without_naming_the_folder(claims, cells):
@@ -472,7 +472,7 @@ def test_pytest_outside_the_repository_with_the_wheel(wheel_venv, tmp_path):
     one = pytest_in(folder, "-q", "pass_simple.py")
     assert one.returncode == 0 and "3 passed" in one.stdout, one.stdout
     bare = pytest_in(folder)
-    assert bare.returncode == 5 and "case file(s) were not collected" in bare.stdout, bare.stdout
+    assert bare.returncode == 5 and "were not collected" in bare.stdout, bare.stdout
 
 
 @pytest.mark.e2e
@@ -494,3 +494,17 @@ def test_pytest_with_the_wheel_and_two_interpreters_sharing_a_tag(wheel_venv, tm
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"cases/pass_simple.py::{version}-spawn PASSED" in done.stdout
     assert f"cases/pass_simple.py::pypy{version}-spawn PASSED" in done.stdout and "[100%]" in done.stdout
+
+
+def test_a_known_bug_seen_is_an_expected_failure_and_a_fixed_one_fails(claims, cells):
+    write_case(claims.path / "claims", "bug.py", 'claim = "c"\nsource = "s"\nids = ["T1"]\n\n[expect]\nstdout = "ok"\n\n'
+               '[[expect.when]]\nstart_method = ["spawn", "forkserver"]\nstdout = "broken"\n'
+               'known_bug = "gh-1: spawn breaks it"\n', 'print("ok")\n')
+    cells.outputs = {"bug/forkserver": "broken"}
+    result = claims.runpytest("claims/bug.py", "-rxf", "--junit-xml", "junit.xml")
+    result.assert_outcomes(passed=1, xfailed=1, failed=1)  # fork holds; forkserver shows the bug; spawn: fixed?
+    result.stdout.fnmatch_lines(["XFAIL claims/bug.py::forkserver - known bug: gh-1: spawn breaks it",
+                                 "FAILED claims/bug.py::spawn - fail: stdout: line 1: expected 'broken', got 'ok'*"])
+    outcome = {c.get("name"): [child.tag for child in c]
+               for c in ET.parse(str(claims.path / "junit.xml")).getroot().iter("testcase")}
+    assert outcome == {"fork": [], "spawn": ["failure"], "forkserver": ["skipped"]}

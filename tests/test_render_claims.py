@@ -1,65 +1,128 @@
-"""Claims report: every claim of the list in order, a verdict from the cells that name it, evidence, the cases."""
+"""Claims report: the claims the results' cases name, grouped by claims file, a verdict line from the cells that
+name each, evidence, the cases."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from test_render_synthetic import demo_run, grid, make_run
+from test_render_synthetic import demo_run, grid, known_bug_run, make_result, make_run
 
 from harness.errors import UsageError
 from harness.model import Status
-from harness.render.claims import DEFAULT_CLAIMS_FILE, read_claims, render_claims, verdict
+from harness.render.claims import render_claims, verdict
 
-CLAIMS = """# claims
+CLAIMS = """<!-- a comment with a | table | row -->
+# A blog post about processes
+
+## Queues
 
 | ID | claim |
 |---|---|
 | S1 | A queue passed to `Process` works. |
 | S2 | Pool.apply with a queue raises. |
 | S10 | Initializer workaround. |
-| S23 | Workers end with the main process. |
+
+```
+| S3 | inside a code block: not a claim |
+```
+
+## Shutdown
+
+| ID | claim | where |
+|---|---|---|
+| S23 | Workers end with the main process \\| always. | the post, §4 |
+"""
+
+DOCS = """# The Python documentation: multiprocessing
+
+| ID | claim | section | URL |
+|---|---|---|---|
+| D7 | A `ProcessPoolExecutor` runs its tasks. | concurrent.futures | https://docs.python.org/3/library/concurrent.futures.html |
+| D8 | Not named by any case in the results. | x | y |
 """
 
 
-def claims_file(tmp_path: Path) -> str:
-    path = tmp_path / "claims.md"
-    path.write_text(CLAIMS, encoding="utf-8")
+def claims_file(tmp_path: Path, text: str = CLAIMS, name: str = "claims.md") -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
     return str(path)
 
 
-def test_sections_in_claim_order_with_the_regenerate_command(tmp_path: Path) -> None:
-    text = render_claims(demo_run(), claims_file(tmp_path))
-    headings = [line[3:] for line in text.splitlines() if line.startswith("## ")]
-    assert headings == ["S1", "S2", "S5", "S10", "S17", "S23", "S24", "S99"]  # IDs only the cases name come too
-    assert text.splitlines()[2].startswith("Regenerate with `mpmatrix claims results/linux.json --claims-file ")
-    s1 = text[text.index("## S1\n"):text.index("## S2\n")]
+def headings(text: str, level: str) -> list:
+    return [line[len(level) + 1:] for line in text.splitlines() if line.startswith(level + " ")]
+
+
+def test_claims_grouped_by_file_title_with_the_regenerate_command(tmp_path: Path) -> None:
+    path = claims_file(tmp_path)
+    text = render_claims(demo_run(), [path])
+    assert headings(text, "##") == ["A blog post about processes", "Claims in no claims file"]
+    assert headings(text, "###") == ["S1", "S2", "S23", "S5", "S17", "S24", "S99"]  # file order, then the others
+    assert text.splitlines()[2].startswith(f"Regenerate with `mpmatrix claims results/linux.json --claims-file {path}`")
+    assert "No case in these results names S10." in text  # named, never given a verdict of "not observed"
+    s1 = text[text.index("### S1\n"):text.index("### S2\n")]
     assert "> A queue passed to `Process` works." in s1
-    assert "**holds only under fork**; refuted under spawn, forkserver; not observed on win32" in s1
-    assert "### process\\_queue\\_argument\\_no\\_join (cases/process\\_queue\\_argument\\_no\\_join.py)" in s1
+    assert "**holds** under fork; **refuted** under spawn, forkserver; not observed: win32" in s1
+    assert "#### process\\_queue\\_argument\\_no\\_join (cases/process\\_queue\\_argument\\_no\\_join.py)" in s1
+    assert "Source: [https://example.org/post\\#queues](https://example.org/post#queues)" in s1
     assert "I am Process-1, result is 42" in s1
-    assert "**not observed**: no case names this claim yet" in text[text.index("## S10\n"):]
+    assert "> Workers end with the main process \\| always." in text  # the second column, an escaped pipe kept
+    others = text[text.index("## Claims in no claims file"):]
+    assert "> Output &lt;b&gt;is&lt;/b&gt; \\| untrusted." in others  # a case's claim text is made inert
+
+
+def test_repeatable_claims_files_each_a_source(tmp_path: Path) -> None:
+    run = make_run(list(demo_run().results) + list(known_bug_run().results))
+    text = render_claims(run, [claims_file(tmp_path), claims_file(tmp_path, DOCS, "python-docs.md")])
+    assert headings(text, "##") == ["A blog post about processes", "The Python documentation: multiprocessing",
+                                    "Claims in no claims file"]
+    docs = text[text.index("## The Python documentation"):text.index("## Claims in no claims file")]
+    assert "No case in these results names D8." in docs and "### D7" in docs
+    assert "**known bug** on PyPy 3.9 (spawn, forkserver)" in docs
+    assert "Known bug: PyPy 3.9: ProcessPoolExecutor under spawn raises AttributeError" in docs
+
+
+def test_a_claims_file_no_case_names_is_left_out(tmp_path: Path) -> None:
+    text = render_claims(demo_run(), [claims_file(tmp_path), claims_file(tmp_path, DOCS, "python-docs.md")])
+    assert "Python documentation" not in text and "D8" not in text
+
+
+def test_a_folder_of_ones_own_lists_only_its_claims(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    own = tmp_path / "my-claims"
+    (own / "cases").mkdir(parents=True)
+    monkeypatch.chdir(own)
+    run = make_run(grid("maxtasks", lambda p, v, m: {}, ids=("M1",), claim="Workers are replaced.", case_path="cases/maxtasks.py"))
+    text = render_claims(run)  # no claims/ beside the cases: the claim texts come from the cases
+    assert headings(text, "###") == ["M1"] and "S1" not in text and "S26" not in text
+    assert "## Claims\n\nNo claims file" in text and "> Workers are replaced." in text
+    (own / "claims").mkdir()
+    (own / "claims" / "mine.md").write_text("# My notes\n\n| ID | claim |\n|--|--|\n| M1 | From *my* list. |\n| M2 | Later. |\n")
+    text = render_claims(run)  # claims/*.md beside the cases is found
+    assert headings(text, "##") == ["My notes"] and "> From *my* list." in text and "names M2." in text
+    assert "claims from claims/mine.md" in text
 
 
 def test_verdicts() -> None:
     everywhere = grid("c", lambda p, v, m: {}, platforms=("linux", "darwin", "win32"))
     assert verdict(everywhere) == "**holds everywhere observed**"
     refuted = grid("c", lambda p, v, m: dict(holds=False))
-    assert verdict(refuted) == "**refuted everywhere observed**; not observed on darwin, win32"
+    assert verdict(refuted) == "**refuted everywhere observed**; not observed: darwin, win32"
     by_version = grid("c", lambda p, v, m: dict(holds=v < "3.12"))
-    assert verdict(by_version).startswith("**holds only under 3.11**; refuted under 3.12, 3.13")
+    assert verdict(by_version).startswith("**holds** on CPython 3.11; **refuted** on CPython ≥ 3.12")
     failing = grid("c", lambda p, v, m: dict(status=Status.FAIL, holds=True))
-    assert verdict(failing).startswith("**not settled**") and "9 cells unsettled (fail" in verdict(failing)
+    assert verdict(failing).startswith("**not settled**") and "unsettled (fail: no observation matched" in verdict(failing)
     assert verdict([]).startswith("**not observed**")
-
-
-def test_reads_the_shipped_copy_of_the_claims_list() -> None:
-    claims = read_claims(DEFAULT_CLAIMS_FILE)
-    assert list(claims)[:3] == ["S1", "S2", "S3"] and len(claims) == 26
-    text = render_claims(make_run([]))
-    assert [line for line in text.splitlines() if line.startswith("## ")][-1] == "## S26"
 
 
 def test_a_missing_claims_file_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="cannot read the claims file"):
-        render_claims(demo_run(), str(tmp_path / "nope.md"))
+        render_claims(demo_run(), [str(tmp_path / "nope.md")])
+
+
+def test_the_shipped_claims_files_parse() -> None:
+    from harness.claims import read_claims_file
+
+    seed = read_claims_file(str(Path(__file__).resolve().parents[1] / "claims" / "seed.md"))
+    assert seed.ids()[:3] == ["S1", "S2", "S3"] and len(seed.claims) == 26
+    assert seed.claims[0].section.startswith("进程")
+    assert make_result().verdict.label == "holds"

@@ -71,3 +71,17 @@ def test_stays_under_one_mebibyte_with_five_thousand_big_cells() -> None:
     assert "not shown: a job summary must stay under 1 MiB" in text
     assert "## Matrix" in text and "## Where behaviour differs" in text
     assert text.count("| case\\_") == 334  # every case keeps its matrix row
+
+
+def test_sources_are_shown_and_linked_only_when_http() -> None:
+    from test_render_synthetic import demo_run
+
+    from harness.render.markdown import render
+
+    text = render(demo_run())
+    sources = text[text.index("## Sources"):]
+    assert "- [https://example.org/post\\#queues](https://example.org/post#queues): process\\_queue\\_argument, " \
+           "process\\_queue\\_argument\\_no\\_join" in sources
+    assert "(https://en.wikipedia.org/wiki/Fork_%28system_call%29)" in sources
+    assert "- javascript:alert(1): hostile\\_output" in sources and "](javascript" not in text
+    assert "Source: [https://en.wikipedia.org/wiki/Fork\\_(system\\_call)]" in text  # under its difference

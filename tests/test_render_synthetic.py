@@ -66,19 +66,21 @@ def demo_run() -> Run:
     changed in a version, failures, a flaky cell, unsupported and skipped cells, and hostile output."""
     cells: List[Result] = []
     cells += grid("process_queue_argument", lambda p, v, m: dict(stdout="I am Process-1, result is 42\n"),
-                  platforms=("linux", "darwin"), ids=("S1",), claim="A Queue passed to Process works.")
+                  platforms=("linux", "darwin"), ids=("S1",), claim="A Queue passed to Process works.",
+                  source="https://example.org/post#queues")
     cells += grid(
         "process_queue_argument_no_join",
         lambda p, v, m: dict(stdout="I am Process-1, result is 42\n") if m == "fork" else dict(
             stdout="", exit="1", exception="FileNotFoundError: [Errno 2] No such file or directory", holds=False,
             stderr="Traceback (most recent call last):\n  [stdlib frames]\nFileNotFoundError: [Errno 2] No such file or directory\n"),
         platforms=("linux", "darwin"), ids=("S1",), claim="A Queue passed to Process works (without join).",
+        source="https://example.org/post#queues",
     )
     cells += grid(
         "pool_queue_argument", lambda p, v, m: dict(
             exit="1", exception="RuntimeError: Queue objects should only be shared between processes through inheritance",
             stderr="Traceback (most recent call last):\n...\n"),
-        ids=("S2",), claim="A Queue passed to Pool.apply raises RuntimeError.",
+        ids=("S2",), claim="A Queue passed to Pool.apply raises RuntimeError.", source="seed §进程 › Process和Pool中使用队列",
     )
     cells += grid(
         "module_level_code",
@@ -92,13 +94,14 @@ def demo_run() -> Run:
             diff="stdout:\n-workers left: 0\n+workers left: 2\n",
             leftovers=(Leftover(pid=4242, cmdline="python -c from multiprocessing.spawn import spawn_main"),)),
         ids=("S23",), claim="If the main process ends, all pool workers end too.",
+        source="https://en.wikipedia.org/wiki/Fork_(system_call)",
     )
     hostile = "<script>alert(1)</script> | `tick` </table> &amp;\x1b[31mred\x1b[0m\x00\n"
     cells += grid(
         "hostile_output", lambda p, v, m: dict(
             status=Status.RECORDED, holds=None, stdout=hostile, stderr="</pre><b>bold</b>\n", message="no expectation applies here")
         if m != "forkserver" else dict(status=Status.UNSUPPORTED, holds=None, exit="78", message="start method forkserver is not offered here"),
-        pythons=("3.12",), ids=("S99",), claim="Output <b>is</b> | untrusted.",
+        pythons=("3.12",), ids=("S99",), claim="Output <b>is</b> | untrusted.", source="javascript:alert(1)",
     )
     cells.append(make_result("sigint_pool", "linux", "3.12", "fork", status=Status.TIMEOUT, holds=None, exit=None,
                              message="still running after 10 s; its process tree was ended", ids=("S24",),
@@ -155,3 +158,24 @@ def check_golden(name: str, text: str) -> None:
     if text != expected:
         diff = "".join(difflib.unified_diff(expected.splitlines(True), text.splitlines(True), str(path), "rendered"))
         raise AssertionError(f"rendered output differs from {path} (MPMATRIX_UPDATE_GOLDEN=1 to accept):\n{diff}")
+
+
+def known_bug_run() -> Run:
+    """A claim that holds on CPython, is refuted under spawn on 3.11, and meets a known bug on PyPy 3.9 under spawn
+    and forkserver; one PyPy cell whose known bug did not show as declared."""
+    reason = "PyPy 3.9: ProcessPoolExecutor under spawn raises AttributeError (_adjust_process_count), pypy/pypy#1"
+    cells = grid("pool_executor", lambda p, v, m: dict(holds=False) if (v, m) == ("3.11", "spawn") else {},
+                 ids=("D7",), claim="A ProcessPoolExecutor runs its tasks.", source="https://docs.python.org/3/library/concurrent.futures.html")
+    for method in METHODS:
+        extra: Dict[str, Any] = dict(ids=("D7",), claim="A ProcessPoolExecutor runs its tasks.", implementation="pypy",
+                                     source="https://docs.python.org/3/library/concurrent.futures.html")
+        if method != "fork":
+            extra.update(known_bug=reason, holds=None, exit="1", exception="AttributeError: _adjust_process_count")
+        cells.append(make_result("pool_executor", "linux", "3.9.18", method, **extra))
+    cells.append(make_result("pool_executor", "linux", "3.11.13", "spawn", implementation="pypy", ids=("D7",),
+                             status=Status.FAIL, known_bug=reason, holds=None, message="exit: expected 1, got 0"))
+    return make_run(cells)
+
+
+def test_known_bug_run_is_a_valid_results_file() -> None:
+    assert schema_errors(known_bug_run().to_json()) == []

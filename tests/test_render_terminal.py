@@ -14,7 +14,7 @@ def test_differences_golden() -> None:
 
 def test_no_difference_says_so() -> None:
     run = make_run(grid("c", lambda p, v, m: dict(stdout="same\n")))
-    assert render_differences(analyse(run)) == "Behaviour is the same everywhere observed (1 cases)."
+    assert render_differences(analyse(run)) == "Behaviour is the same everywhere observed (1 case)."
 
 
 def test_case_output_cannot_drive_the_terminal() -> None:
@@ -69,3 +69,22 @@ def test_cpython_and_pypy_of_one_version_are_two_columns() -> None:
     assert lines[2].split() == ["c", "✓", "✓", "✗", "✗"]
     # every group's label starts above its first cell
     assert lines[0].index("pypy3.11") == lines[2].index("✗")
+
+
+def test_counts_of_one_are_singular() -> None:
+    from harness.render.terminal import summary_line
+
+    run = make_run(grid("c", lambda p, v, m: dict(stdout="same\n")))
+    assert summary_line(list(run.results[:1]), 1.0).startswith("1 cell in 1.0 s: 1 ")
+    assert summary_line(list(run.results[:2])).startswith("2 cells: ")
+
+
+def test_a_failure_reason_s_stderr_tail_is_indented_under_it() -> None:
+    import dataclasses
+
+    from harness.model import Status
+    from harness.render.terminal import render_failures
+
+    run = make_run(grid("c", lambda p, v, m: dict(stdout="same\n")))
+    failing = dataclasses.replace(run.results[0], status=Status.FAIL, message="exit: expected 0, got 1\nstderr:\n  Boom")
+    assert render_failures([failing]).splitlines()[1:3] == ["    stderr:", "      Boom"]

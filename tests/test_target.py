@@ -137,9 +137,9 @@ def test_json_report_lists_the_target_and_what_it_lacks() -> None:
 
 def test_claims_verdict_names_the_unobserved_part_of_the_target() -> None:
     judged = [make_result("c", "linux", "3.12", m, status=Status.PASS, holds=True) for m in ("fork", "spawn")]
-    assert verdict(judged, SMALL) == ("**holds everywhere observed**; not observed on linux 3.13t, pypy3.11; "
+    assert verdict(judged, SMALL) == ("**holds everywhere observed**; not observed: linux 3.13t, pypy3.11 and "
                                       "win32 (all of it)")
-    assert verdict(judged) == "**holds everywhere observed**; not observed on darwin, win32"
+    assert verdict(judged) == "**holds everywhere observed**; not observed: darwin, win32"
 
 
 def test_report_with_a_bad_target_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:

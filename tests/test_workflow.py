@@ -163,7 +163,16 @@ def local_interpreter(version: str) -> Optional[str]:
         found = sorted(glob.glob(str(pyenv / f"{version[:-1]}.*t" / "bin" / f"python{version}")))
     else:
         found = sorted(p for p in glob.glob(str(pyenv / f"{version}.*" / "bin" / f"python{version}")) if "t/bin" not in p)
-    return next((p for p in found if os.access(p, os.X_OK)), None)
+    usable = (p for p in found if os.access(p, os.X_OK) and (not version.startswith("pypy") or has_headers(p)))
+    return next(usable, None)
+
+
+def has_headers(interpreter: str) -> bool:
+    """Whether the interpreter can build C extensions: setup-python's PyPy can, and the job's venv builds psutil
+    and regex from source on PyPy. Debian's pypy3 has its headers only with pypy3-dev (which .ci/run installs)."""
+    probe = "import os, sysconfig; print(os.path.exists(os.path.join(sysconfig.get_paths()['include'], 'Python.h')))"
+    completed = subprocess.run([interpreter, "-c", probe], capture_output=True, text=True, env=clean_environ())
+    return completed.stdout.strip() == "True"
 
 
 def clean_environ() -> Dict[str, str]:

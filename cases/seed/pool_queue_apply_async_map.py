@@ -47,6 +47,7 @@ it catches the exception and stores it as the job's result (``cache[job]._set(id
 # ...
 # pool still works: map(double, [1, 2, 3]) == [2, 4, 6]
 # """
+# stderr = ""
 # exit = 0
 # ///
 from multiprocessing import Queue, Pool

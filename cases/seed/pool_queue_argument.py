@@ -34,6 +34,11 @@ workers already exist when a task is submitted (contrast process_queue_argument.
 # [[expect.when]]
 # platform = ["win32", "darwin"]
 # stdout = ""
+# stderr = """
+# Traceback (most recent call last):
+# ...
+# RuntimeError: Queue objects should only be shared between processes through inheritance
+# """
 # exception = "RuntimeError: Queue objects should only be shared between processes through inheritance"
 # exit = 1
 # ///

@@ -28,6 +28,7 @@ happens at all is a separate question: see process_argument_pickling.py.
 # I am Process-1, a is [1, 2, 3, 4]
 # I am MainProcess, a is [1, 2, 3]
 # """
+# stderr = ""
 # exit = 0
 # ///
 from multiprocessing import Process

@@ -34,6 +34,7 @@ One change from the post: ``p.join()``.  Without it the post's code fails under 
 # stdout = """
 # I am Process-1, result is 42
 # """
+# stderr = ""
 # exit = 0
 # ///
 from multiprocessing import Queue, Process

@@ -55,6 +55,7 @@ method); with them it no longer depends on scheduling.
 # stdout = """
 # I am Process-1, result is 42
 # """
+# stderr = ""
 # exit = 0
 # holds = true
 # ///

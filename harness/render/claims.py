@@ -1,97 +1,37 @@
-"""Claims report: for each claim ID in the claims list, its verdict across the matrix, the evidence and its cases."""
+"""Claims report: the claims the results' cases name, by claims file, each with its verdict, evidence and cases."""
 
 from __future__ import annotations
 
 import difflib
 import re
 import shlex
-from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Sequence
+from typing import Iterable, List, Optional, Sequence
 
-from harness.analysis import (
-    CaseAnalysis,
-    Coordinates,
-    analyse,
-    claim_id_key,
-    coordinates,
-    describe_cells,
-    describe_class,
-    minimal_axes,
-    plural,
-)
-from harness.errors import UsageError
-from harness.model import PLATFORMS, Result, Run, Status
-from harness.render.markdown import clip, code_block, inline
-from harness.render.terminal import escape_control
-from harness.target import Target, describe_columns, not_observed
+from harness.analysis import CaseAnalysis, analyse, describe_class, plural
+from harness.claims import ClaimsBook, load_claims_files
+from harness.model import Result, Run
+from harness.render.markdown import clip, code_block, inline, source_text
+from harness.render.terminal import claim_words, escape_control
+from harness.target import Target
+from harness.verdicts import results_by_claim, summarize
 
-# CI has no shared folder beside the repository, so a copy of the claims list lives in it.
-DEFAULT_CLAIMS_FILE = Path(__file__).resolve().parents[2] / "claims" / "seed.md"
-_CLAIM_ROW = re.compile(r"^\|\s*([A-Z]+\d+)\s*\|\s*(.*?)\s*\|\s*$")
 EVIDENCE_LINES = 6
 
 
-def read_claims(path: Path) -> Dict[str, str]:
-    """`| S1 | text |` rows of a Markdown claims list, in file order."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path}: cannot read the claims file ({exc}); expected a Markdown table of `| S1 | claim |` rows") from None
-    claims: Dict[str, str] = {}
-    for line in text.splitlines():
-        match = _CLAIM_ROW.match(line.strip())
-        if match:
-            claims.setdefault(match.group(1), match.group(2))
-    return claims
-
-
 def verdict(results: Sequence[Result], target: Optional[Target] = None) -> str:
-    """One sentence from the cells naming a claim: only cells that matched their expectation decide (a failing
-    cell's `holds` is what was expected there, not what was seen). What the target matrix has and no cell of the
-    claim filled is named as not observed; without a target, the platforms never seen."""
-    if not results:
-        return "**not observed**: no case names this claim yet"
-    judged = [r for r in results if r.status is Status.PASS and r.holds is not None]
-    unsettled = [r for r in results if r.status.is_failure]
-    parts: List[str] = []
-    if not judged:
-        parts.append("**not settled**: no cell matched an expectation that judges the claim")
-    else:
-        holds_at: Dict[Coordinates, bool] = {}
-        for r in judged:  # a claim holds in a cell only if it holds in every case that tests it there
-            holds_at[coordinates(r)] = holds_at.get(coordinates(r), True) and bool(r.holds)
-        held = [c for c, h in holds_at.items() if h]
-        refuted = [c for c, h in holds_at.items() if not h]
-        if not refuted:
-            parts.append("**holds everywhere observed**")
-        elif not held:
-            parts.append("**refuted everywhere observed**")
-        else:
-            axes = minimal_axes(holds_at)
-            parts.append(f"**holds only under {describe_cells(held, axes)}**; refuted under {describe_cells(refuted, axes)}")
-        if target is not None:
-            missing_columns = not_observed(judged, target)
-            if missing_columns:
-                parts.append(f"not observed on {describe_columns(missing_columns, target)}")
-        else:
-            missing = [p for p in PLATFORMS if p not in {r.platform for r in judged}]
-            if missing:
-                parts.append(f"not observed on {', '.join(missing)}")
-    if unsettled:
-        kinds = sorted({r.status.label for r in unsettled})
-        parts.append(f"{plural(len(unsettled), 'cell')} unsettled ({', '.join(kinds)}: no observation that matches the expectation)")
-    return "; ".join(parts)
+    """One line from the cells naming a claim (harness.verdicts), its verdict words in bold: only cells that matched
+    their expectation decide (a failing cell's `holds` is what was expected there, not what was seen)."""
+    return summarize(results, target).text(strong=True)
 
 
 def evidence(analysis: CaseAnalysis) -> str:
     """Each behaviour of a case, short: where, how it ended, and the first lines of its output."""
     out: List[str] = []
-    verdicts = {True: "claim holds", False: "claim refuted", None: "not judged"}
     for index, behaviour in enumerate(analysis.classes):
         r = behaviour.representative
         where = describe_class(analysis, index) if analysis.differs else "all"
         head = f"- {inline(where)} ({plural(len(behaviour.cells), 'cell')}): " \
-               f"{r.status.label}, exit {inline(str(r.exit))}, {verdicts[r.holds]}"
+               f"{r.status.label}, exit {inline(str(r.exit))}, {claim_words(r)}"
         if r.exception:
             head += f"; {inline(clip(r.exception, 1, 200))}"
         out.append(head + "\n")
@@ -103,61 +43,64 @@ def evidence(analysis: CaseAnalysis) -> str:
     return "".join(out)
 
 
-def _shown(path: Path) -> str:
-    """A path as the reader knows it: relative to the repository or the current folder when it is inside one."""
-    for base in (DEFAULT_CLAIMS_FILE.parents[1], Path.cwd()):
-        try:
-            return str(path.resolve().relative_to(base.resolve()))
-        except ValueError:
-            continue
-    return str(path)
-
-
-def regenerate_command(run: Run, claims_file: Optional[str]) -> str:
+def regenerate_command(run: Run, claims_files: Sequence[str] = ()) -> str:
     words = ["mpmatrix", "claims", *(run.sources or ["results"])]
-    if claims_file:
-        words += ["--claims-file", claims_file]
+    for path in claims_files:
+        words += ["--claims-file", path]
     return " ".join(shlex.quote(w) for w in words)
 
 
-def render_claims(run: Run, claims_file: Optional[str] = None, target: Optional[Target] = None) -> str:
-    path = Path(claims_file) if claims_file else DEFAULT_CLAIMS_FILE
-    if claims_file or path.exists():
-        claims = read_claims(path)
-    else:  # an installed package has no docs/: fall back to the claim texts the cases carry
-        claims = {}
+def render_claims(run: Run, claims_files: Optional[Sequence[str]] = None, target: Optional[Target] = None) -> str:
+    """The claims the results' cases name, grouped by the claims file that lists them (its title names the source:
+    a blog post, the Python docs), each with its verdict, evidence and cases. Without --claims-file, the claims
+    files beside the cases are read (claims/*.md), else the claim texts come from the cases."""
+    if isinstance(claims_files, str):
+        claims_files = [claims_files]
+    book = ClaimsBook(load_claims_files(claims_files, (r.case_path for r in run.results)))
     analyses = analyse(run)
-    named: Dict[str, List[Result]] = {}
-    for r in run.results:
-        for claim_id in r.ids:
-            named.setdefault(claim_id, []).append(r)
-    for claim_id in sorted(named, key=claim_id_key):  # IDs a case names that the list lacks still get a section
-        if claim_id not in claims:  # a case's claim text, from a results file: inert, unlike the claims list's Markdown
-            claims[claim_id] = inline(next((r.claim for r in named[claim_id] if r.claim), "(not in the claims list)"))
-    order = sorted(claims, key=claim_id_key)
+    named = results_by_claim(run.results)
     out = [
         "# Claims and the evidence\n\n",
-        f"Regenerate with `{regenerate_command(run, claims_file)}`, after one `mpmatrix run --out DIR` per results "
+        f"Regenerate with `{regenerate_command(run, claims_files or ())}`, after one `mpmatrix run --out DIR` per results "
         "file (every interpreter found × fork, spawn, forkserver); where cells of several runs differ, a cell is "
         "flaky, unless its case declares itself nondeterministic.\n\n",
-        f"Claims from {inline(_shown(path) if claims else 'the cases')}; results from "
-        f"{inline(', '.join(run.sources) or 'one run')} ({plural(len(run.results), 'cell')}"
-        f"{'' if run.complete else ', incomplete: the run was interrupted'}).\n\n",
-        "| ID | verdict |\n|---|---|\n",
+        f"Results from {inline(', '.join(run.sources) or 'one run')} ({plural(len(run.results), 'cell')}"
+        f"{'' if run.complete else ', incomplete: the run was interrupted'}); claims from "
+        f"{', '.join(inline(f.path) for f in book.files) or 'the cases (no claims file)'}.\n",
     ]
-    verdicts = {claim_id: verdict(named.get(claim_id, []), target) for claim_id in order}
-    for claim_id in order:  # IDs and claim texts may come from results files: made inert like any other text
-        out.append(f"| [{inline(claim_id)}](#{_anchor(claim_id)}) | {verdicts[claim_id].replace('|', '/')} |\n")
-    for claim_id in order:
-        out.append(f"\n## {inline(claim_id)}\n\n> {claims[claim_id]}\n\n**Verdict:** {verdicts[claim_id]}.\n")
-        cases = [a for a in analyses if claim_id in a.ids]
-        for analysis in cases:
-            path_of = next((r.case_path for r in named[claim_id] if r.case == analysis.case), "")
-            out.append(f"\n### {inline(analysis.case)} ({inline(path_of)})\n\n")
-            if analysis.claim:
-                out.append(f"Case claim: {inline(analysis.claim)}\n\n")
-            out.append(evidence(analysis))
-            out.append(varying(r for r in named[claim_id] if r.case == analysis.case))
+    verdicts = {claim_id: summarize(results, target) for claim_id, results in named.items()}
+    for claims_file, ids in book.group(named):
+        if claims_file is not None:
+            out.append(f"\n## {claims_file.title}\n\nClaims from {inline(claims_file.path)}.")
+            unnamed = [i for i in claims_file.ids() if i not in named]
+            if unnamed:  # a list partly run (or partly encoded): its other claims are only named
+                out.append(f" No case in these results names {', '.join(inline(i) for i in unnamed)}.")
+            out.append("\n\n")
+        else:
+            heading = "Claims in no claims file" if book.files else "Claims"
+            note = "IDs the cases name that no claims file lists; the claim text is the case's." if book.files \
+                else "No claims file (claims/*.md beside the cases, or --claims-file): the claim text is the case's."
+            out.append(f"\n## {heading}\n\n{note}\n\n")
+        out.append("| ID | verdict |\n|---|---|\n")
+        for claim_id in ids:  # IDs and claim texts may come from results files: made inert like any other text
+            out.append(f"| [{inline(claim_id)}](#{_anchor(claim_id)}) | {verdicts[claim_id].text(strong=True).replace('|', '/')} |\n")
+        for claim_id in ids:
+            found = book.lookup(claim_id) if claims_file is not None else None
+            # a claims file's text is the project's own Markdown; a case's claim, from a results file, is made inert
+            text = found[1].text if found else inline(next((r.claim for r in named[claim_id] if r.claim), "(no claim text)"))
+            summary = verdicts[claim_id]
+            out.append(f"\n### {inline(claim_id)}\n\n> {text}\n\n**Verdict:** {summary.text(strong=True)}.\n")
+            for reason in summary.known_bugs:
+                out.append(f"\nKnown bug: {inline(reason)}\n")
+            for analysis in (a for a in analyses if claim_id in a.ids):
+                path_of = next((r.case_path for r in named[claim_id] if r.case == analysis.case), "")
+                out.append(f"\n#### {inline(analysis.case)} ({inline(path_of)})\n\n")
+                if analysis.claim:
+                    out.append(f"Case claim: {inline(analysis.claim)}\n\n")
+                if analysis.source:
+                    out.append(f"Source: {source_text(analysis.source)}\n\n")
+                out.append(evidence(analysis))
+                out.append(varying(r for r in named[claim_id] if r.case == analysis.case))
     # Verdicts name platforms and versions read from results files: no control or bidirectional character passes.
     return escape_control("".join(out).rstrip("\n") + "\n")
 

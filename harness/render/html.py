@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import jinja2
 import markupsafe
 
 from harness.analysis import (
+    CaseAnalysis,
     analyse,
     class_diff,
     describe_class,
@@ -17,16 +19,26 @@ from harness.analysis import (
     differing,
     plural,
 )
-from harness.model import PLATFORM_NAMES, Result, Run, Status, implementation_name, tag_label
+from harness.model import (
+    DEFAULT_MARK,
+    METHOD_ABBREV,
+    PLATFORM_NAMES,
+    Result,
+    Run,
+    Status,
+    Verdict,
+    implementation_name,
+    tag_label,
+)
+from harness.claims import ClaimsBook, ClaimsFile
+from harness.render.links import http_url
 from harness.render.terminal import columns, default_methods, escape_control, render_not_observed, summary_line
 from harness.target import Target
+from harness.verdicts import results_by_claim, summarize
 
 TEMPLATES = Path(__file__).parent / "templates"
 MAX_OUTPUT = 20 * 1024  # per stream and cell: a runaway case must not make the page unusable
-# ⧖ is missing from the fonts of many Linux desktops (it shows as a box); ◷ is in DejaVu and every system font.
-SYMBOLS = {status: status.symbol for status in Status}
-SYMBOLS[Status.TIMEOUT] = "◷"
-METHOD_ABBREV = {"fork": "F", "spawn": "S", "forkserver": "FS"}
+SYMBOLS = {status: status.symbol for status in Status}  # the terminal's, from the one table in harness.model
 
 
 def clip(text: str, limit: int = MAX_OUTPUT) -> str:
@@ -64,11 +76,17 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["clip"] = clip
     env.filters["diff_kind"] = diff_kind
+    env.globals["source_url"] = http_url
     return env
 
 
 def _cell_title(r: Result) -> str:
-    verdict = {True: "claim holds", False: "claim refuted here", None: "claim not judged"}[r.holds]
+    """What a cell's tooltip says: where, the status, and what the cell settles about the claim."""
+    words = {Verdict.HOLDS: "claim holds", Verdict.REFUTED: "claim refuted here", Verdict.NOT_JUDGED: "claim not judged",
+             Verdict.KNOWN_BUG: f"known bug: {r.known_bug}"}
+    verdict = words.get(r.verdict, "")
+    if r.verdict is Verdict.UNSETTLED:
+        verdict = f"unsettled (its expectation: {words[r.expected_verdict]})"
     return f"{r.case} · {PLATFORM_NAMES.get(r.platform, r.platform)} {tag_label(r.tag)} {r.start_method}: {r.status.label}, {verdict}"
 
 
@@ -85,7 +103,47 @@ def _versions(results: List[Result]) -> Dict[Tuple[str, str], str]:
     return {key: ", ".join(names) for key, names in seen.items()}
 
 
-def _view(run: Run, target: Optional[Target] = None) -> Dict[str, Any]:
+def inline_code(text: str) -> markupsafe.Markup:
+    """A claims file's claim text: escaped, its `code` spans shown as code (no other Markdown is interpreted)."""
+    escaped = str(markupsafe.escape(escape_control(text.replace("\\|", "|"))))  # a table cell's \| is a pipe
+    return markupsafe.Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped))
+
+
+def _claim_groups(run: Run, analyses: Sequence[CaseAnalysis], claims: Sequence[ClaimsFile],
+                  target: Optional[Target]) -> List[Dict[str, Any]]:
+    """The claims the cases name, grouped by claims file (the source), each with its verdict line and cases."""
+    book = ClaimsBook(tuple(claims))
+    named = results_by_claim(run.results)
+    groups = []
+    for claims_file, ids in book.group(named):
+        entries = []
+        for claim_id in ids:
+            found = book.lookup(claim_id) if claims_file is not None else None
+            case_claim = next((r.claim for r in named[claim_id] if r.claim), "")
+            summary = summarize(named[claim_id], target)
+            entries.append({
+                "id": claim_id, "text": inline_code(found[1].text) if found else case_claim,
+                "section": found[1].section if found else "", "summary": summary, "line": summary.text(),
+                "cases": [a.case for a in analyses if claim_id in a.ids],
+            })
+        title = claims_file.title if claims_file else ("Claims in no claims file" if claims else "Claims")
+        groups.append({"title": title, "path": claims_file.path if claims_file else "", "claims": entries,
+                       "ids": set(ids)})
+    return groups
+
+
+def _row_groups(rows: List[Dict[str, Any]], groups: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """Grid rows under the claims file of each case's first claim (in file order); one untitled group without files."""
+    if len(groups) <= 1:
+        return [{"title": groups[0]["title"] if groups and groups[0]["path"] else "", "rows": rows}]
+    out = [{"title": g["title"], "rows": []} for g in groups] + [{"title": "Cases naming no claim", "rows": []}]
+    for row in rows:
+        place = next((i for i, g in enumerate(groups) if g["ids"] & set(row["analysis"].ids)), len(groups))
+        out[place]["rows"].append(row)
+    return [g for g in out if g["rows"]]
+
+
+def _view(run: Run, target: Optional[Target] = None, claims: Sequence[ClaimsFile] = ()) -> Dict[str, Any]:
     results = list(run.results)
     analyses = analyse(run)
     cols = columns(results, target)
@@ -106,7 +164,7 @@ def _view(run: Run, target: Optional[Target] = None) -> Dict[str, Any]:
             cells.append({"result": r, "id": cell_id, "title": _cell_title(r), "group_start": first_of_python,
                           "platform_start": first_of_platform})
         first = next(r for r in results if r.case == analysis.case)
-        rows.append({"analysis": analysis, "path": first.case_path, "cells": cells})
+        rows.append({"analysis": analysis, "path": first.case_path, "cells": cells, "anchor": f"case-{len(rows) + 1}"})
     platforms: List[Dict[str, Any]] = []
     pythons: List[Dict[str, Any]] = []
     versions = _versions(results)
@@ -124,7 +182,7 @@ def _view(run: Run, target: Optional[Target] = None) -> Dict[str, Any]:
     for col, (platform, tag, method) in enumerate(cols):
         is_default = defaults.get((platform, tag)) == method
         methods.append({"name": method + (" (the default here)" if is_default else ""),
-                        "abbrev": METHOD_ABBREV.get(method, method[:2]) + ("*" if is_default else ""),
+                        "abbrev": METHOD_ABBREV.get(method, method[:2]) + (DEFAULT_MARK if is_default else ""),
                         "group_start": col == 0 or cols[col - 1][:2] != (platform, tag),
                         "platform_start": col == 0 or cols[col - 1][0] != platform})
     differences = []
@@ -140,9 +198,17 @@ def _view(run: Run, target: Optional[Target] = None) -> Dict[str, Any]:
             ],
         })
     counts = {s: sum(1 for r in results if r.status is s) for s in Status}
+    verdict_counts = {v: sum(1 for r in results if r.verdict is v) for v in Verdict}
+    claim_groups = _claim_groups(run, analyses, claims, target)
+    anchors = {row["analysis"].case: row["anchor"] for row in rows}
+    summaries = {c["id"]: c["line"] for g in claim_groups for c in g["claims"]}
     return {
+        "claim_groups": claim_groups, "row_groups": _row_groups(rows, claim_groups), "anchors": anchors,
+        "summaries": summaries, "verdict_counts": verdict_counts, "unobserved": sum(1 for row in rows for c in row["cells"] if c["result"] is None),
+        "column_count": len(cols) + 1, "has_claims_files": bool(claims),
         "run": run, "summary": summary_line(results) + ("" if run.complete else " (incomplete: the run was interrupted)"),
-        "statuses": list(Status), "symbols": SYMBOLS, "counts": counts, "platforms": platforms, "pythons": pythons, "methods": methods,
+        "statuses": list(Status), "symbols": SYMBOLS, "verdicts": list(Verdict), "Verdict": Verdict,
+        "method_names": ", ".join(f"{a} {m}" for m, a in METHOD_ABBREV.items()), "default_mark": DEFAULT_MARK, "counts": counts, "platforms": platforms, "pythons": pythons, "methods": methods,
         "rows": rows, "details": details, "differences": differences, "analyses": analyses,
         "refuted": sum(1 for r in results if r.holds is False), "plural": plural,
         "same_everywhere": [a for a in analyses if not a.differs and a.classes],
@@ -150,6 +216,7 @@ def _view(run: Run, target: Optional[Target] = None) -> Dict[str, Any]:
     }
 
 
-def render(run: Run, target: Optional[Target] = None) -> str:
-    return _environment().get_template("report.html.j2").render(**_view(run, target))
+def render(run: Run, target: Optional[Target] = None, claims: Sequence[ClaimsFile] = ()) -> str:
+    """The page; `claims` (the claims files read) groups the claims, and the grid's rows, by source."""
+    return _environment().get_template("report.html.j2").render(**_view(run, target, claims))
 

@@ -25,6 +25,8 @@ def observation(result: Result) -> Dict[str, Any]:
     return {
         "status": result.status.label,
         "holds": result.holds,
+        "verdict": result.verdict.label,  # holds, refuted, known bug, unsettled or not judged (harness.model.Verdict)
+        "known_bug": result.known_bug,
         "exit": result.exit,
         "exception": result.exception,
         "stdout": result.stdout,

@@ -17,18 +17,19 @@ from harness.analysis import (
     differing,
     plural,
 )
-from harness.model import PLATFORM_NAMES, Result, Run, Status, tag_label
+from harness.model import DEFAULT_MARK, METHOD_ABBREV, NOT_OBSERVED, PLATFORM_NAMES, Result, Run, Status, Verdict, tag_label
 from harness.render.terminal import (
-    DEFAULT_MARK,
-    METHOD_ABBREV,
-    NOT_OBSERVED,
+    claim_words,
     columns,
     default_methods,
     escape_control,
+    known_bug_groups,
     method_label,
+    places,
     render_not_observed,
     summary_line,
 )
+from harness.render.links import http_url, markdown_url
 from harness.target import Target
 
 # GitHub refuses a job summary over 1 MiB; stay under it with room for the closing note.
@@ -37,7 +38,6 @@ NOTE_RESERVE = 2048
 MAX_DIFF_LINES = 40
 MAX_DIFF_CHARS = 4000
 MAX_CLASSES = 4
-REFUTED_MARK = "†"
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~#!{}])")
 
@@ -53,6 +53,14 @@ def inline(text: str, newline: str = " ↵ ") -> str:
 def html_text(text: str) -> str:
     """Untrusted text inside raw HTML such as <summary>, where Markdown is not parsed."""
     return html.escape(escape_control(text.replace("\n", " ↵ ")), quote=True)
+
+
+def source_text(source: str) -> str:
+    """A case's source in running Markdown: a link when it is an http(s) address, inert text otherwise."""
+    url = http_url(source)
+    if url is None:
+        return inline(source)
+    return f"[{inline(url)}]({markdown_url(url)})"
 
 
 def code_block(text: str, info: str = "") -> str:
@@ -124,11 +132,11 @@ def render_matrix(results: Sequence[Result], order: Sequence[str], budget: int, 
         cells = []
         for platform, tag, method in cols:
             r = by_cell.get((case, platform, tag, method))
-            cells.append(NOT_OBSERVED if r is None else r.status.symbol + (REFUTED_MARK if r.holds is False else ""))
+            cells.append(NOT_OBSERVED if r is None else r.status.symbol + r.expected_verdict.mark)
         section.add(f"| {inline(case)} | {inline(', '.join(ids[case]))} | " + " | ".join(cells) + " |\n")
     legend = " · ".join(f"{s.symbol} {s.label}" for s in Status)
     methods = " · ".join(f"{a} {m}" for m, a in METHOD_ABBREV.items())
-    text = section.text() + f"\n{legend} · {NOT_OBSERVED} not observed · {REFUTED_MARK} the claim is refuted in that cell\n\nColumns: platform, interpreter, start method ({methods}; {DEFAULT_MARK} marks the default start method of that platform and interpreter).\n"
+    text = section.text() + f"\n{legend} · {NOT_OBSERVED} not observed · {Verdict.REFUTED.mark} the claim is refuted in that cell · {Verdict.KNOWN_BUG.mark} a known bug there (neither holds nor refuted)\n\nColumns: platform, interpreter, start method ({methods}; {DEFAULT_MARK} marks the default start method of that platform and interpreter).\n"
     missing = render_not_observed(results, target)
     if missing:
         text += f"\n{inline(missing)}\n"
@@ -171,12 +179,13 @@ def render_difference(analysis: CaseAnalysis) -> str:
     out = [f"### {inline(analysis.case)}{ids}: {inline(difference_summary(analysis))}\n\n"]
     if analysis.claim:
         out.append(f"> {inline(analysis.claim)}\n\n")
-    verdicts = {True: "claim holds", False: "claim refuted", None: "not judged"}
+    if analysis.source:
+        out.append(f"Source: {source_text(analysis.source)}\n\n")
     for index, behaviour in enumerate(analysis.classes[:MAX_CLASSES]):
         r = behaviour.representative
         letter = chr(ord("A") + index)
         out.append(f"- **{letter}** {inline(describe_class(analysis, index))} ({plural(len(behaviour.cells), 'cell')}): "
-                   f"{r.status.symbol} {r.status.label}, exit {inline(str(r.exit))}, {verdicts[r.holds]}\n")
+                   f"{r.status.symbol} {r.status.label}, exit {inline(str(r.exit))}, {_verdict_words(r)}\n")
     if len(analysis.classes) > MAX_CLASSES:
         out.append(f"- … and {len(analysis.classes) - MAX_CLASSES} more behaviours\n")
     usual = analysis.classes[0].representative
@@ -184,6 +193,31 @@ def render_difference(analysis: CaseAnalysis) -> str:
         diff = class_diff(usual, behaviour.representative, max_lines=MAX_DIFF_LINES)
         out.append(f"\nA → {chr(ord('A') + index)}:\n\n" + code_block(clip("\n".join(diff)), "diff"))
     return "".join(out) + "\n"
+
+
+def _verdict_words(r: Result) -> str:
+    return "not judged" if r.expected_verdict is Verdict.NOT_JUDGED else claim_words(r)
+
+
+def render_known_bug(item: Tuple[str, str, List[Result]]) -> str:
+    case, reason, cells = item
+    unsettled = [r for r in cells if r.status.is_failure]
+    note = f" ({len(unsettled)} of them did not behave as the bug's expectation says)" if unsettled else ""
+    return f"- {inline(case)} · {inline(places(cells))}{note}: {inline(reason)}\n"
+
+
+def source_items(analyses: Sequence[CaseAnalysis]) -> List[Tuple[str, List[str]]]:
+    """Each source the cases name, in case order, with the cases that name it."""
+    by_source: Dict[str, List[str]] = {}
+    for analysis in analyses:
+        by_source.setdefault(analysis.source or "", []).append(analysis.case)
+    return list(by_source.items())
+
+
+def render_source(item: Tuple[str, List[str]]) -> str:
+    source, cases = item
+    where = source_text(source) if source else "(no source given)"
+    return f"- {where}: {', '.join(inline(case) for case in cases)}\n"
 
 
 def render(run: Run, limit: int = LIMIT_BYTES, target: Optional[Target] = None) -> str:
@@ -208,16 +242,24 @@ def render(run: Run, limit: int = LIMIT_BYTES, target: Optional[Target] = None) 
     flaky = by_status(results, lambda r: r.status is Status.FLAKY)
     changing = differing(analyses)
     # Items are rendered only while they fit: with thousands of failing cells most would be thrown away.
-    sections: List[Tuple[str, Sequence[Any], Callable[[Any], str], str]] = [
-        (f"## Failures ({len(failures)})\n\n", failures, render_failure, "failing cells"),
-        (f"## Flaky cells ({len(flaky)})\n\n", flaky, render_flaky, "flaky cells"),
+    nowhere = f"## Where behaviour differs\n\nNowhere: every case behaved alike wherever it was observed ({plural(len(analyses), 'case')}).\n\n"
+    # (title, items, render one item, what the items are, what stands in for an empty section)
+    sections: List[Tuple[str, Sequence[Any], Callable[[Any], str], str, str]] = [
+        (f"## Failures ({len(failures)})\n\n", failures, render_failure, "failing cells", ""),
+        (f"## Flaky cells ({len(flaky)})\n\n", flaky, render_flaky, "flaky cells", ""),
+        ("## Known bugs\n\nCells whose expectation declares a known upstream bug: the claim neither holds nor is "
+         "refuted there.\n\n", known_bug_groups(results), render_known_bug, "known bugs", ""),
         (f"## Where behaviour differs ({len(changing)} of {plural(len(analyses), 'case')})\n\n",
-         changing, render_difference, "cases"),
+         changing, render_difference, "cases", nowhere),
+        ("## Sources\n\nWhere each case's claim is made, and the cases that test it.\n\n",
+         source_items(sorted(analyses, key=case_order_key)), render_source, "sources", ""),
     ]
-    for index, (title, items, render_item, noun) in enumerate(sections):
+    for index, (title, items, render_item, noun, empty) in enumerate(sections):
         if not items:
+            out.append(empty)
+            used += len(empty.encode("utf-8"))
             continue
-        remaining_sections = sum(1 for _, later, _, _ in sections[index:] if later)
+        remaining_sections = sum(1 for later in sections[index:] if later[1])
         share = max(0, (budget - used) // remaining_sections)  # what one section leaves unused, the next may take
         section = Section(share)
         section.add(title)
@@ -231,8 +273,6 @@ def render(run: Run, limit: int = LIMIT_BYTES, target: Optional[Target] = None) 
                     "The HTML and JSON reports (`mpmatrix report --format html`) have them all.\n\n"
         out.append(text.rstrip("\n") + "\n\n")
         used += len(text.encode("utf-8"))
-    if not changing:
-        out.append(f"## Where behaviour differs\n\nNowhere: every case behaved alike wherever it was observed ({plural(len(analyses), 'case')}).\n")
     return _within(escape_control("".join(out)).rstrip("\n") + "\n", limit)  # the last guard: nothing unsafe passes
 
 

@@ -6,12 +6,11 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
 
-from harness.model import Result, Run, Status
+from harness.model import DEFAULT_MARK, METHOD_ABBREV, NOT_OBSERVED, Result, Run, Status, Verdict
 
 # Controls (tab and newline aside), bidirectional controls (which reorder what a reader sees: "Trojan Source"),
 # and lone surrogates (an undecodable byte of a file name, as Python keeps it).
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-METHOD_ABBREV = {"fork": "F", "spawn": "S", "forkserver": "V"}
 MAX_LINE_CELLS = 400  # a line of a report longer than this is clipped, saying how much was left out
 MAX_MESSAGE_CELLS = 4000  # the harness's own messages name long paths: clipped only when a value in them is huge
 
@@ -56,9 +55,8 @@ def terminal_text(text: str, width: int = MAX_LINE_CELLS) -> str:
     return "\n".join(clip_line(escape_control(line), width) for line in text.split("\n"))
 
 
-DEFAULT_MARK = "*"
-REFUTED_MARK = "†"  # the cell behaved as expected, and that behaviour refutes the claim
-NOT_OBSERVED = "?"  # no run holds this cell: it says nothing about the case there, least of all that it passed
+REFUTED_MARK = Verdict.REFUTED.mark
+KNOWN_BUG_MARK = Verdict.KNOWN_BUG.mark
 
 
 def default_methods(results: Sequence[Result]) -> Dict[Tuple[str, str], str]:
@@ -110,8 +108,7 @@ def render_matrix(results: Sequence[Result]) -> str:
                     missing += 1
                     cells += NOT_OBSERVED + "  "
                     continue
-                mark = REFUTED_MARK if result.holds is False else " "
-                cells += result.status.symbol + mark + " "
+                cells += result.status.symbol + (result.expected_verdict.mark or " ") + " "
             rows[case] += " " + cells.ljust(span + 1)
     lines.append(header_py.rstrip())
     lines.append(header_m.rstrip())
@@ -119,7 +116,9 @@ def render_matrix(results: Sequence[Result]) -> str:
     legend = "  ".join(f"{s.symbol} {s.label}" for s in Status)
     unseen = f"  {NOT_OBSERVED} not observed" if missing else ""
     lines.append("")
-    lines.append(f"F fork  S spawn  V forkserver  {DEFAULT_MARK} the default there    {legend}{unseen}  {REFUTED_MARK} claim refuted there")
+    methods = "  ".join(f"{a} {m}" for m, a in METHOD_ABBREV.items())
+    lines.append(f"{methods}  {DEFAULT_MARK} the default there    {legend}{unseen}  {REFUTED_MARK} claim refuted there  "
+                 f"{KNOWN_BUG_MARK} known bug there")
     return "\n".join(lines)
 
 
@@ -133,12 +132,47 @@ def render_not_observed(results: Sequence[Result], target: Optional["Target"]) -
     return f"Not observed ({len(missing)} of the {len(target.columns())} columns of {target.path}): {describe_columns(missing, target)}"
 
 
+def known_bug_groups(results: Sequence[Result]) -> List[Tuple[str, str, List[Result]]]:
+    """(case, reason, its cells) for every known bug the expectations declare, in case order."""
+    from harness.target import column_key
+
+    groups: Dict[Tuple[str, str], List[Result]] = {}
+    for r in sorted(results, key=lambda r: (r.case, column_key((r.platform, r.tag, r.start_method)))):
+        if r.known_bug:
+            groups.setdefault((r.case, r.known_bug), []).append(r)
+    return [(case, reason, cells) for (case, reason), cells in groups.items()]
+
+
+def places(results: Sequence[Result]) -> str:
+    """`pypy3.9 spawn, forkserver; linux 3.12 fork`: the cells, per interpreter (and platform when there are several)."""
+    several = len({r.platform for r in results}) > 1
+    by_column: Dict[str, List[str]] = {}
+    for r in results:
+        by_column.setdefault(f"{r.platform} {r.tag}" if several else r.tag, []).append(r.start_method)
+    return "; ".join(f"{column} {', '.join(methods)}" for column, methods in by_column.items())
+
+
+def render_known_bugs(results: Sequence[Result]) -> str:
+    """Below the matrix: each known bug an expectation declares, where it applies, and whether it was seen there."""
+    groups = known_bug_groups(results)
+    if not groups:
+        return ""
+    lines = [f"Known bugs ({sum(len(cells) for _, _, cells in groups)} cells: neither holds nor refuted):"]
+    for case, reason, cells in groups:
+        unsettled = [r for r in cells if r.status.is_failure]
+        note = f" ({len(unsettled)} of them did not behave as the bug's expectation says)" if unsettled else ""
+        lines.append(f"  {escape_control(case)} [{places(cells)}]{note}: {escape_control(reason)}")
+    return "\n".join(lines)
+
+
 def summary_line(results: Sequence[Result], elapsed_s: float = 0.0) -> str:
     counts = Counter(r.status for r in results)
     parts = [f"{counts[s]} {s.label}" for s in Status if counts[s]]
     failures = sum(n for s, n in counts.items() if s.is_failure)
     timing = f" in {elapsed_s:.1f} s" if elapsed_s else ""
-    return f"{len(results)} cells{timing}: {', '.join(parts) or 'none'}; {failures} failing"
+    from harness.analysis import plural
+
+    return f"{plural(len(results), 'cell')}{timing}: {', '.join(parts) or 'none'}; {failures} failing"
 
 
 def _interpreter(r: Result) -> str:
@@ -152,13 +186,14 @@ def render_failures(results: Sequence[Result], limit: int = 20) -> str:
     flaky = [r for r in results if r.status is Status.FLAKY]
     out: List[str] = []
     for r in failing[:limit]:
-        out.append(f"{r.status.label.upper()}: {r.case} [{r.platform} {_interpreter(r)} {r.start_method}] {escape_control(r.message)}")
+        message = escape_control(r.message).replace("\n", "\n    ")  # a stderr tail, indented as the diff is
+        out.append(f"{r.status.label.upper()}: {r.case} [{r.platform} {_interpreter(r)} {r.start_method}] {message}")
         if r.diff:
             out.extend("    " + escape_control(line) for line in r.diff.splitlines())
     if len(failing) > limit:
-        out.append(f"... and {len(failing) - limit} more failing cells (see the results file)")
+        out.append(f"... and {len(failing) - limit} more failing {'cell' if len(failing) - limit == 1 else 'cells'} (see the results file)")
     if flaky:
-        out.append(f"{len(flaky)} flaky cell(s): the same cell behaved differently between runs")
+        out.append(f"{len(flaky)} flaky {'cell' if len(flaky) == 1 else 'cells'}: the same cell behaved differently between runs")
         for r in flaky[:limit]:
             out.append(f"FLAKY: {r.case} [{r.platform} {_interpreter(r)} {r.start_method}] {escape_control(r.message)}")
     return "\n".join(out)
@@ -170,7 +205,7 @@ def render_terminal(run: Run, elapsed_s: float = 0.0, target: Optional["Target"]
     from harness.analysis import analyse
 
     results = list(run.results)
-    parts = [render_matrix(results), render_not_observed(results, target)]
+    parts = [render_matrix(results), render_not_observed(results, target), render_known_bugs(results)]
     failures = render_failures(results)
     if failures:
         parts.append(failures)
@@ -184,14 +219,20 @@ if TYPE_CHECKING:  # for the annotations only: the matrix alone should not impor
     from harness.target import Target
 
 
+def claim_words(r: Result) -> str:
+    """`claim holds`, `claim refuted`, `known bug`, `claim not judged`: what the cell's expectation says of the claim."""
+    verdict = r.expected_verdict
+    return verdict.label if verdict is Verdict.KNOWN_BUG else f"claim {verdict.label}"
+
+
 def render_differences(analyses: Sequence[CaseAnalysis], max_classes: int = 4) -> str:
     """Below the matrix: the cases whose behaviour differs, with the axes that explain it and a short diff."""
     from harness.analysis import class_diff, describe_class, difference_summary, differing, plural
 
     cases = differing(analyses)
     if not cases:
-        return f"Behaviour is the same everywhere observed ({len(analyses)} cases)."
-    lines = [f"Where behaviour differs ({len(cases)} of {len(analyses)} cases):"]
+        return f"Behaviour is the same everywhere observed ({plural(len(analyses), 'case')})."
+    lines = [f"Where behaviour differs ({len(cases)} of {plural(len(analyses), 'case')}):"]
     for analysis in cases:
         ids = f" [{', '.join(analysis.ids)}]" if analysis.ids else ""
         lines.append("")
@@ -200,9 +241,8 @@ def render_differences(analyses: Sequence[CaseAnalysis], max_classes: int = 4) -
         for index, behaviour in enumerate(analysis.classes[:max_classes]):
             r = behaviour.representative
             where = describe_class(analysis, index)
-            verdict = {True: "holds", False: "refuted", None: "not judged"}[r.holds]
             lines.append(f"  {chr(ord('A') + index)}. {where} ({plural(len(behaviour.cells), 'cell')}): "
-                         f"{r.status.label}, exit {r.exit}, claim {verdict}")
+                         f"{r.status.label}, exit {r.exit}, {claim_words(r)}")
             if index:
                 lines.extend("       " + escape_control(line) for line in class_diff(usual.representative, r, max_lines=12))
         if len(analysis.classes) > max_classes:

@@ -1,0 +1,67 @@
+"""The per-claim verdict line: cells merged across cases, described along the fewest axes, versions as ranges."""
+
+from __future__ import annotations
+
+from test_render_synthetic import grid, known_bug_run, make_result
+
+from harness.model import Status
+from harness.verdicts import results_by_claim, summarize
+
+PYTHONS = ("3.7", "3.8", "3.9", "3.10", "3.11", "3.12", "3.13")
+FULL = {"3.7": "3.7.17", "3.8": "3.8.18", "3.9": "3.9.18"}
+
+
+def cells(outcome, pythons=PYTHONS, **common):
+    found = grid("c", outcome, pythons=pythons, **common)
+    return [r.__class__(**dict(r.__dict__, python=FULL.get(r.python, r.python))) for r in found]
+
+
+def test_a_version_boundary_reads_as_ranges() -> None:
+    line = summarize(cells(lambda p, v, m: dict(holds=v not in ("3.7", "3.8")))).text()
+    assert line == "holds on CPython ≥ 3.9; refuted on CPython ≤ 3.8; not observed: darwin, win32"
+
+
+def test_a_boundary_under_one_method_names_both_axes() -> None:
+    line = summarize(cells(lambda p, v, m: dict(holds=not (m == "spawn" and v in ("3.7", "3.8"))))).text()
+    assert line.startswith("holds on CPython ≤ 3.8 (fork, forkserver), CPython ≥ 3.9 under every method; "
+                           "refuted on CPython ≤ 3.8 (spawn)")
+
+
+def test_a_middle_run_and_scattered_versions() -> None:
+    assert "refuted on CPython 3.9–3.11" in summarize(cells(lambda p, v, m: dict(holds=v not in ("3.9", "3.10", "3.11")))).text()
+    assert "refuted on CPython 3.8, 3.12" in summarize(cells(lambda p, v, m: dict(holds=v not in ("3.8", "3.12")))).text()
+
+
+def test_implementations_are_named_and_known_bugs_counted() -> None:
+    summary = summarize(known_bug_run().results)
+    assert summary.text().startswith(
+        "holds on CPython 3.11 (fork, forkserver), CPython ≥ 3.12 under every method, PyPy 3.9 (fork); "
+        "refuted on CPython 3.11 (spawn); known bug on PyPy 3.9 (spawn, forkserver); "
+        "unsettled (fail: no observation matched the expectation) on PyPy 3.11 (spawn)")
+    assert len(summary.known_bugs) == 1 and summary.known_bugs[0].startswith("PyPy 3.9")
+
+
+def test_across_cases_refuted_outweighs_known_bug_outweighs_holds() -> None:
+    here = dict(python="3.12", start_method="spawn")
+    assert summarize([make_result("a", **here), make_result("b", known_bug="x", **here)]).text(strong=True) == \
+        "**known bug everywhere observed**; not observed: darwin, win32"
+    assert summarize([make_result("a", known_bug="x", **here), make_result("b", holds=False, **here)]).parts[0][0].label == "refuted"
+
+
+def test_failing_cells_decide_nothing() -> None:
+    summary = summarize([make_result(status=Status.FAIL, holds=False), make_result(start_method="spawn")])
+    assert summary.text() == ("holds everywhere observed; unsettled (fail: no observation matched the expectation) "
+                              "on CPython 3.12 (fork); not observed: darwin, win32")
+
+
+def test_results_by_claim() -> None:
+    a, b = make_result("a", ids=("S1", "S2")), make_result("b", ids=("S2",))
+    assert results_by_claim([a, b]) == {"S1": [a], "S2": [a, b]}
+
+
+def test_not_observed_names_the_target_columns_no_deciding_cell_covers() -> None:
+    from harness.target import Target, TargetPlatform
+
+    target = Target((TargetPlatform("linux", ("3.12", "3.13t"), ("fork", "spawn")), TargetPlatform("win32", ("3.12",), ("spawn",))))
+    summary = summarize([make_result(python="3.12", start_method=m) for m in ("fork", "spawn")], target)
+    assert summary.text() == "holds everywhere observed; not observed: linux 3.13t and win32 (all of it)"
