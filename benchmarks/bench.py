@@ -384,7 +384,7 @@ def main() -> int:
 
 def print_table(summary: Dict[str, Dict[str, Any]], report: Dict[str, Any]) -> None:
     machine = report["machine"]
-    print(f"machine: {machine['cores']} cores, {machine['platform']}; {report['cells']} cells; load average at start "
+    print(f"machine: {machine['cores']} cores, {machine['platform']}; {report['cells']} cells for floor and tox; load average at start "
           f"{', '.join(f'{x:.1f}' for x in machine['loadavg_at_start'])}")
     print(f"{'contender':<12} {'n':>2} {'wall s':>7} {'cpu s':>7} {'longest':>7} {'limit s':>7} {'wall/limit':>10} "
           f"{'load':>5} {'maxrss MB':>9}  walls")
