@@ -137,7 +137,7 @@ class Admission:
         self.running: Dict[int, float] = {}  # id of a running cell's Planned: the CPUs it is expected to keep busy
         self.landed_cpu = self.landed_wall = 0.0
         self.busy: Optional[float] = None  # the machine's last reading
-        # How many cells may run until the next reading: a reading lets the count grow by RAMP (cells that land are
+        # How many cells may run until the next reading: a reading lets the count grow by `ramp` (cells that land are
         # replaced at once), so every step up is read before the next; nothing beyond `jobs` before the first one.
         self.ceiling = self.jobs if readings else self.max_jobs
         self.ramp = max(1, int(cores) // 2)
