@@ -30,8 +30,8 @@ def _parser() -> argparse.ArgumentParser:
                      choices=("fork", "spawn", "forkserver"), help="only this start method (repeatable; default: all)")
     run.add_argument("--out", default="results", metavar="DIR", help="write DIR/results.json (default: results/)")
     run.add_argument("--jobs", "-j", type=_positive_int, default=None, metavar="N",
-                     help="cells run at once (default: the CPU count, and up to 4 times that while the CPUs are "
-                          "mostly idle because cells wait)")
+                     help="cells run at once, exactly (default: the CPU count, and up to 8 times that while the "
+                          "running cells are expected to leave CPUs idle because they wait; see README, Performance)")
     run.add_argument("--repeat", type=_positive_int, default=1, metavar="N",
                      help="run every cell N times; cells whose observations disagree are flaky")
     run.add_argument("--resume", metavar="DIR", help="finish an interrupted run in DIR without re-running recorded "

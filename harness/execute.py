@@ -25,8 +25,11 @@ EXIT_UNSUPPORTED = 78
 DEFAULT_CAP = 4 * 1024 * 1024
 KILL_GRACE_S = 1.0  # between asking the tree to terminate and killing it
 STACK_DUMP_LEAD_S = 1.0  # the stack dump is taken this long before the deadline
-LEFTOVER_SETTLE_S = 3.0  # processes still exiting when the main process ends get this long to go (generous: under load a
-# resource tracker may still be starting up when the main process ends; only a real leak waits this long)
+# Processes still exiting when the main process ends get this long to go. On a saturated machine (two spinners and
+# 16 cells on 2 cores, or a load average of 15-30) the resource tracker, which exits once the last holder of its
+# pipe has, outlived 0.3 s and was reported as a leak; a real leak costs this much wall time, waiting, not CPU.
+LEFTOVER_SETTLE_S = 3.0
+SETTLE_POLL_S = (0.02, 0.2)  # the first look and the longest pause between looks
 # Only these variables of the harness's environment reach a cell; the rest is fixed so cells are comparable.
 ENV_ALLOWLIST = (
     "PATH", "HOME", "USER", "LOGNAME", "LANG", "TMPDIR", "TEMP", "TMP", "SYSTEMROOT", "SYSTEMDRIVE", "WINDIR",
@@ -185,6 +188,7 @@ def run_cell(
         stacks=stacks,
         leftovers=leftovers,
         harness_error=lost,
+        cpu_s=None if launched.cpu_s is None else round(launched.cpu_s, 4),
     )
 
 
@@ -197,6 +201,7 @@ class Launched:
 
     pid: int = 0  # the cell's main process
     returncode: Optional[int] = None  # as subprocess reports it: minus the signal number when killed
+    cpu_s: Optional[float] = None  # user+sys of every process of the cell, once end() returned; None: not measured
     stdout: IO[bytes]
     stderr: IO[bytes]
 
@@ -358,6 +363,7 @@ class KeptCell(Launched):
         self.stdout, self.stderr = stdout, stderr
         self.keeper_pid = 0
         self.returncode: Optional[int] = None
+        self.cpu_s: Optional[float] = None
         self.error = ""
         self.lost = False
         self.started = threading.Event()
@@ -402,6 +408,10 @@ class KeptCell(Launched):
             self.returncode = exit_code(int(rest))
             self.exited.set()
         elif word == "ended":
+            try:
+                self.cpu_s = float(rest) if rest else None
+            except ValueError:
+                self.cpu_s = None
             self.ended.set()
 
     def wait(self, timeout: float) -> int:
@@ -554,6 +564,7 @@ def describe(pids: Sequence[int]) -> Tuple[Leftover, ...]:
 def settle_leftovers(launched: Launched) -> Tuple[Leftover, ...]:
     """Processes of the cell alive after its main process ended, given a moment to finish exiting."""
     deadline = time.monotonic() + LEFTOVER_SETTLE_S
+    pause = SETTLE_POLL_S[0]
     while True:
         pids = launched.processes()
         if not pids:
@@ -561,7 +572,8 @@ def settle_leftovers(launched: Launched) -> Tuple[Leftover, ...]:
         found = describe(pids)
         if not any(not x.zombie for x in found) or time.monotonic() >= deadline:
             return found
-        time.sleep(0.02)
+        time.sleep(min(pause, max(0.0, deadline - time.monotonic())))
+        pause = min(2 * pause, SETTLE_POLL_S[1])  # each look scans the process table
 
 
 def _is_zombie(pid: int) -> bool:

@@ -91,6 +91,7 @@ def make_result(
         stderr_dropped=observation.stderr_dropped, invalid_utf8=observation.invalid_utf8, stacks=observation.stacks,
         leftovers=observation.leftovers, nondeterministic=case.nondeterministic, case_digest=case.digest,
         implementation_version=interpreter.implementation_version, source=case.source,
+        cpu_s=observation.cpu_s,
     )
 
 

@@ -18,14 +18,16 @@ found. Who ends what:
   would, and the harness is not that parent.
 
 The control socket of a cell speaks lines. Cell keeper to harness: `started KEEPER_PID MAIN_PID`, `error MESSAGE`
-(the command could not start), `exited WAIT_STATUS` (the main process ended), `ended` (every process of the cell
-is gone; the cell keeper exits). Harness to cell keeper: `end` (SIGTERM, a grace period, then SIGKILL until
+(the command could not start), `exited WAIT_STATUS` (the main process ended), `ended CPU_S` (every process of the
+cell is gone; CPU_S is the user+sys seconds of all of them, every process having been reaped by its parent or by
+this subreaper; the cell keeper exits). Harness to cell keeper: `end` (SIGTERM, a grace period, then SIGKILL until
 nothing is left) or `kill` (SIGKILL at once).
 """
 
 import array
 import json
 import os
+import resource
 import select
 import shutil
 import signal
@@ -228,6 +230,7 @@ class CellKeeper:
         self.control = socket.socket(fileno=control_fd)
         self.main_pid = 0
         self.main_status = None
+        self.cpu_before = children_cpu()
 
     def send(self, line):
         try:
@@ -298,8 +301,15 @@ class CellKeeper:
     def finish(self, grace):
         if self.main_pid:
             end_processes(os.getpid(), self.main_pid, grace, self.reap)
-        self.send("ended")
+        self.send("ended %.4f" % max(0.0, children_cpu() - self.cpu_before))
         os._exit(0)
+
+
+def children_cpu():
+    """User+sys seconds of every reaped descendant: the cell's processes, each reaped by its parent or, orphaned, by
+    the cell keeper (a subreaper); usage of a process's reaped children is counted in its own when it is reaped."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _own_group():

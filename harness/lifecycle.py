@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from harness import execute, results as results_io
+from harness import execute, results as results_io, timings as timings_io
 from harness.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError
 from harness.model import Result, Run
 
@@ -105,10 +105,11 @@ def run_matrix(request: RunRequest, display: Any, warn: Warn) -> RunOutcome:
         if request.resume:  # cells recorded before the interruption are kept, not run again
             recorded = {r.key for r in carried}
             planned = [item for item in planned if item.cell.key not in recorded]
-        planned = order_longest_first(planned, _durations(results_path))
+        known = _timings(results_path)
+        planned = order_longest_first(planned, known)
         journal = results_io.Journal(journal_path, run_id, started, carried)
         return _execute(request, planned, carried, journal, run_id, started, results_path, out_dir, display, warn,
-                        interpreters=[interpreter_info(i) for i in interpreters], run_all=run_all)
+                        interpreters=[interpreter_info(i) for i in interpreters], run_all=run_all, timings=known)
     except results_io.ResultsNotWritten as exc:
         raise UsageError(f"{option} {out_dir}: {exc.strerror}") from None
     finally:
@@ -148,17 +149,22 @@ def _recorded(request: RunRequest, results_path: Path, journal_path: Path, diges
     return run_id, started, kept
 
 
-def _durations(results_path: Path) -> Dict[Tuple[str, ...], float]:
-    """Earlier durations, to start the longest cells first; a results file that cannot be read is no matter here."""
+def _timings(results_path: Path) -> timings_io.Timings:
+    """Earlier timings of the cells, to start the longest first and to know which compute: the user's cache, and the
+    output folder's earlier results where the cache has none. Neither is any matter when it cannot be read."""
+    known: timings_io.Timings = {}
     try:
-        return {r.key: r.duration_s for r in results_io.read_run(results_path).results}
-    except results_io.ResultsError:
-        return {}
+        if results_path.is_file():
+            known = timings_io.from_results(results_io.read_run(results_path).results)
+    except (results_io.ResultsError, OSError):
+        pass
+    known.update(timings_io.load_timings(timings_io.cache_path()))
+    return known
 
 
 def _execute(request: RunRequest, planned: List[Any], carried: List[Result], journal: results_io.Journal, run_id: str,
              started: str, results_path: Path, out_dir: Path, display: Any, warn: Warn, interpreters: List[Dict[str, Any]],
-             run_all: Any) -> RunOutcome:
+             run_all: Any, timings: Optional[timings_io.Timings] = None) -> RunOutcome:
     from harness.display import now_iso
     from harness.results import combine_by_cell
 
@@ -186,7 +192,8 @@ def _execute(request: RunRequest, planned: List[Any], carried: List[Result], jou
     restore = _interrupt_on_termination()
     display.start(len(planned))
     try:
-        _, complete = run_all(planned, jobs, progress, cap_bytes=request.cap, stop=stop, max_jobs=max_jobs)
+        _, complete = run_all(planned, jobs, progress, cap_bytes=request.cap, stop=stop, max_jobs=max_jobs,
+                              timings=timings)
     except (KeyboardInterrupt, _Stop) as exc:
         interrupted = isinstance(exc, KeyboardInterrupt)
         stop.set()
@@ -198,6 +205,7 @@ def _execute(request: RunRequest, planned: List[Any], carried: List[Result], jou
         journal.close()
         restore()
     elapsed = time.monotonic() - clock
+    timings_io.save_timings(timings_io.from_results(collected[len(carried):]), timings_io.cache_path())
     run = Run(
         results=tuple(combine_by_cell(collected)), started=started, finished=now_iso(),
         complete=complete and not interrupted and not stopped_because,

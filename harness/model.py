@@ -180,6 +180,7 @@ class Observation:
     stacks: str = ""  # faulthandler dump taken before a timeout
     leftovers: Tuple[Leftover, ...] = ()
     harness_error: str = ""  # the harness could not run the cell at all
+    cpu_s: Optional[float] = None  # user+sys of the cell's whole process tree; None where it is not measured
 
     @property
     def exit_label(self) -> Optional[str]:
@@ -228,6 +229,7 @@ class Result:
     source: str = ""  # the case's `source`: where the claim is made (a URL or `seed §heading`)
     known_bug: str = ""  # the applied expectation's `known_bug` reason: a known upstream bug, neither holds nor refuted
     implementation_version: str = ""  # PyPy's own version (7.3.11); for CPython the same as python
+    cpu_s: Optional[float] = None  # user+sys of the cell's process tree (cpu_s / duration_s: computes or waits)
 
     @property
     def expected_verdict(self) -> Verdict:

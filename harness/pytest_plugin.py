@@ -27,6 +27,7 @@ from harness.model import START_METHODS, Interpreter, Result
 if TYPE_CHECKING:
     from harness.casefile import Case
     from harness.plan import Planned
+    from harness.timings import Timings
 
 RESULTS_KEY = pytest.StashKey[List[Result]]()
 SCOPE_KEY = pytest.StashKey[Tuple[Path, ...]]()
@@ -45,8 +46,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="run case files with this interpreter: a path, a command, a version like 3.12, `current` "
                          "or `all` (every one found) (repeatable; default: the one running pytest)")
     group.addoption("--mpmatrix-jobs", dest="mpmatrix_jobs", type=_positive_int, default=None, metavar="N",
-                    help="cells run at once (default as `mpmatrix run`: the CPU count, and up to 4 times that while "
-                         "the CPUs are mostly idle); 1 runs them one after another")
+                    help="cells run at once (default as `mpmatrix run`: the CPU count, and up to 8 times that while "
+                         "the running cells are expected to leave CPUs idle); 1 runs them one after another")
     group.addoption("--mpmatrix-results", dest="mpmatrix_results", metavar="PATH",
                     help="write the results JSON here; {platform} (sys.platform) and {python} (the interpreter's "
                          "column: 3.12, 3.13t, pypy3.11) are expanded")
@@ -320,12 +321,13 @@ class CellScheduler:
     observations and their items are not reported."""
 
     def __init__(self, items: Sequence[CaseItem], jobs: Optional[int], maxfail: int,
-                 durations: Optional[Dict[Tuple[str, ...], float]] = None) -> None:
+                 timings: Optional[Timings] = None) -> None:
         from harness.execute import DEFAULT_CAP
         from harness.runner import job_limits, order_longest_first
 
         self.items = {id(item.planned): item for item in items}
-        self.order = order_longest_first([item.planned for item in items], durations)
+        self.timings = timings or {}
+        self.order = order_longest_first([item.planned for item in items], self.timings)
         self.jobs, self.max_jobs = job_limits(jobs)
         self.cap = DEFAULT_CAP
         self.maxfail = maxfail
@@ -366,7 +368,8 @@ class CellScheduler:
         from harness.runner import run_all
 
         try:
-            run_all(self.order, self.jobs, cap_bytes=self.cap, stop=self.stop, max_jobs=self.max_jobs, landed=self._land)
+            run_all(self.order, self.jobs, cap_bytes=self.cap, stop=self.stop, max_jobs=self.max_jobs, landed=self._land,
+                    timings=self.timings)
         except BaseException as exc:  # reported by the item waiting for it, never lost in this thread
             self.error = exc
         finally:
@@ -390,18 +393,21 @@ def results_path(target: str, tag: str) -> Path:
     return Path(target.replace("{platform}", sys.platform).replace("{python}", tag))
 
 
-def _previous_durations(config: pytest.Config) -> Dict[Tuple[str, ...], float]:
-    """Cell durations from the results file an earlier run wrote (--mpmatrix-results), to start long cells first."""
-    from harness import results as results_io
+def _previous_timings(config: pytest.Config) -> Timings:
+    """Cell timings from earlier runs, to start long cells first and know which compute: the user's cache (as
+    `mpmatrix run` keeps it), and the results file an earlier session wrote (--mpmatrix-results) where it has none."""
+    from harness import results as results_io, timings as timings_io
 
+    known: Timings = {}
     target = config.getoption("mpmatrix_results")
-    if not target:
-        return {}
-    path = results_path(target, _interpreters(config)[0].tag)
-    try:
-        return {r.key: r.duration_s for r in results_io.read_run(path).results} if path.is_file() else {}
-    except (results_io.ResultsError, OSError):
-        return {}
+    if target:
+        path = results_path(target, _interpreters(config)[0].tag)
+        try:
+            known = timings_io.from_results(results_io.read_run(path).results) if path.is_file() else {}
+        except (results_io.ResultsError, OSError):
+            known = {}
+    known.update(timings_io.load_timings(timings_io.cache_path()))
+    return known
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -415,7 +421,7 @@ def pytest_runtestloop(session: pytest.Session) -> Optional[bool]:
     if session.testsfailed and not config.option.continue_on_collection_errors:
         raise session.Interrupted(f"{session.testsfailed} error{'s' if session.testsfailed != 1 else ''} during collection")
     scheduler = CellScheduler(items, config.getoption("mpmatrix_jobs"), config.getoption("maxfail"),
-                              _previous_durations(config))
+                              _previous_timings(config))
     config.stash[SCHEDULER_KEY] = scheduler
     scheduler.start()
     try:
@@ -491,8 +497,11 @@ def _second_signal_kills() -> Iterator[None]:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    from harness import timings as timings_io
+
     target = session.config.getoption("mpmatrix_results")
     results = session.config.stash[RESULTS_KEY]
+    timings_io.save_timings(timings_io.from_results(results), timings_io.cache_path())
     if not target or not results:
         return
     import platform as host_platform

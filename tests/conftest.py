@@ -21,6 +21,17 @@ CASES = DATA / "cases"
 HOSTILE = DATA / "hostile"
 
 
+@pytest.fixture(autouse=True)
+def timings_cache(tmp_path_factory, monkeypatch):
+    """Runs started by a test (in this process or as subprocesses) keep their cell timings in a folder of the
+    test's own: never in the user's cache, and no test's order depends on another's timings."""
+    from harness.timings import CACHE_ENV
+
+    folder = tmp_path_factory.mktemp("timings-cache")
+    monkeypatch.setenv(CACHE_ENV, str(folder))
+    return folder
+
+
 @pytest.fixture(scope="session")
 def current_interpreter():
     from harness import interpreters

@@ -27,8 +27,9 @@ class FakeCell(execute.Launched):
 
     def __init__(self, argv: List[str], cwd: str, env: Dict[str, str], stdout: bytes = b"", stderr: bytes = b"",
                  returncode: int = 0, hang: bool = False, processes: Optional[List[int]] = None,
-                 on_start: Any = None) -> None:
+                 on_start: Any = None, cpu_s: Optional[float] = None) -> None:
         self.argv, self.cwd, self.env = argv, cwd, env
+        self.measured_cpu = cpu_s
         self.pid = 4321
         self.stdout, self.stderr = io.BytesIO(stdout), io.BytesIO(stderr)
         self.final = returncode
@@ -52,6 +53,7 @@ class FakeCell(execute.Launched):
 
     def end(self, grace: bool = True) -> None:
         self.ends.append("end" if grace else "kill")
+        self.cpu_s = self.measured_cpu  # as the keeper reports it: once every process of the cell is gone
         if self.hang and self.returncode is None:
             self.returncode = -signal.SIGTERM
 
@@ -83,6 +85,13 @@ def test_exit_code_and_output(launch):
     assert not observation.timed_out and observation.leftovers == () and observation.harness_error == ""
     assert observation.exit_label == "3"
     assert launch.started[0].ends == ["kill"]  # nothing left: the keeper is let go at once
+
+
+def test_the_cells_cpu_is_what_its_keeper_reported_when_it_ended(launch):
+    launch.update(stdout=b"ok\n", cpu_s=0.123456)
+    assert run_cell(CELL, Limits(timeout=5)).cpu_s == 0.1235
+    launch.update(cpu_s=None)  # not measured (Windows, a lost keeper): no figure rather than a wrong one
+    assert run_cell(CELL, Limits(timeout=5)).cpu_s is None
 
 
 def test_the_command_is_the_bootstrap_in_a_fresh_folder_with_the_fixed_environment(launch, monkeypatch):

@@ -134,3 +134,37 @@ def test_a_double_forked_setsid_daemon_is_a_leftover_of_the_cell_then_ended():
     time.sleep(0.1)
     with pytest.raises(OSError):
         os.kill(daemon.pid, 0)
+
+
+@pytest.mark.e2e
+def test_the_cpu_of_every_process_of_the_cell_is_reported_when_it_ends():
+    """The main process, its child it waits for, and an orphan the cell keeper reaps each burn 0.3 s of their own
+    CPU (by their own clock, not the wall's): the cell's CPU counts all three."""
+    from harness import execute
+
+    burn = "import time\nwhile time.process_time() < 0.3: pass\n"
+    script = ("import os, sys, subprocess\n"
+              f"burn = {burn!r}\n"
+              "subprocess.run([sys.executable, '-c', burn])\n"
+              "r, w = os.pipe()\n"
+              "if os.fork() == 0:\n"
+              "    exec(burn)\n"
+              "    os._exit(0)\n"
+              "os.close(w)\n"
+              "exec(burn)\n"
+              "os.read(r, 1)\n")  # the orphan has ended (its end of the pipe closed); it is left for the keeper to reap
+    cell = execute.start_cell([sys.executable, "-c", script], "/", {})
+    assert cell.wait(60) == 0
+    cell.end()
+    assert cell.cpu_s is not None and cell.cpu_s >= 0.9
+
+
+def test_children_cpu_reads_the_reaped_children_of_this_process():
+    before = keeper.children_cpu()
+    pid = os.fork()
+    if pid == 0:
+        while time.process_time() < 0.1:
+            pass
+        os._exit(0)
+    os.waitpid(pid, 0)
+    assert keeper.children_cpu() - before >= 0.1

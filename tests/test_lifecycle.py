@@ -33,7 +33,9 @@ class FakeExecutor:
 
     def __call__(self, cell, limits, environ=None, stop=None):
         self.calls.append(cell.case_name)
-        return Observation(exit=0, stdout=self.outputs.get(cell.case_name, cell.case_name + "\n"))
+        seconds = {"a": 0.5, "b": 3.0}.get(cell.case_name, 1.0)  # as if timed: the timings cache keeps it
+        return Observation(exit=0, stdout=self.outputs.get(cell.case_name, cell.case_name + "\n"), duration_s=seconds,
+                           cpu_s=seconds / 10)
 
 
 @pytest.fixture
@@ -70,6 +72,20 @@ def test_a_run_writes_results_and_removes_its_journal(tmp_path, fake):
     assert statuses(tmp_path) == {"a": "pass", "b": "pass"}
     assert not (tmp_path / "out" / results_io.JOURNAL_NAME).exists()
     assert outcome.run.host["run_id"] and all(r.case_digest.startswith("sha256:") for r in outcome.run.results)
+
+
+def test_a_run_keeps_its_cells_timings_and_the_next_run_starts_the_longest_first(tmp_path, fake, timings_cache):
+    from harness import timings
+
+    folder = cases(tmp_path, "a", "b")
+    run(tmp_path, folder, jobs=1)
+    assert fake.calls == ["a", "b"]  # never timed: as planned
+    kept = timings.load_timings(timings.cache_path())
+    assert sorted((key[0], t.duration_s, t.cpu_s) for key, t in kept.items()) == [("a", 0.5, 0.05), ("b", 3.0, 0.3)]
+    fake.calls.clear()
+    (tmp_path / "out" / "results.json").unlink()  # the cache alone orders the next run
+    run(tmp_path, folder, jobs=1)
+    assert fake.calls == ["b", "a"]
 
 
 def test_a_second_run_into_the_same_folder_is_refused_while_the_first_holds_it(tmp_path, fake):

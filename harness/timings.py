@@ -1,0 +1,89 @@
+"""Cell timings kept between runs (wall and CPU seconds per cell), so a run starts its longest cells first and knows
+which cells compute and which wait."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, Iterable, Mapping, Optional, Tuple
+
+from harness.model import Result
+
+CACHE_ENV = "MPMATRIX_CACHE_DIR"  # where the cache goes; empty: no cache at all
+FILE_NAME = "timings.json"
+VERSION = 1
+Key = Tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Timing:
+    """How long a cell took when it last ran, and how much CPU its processes used (None: not measured)."""
+
+    duration_s: float
+    cpu_s: Optional[float] = None
+
+
+Timings = Dict[Key, Timing]
+
+
+def cache_dir(environ: Mapping[str, str] = os.environ, platform: str = sys.platform) -> Optional[Path]:
+    """The user's cache folder for mpmatrix (as platformdirs places it); $MPMATRIX_CACHE_DIR overrides, and an empty
+    value turns the cache off."""
+    if CACHE_ENV in environ:
+        return Path(environ[CACHE_ENV]) if environ[CACHE_ENV] else None
+    if platform == "win32":
+        base = environ.get("LOCALAPPDATA") or os.path.join(os.path.expanduser("~"), "AppData", "Local")
+        return Path(base) / "mpmatrix" / "Cache"
+    if platform == "darwin":
+        return Path(os.path.expanduser("~")) / "Library" / "Caches" / "mpmatrix"
+    return Path(environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")) / "mpmatrix"
+
+
+def cache_path(environ: Mapping[str, str] = os.environ) -> Optional[Path]:
+    folder = cache_dir(environ)
+    return None if folder is None else folder / FILE_NAME
+
+
+def from_results(results: Iterable[Result]) -> Timings:
+    """The timings of the cells that ran (a cell decided without running has no duration)."""
+    return {r.key: Timing(r.duration_s, r.cpu_s) for r in results if r.duration_s > 0}
+
+
+def load_timings(path: Optional[Path]) -> Timings:
+    """The cached timings; an absent, unreadable or foreign file is no cache (timings only order cells)."""
+    if path is None:
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("version") != VERSION:
+            return {}
+        return {tuple(key.split("\t")): Timing(float(value[0]), None if value[1] is None else float(value[1]))
+                for key, value in data["cells"].items()}
+    except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
+        return {}
+
+
+def save_timings(timings: Timings, path: Optional[Path]) -> None:
+    """Merge these timings into the cache (newest wins), replacing the file at once so concurrent runs (tox's envs)
+    never read half of it; a cache that cannot be written is no matter."""
+    if path is None or not timings:
+        return
+    merged = load_timings(path)
+    merged.update(timings)
+    data = {"version": VERSION, "cells": {"\t".join(key): [t.duration_s, t.cpu_s] for key, t in sorted(merged.items())}}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(prefix=".timings-", suffix=".json", dir=str(path.parent))
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(data, f, separators=(",", ":"))
+            os.replace(temporary, path)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+    except OSError:
+        pass
