@@ -22,7 +22,7 @@ of the docs' ten unjoined ones.
 # """
 # stderr = """
 # ...
-# NameError: name 'lock' is not defined
+# NameError: name 'lock' is not defined[..]
 # ...
 # """
 # exit = 0
