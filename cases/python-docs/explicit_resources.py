@@ -4,8 +4,9 @@ every start method.
 Part 1 is the docs' first version, made runnable: the lock is created in the ``__main__`` block and ``f`` uses
 the global ``lock``.  A fork child is a copy of the parent and has it.  A spawn or forkserver child imports the
 main module again as ``__mp_main__``, where the ``__main__`` block does not run, so ``lock`` does not exist there:
-the child fails with ``NameError`` (exit code 1, its traceback on stderr; the three children's tracebacks
-interleave, so the pattern names the error only).  Part 2 is the docs' rewritten
+the child fails with ``NameError`` (exit code 1, its traceback on stderr).  The three children of part 1 run one
+after another: started together, their tracebacks interleaved differently in every run (the first full run with
+``--repeat 3`` recorded 2 or 3 distinct stderr texts in each spawn and forkserver cell).  Part 2 is the docs' rewritten
 version, ``Process(target=f, args=(lock,))``: every child gets the lock.  Three children each, joined, instead
 of the docs' ten unjoined ones.
 """
@@ -21,9 +22,18 @@ of the docs' ten unjoined ones.
 # lock as an argument: child exit codes [0, 0, 0]
 # """
 # stderr = """
+# Process Process-1:
+# Traceback (most recent call last):
 # ...
 # NameError: name 'lock' is not defined[..]
+# Process Process-2:
+# Traceback (most recent call last):
 # ...
+# NameError: name 'lock' is not defined[..]
+# Process Process-3:
+# Traceback (most recent call last):
+# ...
+# NameError: name 'lock' is not defined[..]
 # """
 # exit = 0
 #
@@ -52,9 +62,8 @@ def g(l):
 if __name__ == '__main__':
     lock = Lock()
     children = [Process(target=f) for i in range(3)]
-    for p in children:
+    for p in children:  # one at a time: three failing children would interleave their tracebacks on stderr
         p.start()
-    for p in children:
         p.join()
     print(f"global lock: child exit codes {[p.exitcode for p in children]}")
     children = [Process(target=g, args=(lock,)) for i in range(3)]
