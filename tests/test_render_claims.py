@@ -60,6 +60,17 @@ def test_reads_the_shipped_copy_of_the_claims_list() -> None:
     assert [line for line in text.splitlines() if line.startswith("## ")][-1] == "## S26"
 
 
+def test_the_claim_of_a_wider_row_is_its_second_cell(tmp_path: Path) -> None:
+    path = tmp_path / "claims.md"
+    path.write_text(
+        "| ID | claim | section | docs |\n|---|---|---|---|\n"
+        "| D7 | fds are inherited | Start methods › fork | https://docs.python.org/x.html#fork |\n"
+        "| D8 | `a \\| b` stays one cell |\n",
+        encoding="utf-8",
+    )
+    assert read_claims(path) == {"D7": "fds are inherited", "D8": "`a \\| b` stays one cell"}
+
+
 def test_a_missing_claims_file_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="cannot read the claims file"):
         render_claims(demo_run(), str(tmp_path / "nope.md"))

@@ -27,12 +27,14 @@ from harness.target import Target, describe_columns, not_observed
 
 # CI has no shared folder beside the repository, so a copy of the claims list lives in it.
 DEFAULT_CLAIMS_FILE = Path(__file__).resolve().parents[2] / "claims" / "seed.md"
-_CLAIM_ROW = re.compile(r"^\|\s*([A-Z]+\d+)\s*\|\s*(.*?)\s*\|\s*$")
+_CLAIM_ROW = re.compile(r"^\|\s*([A-Z]+\d+)\s*\|(.*)\|\s*$")
+_CELL_BORDER = re.compile(r"(?<!\\)\|")  # an unescaped pipe: a Markdown cell writes a literal one as \|
 EVIDENCE_LINES = 6
 
 
 def read_claims(path: Path) -> Dict[str, str]:
-    """`| S1 | text |` rows of a Markdown claims list, in file order."""
+    """`| S1 | text |` rows of a Markdown claims list, in file order; of wider rows (`| D7 | text | section | url |`)
+    the text is the second cell."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -41,7 +43,7 @@ def read_claims(path: Path) -> Dict[str, str]:
     for line in text.splitlines():
         match = _CLAIM_ROW.match(line.strip())
         if match:
-            claims.setdefault(match.group(1), match.group(2))
+            claims.setdefault(match.group(1), _CELL_BORDER.split(match.group(2))[0].strip())
     return claims
 
 
