@@ -14,6 +14,9 @@ from harness.plan import load_cases
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "cases" / "seed"
+ALL_CASES = ROOT / "cases"
+CLAIMS = ROOT / "claims"
+CLAIM_ROW = re.compile(r"^\|\s*([A-Z]+\d+)\s*\|")
 STARTERS = ["process_queue_argument", "pool_queue_argument", "manager_queue_pool", "pool_initargs_queue", "module_level_code"]
 
 
@@ -34,6 +37,51 @@ def test_every_case_says_where_its_claim_comes_from() -> None:
     for case in cases:
         assert case.claim and re.match(r"^(seed §|https?://)", case.source), case.path
         assert case.expect is not None or case.when, f"{case.path} has no expectation"
+
+
+def claim_ids(path: Path) -> set:
+    """The IDs in the first column of a claims file's markdown tables (`| D7 | ... |`)."""
+    return {m.group(1) for line in path.read_text(encoding="utf-8").splitlines() if (m := CLAIM_ROW.match(line))}
+
+
+def test_claim_ids_are_read_from_table_rows_only() -> None:
+    rows = ["| ID | claim |", "|---|---|", "| D7 | a claim naming D8 |", "D9 outside a table", "| S12 | another |"]
+    assert {m.group(1) for line in rows if (m := CLAIM_ROW.match(line))} == {"D7", "S12"}
+
+
+def test_every_claims_file_has_claims() -> None:
+    files = sorted(CLAIMS.glob("*.md"))
+    assert files, CLAIMS
+    for path in files:
+        assert claim_ids(path), f"{path} has no claim table rows"
+
+
+def test_every_claim_in_every_claims_file_is_named_by_a_case() -> None:
+    cases, broken = load_cases([str(ALL_CASES)])
+    assert broken == []
+    named = {claim_id for case in cases for claim_id in case.ids}
+    for path in sorted(CLAIMS.glob("*.md")):
+        missing = claim_ids(path) - named
+        assert not missing, f"{path.relative_to(ROOT)}: no case under cases/ names {sorted(missing, key=_id_order)}"
+
+
+def test_every_id_a_case_names_is_a_claim_of_some_claims_file() -> None:
+    cases, _ = load_cases([str(ALL_CASES)])
+    known = set().union(*(claim_ids(path) for path in CLAIMS.glob("*.md")))
+    unknown = {(str(Path(case.path).relative_to(ROOT)), claim_id) for case in cases for claim_id in case.ids
+               if claim_id not in known}
+    assert not unknown, sorted(unknown)
+
+
+def test_the_python_docs_cases_cite_the_docs_with_an_anchor() -> None:
+    cases, _ = load_cases([str(ALL_CASES / "python-docs")])
+    assert cases
+    for case in cases:
+        assert re.match(r"^https://docs\.python\.org/3\.15/library/multiprocessing\.html#[\w-]+$", case.source), case.path
+
+
+def _id_order(claim_id: str) -> tuple:
+    return (claim_id.rstrip("0123456789"), int(claim_id.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")))
 
 
 @pytest.mark.e2e

@@ -126,3 +126,14 @@ def test_the_shipped_claims_files_parse() -> None:
     assert seed.ids()[:3] == ["S1", "S2", "S3"] and len(seed.claims) == 26
     assert seed.claims[0].section.startswith("进程")
     assert make_result().verdict.label == "holds"
+
+
+def test_the_claim_of_a_wider_row_is_its_second_cell() -> None:
+    from harness.claims import parse_claims
+
+    claims = parse_claims(
+        "# Docs\n| ID | claim | section | docs |\n|---|---|---|---|\n"
+        "| D7 | fds are inherited | Start methods › fork | https://docs.python.org/x.html#fork |\n"
+        "| D8 | `a \\| b` stays one cell |\n"
+    )
+    assert [(c.id, c.text) for c in claims.claims] == [("D7", "fds are inherited"), ("D8", "`a \\| b` stays one cell")]
