@@ -1,8 +1,8 @@
 """A closed multiprocessing.Queue raises ValueError from put() and get() from 3.8; SimpleQueue.close() from 3.9.
 
 3.8 added ``Queue._check_closed()`` (multiprocessing/queues.py), called first in ``put`` and ``get``:
-``ValueError: Queue <repr> is closed``.  Up to 3.7, ``put`` asserted ``assert not self._closed, "Queue ... has been closed"`` (an
-``AssertionError``) and ``get`` reached the closed reader connection (``OSError: handle is
+``ValueError: Queue <repr> is closed``.  Up to 3.7, ``put`` asserted ``assert not self._closed, "Queue ... has
+been closed"`` (an ``AssertionError``) and ``get`` reached the closed reader connection (``OSError: handle is
 closed``).  ``SimpleQueue.close()`` (3.9) closes both connections; ``empty()`` then polls a closed handle and
 raises ``OSError: handle is closed``.  The case prints the exception type and whether the message says closed.
 """
