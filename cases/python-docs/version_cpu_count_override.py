@@ -10,7 +10,7 @@ The case asks two fresh interpreters (the second without ``-I``, which would ign
 """
 # /// case
 # claim = "From 3.13, multiprocessing.cpu_count() follows the -X cpu_count option and the PYTHON_CPU_COUNT environment variable."
-# source = "https://docs.python.org/3/library/multiprocessing.html#multiprocessing.cpu_count"
+# source = "https://docs.python.org/3.15/library/multiprocessing.html#multiprocessing.cpu_count"
 # ids = ["D70"]
 # timeout = 30
 #

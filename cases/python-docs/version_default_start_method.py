@@ -14,7 +14,7 @@ follows CPython 3.11: fork.
 """
 # /// case
 # claim = "The default start method on Linux is forkserver from Python 3.14 (fork before), for multiprocessing and for ProcessPoolExecutor without mp_context; on macOS it is spawn from 3.8; on Windows spawn."
-# source = "https://docs.python.org/3/library/multiprocessing.html#contexts-and-start-methods"
+# source = "https://docs.python.org/3.15/library/multiprocessing.html#contexts-and-start-methods"
 # ids = ["D60", "D61", "D84"]
 # timeout = 60
 #

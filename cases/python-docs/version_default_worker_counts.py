@@ -15,7 +15,7 @@ same on any machine with 2 or more CPUs (on one CPU the formulas coincide: the c
 """
 # /// case
 # claim = "With no worker count, Pool, ThreadPool and ProcessPoolExecutor use os.process_cpu_count() from 3.13 (os.cpu_count() before); ThreadPoolExecutor uses min(32, os.cpu_count() + 4) from 3.8 and min(32, os.process_cpu_count() + 4) from 3.13."
-# source = "https://docs.python.org/3/library/concurrent.futures.html#concurrent.futures.ThreadPoolExecutor"
+# source = "https://docs.python.org/3.15/library/concurrent.futures.html#concurrent.futures.ThreadPoolExecutor"
 # ids = ["D71", "D72", "D73", "D74", "D75"]
 # timeout = 30
 # platforms = ["linux"]

@@ -10,7 +10,7 @@ running task.  No timing is involved: the first task is known to run before the 
 """
 # /// case
 # claim = "From 3.9, Executor.shutdown(cancel_futures=True) cancels every pending future that has not started running, and lets the running one finish."
-# source = "https://docs.python.org/3/library/concurrent.futures.html#concurrent.futures.Executor.shutdown"
+# source = "https://docs.python.org/3.15/library/concurrent.futures.html#concurrent.futures.Executor.shutdown"
 # ids = ["D85"]
 # timeout = 30
 #

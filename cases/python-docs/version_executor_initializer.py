@@ -12,7 +12,7 @@ worker before the task.  stderr (the logged tracebacks) is not checked.
 """
 # /// case
 # claim = "ThreadPoolExecutor and ProcessPoolExecutor run initializer(*initargs) in each worker (3.7); an initializer that raises breaks the pool (BrokenThreadPool, BrokenProcessPool, both BrokenExecutor), and so does a process worker that dies abruptly."
-# source = "https://docs.python.org/3/library/concurrent.futures.html#concurrent.futures.ProcessPoolExecutor"
+# source = "https://docs.python.org/3.15/library/concurrent.futures.html#concurrent.futures.ProcessPoolExecutor"
 # ids = ["D86", "D87", "D88"]
 # timeout = 60
 #

@@ -11,7 +11,7 @@ and says how many items were consumed.
 """
 # /// case
 # claim = "From 3.14, Executor.map(fn, iterable, buffersize=n) takes items lazily, at most n ahead of the results read, so it works on an endless iterable."
-# source = "https://docs.python.org/3/library/concurrent.futures.html#concurrent.futures.Executor.map"
+# source = "https://docs.python.org/3.15/library/concurrent.futures.html#concurrent.futures.Executor.map"
 # ids = ["D94"]
 # timeout = 30
 #

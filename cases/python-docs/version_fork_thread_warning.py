@@ -12,7 +12,7 @@ whether the message says "multi-threaded".  PyPy's ``os.fork`` has no such check
 """
 # /// case
 # claim = "From Python 3.12, starting a fork-method process (Process or ProcessPoolExecutor with a fork mp_context) while other threads run raises a DeprecationWarning."
-# source = "https://docs.python.org/3/library/multiprocessing.html#contexts-and-start-methods"
+# source = "https://docs.python.org/3.15/library/multiprocessing.html#contexts-and-start-methods"
 # ids = ["D62", "D63"]
 # timeout = 30
 # platforms = ["linux", "darwin"]

@@ -9,7 +9,7 @@ to 3.10; 3.11 made it an alias of the builtin ``TimeoutError`` (an ``OSError`` s
 """
 # /// case
 # claim = "From 3.8, set_result() or set_exception() on a finished Future raises InvalidStateError; from 3.11, concurrent.futures.TimeoutError is the builtin TimeoutError, so Future.result(timeout) raises a builtin TimeoutError."
-# source = "https://docs.python.org/3/library/concurrent.futures.html#concurrent.futures.Future.set_result"
+# source = "https://docs.python.org/3.15/library/concurrent.futures.html#concurrent.futures.Future.set_result"
 # ids = ["D95", "D96"]
 # timeout = 30
 #

@@ -10,7 +10,7 @@ The case bumps a module-level counter twice in the worker and once in the main i
 """
 # /// case
 # claim = "From 3.14, InterpreterPoolExecutor runs tasks in other interpreters of the same process, each with its own module state."
-# source = "https://docs.python.org/3/library/concurrent.futures.html#interpreterpoolexecutor"
+# source = "https://docs.python.org/3.15/library/concurrent.futures.html#concurrent.futures.InterpreterPoolExecutor"
 # ids = ["D99"]
 # timeout = 30
 #

@@ -10,7 +10,7 @@ and asks again.  Before 3.14 the method is missing: the line shows the Attribute
 """
 # /// case
 # claim = "From 3.14, multiprocessing.Lock, RLock, Semaphore and BoundedSemaphore have locked(), which a child process sees True while the parent holds them."
-# source = "https://docs.python.org/3/library/multiprocessing.html#multiprocessing.Lock.locked"
+# source = "https://docs.python.org/3.15/library/multiprocessing.html#multiprocessing.Lock.locked"
 # ids = ["D80"]
 # timeout = 60
 #

@@ -7,7 +7,7 @@ it.  Before, the keyword is a ``TypeError``.  3.14 registered ``'set'`` on ``Syn
 """
 # /// case
 # claim = "BaseManager accepts shutdown_timeout from 3.11, and SyncManager.set() creates a shared set from 3.14."
-# source = "https://docs.python.org/3/library/multiprocessing.html#multiprocessing.managers.SyncManager.set"
+# source = "https://docs.python.org/3.15/library/multiprocessing.html#multiprocessing.managers.SyncManager.set"
 # ids = ["D78", "D79"]
 # timeout = 60
 #

@@ -11,7 +11,7 @@ One worker, two tasks per child, six tasks run one after another: three worker p
 """
 # /// case
 # claim = "ProcessPoolExecutor starts its workers with mp_context (3.7); max_tasks_per_child (3.11) replaces a worker after that many tasks, uses spawn when no mp_context is given, and is refused with the fork start method."
-# source = "https://docs.python.org/3/library/concurrent.futures.html#concurrent.futures.ProcessPoolExecutor"
+# source = "https://docs.python.org/3.15/library/concurrent.futures.html#concurrent.futures.ProcessPoolExecutor"
 # ids = ["D89", "D90", "D91"]
 # timeout = 60
 #

@@ -17,7 +17,7 @@ private: it is the only handle on the workers to kill.
 """
 # /// case
 # claim = "A ProcessPoolExecutor with max_tasks_per_child runs every queued task, replacing each retiring worker (the deadlock fixed in 3.14.7, gh-115634)."
-# source = "https://docs.python.org/3/library/concurrent.futures.html#concurrent.futures.ProcessPoolExecutor"
+# source = "https://docs.python.org/3.15/library/concurrent.futures.html#concurrent.futures.ProcessPoolExecutor"
 # ids = ["D92"]
 # timeout = 60
 #

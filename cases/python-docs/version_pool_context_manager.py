@@ -11,7 +11,7 @@ The task waits 60 s, far longer than the case takes; nothing in the output depen
 """
 # /// case
 # claim = "Leaving a with-block on a Pool terminates it (workers stopped at once, running tasks abandoned), and AsyncResult.successful() raises ValueError while the result is not ready (3.7)."
-# source = "https://docs.python.org/3/library/multiprocessing.html#multiprocessing.pool.Pool.join"
+# source = "https://docs.python.org/3.15/library/multiprocessing.html#multiprocessing.pool.Pool.join"
 # ids = ["D76", "D77"]
 # timeout = 30
 #

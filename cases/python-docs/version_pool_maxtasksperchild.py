@@ -9,7 +9,7 @@ on one worker with two tasks per child runs to the end in three worker processes
 """
 # /// case
 # claim = "Pool(processes=1, maxtasksperchild=2) runs a backlog of six tasks in three successive worker processes."
-# source = "https://docs.python.org/3/library/multiprocessing.html#multiprocessing.pool.Pool"
+# source = "https://docs.python.org/3.15/library/multiprocessing.html#multiprocessing.pool.Pool"
 # ids = ["D100"]
 # timeout = 60
 #

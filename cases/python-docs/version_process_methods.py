@@ -14,7 +14,7 @@ KeyboardInterrupt traceback does not end up in the output.
 """
 # /// case
 # claim = "Process.kill() and Process.close() exist from 3.7, multiprocessing.parent_process() from 3.8, and Process.interrupt() from 3.14 (SIGINT: KeyboardInterrupt in the child, exit code 1)."
-# source = "https://docs.python.org/3/library/multiprocessing.html#multiprocessing.Process.interrupt"
+# source = "https://docs.python.org/3.15/library/multiprocessing.html#multiprocessing.Process.interrupt"
 # ids = ["D64", "D65", "D66", "D67"]
 # timeout = 60
 #

@@ -8,7 +8,7 @@ raises ``OSError: handle is closed``.  The case prints the exception type and wh
 """
 # /// case
 # claim = "From 3.8, put() and get() on a closed multiprocessing.Queue raise ValueError (before: AssertionError and OSError); SimpleQueue has close() from 3.9, after which empty() raises OSError."
-# source = "https://docs.python.org/3/library/multiprocessing.html#multiprocessing.Queue.put"
+# source = "https://docs.python.org/3.15/library/multiprocessing.html#multiprocessing.Queue.put"
 # ids = ["D68", "D69"]
 # timeout = 30
 #

@@ -12,7 +12,7 @@ queue, and reports what happened.
 """
 # /// case
 # claim = "From 3.11, multiprocessing.set_executable() accepts a path-like object such as pathlib.Path."
-# source = "https://docs.python.org/3/library/multiprocessing.html#multiprocessing.set_executable"
+# source = "https://docs.python.org/3.15/library/multiprocessing.html#multiprocessing.set_executable"
 # ids = ["D81"]
 # timeout = 60
 #

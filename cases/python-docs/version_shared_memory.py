@@ -12,7 +12,7 @@ The case creates a segment, lets a child attach by name and write into it, reads
 """
 # /// case
 # claim = "multiprocessing.shared_memory.SharedMemory (3.8) lets a child attach to a segment by name and change the parent's bytes; the track parameter exists from 3.13."
-# source = "https://docs.python.org/3/library/multiprocessing.shared_memory.html#multiprocessing.shared_memory.SharedMemory"
+# source = "https://docs.python.org/3.15/library/multiprocessing.shared_memory.html#multiprocessing.shared_memory.SharedMemory"
 # ids = ["D82", "D83"]
 # timeout = 60
 #

@@ -15,7 +15,7 @@ AttributeError (checked before any task is submitted).
 """
 # /// case
 # claim = "From 3.14, ProcessPoolExecutor.terminate_workers() and kill_workers() stop every worker at once (SIGTERM, SIGKILL) and the running task's future fails."
-# source = "https://docs.python.org/3/library/concurrent.futures.html#concurrent.futures.ProcessPoolExecutor.terminate_workers"
+# source = "https://docs.python.org/3.15/library/concurrent.futures.html#concurrent.futures.ProcessPoolExecutor.terminate_workers"
 # ids = ["D93"]
 # timeout = 60
 #

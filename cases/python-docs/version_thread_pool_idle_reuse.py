@@ -14,7 +14,7 @@ the next task: otherwise an early submit could see no idle thread and start one,
 """
 # /// case
 # claim = "From 3.8, a ThreadPoolExecutor reuses an idle worker thread before starting another; its threads are named after thread_name_prefix (3.6)."
-# source = "https://docs.python.org/3/library/concurrent.futures.html#concurrent.futures.ThreadPoolExecutor"
+# source = "https://docs.python.org/3.15/library/concurrent.futures.html#concurrent.futures.ThreadPoolExecutor"
 # ids = ["D97", "D98"]
 # timeout = 30
 #
