@@ -1,0 +1,77 @@
+"""ProcessPoolExecutor(mp_context=...) (3.7) and max_tasks_per_child (3.11, spawn by default, refused with fork).
+
+``mp_context`` (3.7) is the multiprocessing context whose ``Process`` class starts the workers, so a worker's
+``current_process().name`` is ``SpawnProcess-N`` for the spawn context.  ``max_tasks_per_child`` (3.11) makes a
+worker exit after that many tasks (``_process_worker`` returns once ``num_tasks >= max_tasks``) and the
+executor start a fresh one; with no ``mp_context`` the executor then uses ``mp.get_context("spawn")``
+whatever the global start method, and with a fork context it raises ``ValueError`` (a fork would copy the
+executor's threads and locks).  Before 3.11 the keyword is a ``TypeError``.
+
+One worker, two tasks per child, six tasks run one after another: three worker processes answer.
+"""
+# /// case
+# claim = "ProcessPoolExecutor starts its workers with mp_context (3.7); max_tasks_per_child (3.11) replaces a worker after that many tasks, uses spawn when no mp_context is given, and is refused with the fork start method."
+# source = "https://docs.python.org/3.15/library/concurrent.futures.html#concurrent.futures.ProcessPoolExecutor"
+# ids = ["D89", "D90", "D91"]
+# timeout = 60
+#
+# [expect]
+# stdout = """
+# mp_context=spawn: workers are SpawnProcess
+# max_tasks_per_child=2, 6 tasks, 1 worker: 3 worker processes answered
+# max_tasks_per_child without mp_context: workers are SpawnProcess
+# max_tasks_per_child with the fork context: ValueError: max_tasks_per_child is incompatible with the 'fork' multiprocessing start method; supply a different mp_context.
+# """
+# stderr = ""
+# exit = 0
+#
+# [[expect.when]]
+# python = "<3.11"
+# stdout = """
+# mp_context=spawn: workers are SpawnProcess
+# max_tasks_per_child: TypeError: [..]__init__() got an unexpected keyword argument 'max_tasks_per_child'
+# """
+#
+# # known bug: PyPy 3.9 (7.3.10, 7.3.11) renamed ProcessPoolExecutor._adjust_process_count to
+# # _adjust_process_count_cpython but submit() still calls the old name, so submit fails with any non-fork
+# # context (https://github.com/pypy/pypy/issues/3873, #3910, #4922).
+# [[expect.when]]
+# implementation = ["pypy"]
+# python = "<3.10"
+# stdout = ""
+# stderr = """
+# Traceback (most recent call last):
+# ...
+# AttributeError: 'ProcessPoolExecutor' object has no attribute '_adjust_process_count'
+# """
+# exception = "AttributeError: 'ProcessPoolExecutor' object has no attribute '_adjust_process_count'"
+# exit = 1
+# holds = false
+# ///
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+
+
+def process_kind():
+    return multiprocessing.current_process().name.rsplit("-", 1)[0]
+
+
+if __name__ == "__main__":
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as executor:
+        print(f"mp_context=spawn: workers are {executor.submit(process_kind).result()}")
+    try:
+        executor = ProcessPoolExecutor(max_workers=1, max_tasks_per_child=2)
+    except TypeError as e:
+        print(f"max_tasks_per_child: TypeError: {e}")
+    else:
+        with executor:
+            pids = {executor.submit(os.getpid).result() for _ in range(6)}
+            print(f"max_tasks_per_child=2, 6 tasks, 1 worker: {len(pids)} worker processes answered")
+        with ProcessPoolExecutor(max_workers=1, max_tasks_per_child=1) as executor:
+            print(f"max_tasks_per_child without mp_context: workers are {executor.submit(process_kind).result()}")
+        try:
+            ProcessPoolExecutor(max_workers=1, max_tasks_per_child=1, mp_context=multiprocessing.get_context("fork"))
+        except ValueError as e:
+            print(f"max_tasks_per_child with the fork context: ValueError: {e}")
