@@ -26,9 +26,6 @@ worker before the task.  stderr (the logged tracebacks) is not checked.
 # """
 # exit = 0
 #
-# # known bug: PyPy 3.9 (7.3.10, 7.3.11) renamed ProcessPoolExecutor._adjust_process_count to
-# # _adjust_process_count_cpython but submit() still calls the old name, so submit fails with any non-fork
-# # context (https://github.com/pypy/pypy/issues/3873, #3910, #4922).
 # [[expect.when]]
 # implementation = ["pypy"]
 # python = "<3.10"
@@ -39,7 +36,7 @@ worker before the task.  stderr (the logged tracebacks) is not checked.
 # """
 # exception = "AttributeError: 'ProcessPoolExecutor' object has no attribute '_adjust_process_count'"
 # exit = 1
-# holds = false
+# known_bug = "PyPy 3.9 (7.3.10, 7.3.11) renamed ProcessPoolExecutor._adjust_process_count to _adjust_process_count_cpython but submit() still calls the old name, so submit fails with any non-fork context (https://github.com/pypy/pypy/issues/3873, #3910, #4922)."
 # ///
 import os
 from concurrent.futures import BrokenExecutor, ProcessPoolExecutor, ThreadPoolExecutor

@@ -32,9 +32,6 @@ One worker, two tasks per child, six tasks run one after another: three worker p
 # max_tasks_per_child: TypeError: [..]__init__() got an unexpected keyword argument 'max_tasks_per_child'
 # """
 #
-# # known bug: PyPy 3.9 (7.3.10, 7.3.11) renamed ProcessPoolExecutor._adjust_process_count to
-# # _adjust_process_count_cpython but submit() still calls the old name, so submit fails with any non-fork
-# # context (https://github.com/pypy/pypy/issues/3873, #3910, #4922).
 # [[expect.when]]
 # implementation = ["pypy"]
 # python = "<3.10"
@@ -46,7 +43,7 @@ One worker, two tasks per child, six tasks run one after another: three worker p
 # """
 # exception = "AttributeError: 'ProcessPoolExecutor' object has no attribute '_adjust_process_count'"
 # exit = 1
-# holds = false
+# known_bug = "PyPy 3.9 (7.3.10, 7.3.11) renamed ProcessPoolExecutor._adjust_process_count to _adjust_process_count_cpython but submit() still calls the old name, so submit fails with any non-fork context (https://github.com/pypy/pypy/issues/3873, #3910, #4922)."
 # ///
 import multiprocessing
 import os

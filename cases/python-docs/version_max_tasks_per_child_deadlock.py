@@ -36,8 +36,6 @@ private: it is the only handle on the workers to kill.
 # max_tasks_per_child: TypeError
 # """
 #
-# # known bug: the idle-worker semaphore keeps stale tokens, so a retiring worker is not replaced and the queued
-# # tasks never run (https://github.com/python/cpython/issues/115634, fixed in 3.14.7 and a later 3.13 release).
 # [[expect.when]]
 # python = ">=3.11,<3.14"
 # stdout = """
@@ -49,7 +47,7 @@ private: it is the only handle on the workers to kill.
 # ...
 # """
 # exit = 0
-# holds = false
+# known_bug = "the idle-worker semaphore keeps stale tokens, so a retiring worker is not replaced and the queued tasks never run (https://github.com/python/cpython/issues/115634, fixed in 3.14.7 and a later 3.13 release)."
 # ///
 import os
 import sys
