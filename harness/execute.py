@@ -15,7 +15,7 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass
-from typing import IO, Any, Callable, Dict, List, Mapping, Optional, Sequence, Set, Tuple
+from typing import IO, Any, Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 from harness.model import Cell, Leftover, Observation
 
@@ -30,10 +30,6 @@ STACK_DUMP_LEAD_S = 1.0  # the stack dump is taken this long before the deadline
 # pipe has, outlived 0.3 s and was reported as a leak; a real leak costs this much wall time, waiting, not CPU.
 LEFTOVER_SETTLE_S = 3.0
 SETTLE_POLL_S = (0.02, 0.2)  # the first look and the longest pause between looks
-# A case's timeout is time at an unloaded machine's pace: while more processes are runnable than there are CPUs,
-# each wall second counts for less (see wait_at_machine_pace), up to this many times the timeout in wall time.
-MAX_TIMEOUT_STRETCH = 8.0
-PACE_SLICE_S = 0.25  # how often the pace is read while a cell runs
 # Only these variables of the harness's environment reach a cell; the rest is fixed so cells are comparable.
 ENV_ALLOWLIST = (
     "PATH", "HOME", "USER", "LOGNAME", "LANG", "TMPDIR", "TEMP", "TMP", "SYSTEMROOT", "SYSTEMDRIVE", "WINDIR",
@@ -155,7 +151,7 @@ def run_cell(
     lost = ""
     code: Optional[int] = None
     try:
-        code = wait_at_machine_pace(launched, limits.timeout)
+        code = launched.wait(limits.timeout)
     except subprocess.TimeoutExpired:
         timed_out = True
         launched.end()
@@ -194,54 +190,6 @@ def run_cell(
         harness_error=lost,
         cpu_s=None if launched.cpu_s is None else round(launched.cpu_s, 4),
     )
-
-
-def oversubscription() -> float:
-    """How many times more processes want a CPU than there are CPUs (at least 1): the factor by which a loaded
-    machine stretches a cell's wall time. Linux: the runnable count of /proc/loadavg, less the reader itself;
-    elsewhere the one-minute load average."""
-    cpus = os.cpu_count() or 1
-    try:
-        with open("/proc/loadavg", "rb") as f:
-            runnable = int(f.read().split()[3].split(b"/")[0]) - 1
-    except (OSError, IndexError, ValueError):
-        try:
-            runnable = int(round(os.getloadavg()[0]))
-        except (AttributeError, OSError):  # Windows: no load average; psutil emulates one after a few seconds
-            try:
-                import psutil
-
-                runnable = int(round(psutil.getloadavg()[0]))
-            except Exception:
-                return 1.0
-    return max(1.0, runnable / cpus)
-
-
-def wait_at_machine_pace(
-    launched: "Launched", timeout: float, pace: Callable[[], float] = oversubscription,
-    clock: Callable[[], float] = time.monotonic,
-) -> int:
-    """Wait for the cell's main process; its timeout counts time at the machine's pace, not wall time.
-
-    A timeout is a hang detector written for a machine that gives the cell the CPU it asks for. On a saturated
-    machine (other cells, other jobs, a slow CI runner) every step of a healthy cell waits for a CPU, and a wall
-    clock would call it hung. So each slice of wall time counts divided by the machine's oversubscription (runnable
-    processes per CPU, at least 1), and the cell times out when the counted time reaches its timeout, or in any
-    case after MAX_TIMEOUT_STRETCH times the timeout of wall time. On an idle machine this is the plain timeout."""
-    counted = 0.0
-    started = clock()
-    while True:
-        before = clock()
-        step = max(0.0, min(PACE_SLICE_S, timeout - counted))
-        try:
-            return launched.wait(step)
-        except subprocess.TimeoutExpired:
-            pass
-        now = clock()
-        # a wait that says its slice passed is taken at its word; the pace is capped, so the loop always ends
-        counted += max(now - before, step) / min(max(1.0, pace()), MAX_TIMEOUT_STRETCH)
-        if counted >= timeout - 1e-6 or now - started >= timeout * MAX_TIMEOUT_STRETCH:  # (float sums fall short)
-            raise subprocess.TimeoutExpired("cell", timeout)
 
 
 class CellLost(Exception):
@@ -527,7 +475,7 @@ class WindowsCell(Launched):
         return self.process.returncode
 
     def wait(self, timeout: float) -> int:
-        _wait_tracking_tree(self.process, timeout, self.tracked)
+        self.tracked = _wait_tracking_tree(self.process, timeout)
         return self.process.returncode
 
     def processes(self) -> List[int]:
@@ -671,12 +619,12 @@ def _stop_windows(procs: List[Any], grace: bool) -> None:
     psutil.wait_procs(procs, timeout=KILL_GRACE_S)
 
 
-def _wait_tracking_tree(process: "subprocess.Popen[bytes]", timeout: float, tracked: Set[int]) -> Set[int]:
-    """Windows has no sessions: note every descendant while the main process runs (into `tracked`, kept across
-    calls), so orphans are still found."""
+def _wait_tracking_tree(process: "subprocess.Popen[bytes]", timeout: float) -> Set[int]:
+    """Windows has no sessions: note every descendant while the main process runs, so orphans are still found."""
     import psutil
 
     deadline = time.monotonic() + timeout
+    tracked: Set[int] = set()
     while True:
         try:
             tracked.update(child.pid for child in psutil.Process(process.pid).children(recursive=True))

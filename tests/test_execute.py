@@ -10,7 +10,6 @@ import signal
 import subprocess
 import sys
 import types
-from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import pytest
@@ -368,57 +367,3 @@ def test_a_process_already_exiting_counts_as_dead_not_as_a_leak(monkeypatch):
     assert execute.describe([pid])[0].zombie is False
     monkeypatch.setattr(execute, "_exiting", lambda pid: True)
     assert execute.describe([pid])[0].zombie is True
-
-
-class SlicedCell:
-    """A cell that ends after `runs_for` seconds of a fake clock; each wait advances the clock by its slice."""
-
-    def __init__(self, clock: List[float], runs_for: float) -> None:
-        self.clock, self.runs_for, self.waits = clock, runs_for, []
-
-    def wait(self, timeout: float) -> int:
-        self.waits.append(timeout)
-        if self.clock[0] + timeout >= self.runs_for:
-            self.clock[0] = self.runs_for
-            return 0
-        self.clock[0] += timeout
-        raise subprocess.TimeoutExpired("cell", timeout)
-
-
-def test_on_an_idle_machine_the_timeout_is_wall_time() -> None:
-    clock = [0.0]
-    cell = SlicedCell(clock, runs_for=100.0)
-    with pytest.raises(subprocess.TimeoutExpired):
-        execute.wait_at_machine_pace(cell, 10.0, pace=lambda: 1.0, clock=lambda: clock[0])
-    assert clock[0] == pytest.approx(10.0)
-
-
-def test_a_loaded_machine_stretches_the_timeout_by_its_oversubscription() -> None:
-    clock = [0.0]
-    cell = SlicedCell(clock, runs_for=35.0)  # 35 s of wall time at 4 runnable processes per CPU: 8.75 s at pace
-    assert execute.wait_at_machine_pace(cell, 10.0, pace=lambda: 4.0, clock=lambda: clock[0]) == 0
-    hung = SlicedCell(clock := [0.0], runs_for=1000.0)
-    with pytest.raises(subprocess.TimeoutExpired):
-        execute.wait_at_machine_pace(hung, 10.0, pace=lambda: 4.0, clock=lambda: clock[0])
-    assert clock[0] == pytest.approx(40.0)
-
-
-def test_the_stretch_is_capped() -> None:
-    clock = [0.0]
-    hung = SlicedCell(clock, runs_for=1000.0)
-    with pytest.raises(subprocess.TimeoutExpired):
-        execute.wait_at_machine_pace(hung, 10.0, pace=lambda: 100.0, clock=lambda: clock[0])
-    assert clock[0] == pytest.approx(10.0 * execute.MAX_TIMEOUT_STRETCH)
-
-
-def test_oversubscription_reads_the_runnable_count(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    import builtins
-
-    real_open = builtins.open
-    loadavg = tmp_path / "loadavg"
-    loadavg.write_text("3.10 2.00 1.00 9/300 12345\n")
-    monkeypatch.setattr(builtins, "open", lambda f, *a, **k: real_open(loadavg if f == "/proc/loadavg" else f, *a, **k))
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    assert execute.oversubscription() == 4.0  # 9 runnable, less the reader, on 2 CPUs
-    loadavg.write_text("0.10 0.00 0.00 1/300 12345\n")
-    assert execute.oversubscription() == 1.0

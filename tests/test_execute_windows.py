@@ -54,8 +54,7 @@ def test_descendants_seen_while_running_are_tracked_even_after_they_are_orphaned
     psutil = fake_psutil([[201], [201, 202], []], alive={202})
     monkeypatch.setitem(sys.modules, "psutil", psutil)
     process = FakeProcess()
-    tracked: set = set()
-    assert execute._wait_tracking_tree(process, timeout=5, tracked=tracked) is tracked
+    tracked = execute._wait_tracking_tree(process, timeout=5)
     assert tracked == {201, 202}
     assert execute._alive(tracked) == [202]
 
@@ -68,7 +67,7 @@ def test_tracking_honours_the_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
             raise subprocess.TimeoutExpired(self.args, timeout)
 
     with pytest.raises(subprocess.TimeoutExpired):
-        execute._wait_tracking_tree(Hung(), timeout=0.2, tracked=set())
+        execute._wait_tracking_tree(Hung(), timeout=0.2)
 
 
 def test_windows_crash_codes_are_named(monkeypatch: pytest.MonkeyPatch) -> None:

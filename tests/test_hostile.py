@@ -161,7 +161,8 @@ def test_an_interruption_writes_partial_results_leaves_nothing_and_resume_finish
     journal = out / "results.partial.jsonl"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:  # interrupt once the stuck cell runs and two slow ones are recorded
-        recorded = journal.read_text().count("\n") if journal.exists() else 0
+        # cells recorded, not lines: the journal's first line is its header
+        recorded = journal.read_text().count('"status"') if journal.exists() else 0
         if recorded >= 2 and wait_stuck_running(str(cases)):
             break
         time.sleep(0.05)
