@@ -22,7 +22,7 @@ That is a known PyPy bug, not the behaviour the post describes; PyPy 3.11 has th
 # claim = "asyncio code can await blocking work run in a thread pool and CPU work run in a process pool with loop.run_in_executor, without blocking the event loop, under every start method."
 # source = "seed §协程"
 # ids = ["S16"]
-# timeout = 20
+# timeout = 60
 #
 # [expect]
 # stdout = """

@@ -16,7 +16,7 @@ the claim not holding on those versions.
 # claim = "asyncio.to_thread runs blocking functions in threads, concurrently, with the caller's context variables, and the coroutine awaits their results."
 # source = "seed §协程"
 # ids = ["S16"]
-# timeout = 20
+# timeout = 60
 #
 # [expect]
 # stdout = """

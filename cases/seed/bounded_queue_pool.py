@@ -28,7 +28,7 @@ That is a known PyPy bug, not the behaviour the post describes; PyPy 3.11 has th
 # claim = "A producer can feed a pool through a bounded queue (a semaphore released when a task completes) so that at most N tasks are pending at once, and every item is processed exactly once."
 # source = "https://towardsdatascience.com/pool-limited-queue-processing-in-python-2d02555b57dc"
 # ids = ["S26"]
-# timeout = 20
+# timeout = 60
 #
 # [expect]
 # stdout = """

@@ -35,7 +35,7 @@ What the facts show:
 # claim = "Three consumer threads of one object share its Pool: they print the same self, workers are daemons reused across apply calls, apply with the staticmethod self.func works, and the 3 tasks run in 3 workers concurrently."
 # source = "seed §使用技巧/在线程中使用辅助进程"
 # ids = ["S19", "S20", "S21", "S22", "S25"]
-# timeout = 20
+# timeout = 60
 #
 # [expect]
 # stdout = """

@@ -28,7 +28,7 @@ Why (CPython ``multiprocessing/util.py``, ``pool.py``):
 # claim = "If the main process ends, all pool workers (daemon processes) end too; none is left running."
 # source = "seed §使用技巧/在线程中使用辅助进程"
 # ids = ["S23"]
-# timeout = 30
+# timeout = 60
 # platforms = ["linux"]
 #
 # [expect]

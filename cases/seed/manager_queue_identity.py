@@ -16,7 +16,7 @@ a proxy carries.
 # claim = "The Manager queue proxy in a Pool worker is a different object from the parent's (its id differs) yet reaches the same shared queue: what one side puts, the other gets."
 # source = "seed §进程/Process和Pool中使用队列"
 # ids = ["S8"]
-# timeout = 10
+# timeout = 60
 #
 # [expect]
 # stdout = """

@@ -15,7 +15,7 @@ multiprocessing's atexit hook terminates the pool and shuts the manager down.
 # claim = "A Manager().Queue() proxy can be passed to Pool.apply; the worker reads 42 and its name (SpawnPoolWorker-N in the post) depends on the start method."
 # source = "seed §进程/Process和Pool中使用队列"
 # ids = ["S7"]
-# timeout = 10
+# timeout = 60
 #
 # [expect]
 # stdout = """

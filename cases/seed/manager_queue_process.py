@@ -13,7 +13,7 @@ took the first number of the parent's process counter (it is named ``SyncManager
 # claim = "Queues created by a Manager work with both Pool and Process."
 # source = "seed §进程/Process和Pool中使用队列"
 # ids = ["S9"]
-# timeout = 10
+# timeout = 60
 #
 # [expect]
 # stdout = """

@@ -37,7 +37,7 @@ worker, ``os.cpu_count()`` workers, or none under fork.
 # claim = "Module-level code (print(f'in {current_process().name}')) runs once in the main process and once more in every pool worker."
 # source = "seed §使用技巧/在线程中使用辅助进程"
 # ids = ["S17"]
-# timeout = 20
+# timeout = 60
 #
 # [expect]
 # exit = 0

@@ -34,7 +34,7 @@ re-create no queue).  PyPy 3.9 warns under spawn and forkserver, PyPy 3.11 under
 # claim = "The module-level queue = Queue() runs again in the child process, creating a new, different queue there."
 # source = "seed §进程/Process和Pool中使用队列"
 # ids = ["S11"]
-# timeout = 10
+# timeout = 60
 # # the resource tracker's leak warning (3.13) lists random semaphore names
 # normalize = [['/mp-[A-Za-z0-9_]+', '/mp-<name>']]
 #

@@ -24,7 +24,7 @@ pickled, so the claim holds there too.
 # claim = "Neither multiprocessing.Queue nor queue.Queue can be pickled; each fails in its own way."
 # source = "seed §进程/Process和Pool中使用队列"
 # ids = ["S4"]
-# timeout = 10
+# timeout = 60
 #
 # [expect]
 # stdout = """

@@ -19,7 +19,7 @@ first catches the error to show that, then calls ``apply`` once more and lets it
 # claim = "Pool.apply with a bound method of an object that holds the pool fails, because pickling the method pickles the object and the pool: 'pool objects cannot be passed between processes or pickled'."
 # source = "seed §使用技巧/在线程中使用辅助进程"
 # ids = ["S21"]
-# timeout = 20
+# timeout = 60
 #
 # [expect]
 # stdout = """

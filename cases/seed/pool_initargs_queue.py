@@ -28,7 +28,7 @@ by hand, the default applies), so the module-level ``Queue()`` is made for the r
 # claim = "A module-level Queue passed through Pool(initializer=initialize_shared, initargs=(queue,)) and a global in the initializer lets pool workers read 42; initargs travel with the worker's creation."
 # source = "seed §进程/Process和Pool中使用队列"
 # ids = ["S10"]
-# timeout = 10
+# timeout = 60
 # # the resource tracker's leak warning (3.13) lists random semaphore names
 # normalize = [['/mp-[A-Za-z0-9_]+', '/mp-<name>']]
 #

@@ -26,7 +26,7 @@ shows the CPython frames.  The exception and the pool's behaviour are the same.
 # claim = "Pool.map, apply and apply_async hand tasks to an internal thread that pickles the arguments, so passing a multiprocessing.Queue fails there for all three: apply and map raise in the caller, apply_async raises only at .get(), and the pool keeps working."
 # source = "seed §进程/Process和Pool中使用队列"
 # ids = ["S6"]
-# timeout = 15
+# timeout = 60
 #
 # [expect]
 # stdout = """

@@ -17,7 +17,7 @@ workers already exist when a task is submitted (contrast process_queue_argument.
 # claim = "A multiprocessing.Queue passed to Pool().apply(func, args=(q,)) raises RuntimeError: Queue objects should only be shared between processes through inheritance."
 # source = "seed §进程/Process和Pool中使用队列"
 # ids = ["S2"]
-# timeout = 10
+# timeout = 60
 #
 # [expect]
 # stdout = ""

@@ -19,7 +19,7 @@ uncaught, so the traceback shows both halves ("The above exception was the direc
 # claim = "Pool.apply returns the function's value, apply_async(...).get() returns it, map returns results in input order, and an exception raised in a worker is re-raised in the parent."
 # source = "seed §进程/获取返回值/使用multiprocessing.Pool"
 # ids = ["S13"]
-# timeout = 20
+# timeout = 60
 #
 # [expect]
 # stdout = """

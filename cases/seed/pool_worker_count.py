@@ -17,7 +17,7 @@ per CPU of the machine.  PyPy 3.9 has no ``os.sched_setaffinity``, so the pinned
 # claim = "Pool(n) starts n worker processes at once; with no n it starts one per CPU (os.cpu_count())."
 # source = "seed §进程/Process和Pool中使用队列"
 # ids = ["S5"]
-# timeout = 20
+# timeout = 60
 #
 # [expect]
 # stdout = """

@@ -17,7 +17,7 @@ parent by ``apply``.  (It is an ``assert`` statement: under ``python -O`` the ch
 # claim = "Pool worker processes are daemon processes (so, among other things, they may not start child processes)."
 # source = "seed §使用技巧/在线程中使用辅助进程"
 # ids = ["S22"]
-# timeout = 20
+# timeout = 60
 #
 # [expect]
 # stdout = """

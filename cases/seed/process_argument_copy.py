@@ -10,7 +10,7 @@ happens at all is a separate question: see process_argument_pickling.py.
 # claim = "A Process gets a copy of its arguments: the child appends 4 and prints [1, 2, 3, 4], the parent still prints [1, 2, 3]."
 # source = "seed §进程/Process和Pool中使用队列"
 # ids = ["S3"]
-# timeout = 10
+# timeout = 60
 #
 # [expect]
 # stdout = """

@@ -20,7 +20,7 @@ multiprocessing.Queue through, see pool_queue_argument.py).
 # claim = "The arguments of a Process are pickled and sent to the child through a pipe (under every start method?); Pool task arguments are pickled too."
 # source = "seed §进程/Process和Pool中使用队列"
 # ids = ["S3"]
-# timeout = 15
+# timeout = 60
 #
 # # fork: the Process argument is never pickled; the child works on its inherited copy.
 # [expect]

@@ -24,7 +24,7 @@ That is a known PyPy bug, not the behaviour the post describes; PyPy 3.11 has th
 # claim = "ProcessPoolExecutor returns values through submit(...).result() and map (input order), re-raises a worker's exception from result(), and by default starts one worker per CPU."
 # source = "seed §进程/获取返回值/使用concurrent.futures.ProcessPoolExecutor"
 # ids = ["S14"]
-# timeout = 20
+# timeout = 60
 #
 # [expect]
 # stdout = """

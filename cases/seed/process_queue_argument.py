@@ -17,7 +17,7 @@ One change from the post: ``p.join()``.  Without it the post's code fails under 
 # claim = "A multiprocessing.Queue passed in Process(target=func, args=(q,)) works: the child reads 42 and prints 'I am Process-1, result is 42'."
 # source = "seed §进程/Process和Pool中使用队列"
 # ids = ["S1"]
-# timeout = 10
+# timeout = 60
 #
 # [expect]
 # stdout = """

@@ -34,7 +34,7 @@ each, while other helpers loaded the machine.
 # claim = "A multiprocessing.Queue passed in Process(target=func, args=(q,)) works even when the parent does not join the child: the child reads 42 and prints 'I am Process-1, result is 42'."
 # source = "seed §进程/Process和Pool中使用队列"
 # ids = ["S1"]
-# timeout = 10
+# timeout = 60
 #
 # [expect]
 # stdout = """

@@ -14,7 +14,7 @@ it is not a small-value trick: a 1 MB result (bigger than a 64 KiB Linux pipe bu
 # claim = "A child Process returns a value to its parent by putting it on a multiprocessing.Queue that the parent gets (Process itself discards the target's return value)."
 # source = "seed §进程/获取返回值/使用multiprocessing.Queue"
 # ids = ["S12"]
-# timeout = 20
+# timeout = 60
 #
 # [expect]
 # stdout = """

@@ -19,7 +19,7 @@ Threads do not depend on the start method: every cell prints the same.
 # claim = "threading.Thread discards its target's return value (join() returns None), while ThreadPoolExecutor futures and a Thread subclass that stores it give the value back."
 # source = "seed §线程/获取返回值"
 # ids = ["S15"]
-# timeout = 10
+# timeout = 60
 #
 # [expect]
 # stdout = """
