@@ -367,3 +367,26 @@ def test_a_process_already_exiting_counts_as_dead_not_as_a_leak(monkeypatch):
     assert execute.describe([pid])[0].zombie is False
     monkeypatch.setattr(execute, "_exiting", lambda pid: True)
     assert execute.describe([pid])[0].zombie is True
+
+
+class Lingering:
+    """A cell whose leftover processes are gone after `polls` looks."""
+
+    def __init__(self, cmdline: str, polls: int) -> None:
+        self.cmdline, self.polls = cmdline, polls
+
+    def processes(self) -> List[int]:
+        self.polls -= 1
+        return [4242] if self.polls >= 0 else []
+
+
+def test_a_multiprocessing_helper_gets_longer_to_exit_than_a_leak(monkeypatch: pytest.MonkeyPatch) -> None:
+    tracker = "/usr/bin/pypy3.9 -B -c from multiprocessing.resource_tracker import main;main(8)"
+    monkeypatch.setattr(execute, "SETTLE_POLL_S", (0.001, 0.001))
+    monkeypatch.setattr(execute, "LEFTOVER_SETTLE_S", 0.0)
+    monkeypatch.setattr(execute, "HELPER_SETTLE_S", 5.0)
+    for cmdline, leaks in ((tracker, False), ("/usr/bin/sleep 100", True)):
+        cell = Lingering(cmdline, polls=20)
+        monkeypatch.setattr(execute, "describe", lambda pids, c=cmdline: tuple(Leftover(p, c) for p in pids))
+        found = execute.settle_leftovers(cell)
+        assert bool(found) is leaks, cmdline
