@@ -12,12 +12,11 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from harness.casefile import BLOCK_RE, Case, Selector, parse_case
-from harness.model import Interpreter, Result, Status, implementation_name
+from harness.casefile import BLOCK_RE, KEY_GROUPS, Case, Selector, parse_case
+from harness.model import START_METHODS, Interpreter, Result, Status, implementation_name
 
 BLESSABLE = (Status.PASS, Status.FAIL, Status.RECORDED, Status.CRASH, Status.LEAK)
 AXES = ("start_method", "python", "implementation", "platform")
-METHOD_ORDER = ("fork", "spawn", "forkserver")
 
 
 class BlessError(Exception):
@@ -125,8 +124,8 @@ def _python_runs(versions: Sequence[Tuple[int, int]], chosen: set) -> List[str]:
 
 def _cell_order(result: Result) -> Tuple[Any, ...]:
     """A fixed order of cells, so that ties between behaviours of equal size break the same way every time."""
-    return (_minor(result.python), ("fork", "spawn", "forkserver").index(result.start_method)
-            if result.start_method in ("fork", "spawn", "forkserver") else 3, result.platform, result.python)
+    return (_minor(result.python), START_METHODS.index(result.start_method)
+            if result.start_method in START_METHODS else len(START_METHODS), result.platform, result.python)
 
 
 def _cell_axes(result: Result) -> Dict[str, Any]:
@@ -183,7 +182,7 @@ def _box(members: Sequence[Result], others: Sequence[Result]) -> Optional[List[D
             for spec in python_specs:
                 table: Dict[str, Any] = {}
                 if "start_method" in axes:
-                    table["start_method"] = sorted(values["start_method"], key=("fork", "spawn", "forkserver").index)
+                    table["start_method"] = sorted(values["start_method"], key=START_METHODS.index)
                 if spec is not None:
                     table["python"] = spec
                 if "implementation" in axes:
@@ -266,12 +265,7 @@ def _group_lines(written: Written, group: str) -> List[str]:
     return lines
 
 
-_GROUP_FIELDS = {
-    "outcome": ("exit", "exception", "stderr", "stderr_not"),
-    "stdout": ("stdout", "stdout_not"),
-    "verdict": ("holds", "known_bug"),
-    "leaks": ("leaks",),
-}
+_GROUP_FIELDS = dict(zip(("outcome", "stdout", "verdict", "leaks"), KEY_GROUPS))  # names for casefile's groups
 
 
 def _expectation_lines(written: Written, base: Optional[Written] = None) -> List[str]:

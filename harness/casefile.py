@@ -244,8 +244,8 @@ def parse_case(text: str, path: str) -> Case:
         duplicate = _duplicate_key(lines, line, first_line)
         if duplicate:
             message = duplicate
-        elif not line and _unclosed_string(lines):  # the parser ran into the end of the block inside a string
-            line, message = _unclosed_string(lines), f"{message}: the string opened on this line is never closed"
+        elif not line and (opened_at := _unclosed_string(lines)):  # the parser ran into the end of the block in a string
+            line, message = opened_at, f"{message}: the string opened on this line is never closed"
         elif message.startswith(("Unclosed array", "Unclosed inline table")):
             opened = _opening_key(lines, line)
             if opened:

@@ -105,7 +105,7 @@ def run_matrix(request: RunRequest, display: Any, warn: Warn) -> RunOutcome:
         if request.resume:  # cells recorded before the interruption are kept, not run again
             recorded = {r.key for r in carried}
             planned = [item for item in planned if item.cell.key not in recorded]
-        known = _timings(results_path)
+        known = timings_io.known_timings(results_path)
         planned = order_longest_first(planned, known)
         journal = results_io.Journal(journal_path, run_id, started, carried)
         return _execute(request, planned, carried, journal, run_id, started, results_path, out_dir, display, warn,
@@ -147,19 +147,6 @@ def _recorded(request: RunRequest, results_path: Path, journal_path: Path, diges
     for name, count in sorted(changed.items()):
         warn(f"mpmatrix: {name}: the case file changed since it was recorded; its {count} recorded {'cell runs' if count == 1 else 'cells run'} again")
     return run_id, started, kept
-
-
-def _timings(results_path: Path) -> timings_io.Timings:
-    """Earlier timings of the cells, to start the longest first and to know which compute: the user's cache, and the
-    output folder's earlier results where the cache has none. Neither is any matter when it cannot be read."""
-    known: timings_io.Timings = {}
-    try:
-        if results_path.is_file():
-            known = timings_io.from_results(results_io.read_run(results_path).results)
-    except (results_io.ResultsError, OSError):
-        pass
-    known.update(timings_io.load_timings(timings_io.cache_path()))
-    return known
 
 
 def _execute(request: RunRequest, planned: List[Any], carried: List[Result], journal: results_io.Journal, run_id: str,

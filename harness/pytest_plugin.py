@@ -394,20 +394,12 @@ def results_path(target: str, tag: str) -> Path:
 
 
 def _previous_timings(config: pytest.Config) -> Timings:
-    """Cell timings from earlier runs, to start long cells first and know which compute: the user's cache (as
-    `mpmatrix run` keeps it), and the results file an earlier session wrote (--mpmatrix-results) where it has none."""
-    from harness import results as results_io, timings as timings_io
+    """Cell timings from earlier runs (harness.timings.known_timings): the user's cache, as `mpmatrix run` keeps it,
+    and the results file an earlier session wrote (--mpmatrix-results) where it has none."""
+    from harness.timings import known_timings
 
-    known: Timings = {}
     target = config.getoption("mpmatrix_results")
-    if target:
-        path = results_path(target, _interpreters(config)[0].tag)
-        try:
-            known = timings_io.from_results(results_io.read_run(path).results) if path.is_file() else {}
-        except (results_io.ResultsError, OSError):
-            known = {}
-    known.update(timings_io.load_timings(timings_io.cache_path()))
-    return known
+    return known_timings(results_path(target, _interpreters(config)[0].tag) if target else None)
 
 
 @pytest.hookimpl(tryfirst=True)

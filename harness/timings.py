@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Iterable, Mapping, Optional, Tuple
@@ -70,20 +69,30 @@ def load_timings(path: Optional[Path]) -> Timings:
 def save_timings(timings: Timings, path: Optional[Path]) -> None:
     """Merge these timings into the cache (newest wins), replacing the file at once so concurrent runs (tox's envs)
     never read half of it; a cache that cannot be written is no matter."""
+    from harness.results import write_json_atomic
+
     if path is None or not timings:
         return
     merged = load_timings(path)
     merged.update(timings)
     data = {"version": VERSION, "cells": {"\t".join(key): [t.duration_s, t.cpu_s] for key, t in sorted(merged.items())}}
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(prefix=".timings-", suffix=".json", dir=str(path.parent))
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(data, f, separators=(",", ":"))
-            os.replace(temporary, path)
-        except BaseException:
-            os.unlink(temporary)
-            raise
+        write_json_atomic(path, data)
     except OSError:
         pass
+
+
+def known_timings(results_path: Optional[Path]) -> Timings:
+    """Earlier timings of the cells, to start the longest first and to know which compute: the user's cache, and the
+    cells of an earlier results file (an output folder's, --mpmatrix-results) where the cache has none. Neither is any
+    matter when it cannot be read."""
+    from harness import results as results_io
+
+    known: Timings = {}
+    try:
+        if results_path is not None and results_path.is_file():
+            known = from_results(results_io.read_run(results_path).results)
+    except (results_io.ResultsError, OSError):
+        pass
+    known.update(load_timings(cache_path()))
+    return known

@@ -28,6 +28,7 @@ from harness.render.terminal import (
     places,
     render_not_observed,
     summary_line,
+    unsettled_note,
 )
 from harness.render.links import http_url, markdown_url
 from harness.target import Target
@@ -201,9 +202,7 @@ def _verdict_words(r: Result) -> str:
 
 def render_known_bug(item: Tuple[str, str, List[Result]]) -> str:
     case, reason, cells = item
-    unsettled = [r for r in cells if r.status.is_failure]
-    note = f" ({len(unsettled)} of them did not behave as the bug's expectation says)" if unsettled else ""
-    return f"- {inline(case)} · {inline(places(cells))}{note}: {inline(reason)}\n"
+    return f"- {inline(case)} · {inline(places(cells))}{unsettled_note(cells)}: {inline(reason)}\n"
 
 
 def source_items(analyses: Sequence[CaseAnalysis]) -> List[Tuple[str, List[str]]]:

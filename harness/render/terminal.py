@@ -152,6 +152,12 @@ def places(results: Sequence[Result]) -> str:
     return "; ".join(f"{column} {', '.join(methods)}" for column, methods in by_column.items())
 
 
+def unsettled_note(cells: Sequence[Result]) -> str:
+    """After a known bug's cells: how many of them did not behave as the bug's expectation says, or ""."""
+    unsettled = sum(1 for r in cells if r.status.is_failure)
+    return f" ({unsettled} of them did not behave as the bug's expectation says)" if unsettled else ""
+
+
 def render_known_bugs(results: Sequence[Result]) -> str:
     """Below the matrix: each known bug an expectation declares, where it applies, and whether it was seen there."""
     groups = known_bug_groups(results)
@@ -159,9 +165,7 @@ def render_known_bugs(results: Sequence[Result]) -> str:
         return ""
     lines = [f"Known bugs ({sum(len(cells) for _, _, cells in groups)} cells: neither holds nor refuted):"]
     for case, reason, cells in groups:
-        unsettled = [r for r in cells if r.status.is_failure]
-        note = f" ({len(unsettled)} of them did not behave as the bug's expectation says)" if unsettled else ""
-        lines.append(f"  {escape_control(case)} [{places(cells)}]{note}: {escape_control(reason)}")
+        lines.append(f"  {escape_control(case)} [{places(cells)}]{unsettled_note(cells)}: {escape_control(reason)}")
     return "\n".join(lines)
 
 
@@ -182,6 +186,8 @@ def _interpreter(r: Result) -> str:
 
 def render_failures(results: Sequence[Result], limit: int = 20) -> str:
     """Failing cells with their reasons and diffs; flaky cells apart, each with its distinct observations."""
+    from harness.analysis import plural
+
     failing = [r for r in results if r.status.is_failure and r.status is not Status.FLAKY]
     flaky = [r for r in results if r.status is Status.FLAKY]
     out: List[str] = []
@@ -191,9 +197,9 @@ def render_failures(results: Sequence[Result], limit: int = 20) -> str:
         if r.diff:
             out.extend("    " + escape_control(line) for line in r.diff.splitlines())
     if len(failing) > limit:
-        out.append(f"... and {len(failing) - limit} more failing {'cell' if len(failing) - limit == 1 else 'cells'} (see the results file)")
+        out.append(f"... and {plural(len(failing) - limit, 'more failing cell')} (see the results file)")
     if flaky:
-        out.append(f"{len(flaky)} flaky {'cell' if len(flaky) == 1 else 'cells'}: the same cell behaved differently between runs")
+        out.append(f"{plural(len(flaky), 'flaky cell')}: the same cell behaved differently between runs")
         for r in flaky[:limit]:
             out.append(f"FLAKY: {r.case} [{r.platform} {_interpreter(r)} {r.start_method}] {escape_control(r.message)}")
     return "\n".join(out)
