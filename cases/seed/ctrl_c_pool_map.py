@@ -61,7 +61,7 @@ behaves as on Linux, and spawn is the default start method.
 # ids = ["S24"]
 # timeout = 150
 # platforms = ["linux"]
-# nondeterministic = "After the Ctrl+C, the pool's shutdown sometimes hangs (the main still alive 5-10 s later, sometimes with two workers). In nine full-matrix runs here 13 of 189 cells hung, all under fork, on 3.8 to 3.13 and never on 3.7; earlier, 6 of 231 runs hung, two of them under spawn; in five runs over 11 interpreters (CPython 3.7-3.15, PyPy 3.9 and 3.11) 2 of 165 cells hung, 3.14 fork and (under saturation) 3.14 forkserver, where the fork server and its two workers stayed with the main. Which run hangs is a race inside multiprocessing, not in this case."
+# nondeterministic = "After the Ctrl+C, the pool's shutdown sometimes hangs (the main still alive 5-10 s later, sometimes with two workers). In nine full-matrix runs here 13 of 189 cells hung, all under fork, on 3.8 to 3.13 and never on 3.7; earlier, 6 of 231 runs hung, two of them under spawn; in five runs over 11 interpreters (CPython 3.7-3.15, PyPy 3.9 and 3.11) 2 of 165 cells hung (3.14 fork; 3.14 forkserver, under saturation), and in three runs under saturation (two spinners, --jobs 16) 3.14 forkserver hung in two, once in the `except` variant and once in `plain`, the fork server and its two workers staying with the main. Which run hangs is a race inside multiprocessing, not in this case."
 # # How many busy workers reach their KeyboardInterrupt handler before the main's terminate() (SIGTERM) kills
 # # them is a race (0, 1 and 2 of 2 all seen in 105 runs); every one of them ends either way, which is the claim.
 # normalize = [["(busy workers that got KeyboardInterrupt in func:) [0-2] of 2", "\\1 0, 1 or 2 of 2 (a race with terminate())"]]
