@@ -46,9 +46,15 @@ a futex wait with its result-handler thread blocked reading the result pipe, and
 started after the Ctrl+C (pids well after the originals; one blocked on the task queue's lock, one reading the task pipe): the pool's worker
 handler had respawned the interrupted workers while the main was terminating the pool.  So the post's worry is
 half right: Ctrl+C does reach and end every worker (the "only one worker" problem of Python 2 is gone), but
-terminating the pool after it can still hang occasionally, leaving every process alive, and once (PyPy 3.9, fork,
-``plain``) a worker outlived a main that had ended normally after the Ctrl+C: which worker (an original or a
-replacement the worker handler started) the case could not tell, since it does not record start times.  Because of that race
+terminating the pool after it can still hang occasionally, leaving every process alive.
+
+PyPy 3.9 under fork does leave workers behind, now and then: in the ``plain`` variant the main ended (killed by
+SIGINT) after both busy workers had got their KeyboardInterrupt, yet one or two workers were still alive 10 s
+later (2 of 10 full runs; in a loop of 25 runs of that variant alone, 2 runs, where CPython 3.9 showed 0 in 25,
+hanging twice instead).  Examined in /proc: both were replacements the pool started after the originals died
+(pids just after theirs), each had taken one of the remaining tasks (their "I am in ForkPoolWorker-3/-4" lines)
+and was asleep in ``func``, orphaned (parent pid 1); the main's exit had not terminated them.  So on PyPy 3.9
+with fork the claim's "leave the others" holds, as a "may": the case says so for that cell.  Because of that race
 the expectation accepts both outcomes, and the case declares itself `nondeterministic` with the counts seen
 here, so repeated runs keep every observation as evidence instead of calling the cell flaky.  The case always ends (it kills the group).
 
@@ -63,16 +69,15 @@ behaves as on Linux, and spawn is the default start method.
 # ids = ["S24"]
 # timeout = 150
 # platforms = ["linux"]
-# nondeterministic = "After the Ctrl+C, the pool's shutdown sometimes hangs (the main still alive 5-10 s later, sometimes with two workers). In nine full-matrix runs here 13 of 189 cells hung, all under fork, on 3.8 to 3.13 and never on 3.7; earlier, 6 of 231 runs hung, two of them under spawn; in five runs over 11 interpreters (CPython 3.7-3.15, PyPy 3.9 and 3.11) 2 of 165 cells hung (3.14 fork; 3.14 forkserver, under saturation), and in three runs under saturation (two spinners, --jobs 16) 3.14 forkserver hung in two, once in the `except` variant and once in `plain`, the fork server and its two workers staying with the main.  Once (PyPy 3.9, fork, `plain`, in one of eight full runs; not again in 10 more runs of that cell) the main ended, killed by SIGINT after both busy workers got KeyboardInterrupt, yet a worker was still alive 10 s later: the patterns accept a left-behind worker too. Which run hangs is a race inside multiprocessing, not in this case."
+# nondeterministic = "After the Ctrl+C, the pool's shutdown sometimes hangs (the main still alive 5-10 s later, sometimes with two workers). In nine full-matrix runs here 13 of 189 cells hung, all under fork, on 3.8 to 3.13 and never on 3.7; earlier, 6 of 231 runs hung, two of them under spawn; in five runs over 11 interpreters (CPython 3.7-3.15, PyPy 3.9 and 3.11) 2 of 165 cells hung (3.14 fork; 3.14 forkserver, under saturation), and in three runs under saturation (two spinners, --jobs 16) 3.14 forkserver hung in two, once in the `except` variant and once in `plain`, the fork server and its two workers staying with the main.  PyPy 3.9 under fork, `plain`: in 2 of 10 full runs (and 2 of 25 runs of that variant alone) the main ended, killed by SIGINT after both busy workers got KeyboardInterrupt, yet replacement workers were still alive 10 s later: the patterns accept left-behind workers too. Which run hangs is a race inside multiprocessing, not in this case."
 # # How many busy workers reach their KeyboardInterrupt handler before the main's terminate() (SIGTERM) kills
 # # them is a race (0, 1 and 2 of 2 all seen in 105 runs); every one of them ends either way, which is the claim.
 # normalize = [["(busy workers that got KeyboardInterrupt in func:) [0-2] of 2", "\\1 0, 1 or 2 of 2 (a race with terminate())"]]
 #
-# # Every worker gets the SIGINT and ends: no run showed "only one worker ended", so the claim is refuted.  But the
+# # Every worker gets the SIGINT and ends: no run showed "only one worker ended", so the claim is refuted (but for PyPy 3.9 fork).  The
 # # shutdown after it can hang (the main, sometimes with two workers, still alive 10 s later), and once a worker
-# # outlived the main (PyPy 3.9, after both busy workers had got their KeyboardInterrupt, so not the post's "only
-# # one ended"; the verdict stays refuted, with that caveat in the docstring): the patterns accept those outcomes
-# # too, and `nondeterministic` says how often they were seen.
+# # outlived the main (PyPy 3.9 under fork: replacement workers left behind, so there the claim holds): the patterns
+# # accept those outcomes too, and `nondeterministic` says how often they were seen.
 # [expect]
 # exit = 0
 # holds = false
@@ -114,6 +119,14 @@ behaves as on Linux, and spawn is the default start method.
 #   alive once the rest settled, within 10 s: (nothing|main[a-z ,]*|[a-z ,]*worker[a-z ,]*) (re)
 # after killing the groups, processes left: 0
 # """
+#
+# # PyPy 3.9 under fork: now and then the main ends and leaves workers behind (see the docstring): the claim's
+# # "leave the others" holds there, as a "may".
+# [[expect.when]]
+# implementation = ["pypy"]
+# python = "<3.10"
+# start_method = ["fork"]
+# holds = true
 #
 # [[expect.when]]
 # platform = ["darwin", "win32"]
