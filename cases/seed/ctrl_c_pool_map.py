@@ -75,7 +75,7 @@ behaves as on Linux, and spawn is the default start method.
 # normalize = [["(busy workers that got KeyboardInterrupt in func:) [0-2] of 2", "\\1 0, 1 or 2 of 2 (a race with terminate())"]]
 #
 # # Every worker gets the SIGINT and ends: no run showed "only one worker ended", so the claim is refuted (but for PyPy 3.9 fork).  The
-# # shutdown after it can hang (the main, sometimes with two workers, still alive 10 s later), and once a worker
+# # shutdown after it can hang (the main, sometimes with two workers, still alive 10 s later), and workers
 # # outlived the main (PyPy 3.9 under fork: replacement workers left behind, so there the claim holds): the patterns
 # # accept those outcomes too, and `nondeterministic` says how often they were seen.
 # [expect]
