@@ -8,7 +8,7 @@ import re
 import threading
 from typing import List, Optional, Tuple
 
-from harness.casefile import Case, Expectation
+from harness.casefile import Case, Expectation, file_digest
 from harness.execute import EXIT_SKIP, EXIT_UNSUPPORTED
 from harness.match import Budget, JudgingTimeout
 from harness.model import Cell, Observation, Result, Status
@@ -42,12 +42,33 @@ def judge(case: Case, cell: Cell, observation: Observation, stop: Optional[threa
     Judging is bounded (see harness.match): a pattern or normalize rule that exceeds its budget makes the cell an
     `error` naming the case file's line, with the raw output kept. `stop` (the run being interrupted) abandons
     judging at once with JudgingStopped."""
+    changed = _changed_since_read(case)
+    if changed:
+        expectation, origin = case.expectation_for(cell.interpreter, cell.start_method)
+        return make_result(case, cell, observation, Status.ERROR, None, message=changed, origin=origin)
     try:
         return _judge(case, cell, observation, stop)
     except JudgingTimeout as exc:
         expectation, origin = case.expectation_for(cell.interpreter, cell.start_method)
         return make_result(case, cell, observation, Status.ERROR, None, message=f"{exc}; the output is kept raw",
                            origin=origin)
+
+
+def _changed_since_read(case: Case) -> str:
+    """Why the cell cannot be judged because its case file changed after its expectation was read ("" if not):
+    the cell ran the file as it was on disk then, so its output and the expectation may come from two versions."""
+    if not case.digest:
+        return ""
+    try:
+        with open(case.path, "rb") as f:
+            now = file_digest(f.read())
+    except OSError as exc:
+        return f"the case file {case.path} can no longer be read ({exc.strerror}); its expectation was read when the run started"
+    if now == case.digest:
+        return ""
+    return (f"the case file {case.path} changed during the run, after its expectation was read: the output may "
+            "come from the new version, so it is not judged; run the case again (`mpmatrix run --resume DIR` runs "
+            "every changed case again)")
 
 
 def _judge(case: Case, cell: Cell, observation: Observation, stop: Optional[threading.Event]) -> Result:

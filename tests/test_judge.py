@@ -284,3 +284,28 @@ def test_no_tail_when_the_case_checks_stderr_or_stderr_is_empty_or_only_the_exce
     assert run(Observation(exit=1, stdout="ok\n"), 'stdout = "ok"').message == "exit: expected 0, got 1"
     only_exception = run(Observation(exit=1, stderr=TRACEBACK), 'exception = "KeyError: [..]"').message
     assert "\nstderr" not in only_exception
+
+
+def _loaded_case(tmp_path, stdout="ok"):
+    from harness.casefile import load_case
+    path = tmp_path / "edited.py"
+    path.write_text(f'# /// case\n# claim = "c"\n# source = "s"\n# ids = ["S1"]\n# [expect]\n# stdout = "{stdout}"\n# ///\n')
+    return path, load_case(str(path))
+
+
+def test_a_case_file_edited_during_the_run_is_not_judged(tmp_path):
+    path, case = _loaded_case(tmp_path)
+    cell = Cell(case.name, case.path, INTERP, "spawn")
+    assert judge(case, cell, OK).status is Status.PASS
+    path.write_text(path.read_text().replace('"ok"', '"changed"'))  # edited after its expectation was read
+    result = judge(case, cell, OK)
+    assert result.status is Status.ERROR
+    assert str(path) in result.message and "changed during the run" in result.message and "--resume" in result.message
+    assert result.stdout_raw == "ok\n"  # what was observed is kept
+
+
+def test_a_case_file_removed_during_the_run_is_not_judged(tmp_path):
+    path, case = _loaded_case(tmp_path)
+    path.unlink()
+    result = judge(case, Cell(case.name, case.path, INTERP, "spawn"), OK)
+    assert result.status is Status.ERROR and "can no longer be read" in result.message and str(path) in result.message
