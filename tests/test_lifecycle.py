@@ -129,7 +129,8 @@ def test_resume_never_mixes_an_older_results_file_with_a_newer_journal(tmp_path,
     run(tmp_path, folder)
     first = results_io.read_run(tmp_path / "out" / "results.json")
     journal = results_io.Journal(tmp_path / "out" / results_io.JOURNAL_NAME, "run2", "t2")
-    changed = first.results[0].__class__(**{**first.results[0].__dict__, "stdout": "other\n", "status": first.results[0].status})
+    recorded_a = next(r for r in first.results if r.case == "a")  # results are in the order cells landed
+    changed = recorded_a.__class__(**{**recorded_a.__dict__, "stdout": "other\n", "status": recorded_a.status})
     journal.append(changed)
     journal.close()  # ... and run 2 was SIGKILLed here
     fake.calls.clear()
