@@ -265,8 +265,6 @@ def _group_lines(written: Written, group: str) -> List[str]:
     return lines
 
 
-_GROUP_FIELDS = dict(zip(("outcome", "stdout", "verdict", "leaks"), KEY_GROUPS))  # names for casefile's groups
-
 
 def _expectation_lines(written: Written, base: Optional[Written] = None) -> List[str]:
     """[expect] (base None) says everything checked; a [[expect.when]] table each group that differs from base."""
@@ -278,7 +276,7 @@ def _expectation_lines(written: Written, base: Optional[Written] = None) -> List
             lines += _group_lines(written, "verdict")
         return lines
     lines = []
-    for group, fields in _GROUP_FIELDS.items():
+    for group, fields in KEY_GROUPS.items():
         if all(getattr(written, f) == getattr(base, f) for f in fields):
             continue
         if group == "outcome":

@@ -31,12 +31,12 @@ REQUIRED_KEYS = ("claim", "source", "ids")
 EXPECT_KEYS = ("stdout", "stderr", "exit", "exception", "holds", "leaks", "stdout_not", "stderr_not", "known_bug")
 # A [[expect.when]] table that sets any key of a group replaces the whole group: the group's keys it leaves out
 # return to their defaults instead of carrying over from earlier tables (see docs/case-format.md, "Overrides").
-KEY_GROUPS = (
-    ("exit", "exception", "stderr", "stderr_not"),  # the outcome: how the process ended and what it said on stderr
-    ("stdout", "stdout_not"),
-    ("holds", "known_bug"),  # the verdict
-    ("leaks",),
-)
+KEY_GROUPS = {
+    "outcome": ("exit", "exception", "stderr", "stderr_not"),  # how the process ended and what it said on stderr
+    "stdout": ("stdout", "stdout_not"),
+    "verdict": ("holds", "known_bug"),
+    "leaks": ("leaks",),
+}
 SELECTOR_KEYS = ("start_method", "platform", "python", "implementation")
 EXIT_RE = re.compile(r"^signal:[A-Z][A-Z0-9_]+$")  # POSIX signals (SIGINT) and Windows crash names (ACCESS_VIOLATION)
 
@@ -100,7 +100,7 @@ class Expectation:
     def overlay(self, other: "Expectation") -> "Expectation":
         """This expectation with each key group (KEY_GROUPS) that other sets any key of replaced by other's."""
         values = {}
-        for group in KEY_GROUPS:
+        for group in KEY_GROUPS.values():
             source = other if any(getattr(other, key) is not None for key in group) else self
             for key in group:
                 values[key] = getattr(source, key)
