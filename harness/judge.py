@@ -44,14 +44,17 @@ def judge(case: Case, cell: Cell, observation: Observation, stop: Optional[threa
     judging at once with JudgingStopped."""
     changed = _changed_since_read(case)
     if changed:
-        expectation, origin = case.expectation_for(cell.interpreter, cell.start_method)
-        return make_result(case, cell, observation, Status.ERROR, None, message=changed, origin=origin)
+        return _not_judged(case, cell, observation, changed)
     try:
         return _judge(case, cell, observation, stop)
     except JudgingTimeout as exc:
-        expectation, origin = case.expectation_for(cell.interpreter, cell.start_method)
-        return make_result(case, cell, observation, Status.ERROR, None, message=f"{exc}; the output is kept raw",
-                           origin=origin)
+        return _not_judged(case, cell, observation, f"{exc}; the output is kept raw")
+
+
+def _not_judged(case: Case, cell: Cell, observation: Observation, why: str) -> Result:
+    """An `error` cell that keeps what was observed, raw, and names the expectation that would have applied."""
+    _, origin = case.expectation_for(cell.interpreter, cell.start_method)
+    return make_result(case, cell, observation, Status.ERROR, None, message=why, origin=origin)
 
 
 def _changed_since_read(case: Case) -> str:
