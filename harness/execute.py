@@ -574,7 +574,6 @@ def is_multiprocessing_helper(leftover: Leftover) -> bool:
 def settle_leftovers(launched: Launched) -> Tuple[Leftover, ...]:
     """Processes of the cell alive after its main process ended, given a moment to finish exiting."""
     started = time.monotonic()
-    deadline = started + max(LEFTOVER_SETTLE_S, HELPER_SETTLE_S)
     pause = SETTLE_POLL_S[0]
     while True:
         pids = launched.processes()
@@ -585,9 +584,10 @@ def settle_leftovers(launched: Launched) -> Tuple[Leftover, ...]:
         if not alive:
             return found
         limit = HELPER_SETTLE_S if all(is_multiprocessing_helper(x) for x in alive) else LEFTOVER_SETTLE_S
-        if time.monotonic() >= started + limit:
+        left = started + limit - time.monotonic()
+        if left <= 0:
             return found
-        time.sleep(min(pause, max(0.0, deadline - time.monotonic())))
+        time.sleep(min(pause, left))
         pause = min(2 * pause, SETTLE_POLL_S[1])  # each look scans the process table
 
 
