@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from harness.match import Pattern, PatternError, compile_line, compile_pattern
-from harness.model import IMPLEMENTATIONS, PLATFORMS, START_METHODS, Interpreter
+from harness.model import CASE_METHODS, DEFAULT_METHOD, IMPLEMENTATIONS, PLATFORMS, START_METHODS, Interpreter
 from harness.normalize import NormalizeError, Rules, compile_rules, normalize_line
 
 if sys.version_info >= (3, 11):
@@ -26,7 +26,7 @@ DEFAULT_TIMEOUT = 30.0
 OPENING_RE = re.compile(r"(?m)^# /// case[ \t]*$")
 BLOCK_RE = re.compile(r"(?m)^# /// (?P<type>[a-zA-Z0-9-]+)[ \t]*$\n(?P<content>(?:^#(?:| .*)$\n)*?)^# ///[ \t]*$")
 
-TOP_KEYS = ("claim", "source", "ids", "timeout", "normalize", "platforms", "nondeterministic", "expect")
+TOP_KEYS = ("claim", "source", "ids", "timeout", "normalize", "platforms", "start_methods", "nondeterministic", "expect")
 REQUIRED_KEYS = ("claim", "source", "ids")
 EXPECT_KEYS = ("stdout", "stderr", "exit", "exception", "holds", "leaks", "stdout_not", "stderr_not", "known_bug")
 # A [[expect.when]] table that sets any key of a group replaces the whole group: the group's keys it leaves out
@@ -125,6 +125,9 @@ class Case:
     timeout: float = DEFAULT_TIMEOUT
     rules: Rules = field(default_factory=Rules)
     platforms: Optional[Tuple[str, ...]] = None
+    # The start methods its cells run under (None: fork, spawn and forkserver); ("default",) for a claim about
+    # threads or coroutines: one cell per interpreter, under the start method the interpreter chose itself.
+    start_methods: Optional[Tuple[str, ...]] = None
     nondeterministic: str = ""  # why (with evidence) outcomes the expectation accepts may vary between runs
     expect: Optional[Expectation] = None
     when: Tuple[Tuple[Selector, Expectation], ...] = ()
@@ -376,13 +379,20 @@ class _BlockReader:
         platforms = None
         if "platforms" in data:
             platforms = self._choices(data, "platforms", PLATFORMS, "")
+        start_methods = None
+        if "start_methods" in data:
+            start_methods = self._choices(data, "start_methods", CASE_METHODS, "")
+            if not start_methods:
+                raise self.error(self.line("start_methods"), "empty 'start_methods'; expected some of "
+                                 f"{_or(CASE_METHODS)} ({DEFAULT_METHOD!r}: once, under the interpreter's own default)")
         nondeterministic = self._string(data, "nondeterministic") if "nondeterministic" in data else ""
         if "nondeterministic" in data and not nondeterministic.strip():
             raise self.error(self.line("nondeterministic"), "empty 'nondeterministic'; say why the outcome varies, with evidence")
         expect, when = self._expectations(data.get("expect"), rules)
         return Case(
             name=case_name(self.path), path=self.path, claim=claim, source=source, ids=tuple(ids),
-            timeout=float(timeout), rules=rules, platforms=platforms, nondeterministic=nondeterministic, expect=expect,
+            timeout=float(timeout), rules=rules, platforms=platforms, start_methods=start_methods,
+            nondeterministic=nondeterministic, expect=expect,
             when=when, block=block,
         )
 
@@ -461,7 +471,7 @@ class _BlockReader:
             if key not in table:
                 continue
             if key == "start_method":
-                selector_values[key] = self._choices(table, key, START_METHODS, name, index)
+                selector_values[key] = self._choices(table, key, CASE_METHODS, name, index)
             elif key == "platform":
                 selector_values[key] = self._choices(table, key, PLATFORMS, name, index)
             elif key == "implementation":

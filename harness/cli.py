@@ -27,7 +27,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("paths", nargs="*", metavar="CASE_PATH", help=f"case files or folders (default: {DEFAULT_CASES}/)")
     _add_python(run)
     run.add_argument("--start-method", "-m", action="append", dest="start_methods", metavar="M",
-                     choices=("fork", "spawn", "forkserver"), help="only this start method (repeatable; default: all)")
+                     choices=("fork", "spawn", "forkserver", "default"), help="only this start method (repeatable; default: all)")
     run.add_argument("--out", default="results", metavar="DIR", help="write DIR/results.json (default: results/)")
     run.add_argument("--jobs", "-j", type=_positive_int, default=None, metavar="N",
                      help="cells run at once, exactly (default: the CPU count, and up to 8 times that while the "
@@ -73,7 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     bless.add_argument("paths", nargs="+", metavar="CASE_PATH")
     _add_python(bless)
     bless.add_argument("--start-method", "-m", action="append", dest="start_methods", metavar="M",
-                       choices=("fork", "spawn", "forkserver"))
+                       choices=("fork", "spawn", "forkserver", "default"))
     bless.add_argument("--results", action="append", metavar="RESULTS.json", help="use these results instead of running")
     bless.add_argument("--jobs", "-j", type=_positive_int, default=os.cpu_count() or 1, metavar="N")
     bless.add_argument("--yes", "-y", action="store_true", help="write without asking")

@@ -10,6 +10,10 @@ from typing import Any, Dict, List, Optional, Tuple
 
 SCHEMA_VERSION = 1
 START_METHODS = ("fork", "spawn", "forkserver")
+# A case whose claim does not depend on how processes start (threads, coroutines) runs once per interpreter, under
+# the interpreter's own default start method, left as the interpreter chose it: its cells' start method is this.
+DEFAULT_METHOD = "default"
+CASE_METHODS = START_METHODS + (DEFAULT_METHOD,)
 PLATFORMS = ("linux", "darwin", "win32")
 PLATFORM_NAMES = {"linux": "Linux", "darwin": "macOS", "win32": "Windows"}
 # sys.implementation.name of the Python implementations a case may select; CPython's tags carry no prefix.
@@ -60,9 +64,14 @@ def tag_label(tag: str) -> str:
 # The symbols every report shows (terminal, Markdown, HTML), so that a reader of one can read the others. Each is a
 # single terminal column wide (no East Asian "ambiguous" width except † and ‡, which terminals draw narrow) and is in
 # DejaVu, the fallback font of most Linux desktops: ◷ rather than ⧖ for a timeout, which many fonts lack.
-METHOD_ABBREV = {"fork": "F", "spawn": "S", "forkserver": "V"}
+METHOD_ABBREV = {"fork": "F", "spawn": "S", "forkserver": "V", DEFAULT_METHOD: "D"}
 DEFAULT_MARK = "*"  # after a start method's letter: the default start method of that platform and interpreter
-NOT_OBSERVED = "?"  # no run holds this cell: it says nothing about the case there, least of all that it passed
+NOT_OBSERVED = "?"
+
+
+def method_legend(methods_seen) -> Tuple[Tuple[str, str], ...]:
+    """(abbreviation, start method) pairs a legend explains: the three start methods always, `default` where seen."""
+    return tuple((a, m) for m, a in METHOD_ABBREV.items() if m in START_METHODS or m in methods_seen)  # no run holds this cell: it says nothing about the case there, least of all that it passed
 
 
 class Status(enum.Enum):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from harness.casefile import Case, CaseError, case_name, file_digest, find_cases, load_case
-from harness.model import START_METHODS, Cell, Interpreter, Observation, Result, Status
+from harness.model import DEFAULT_METHOD, START_METHODS, Cell, Interpreter, Observation, Result, Status
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,20 @@ def load_cases(paths: Sequence[str]) -> Tuple[List[Case], List[Tuple[str, CaseEr
     return cases, broken
 
 
+def case_methods(case: Case, interpreter: Interpreter, requested: Optional[Sequence[str]] = None) -> List[str]:
+    """The start methods a case's cells run under with this interpreter. A case that runs under the interpreter's
+    default (`start_methods = ["default"]`) does so once: when no methods are asked for, when `default` is, or when
+    the interpreter's default is among those asked for (so that of tox's envs py312-fork, -spawn and -forkserver,
+    exactly one runs it)."""
+    wanted = list(case.start_methods) if case.start_methods is not None else list(START_METHODS)
+    if not requested:
+        return wanted
+    chosen = [m for m in dict.fromkeys(requested) if m in wanted and m != DEFAULT_METHOD]  # in the order asked
+    if DEFAULT_METHOD in wanted and (DEFAULT_METHOD in requested or interpreter.default_start_method in requested):
+        chosen.append(DEFAULT_METHOD)
+    return chosen
+
+
 def plan(
     cases: Sequence[Case], broken: Sequence[Tuple[str, CaseError]], interpreters: Sequence[Interpreter],
     start_methods: Optional[Sequence[str]] = None, repeat: int = 1,
@@ -60,11 +74,11 @@ def plan(
     for interpreter in interpreters:
         methods = list(start_methods) if start_methods else list(START_METHODS)  # unoffered ones become `unsupported`
         for case in cases:
-            for method in methods:
+            for method in case_methods(case, interpreter, start_methods):
                 for index in range(repeat):
                     cell = Cell(case.name, case.path, interpreter, method, index)
                     decided = None
-                    if method not in interpreter.start_methods:
+                    if method != DEFAULT_METHOD and method not in interpreter.start_methods:
                         decided = make_result(case, cell, Observation(), Status.UNSUPPORTED, None,
                                               message=f"start method {method} is not offered by {interpreter.platform} Python {interpreter.version}")
                     elif case.platforms is not None and interpreter.platform not in case.platforms:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Sequence,
 
 import pytest
 
-from harness.model import START_METHODS, Interpreter, Result
+from harness.model import CASE_METHODS, Interpreter, Result
 
 if TYPE_CHECKING:
     from harness.casefile import Case
@@ -40,8 +40,9 @@ NO_TESTS_COLLECTED = 5
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("mpmatrix", "mpmatrix case files")
-    group.addoption("--start-method", action="append", dest="mpmatrix_start_methods", choices=START_METHODS,
-                    metavar="M", help="run case files under this start method only (repeatable; default: all three)")
+    group.addoption("--start-method", action="append", dest="mpmatrix_start_methods", choices=CASE_METHODS,
+                    metavar="M", help="run case files under this start method only (repeatable; default: all three); cases that run under "
+                         "the interpreter's default start method run where it is among them, or with `default`")
     group.addoption("--mpmatrix-python", action="append", dest="mpmatrix_python", metavar="EXE_OR_VERSION",
                     help="run case files with this interpreter: a path, a command, a version like 3.12, `current` "
                          "or `all` (every one found) (repeatable; default: the one running pytest)")
@@ -224,13 +225,13 @@ class CaseFile(pytest.File):
                                          f"{names[case.name]} has it too; case names must be unique")
             return
         interpreters = _interpreters(self.config)
-        labels = interpreter_labels(interpreters)
-        methods = self.config.getoption("mpmatrix_start_methods") or list(START_METHODS)
-        planned = iter(plan([case], [], interpreters, methods))  # interpreter, then start method: the order below
-        for interpreter, label in zip(interpreters, labels):
-            for method in methods:
-                name = method if len(interpreters) == 1 else f"{label}-{method}"
-                yield CaseItem.from_parent(self, name=name, case=case, planned=next(planned), label=label)
+        labels = {id(i): label for i, label in zip(interpreters, interpreter_labels(interpreters))}
+        methods = self.config.getoption("mpmatrix_start_methods") or None
+        for planned in plan([case], [], interpreters, methods):  # interpreter, then start method
+            label = labels[id(planned.cell.interpreter)]
+            method = planned.cell.start_method
+            name = method if len(interpreters) == 1 else f"{label}-{method}"
+            yield CaseItem.from_parent(self, name=name, case=case, planned=planned, label=label)
 
 
 class CaseFailed(Exception):

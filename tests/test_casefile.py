@@ -216,7 +216,7 @@ def test_missing_required_key_and_empty_ids():
 
 def test_unknown_start_method():
     exc = error(HEAD + '\n[[expect.when]]\nstart_method = ["spwan"]\nexit = 0\n')
-    assert_names(exc, "cases/bad.py", 7, "'spwan'", "[[expect.when]]", "did you mean 'spawn'", "fork, spawn or forkserver")
+    assert_names(exc, "cases/bad.py", 7, "'spwan'", "[[expect.when]]", "did you mean 'spawn'", "fork, spawn, forkserver or default")
 
 
 def test_unknown_platform_top_level_and_in_a_selector():

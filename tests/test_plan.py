@@ -89,3 +89,27 @@ def test_a_cells_key_is_the_key_of_its_result_for_every_implementation() -> None
     for interpreter in (Interpreter("/pypy", "pypy", "3.11.13"), Interpreter("/py", "cpython", "3.13.1", free_threaded=True)):
         cell = Cell(case.name, case.path, interpreter, "spawn")
         assert make_result(case, cell, Observation(), Status.PASS, True).key == cell.key
+
+
+def test_a_case_under_the_default_start_method_runs_once_per_interpreter(tmp_path):
+    write_case(tmp_path, "threads.py", HEAD + 'start_methods = ["default"]\n')
+    write_case(tmp_path, "spawn_only.py", HEAD + 'start_methods = ["spawn"]\n')
+    cases, broken = load_cases([str(tmp_path)])
+    linux = dataclasses.replace(LINUX, default_start_method="fork")
+    cells = [(p.cell.case_name, p.cell.start_method) for p in plan(cases, broken, [linux, WINDOWS])]
+    assert cells == [("spawn_only", "spawn"), ("threads", "default"), ("spawn_only", "spawn"), ("threads", "default")]
+    # With methods asked for (tox's envs), the default cell runs where the interpreter's default is among them.
+    assert [(p.cell.case_name, p.cell.start_method) for p in plan(cases, broken, [linux], ["fork"])] == [("threads", "default")]
+    assert [(p.cell.case_name, p.cell.start_method) for p in plan(cases, broken, [linux], ["spawn"])] == [("spawn_only", "spawn")]
+    assert [p.cell.start_method for p in plan(cases, broken, [linux], ["default"])] == ["default"]
+    # never `unsupported`: the default is offered wherever the interpreter runs at all
+    assert all(p.decided is None for p in plan(cases, broken, [WINDOWS]))
+
+
+def test_start_methods_must_name_known_methods(tmp_path):
+    write_case(tmp_path, "bad.py", HEAD + 'start_methods = ["spwan"]\n')
+    write_case(tmp_path, "empty.py", HEAD + "start_methods = []\n")
+    _, broken = load_cases([str(tmp_path)])
+    messages = {path.rsplit("/", 1)[-1]: str(e) for path, e in broken}
+    assert "empty.py:5: empty 'start_methods'" in messages["empty.py"]
+    assert "bad.py:5: unknown start methods 'spwan' (did you mean 'spawn'?)" in messages["bad.py"]

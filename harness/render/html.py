@@ -28,6 +28,7 @@ from harness.model import (
     Status,
     Verdict,
     implementation_name,
+    method_legend,
     tag_label,
 )
 from harness.claims import ClaimsBook, ClaimsFile
@@ -208,7 +209,7 @@ def _view(run: Run, target: Optional[Target] = None, claims: Sequence[ClaimsFile
         "column_count": len(cols) + 1, "has_claims_files": bool(claims),
         "run": run, "summary": summary_line(results) + ("" if run.complete else " (incomplete: the run was interrupted)"),
         "statuses": list(Status), "symbols": SYMBOLS, "verdicts": list(Verdict), "Verdict": Verdict,
-        "method_names": ", ".join(f"{a} {m}" for m, a in METHOD_ABBREV.items()), "default_mark": DEFAULT_MARK, "counts": counts, "platforms": platforms, "pythons": pythons, "methods": methods,
+        "method_names": ", ".join(f"{a} {m}" for a, m in method_legend({r.start_method for r in results})), "default_mark": DEFAULT_MARK, "counts": counts, "platforms": platforms, "pythons": pythons, "methods": methods,
         "rows": rows, "details": details, "differences": differences, "analyses": analyses,
         "refuted": sum(1 for r in results if r.holds is False), "plural": plural,
         "same_everywhere": [a for a in analyses if not a.differs and a.classes],

@@ -17,7 +17,7 @@ from harness.analysis import (
     differing,
     plural,
 )
-from harness.model import DEFAULT_MARK, METHOD_ABBREV, NOT_OBSERVED, PLATFORM_NAMES, Result, Run, Status, Verdict, tag_label
+from harness.model import DEFAULT_MARK, METHOD_ABBREV, NOT_OBSERVED, PLATFORM_NAMES, Result, Run, Status, Verdict, method_legend, tag_label
 from harness.render.terminal import (
     claim_words,
     columns,
@@ -136,7 +136,7 @@ def render_matrix(results: Sequence[Result], order: Sequence[str], budget: int, 
             cells.append(NOT_OBSERVED if r is None else r.status.symbol + r.expected_verdict.mark)
         section.add(f"| {inline(case)} | {inline(', '.join(ids[case]))} | " + " | ".join(cells) + " |\n")
     legend = " · ".join(f"{s.symbol} {s.label}" for s in Status)
-    methods = " · ".join(f"{a} {m}" for m, a in METHOD_ABBREV.items())
+    methods = " · ".join(f"{a} {m}" for a, m in method_legend({r.start_method for r in results}))
     text = section.text() + f"\n{legend} · {NOT_OBSERVED} not observed · {Verdict.REFUTED.mark} the claim is refuted in that cell · {Verdict.KNOWN_BUG.mark} a known bug there (neither holds nor refuted)\n\nColumns: platform, interpreter, start method ({methods}; {DEFAULT_MARK} marks the default start method of that platform and interpreter).\n"
     missing = render_not_observed(results, target)
     if missing:

@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
 
-from harness.model import DEFAULT_MARK, METHOD_ABBREV, NOT_OBSERVED, Result, Run, Status, Verdict
+from harness.model import DEFAULT_MARK, METHOD_ABBREV, NOT_OBSERVED, Result, Run, Status, Verdict, method_legend
 
 # Controls (tab and newline aside), bidirectional controls (which reorder what a reader sees: "Trojan Source"),
 # and lone surrogates (an undecodable byte of a file name, as Python keeps it).
@@ -116,7 +116,7 @@ def render_matrix(results: Sequence[Result]) -> str:
     legend = "  ".join(f"{s.symbol} {s.label}" for s in Status)
     unseen = f"  {NOT_OBSERVED} not observed" if missing else ""
     lines.append("")
-    methods = "  ".join(f"{a} {m}" for m, a in METHOD_ABBREV.items())
+    methods = "  ".join(f"{a} {m}" for a, m in method_legend({r.start_method for r in results}))
     lines.append(f"{methods}  {DEFAULT_MARK} the default there    {legend}{unseen}  {REFUTED_MARK} claim refuted there  "
                  f"{KNOWN_BUG_MARK} known bug there")
     return "\n".join(lines)
