@@ -1,4 +1,5 @@
-"""Where behaviour differs: each case's cells grouped into behaviour classes, the difference put down to the fewest axes."""
+"""Where behaviour differs: each case's cells grouped into behaviour classes, the difference put down to the fewest axes
+(harness.model's AXES, and the run's variant axes), named as the run's Layout names them."""
 
 from __future__ import annotations
 
@@ -8,37 +9,15 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Hashable, Iterable, List, Mapping, Optional, Sequence, Tuple
 
-from harness.model import START_METHODS, Result, Run, Status
+from harness.model import CellId, Layout, Result, Run, Status, verdict_phrase
 
-# The axes a difference can be put down to, in the order that breaks ties between equally small explanations.
-AXES: Tuple[str, ...] = ("start_method", "python", "platform", "implementation")
-
-# A cell's place in the matrix, one value per axis in AXES order: (start_method, python tag, platform, implementation).
-Coordinates = Tuple[str, str, str, str]
+# A cell's place on every axis of a layout, in the order of its axes: start method, python, platform,
+# implementation, then any variant axes.
+Coordinates = Tuple[str, ...]
 
 # Cells that say nothing about how the case behaves: not run there, or not one behaviour. Flaky cells saw several
 # behaviours, so putting a difference down to an axis because of one of them would be a guess.
 NOT_ATTRIBUTED = frozenset({Status.UNSUPPORTED, Status.SKIP, Status.FLAKY})
-
-
-def coordinates(result: Result) -> Coordinates:
-    return (result.start_method, result.python_tag, result.platform, result.implementation)
-
-
-def axis_value(coords: Coordinates, axis: str) -> str:
-    return coords[AXES.index(axis)]
-
-
-def version_key(tag: str) -> Tuple[Any, ...]:
-    """3.9 < 3.10 < 3.13 < 3.13t < 3.14: numbers compared as numbers, a free-threaded build just after its twin."""
-    return tuple(int(p) for p in re.findall(r"\d+", tag)) + (tag.endswith("t"),)
-
-
-def coordinates_key(coords: Coordinates) -> Tuple[Any, ...]:
-    """Matrix order: platform, python version, start method, implementation."""
-    method, tag, platform, implementation = coords
-    order = START_METHODS.index(method) if method in START_METHODS else len(START_METHODS)
-    return (platform, version_key(tag), tag, order, method, implementation)
 
 
 @dataclass(frozen=True)
@@ -46,7 +25,7 @@ class BehaviourClass:
     """Cells of one case that behaved alike: the same normalized observation and the same verdict on the claim."""
 
     signature: Tuple[Any, ...]
-    cells: Tuple[Coordinates, ...]
+    cells: Tuple[CellId, ...]
     representative: Result
 
 
@@ -63,6 +42,7 @@ class CaseAnalysis:
     claim: str = ""
     excluded: Tuple[Result, ...] = ()  # unsupported, skipped and flaky cells: shown, never used to attribute
     source: str = ""  # the case's `source`: where the claim is made
+    layout: Layout = field(default_factory=lambda: Layout(()), compare=False)
 
     @property
     def differs(self) -> bool:
@@ -70,10 +50,10 @@ class CaseAnalysis:
 
 
 def behaviour_signature(result: Result) -> Tuple[Any, ...]:
-    return tuple(result.signature()) + (result.holds, result.known_bug)
+    return tuple(result.signature()) + (result.judged.holds, result.judged.known_bug)
 
 
-def minimal_axes(values: Mapping[Coordinates, Hashable]) -> Tuple[str, ...]:
+def minimal_axes(values: Mapping[Coordinates, Hashable], layout: Layout) -> Tuple[str, ...]:
     """The smallest set of axes that determines the value of every observed cell.
 
     The python axis is the language version, whatever the implementation: PyPy 3.11 is Python 3.11 there, so a
@@ -83,37 +63,44 @@ def minimal_axes(values: Mapping[Coordinates, Hashable]) -> Tuple[str, ...]:
     story; remaining ties go to the earlier axes."""
     if len(set(values.values())) <= 1:
         return ()
-    for size in range(1, len(AXES) + 1):
-        found = [axes for axes in itertools.combinations(AXES, size) if _determines(values, axes)]
+    names = [axis.name for axis in layout.axes]
+    for size in range(1, len(names) + 1):
+        found = [axes for axes in itertools.combinations(names, size) if _determines(values, axes, names)]
         if found:
-            return tuple(sorted(min(found, key=lambda axes: _erratic_in_python(values, axes))))
+            return tuple(sorted(min(found, key=lambda axes: _erratic_in_python(values, axes, layout))))
     # Only reachable when the same coordinates carry different values, which a merged run never has.
-    return tuple(sorted(AXES))
+    return tuple(sorted(names))
 
 
-def _erratic_in_python(values: Mapping[Coordinates, Hashable], axes: Sequence[str]) -> bool:
+def _erratic_in_python(values: Mapping[Coordinates, Hashable], axes: Sequence[str], layout: Layout) -> bool:
     """Whether explaining by these axes needs a behaviour that changes more than once along the versions."""
     if "python" not in axes:
         return False
-    _, boundaries = python_boundaries(values, tuple(sorted(axes)))
+    _, boundaries = python_boundaries(values, tuple(sorted(axes)), layout)
     return any(boundary is None for boundary in boundaries.values())
 
 
-def _determines(values: Mapping[Coordinates, Hashable], axes: Sequence[str]) -> bool:
+def _determines(values: Mapping[Coordinates, Hashable], axes: Sequence[str], names: Sequence[str]) -> bool:
+    indices = [names.index(a) for a in axes]
     seen: Dict[Tuple[str, ...], Hashable] = {}
     for coords, value in values.items():
-        projection = tuple(axis_value(coords, a) for a in axes)
+        projection = tuple(coords[i] for i in indices)
         if seen.setdefault(projection, value) != value:
             return False
     return True
 
 
-def group_label(coords: Coordinates, axes: Sequence[str]) -> str:
+def axis_value(coords: Coordinates, axis: str, layout: Layout) -> str:
+    return coords[[a.name for a in layout.axes].index(axis)]
+
+
+def group_label(coords: Coordinates, axes: Sequence[str], layout: Layout) -> str:
     """`start_method=spawn, platform=linux`; `everywhere` when there are no axes."""
-    return ", ".join(f"{a}={axis_value(coords, a)}" for a in axes) or "everywhere"
+    return ", ".join(f"{a}={axis_value(coords, a, layout)}" for a in axes) or "everywhere"
 
 
-def python_boundaries(values: Mapping[Coordinates, Hashable], differs_by: Sequence[str]) -> Tuple[Optional[str], Dict[str, Optional[str]]]:
+def python_boundaries(values: Mapping[Coordinates, Hashable], differs_by: Sequence[str],
+                      layout: Layout) -> Tuple[Optional[str], Dict[str, Optional[str]]]:
     """The version where behaviour changed, per group of the other chosen axes, and the one they share if they agree.
 
     A group whose behaviour changes once along the observed versions has that version as its boundary (the first
@@ -122,17 +109,18 @@ def python_boundaries(values: Mapping[Coordinates, Hashable], differs_by: Sequen
     """
     if "python" not in differs_by:
         return None, {}
-    others = [a for a in AXES if a in differs_by and a != "python"]
+    others = [a.name for a in layout.axes if a.name in differs_by and a.name != "python"]
+    order = layout.axis("python").order
     groups: Dict[Tuple[str, ...], Dict[str, Hashable]] = {}
     labels: Dict[Tuple[str, ...], str] = {}
     for coords, value in values.items():
-        key = tuple(axis_value(coords, a) for a in others)
-        labels[key] = group_label(coords, others)
-        groups.setdefault(key, {})[axis_value(coords, "python")] = value
+        key = tuple(axis_value(coords, a, layout) for a in others)
+        labels[key] = group_label(coords, others, layout)
+        groups.setdefault(key, {})[axis_value(coords, "python", layout)] = value
     boundaries: Dict[str, Optional[str]] = {}
     for key in sorted(groups, key=lambda k: labels[k]):
         by_version = groups[key]
-        tags = sorted(by_version, key=lambda t: (version_key(t), t))
+        tags = sorted(by_version, key=order)
         changes = [later for earlier, later in zip(tags, tags[1:]) if by_version[earlier] != by_version[later]]
         if changes:
             boundaries[labels[key]] = changes[0] if len(changes) == 1 else None
@@ -141,27 +129,28 @@ def python_boundaries(values: Mapping[Coordinates, Hashable], differs_by: Sequen
     return boundary, boundaries
 
 
-def analyse_case(results: Sequence[Result]) -> CaseAnalysis:
-    """One case's results (one per cell) analysed."""
+def analyse_case(results: Sequence[Result], layout: Optional[Layout] = None) -> CaseAnalysis:
+    """One case's results (one per cell) analysed, named as `layout` (by default, the results' own) names them."""
+    layout = layout or Layout.of(results)
     first = results[0]
     attributed = [r for r in results if r.status not in NOT_ATTRIBUTED]
-    excluded = tuple(sorted((r for r in results if r.status in NOT_ATTRIBUTED), key=lambda r: coordinates_key(coordinates(r))))
+    excluded = tuple(sorted((r for r in results if r.status in NOT_ATTRIBUTED), key=lambda r: r.cell.sort_key()))
     members: Dict[Tuple[Any, ...], List[Result]] = {}
-    for result in sorted(attributed, key=lambda r: coordinates_key(coordinates(r))):
+    for result in sorted(attributed, key=lambda r: r.cell.sort_key()):
         members.setdefault(behaviour_signature(result), []).append(result)
     # The class seen in the most cells comes first: it reads as "the usual behaviour", the others as departures.
-    ordered = sorted(members.items(), key=lambda item: (-len(item[1]), coordinates_key(coordinates(item[1][0]))))
+    ordered = sorted(members.items(), key=lambda item: (-len(item[1]), item[1][0].cell.sort_key()))
     classes = tuple(
-        BehaviourClass(signature=sig, cells=tuple(coordinates(r) for r in group), representative=group[0])
+        BehaviourClass(signature=sig, cells=tuple(r.cell for r in group), representative=group[0])
         for sig, group in ordered
     )
-    values = {coordinates(r): behaviour_signature(r) for r in attributed}
-    differs_by = minimal_axes(values)
-    boundary, boundaries = python_boundaries(values, differs_by)
-    ids = tuple(sorted({i for r in results for i in r.ids}, key=claim_id_key))
+    values = {layout.coordinates(r.cell): behaviour_signature(r) for r in attributed}
+    differs_by = minimal_axes(values, layout)
+    boundary, boundaries = python_boundaries(values, differs_by, layout)
+    ids = tuple(sorted({i for r in results for i in r.case.ids}, key=claim_id_key))
     return CaseAnalysis(
-        case=first.case, ids=ids, classes=classes, differs_by=differs_by, boundary=boundary,
-        boundaries=boundaries, claim=first.claim, excluded=excluded, source=first.source,
+        case=first.case.name, ids=ids, classes=classes, differs_by=differs_by, boundary=boundary,
+        boundaries=boundaries, claim=first.case.claim, excluded=excluded, source=first.case.source, layout=layout,
     )
 
 
@@ -181,25 +170,26 @@ def analyse(run: Run) -> Tuple[CaseAnalysis, ...]:
     """Every case of the run, in claim order."""
     by_case: Dict[str, List[Result]] = {}
     for result in run.results:
-        by_case.setdefault(result.case, []).append(result)
-    return tuple(sorted((analyse_case(results) for results in by_case.values()), key=case_order_key))
+        by_case.setdefault(result.case.name, []).append(result)
+    return tuple(sorted((analyse_case(results, run.layout) for results in by_case.values()), key=case_order_key))
 
 
 # -- describing classes, shared by the renderers -----------------------------------------------------------------
 
 
-def describe_cells(cells: Iterable[Coordinates], axes: Sequence[str], limit: int = 8) -> str:
+def describe_cells(cells: Iterable[CellId], axes: Sequence[str], layout: Layout, limit: int = 8) -> str:
     """Where a class was seen, in terms of the axes that matter: `spawn, forkserver` or `spawn/3.12, spawn/3.13`."""
-    axes = [a for a in AXES if a in axes]
-    if not axes:
+    chosen = [a for a in layout.axes if a.name in axes]
+    if not chosen:
         return "everywhere"
-    projections = sorted({tuple(axis_value(c, a) for a in axes) for c in cells}, key=lambda p: _projection_key(p, axes))
-    per_axis = [sorted({p[i] for p in projections}, key=lambda v: _value_key(v, axes[i])) for i in range(len(axes))]
+    projections = sorted({tuple(a.read(layout, c) for a in chosen) for c in cells},
+                         key=lambda p: tuple(a.order(v) for a, v in zip(chosen, p)))
+    per_axis = [sorted({p[i] for p in projections}, key=chosen[i].order) for i in range(len(chosen))]
     size = 1
     for values in per_axis:
         size *= len(values)
     if size == len(projections):  # a full product reads best axis by axis
-        return "; ".join(f"{a} {', '.join(v)}" if len(axes) > 1 else ", ".join(v) for a, v in zip(axes, per_axis))
+        return "; ".join(f"{a.name} {', '.join(v)}" if len(chosen) > 1 else ", ".join(v) for a, v in zip(chosen, per_axis))
     shown = ["/".join(p) for p in projections[:limit]]
     more = f" and {len(projections) - limit} more" if len(projections) > limit else ""
     return ", ".join(shown) + more
@@ -208,7 +198,7 @@ def describe_cells(cells: Iterable[Coordinates], axes: Sequence[str], limit: int
 def describe_class(analysis: CaseAnalysis, index: int) -> str:
     """Where one class of a case was seen; the usual class reads "elsewhere" when the others are easier to name."""
     behaviour = analysis.classes[index]
-    text = describe_cells(behaviour.cells, analysis.differs_by)
+    text = describe_cells(behaviour.cells, analysis.differs_by, analysis.layout)
     if index == 0 and len(analysis.classes) > 1 and ("/" in text or len(text) > 60):
         return "elsewhere"
     return text
@@ -218,28 +208,16 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
-def _value_key(value: str, axis: str) -> Tuple[Any, ...]:
-    if axis == "python":
-        return (version_key(value), value)
-    if axis == "start_method" and value in START_METHODS:
-        return ((START_METHODS.index(value),), value)
-    return ((len(START_METHODS),), value)
-
-
-def _projection_key(projection: Tuple[str, ...], axes: Sequence[str]) -> Tuple[Any, ...]:
-    return tuple(_value_key(v, a) for v, a in zip(projection, axes))
-
-
 def observation_text(result: Result, max_lines: int = 40) -> List[str]:
     """The parts of an observation that make its signature, as lines a diff can compare."""
-    holds = f"known bug ({result.known_bug})" if result.known_bug else _holds_word(result.holds)
-    lines = [f"status: {result.status.label}", f"holds: {holds}", f"exit: {result.exit}"]
-    if result.exception and (not result.checked or "exception" in result.checked):
-        lines.append(f"exception: {result.exception}")
-    alive = [x for x in result.leftovers if not x.zombie]  # as in Result.signature: zombies are timing
+    judged = result.judged
+    lines = [f"status: {result.status.label}", f"verdict: {verdict_phrase(result)}", f"exit: {result.exit}"]
+    if judged.exception and (not judged.checked or "exception" in judged.checked):
+        lines.append(f"exception: {judged.exception}")
+    alive = result.observed.alive_leftovers
     if alive:
         lines.append(f"leftover processes: {len(alive)}")
-    for name, text in (("stdout", result.stdout), ("stderr", result.stderr)):
+    for name, text in (("stdout", judged.stdout), ("stderr", judged.stderr)):
         if name not in result.compared_streams():
             continue
         body = text.splitlines()
@@ -248,10 +226,6 @@ def observation_text(result: Result, max_lines: int = 40) -> List[str]:
         if len(body) > max_lines:
             lines.append(f"  ... {len(body) - max_lines} more lines")
     return lines
-
-
-def _holds_word(holds: Optional[bool]) -> str:
-    return {True: "yes", False: "no (claim refuted)", None: "not judged"}[holds]
 
 
 def class_diff(usual: Result, other: Result, context: int = 1, max_lines: int = 30) -> List[str]:
@@ -282,5 +256,5 @@ def differing(analyses: Iterable[CaseAnalysis]) -> List[CaseAnalysis]:
 
 
 def by_status(results: Iterable[Result], keep: Callable[[Result], bool]) -> List[Result]:
-    """Results kept by a predicate, in matrix order (case, then coordinates)."""
-    return sorted((r for r in results if keep(r)), key=lambda r: (r.case, coordinates_key(coordinates(r))))
+    """Results kept by a predicate, in matrix order (case, then place)."""
+    return sorted((r for r in results if keep(r)), key=lambda r: (r.case.name, r.cell.sort_key()))

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import itertools
 import json
 import re
-import sys
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from harness.casefile import BLOCK_RE, KEY_GROUPS, Case, Selector, parse_case
-from harness.model import START_METHODS, Interpreter, Result, Status, implementation_name
+from harness.budget import JudgingTimeout
+from harness.casefile import BLOCK_RE, KEY_GROUPS, Case, CaseError, Selector, parse_case
+from harness.judge import decide
+from harness.model import CASE_METHODS, Layout, Result, Status, implementation_name, version_numbers
 
 BLESSABLE = (Status.PASS, Status.FAIL, Status.RECORDED, Status.CRASH, Status.LEAK)
 AXES = ("start_method", "python", "implementation", "platform")
@@ -39,11 +41,6 @@ class Written:
     stderr_not: Tuple[str, ...] = ()
 
 
-def _interpreter_of(result: Result) -> Interpreter:
-    return Interpreter(executable="", implementation=result.implementation, version=result.python,
-                       free_threaded=result.free_threaded, platform=result.platform)
-
-
 def _escape_literal(text: str) -> str:
     """Observed text as a pattern that matches exactly it: lines that look like pattern syntax become regexes."""
     out = []
@@ -57,11 +54,9 @@ def _escape_literal(text: str) -> str:
 
 def written_for(case: Case, result: Result) -> Written:
     """Keep the existing pattern where it still matches this cell, else the observed (normalized) text."""
-    existing, _ = case.expectation_for(_interpreter_of(result), result.start_method)
+    existing, _ = case.expectation_for(result.cell)
 
     def keep(pattern: Any, observed: str, literal: str) -> str:
-        from harness.match import JudgingTimeout
-
         try:
             if pattern is not None and pattern.match(observed) is None:
                 return pattern.source
@@ -69,22 +64,22 @@ def written_for(case: Case, result: Result) -> Written:
             pass
         return literal
 
-    stdout = keep(existing.stdout if existing else None, result.stdout, _escape_literal(result.stdout))
-    stderr = keep(existing.stderr if existing else None, result.stderr, _escape_literal(result.stderr))
-    exception = keep(existing.exception if existing else None, result.exception, re.escape(result.exception) + " (re)" if "[..]" in result.exception else result.exception)
+    judged = result.judged
+    stdout = keep(existing.stdout if existing else None, judged.stdout, _escape_literal(judged.stdout))
+    stderr = keep(existing.stderr if existing else None, judged.stderr, _escape_literal(judged.stderr))
+    exception = keep(existing.exception if existing else None, judged.exception,
+                     re.escape(judged.exception) + " (re)" if "[..]" in judged.exception else judged.exception)
     holds = existing.holds if existing is not None else None
     known_bug = existing.known_bug if existing is not None else None
-    alive = any(not x.zombie for x in result.leftovers)
+    alive = bool(result.observed.alive_leftovers)
     return Written(stdout, stderr, result.exit or "0", exception, alive, holds, known_bug,
-                   _kept_negatives(existing.stdout_not if existing else None, result.stdout),
-                   _kept_negatives(existing.stderr_not if existing else None, result.stderr))
+                   _kept_negatives(existing.stdout_not if existing else None, judged.stdout),
+                   _kept_negatives(existing.stderr_not if existing else None, judged.stderr))
 
 
 def _kept_negatives(patterns: Any, observed: str) -> Tuple[str, ...]:
     """The author's negative pattern lines, kept while no observed line matches any of them (else bless drops them:
     the observed output is what it writes)."""
-    from harness.match import JudgingTimeout
-
     try:
         if patterns and all(p.first_matching_line(observed) is None for p in patterns):
             return tuple(p.source for p in patterns)
@@ -93,15 +88,15 @@ def _kept_negatives(patterns: Any, observed: str) -> Tuple[str, ...]:
     return ()
 
 
-def _minor(version: str) -> Tuple[int, int]:
-    parts = version.split(".")
-    return int(parts[0]), int(parts[1])
+def _dotted(version: Tuple[int, ...]) -> str:
+    return ".".join(str(part) for part in version)
 
 
-def _python_runs(versions: Sequence[Tuple[int, int]], chosen: set) -> List[str]:
-    """Specifiers covering the chosen minor versions as contiguous runs of the observed ones."""
+def _python_runs(versions: Sequence[Tuple[int, ...]], chosen: set) -> List[str]:
+    """Specifiers covering the chosen versions (minor versions, or releases where the layout tells them apart) as
+    contiguous runs of the observed ones."""
     ordered = sorted(set(versions))
-    runs: List[List[Tuple[int, int]]] = []
+    runs: List[List[Tuple[int, ...]]] = []
     for index, version in enumerate(ordered):
         if version not in chosen:
             continue
@@ -114,65 +109,58 @@ def _python_runs(versions: Sequence[Tuple[int, int]], chosen: set) -> List[str]:
         low, high = run[0], run[-1]
         parts = []
         if low != ordered[0]:
-            parts.append(f">={low[0]}.{low[1]}")
+            parts.append(f">={_dotted(low)}")
         if high != ordered[-1]:
-            after = ordered[ordered.index(high) + 1]
-            parts.append(f"<{after[0]}.{after[1]}")
+            parts.append(f"<{_dotted(ordered[ordered.index(high) + 1])}")
         specs.append(",".join(parts) if parts else ">=0")
     return specs
 
 
-def _cell_order(result: Result) -> Tuple[Any, ...]:
-    """A fixed order of cells, so that ties between behaviours of equal size break the same way every time."""
-    return (_minor(result.python), START_METHODS.index(result.start_method)
-            if result.start_method in START_METHODS else len(START_METHODS), result.platform, result.python)
-
-
-def _cell_axes(result: Result) -> Dict[str, Any]:
-    return {"start_method": result.start_method, "python": _minor(result.python),
-            "implementation": result.implementation, "platform": result.platform}
+def _cell_axes(result: Result, layout: Layout) -> Dict[str, Any]:
+    cell = result.cell
+    return {"start_method": cell.start_method, "python": version_numbers(layout.version_text(cell)),
+            "implementation": cell.implementation, "platform": cell.platform}
 
 
 def selectors_for(members: Sequence[Result], others: Sequence[Result]) -> List[Dict[str, Any]]:
     """The fewest, narrowest selector tables matching every member cell and no cell of another behaviour: one box of
     axis values if one separates them, else the members split by one axis (CPython 3.7 and every PyPy: two
     tables), else one table per cell."""
-    best = _box(members, others)
+    layout = Layout.of(list(members) + list(others))
+    best = _box(members, others, layout)
     if best is not None and len(best) == 1:
         return best
     for axis in AXES:
         parts: Dict[Any, List[Result]] = {}
         for r in members:
-            parts.setdefault(_cell_axes(r)[axis], []).append(r)
+            parts.setdefault(_cell_axes(r, layout)[axis], []).append(r)
         if len(parts) < 2:
             continue
         tables: List[Dict[str, Any]] = []
         for part in parts.values():
-            boxed = _box(part, others)
+            boxed = _box(part, others, layout)
             if boxed is None:
                 break
             tables += [t for t in boxed if t not in tables]
         else:
             if best is None or len(tables) < len(best):
                 best = tables
-    return best if best is not None else _one_per_cell(members)
+    return best if best is not None else _one_per_cell(members, layout)
 
 
-def _box(members: Sequence[Result], others: Sequence[Result]) -> Optional[List[Dict[str, Any]]]:
+def _box(members: Sequence[Result], others: Sequence[Result], layout: Layout) -> Optional[List[Dict[str, Any]]]:
     """Tables for the smallest set of axes whose member values hold no cell of `others`, or None."""
-    from itertools import combinations
-
     all_cells = list(members) + list(others)
-    observed = {axis: {_cell_axes(r)[axis] for r in all_cells} for axis in AXES}
+    observed = {axis: {_cell_axes(r, layout)[axis] for r in all_cells} for axis in AXES}
     best: Optional[List[Dict[str, Any]]] = None
     for size in range(1, len(AXES) + 1):
-        for axes in combinations(AXES, size):
+        for axes in itertools.combinations(AXES, size):
             if any(len(observed[a]) < 2 for a in axes):
                 continue
-            values = {a: {_cell_axes(r)[a] for r in members} for a in axes}
+            values = {a: {_cell_axes(r, layout)[a] for r in members} for a in axes}
 
             def inside(r: Result) -> bool:
-                cell = _cell_axes(r)
+                cell = _cell_axes(r, layout)
                 return all(cell[a] in values[a] for a in axes)
 
             if any(inside(r) for r in others):
@@ -182,7 +170,7 @@ def _box(members: Sequence[Result], others: Sequence[Result]) -> Optional[List[D
             for spec in python_specs:
                 table: Dict[str, Any] = {}
                 if "start_method" in axes:
-                    table["start_method"] = sorted(values["start_method"], key=START_METHODS.index)
+                    table["start_method"] = sorted(values["start_method"], key=CASE_METHODS.index)
                 if spec is not None:
                     table["python"] = spec
                 if "implementation" in axes:
@@ -197,12 +185,14 @@ def _box(members: Sequence[Result], others: Sequence[Result]) -> Optional[List[D
     return None
 
 
-def _one_per_cell(members: Sequence[Result]) -> List[Dict[str, Any]]:
+def _one_per_cell(members: Sequence[Result], layout: Layout) -> List[Dict[str, Any]]:
     """Behaviours that no box of axis values separates (e.g. a checkerboard): one table per cell."""
     tables: List[Dict[str, Any]] = []
     for r in members:
-        axes = _cell_axes(r)
-        table = {"start_method": [axes["start_method"]], "python": f"=={axes['python'][0]}.{axes['python'][1]}.*",
+        axes = _cell_axes(r, layout)
+        version = _dotted(axes["python"])
+        table = {"start_method": [axes["start_method"]],
+                 "python": f"=={version}" if len(axes["python"]) > 2 else f"=={version}.*",
                  "implementation": [axes["implementation"]], "platform": [axes["platform"]]}
         if table not in tables:
             tables.append(table)
@@ -293,7 +283,7 @@ def _unobserved_tables(case: Case, block_lines: List[str], results: Sequence[Res
     any_header = re.compile(r"^\s*\[")
     kept: List[str] = []
     for index, (selector, _) in enumerate(case.when):
-        if any(selector.matches(_interpreter_of(r), r.start_method) for r in results):
+        if any(selector.matches(r.cell) for r in results):
             continue
         if index >= len(starts):
             continue
@@ -311,12 +301,13 @@ def _selector(table: Dict[str, Any]) -> Selector:
 
 
 def _catches(table: Dict[str, Any], result: Result) -> bool:
-    return _selector(table).matches(_interpreter_of(result), result.start_method)
+    return _selector(table).matches(result.cell)
 
 
 def _where(result: Result) -> str:
     """A cell as people name it: CPython 3.12.1 spawn (linux)."""
-    return f"{implementation_name(result.implementation)} {result.python} {result.start_method} ({result.platform})"
+    cell = result.cell
+    return f"{implementation_name(cell.implementation)} {cell.version}{cell.build} {cell.start_method} ({cell.platform_tag})"
 
 
 def _fold_one_off_leaks(groups: Dict[Written, List[Result]], notes: List[str]) -> Dict[Written, List[Result]]:
@@ -409,7 +400,7 @@ def blessed_text(text: str, case: Case, results: Sequence[Result], notes: Option
     if unblessed is not None:
         unblessed.extend(r for w, rs in groups.items() if w not in kept for r in rs)
     groups = kept
-    ranked = sorted(groups.items(), key=lambda item: (-len(item[1]), min(_cell_order(r) for r in item[1])))
+    ranked = sorted(groups.items(), key=lambda item: (-len(item[1]), min(r.cell.sort_key() for r in item[1])))
     base_written, _ = ranked[0]
     body: List[str] = ["", "[expect]"] + _in_order(_expectation_lines(base_written), orders.get("[expect]"))
     for written, members in ranked[1:]:
@@ -438,11 +429,6 @@ def proposed_block(text: str) -> str:
 
 def check_blessed(new_text: str, path: str, results: Sequence[Result]) -> None:
     """The rewritten case must parse and must pass on every cell it was blessed from."""
-    from harness.judge import decide
-    from harness.model import Cell, Observation
-
-    from harness.casefile import CaseError
-
     try:
         case = parse_case(new_text, path)
     except CaseError as exc:
@@ -450,74 +436,42 @@ def check_blessed(new_text: str, path: str, results: Sequence[Result]) -> None:
     for r in results:
         if r.status not in BLESSABLE:
             continue
-        interpreter = _interpreter_of(r)
-        expectation, _ = case.expectation_for(interpreter, r.start_method)
-        signal = r.exit[len("signal:"):] if r.exit and r.exit.startswith("signal:") else None
-        observation = Observation(exit=None if signal else int(r.exit or 0), signal=signal, leftovers=tuple(r.leftovers))
-        cell = Cell(case.name, path, interpreter, r.start_method)
-        status, message, _ = decide(case, cell, observation, expectation, r.stdout, r.stderr, r.exception)
+        expectation, _ = case.expectation_for(r.cell)
+        status, message, _ = decide(case, r.cell, r.observed, expectation, r.judged.stdout, r.judged.stderr,
+                                    r.judged.exception)
         if status is not Status.PASS:
             raise BlessError(f"{path}: the blessed expectation would not pass on {_where(r)}: {message}")
 
 
-def bless_command(args: Any) -> int:
-    from harness.analysis import plural
-    from harness.casefile import CaseError, load_case
-    from harness.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError
-    from harness.interpreters import select_interpreters
-    from harness.plan import plan
-    from harness.results import load_runs, merge
-    from harness.runner import run_all
+@dataclass(frozen=True)
+class Blessing:
+    """What bless makes of a case file and its observed cells: the new text (checked: it parses and passes on every
+    cell it was blessed from), what it chose not to write, and the cells it could not bless."""
 
-    status = EXIT_OK
-    for path in args.paths:
-        try:
-            case = load_case(path)
-        except CaseError as exc:
-            raise UsageError(str(exc)) from None
-        if args.results:
-            merged = merge(load_runs(args.results))
-            results = [r for r in merged.results if r.case == case.name]
-        else:
-            interpreters = select_interpreters(args.python, lambda line: print(line, file=sys.stderr))
-            results, _ = run_all(plan([case], [], interpreters, args.start_methods), args.jobs)
-        skipped = Counter(r.status.label for r in results if r.status not in BLESSABLE)
-        if skipped:
-            print(f"{path}: not blessed from {', '.join(f'{n} {s}' for s, n in skipped.items())} "
-                  f"{'cell' if sum(skipped.values()) == 1 else 'cells'}", file=sys.stderr)
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
-        notes: List[str] = []
-        unblessed: List[Result] = []
-        try:
-            new_text = blessed_text(text, case, results, notes, unblessed)
-        except BlessError as exc:
-            print(f"mpmatrix: {exc}", file=sys.stderr)
-            status = max(status, EXIT_FAILED)
-            continue
-        for note in notes:
-            print(f"{path}: {note}", file=sys.stderr)
-        try:
-            check_blessed(new_text, path, [r for r in results if r not in unblessed])
-        except BlessError as exc:  # show what it would have written, so the author can finish it by hand
-            print(f"mpmatrix: {exc}\nnot written; the block bless proposed:\n{proposed_block(new_text)}", file=sys.stderr)
-            status = max(status, EXIT_FAILED)
-            continue
-        if new_text == text:
-            print(f"{path}: expectations already match the {plural(len(results), 'observed cell')}")
-            continue
-        diff = "".join(difflib.unified_diff(text.splitlines(True), new_text.splitlines(True), path, path + " (blessed)"))
-        sys.stdout.write(diff)
-        if not args.yes:
-            if not sys.stdin.isatty():
-                print(f"mpmatrix: {path}: not written: there is no terminal to ask; pass --yes to write it",
-                      file=sys.stderr)
-                status = EXIT_USAGE
-                continue
-            answer = input(f"write {path}? [y/N] ").strip().lower()
-            if answer not in ("y", "yes"):
-                continue
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(new_text)
-        print(f"{path}: blessed from {plural(len(results), 'cell')}")
-    return status
+    path: str
+    text: str  # the file as it is
+    new_text: str
+    notes: Tuple[str, ...]
+    not_blessed: Dict[str, int]  # status -> count of the cells whose status cannot be blessed
+
+    @property
+    def changed(self) -> bool:
+        return self.new_text != self.text
+
+    def diff(self) -> str:
+        return "".join(difflib.unified_diff(self.text.splitlines(True), self.new_text.splitlines(True), self.path,
+                                            self.path + " (blessed)"))
+
+
+def bless(case: Case, text: str, results: Sequence[Result]) -> Blessing:
+    """Bless one case file from its results; raises BlessError (with the block it proposed, when it was made but
+    would not pass) when no trustworthy expectation can be written."""
+    notes: List[str] = []
+    unblessed: List[Result] = []
+    new_text = blessed_text(text, case, results, notes, unblessed)
+    try:
+        check_blessed(new_text, case.path, [r for r in results if r not in unblessed])
+    except BlessError as exc:  # show what it would have written, so the author can finish it by hand
+        raise BlessError(f"{exc}\nnot written; the block bless proposed:\n{proposed_block(new_text)}") from None
+    not_blessed = Counter(r.status.label for r in results if r.status not in BLESSABLE)
+    return Blessing(case.path, text, new_text, tuple(notes), dict(not_blessed))

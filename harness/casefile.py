@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import io
 import os
@@ -13,8 +14,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
 from harness.match import Pattern, PatternError, compile_line, compile_pattern
-from harness.model import CASE_METHODS, DEFAULT_METHOD, IMPLEMENTATIONS, PLATFORMS, START_METHODS, Interpreter
+from harness.model import CASE_METHODS, DEFAULT_METHOD, IMPLEMENTATIONS, PLATFORMS, START_METHODS, CaseRef, CellId
 from harness.normalize import NormalizeError, Rules, compile_rules, normalize_line
 
 if sys.version_info >= (3, 11):
@@ -41,6 +44,11 @@ SELECTOR_KEYS = ("start_method", "platform", "python", "implementation")
 EXIT_RE = re.compile(r"^signal:[A-Z][A-Z0-9_]+$")  # POSIX signals (SIGINT) and Windows crash names (ACCESS_VIOLATION)
 
 
+@functools.lru_cache(maxsize=1024)  # parsing a specifier costs more than matching it, and every cell matches some
+def _specifier(text: str) -> SpecifierSet:
+    return SpecifierSet(text)
+
+
 class CaseError(Exception):
     """A case file that cannot be used; the message names the file, the line and the bad value."""
 
@@ -60,16 +68,14 @@ class Selector:
     python: Optional[str] = None  # PEP 440 specifier
     implementation: Optional[Tuple[str, ...]] = None
 
-    def matches(self, interpreter: Interpreter, start_method: str) -> bool:
-        from packaging.specifiers import SpecifierSet
-
-        if self.start_method is not None and start_method not in self.start_method:
+    def matches(self, cell: CellId) -> bool:
+        if self.start_method is not None and cell.start_method not in self.start_method:
             return False
-        if self.platform is not None and interpreter.platform not in self.platform:
+        if self.platform is not None and cell.platform not in self.platform:
             return False
-        if self.implementation is not None and interpreter.implementation not in self.implementation:
+        if self.implementation is not None and cell.implementation not in self.implementation:
             return False
-        if self.python is not None and not SpecifierSet(self.python).contains(interpreter.version, prereleases=True):
+        if self.python is not None and not _specifier(self.python).contains(cell.version, prereleases=True):
             return False
         return True
 
@@ -134,12 +140,18 @@ class Case:
     block: Tuple[int, int] = (0, 0)  # first and last line of the `# /// case` block, 1-based
     digest: str = ""  # "sha256:..." of the file's bytes, recorded with each result (see `mpmatrix run --resume`)
 
-    def expectation_for(self, interpreter: Interpreter, start_method: str) -> Tuple[Optional[Expectation], str]:
+    @property
+    def ref(self) -> CaseRef:
+        """What a result records of its case."""
+        return CaseRef(self.name, self.path, self.digest, self.ids, self.claim, self.source, self.nondeterministic,
+                       self.start_methods or START_METHODS)
+
+    def expectation_for(self, cell: CellId) -> Tuple[Optional[Expectation], str]:
         """The expectation that applies in a cell, and which tables it came from."""
         result = self.expect
         origin = ["[expect]"] if self.expect is not None else []
         for selector, expectation in self.when:
-            if selector.matches(interpreter, start_method):
+            if selector.matches(cell):
                 result = expectation if result is None else result.overlay(expectation)
                 origin.append(f"[[expect.when]] at line {expectation.line}")
         return result, " + ".join(origin)
@@ -485,8 +497,6 @@ class _BlockReader:
         return Selector(**selector_values), expectation
 
     def _specifier(self, table: Dict[str, Any], index: int) -> str:
-        from packaging.specifiers import InvalidSpecifier, SpecifierSet
-
         value = table["python"]
         line = self.line("python", "[[expect.when]]", index)
         if not isinstance(value, str):
@@ -590,8 +600,6 @@ class _BlockReader:
 
 def _specifier_hint(value: str) -> str:
     """A likely meaning of an invalid python specifier, as " (did you mean ...?)", or ""."""
-    from packaging.specifiers import InvalidSpecifier, SpecifierSet
-
     text = value.strip()
     candidates = []
     bare = re.fullmatch(r"v?(\d+(?:\.\d+)*)", text)

@@ -267,7 +267,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         if args.format == "html":
             from harness.claims import load_claims_files
 
-            claims = load_claims_files(args.claims_files, (r.case_path for r in merged.results))
+            claims = load_claims_files(args.claims_files, (r.case.path for r in merged.results))
             text = renderer.render(merged, target=target, claims=claims)
         else:
             text = renderer.render(merged, target=target)
@@ -287,6 +287,57 @@ def cmd_claims(args: argparse.Namespace) -> int:
 
 
 def cmd_bless(args: argparse.Namespace) -> int:
-    from harness.bless import bless_command
+    """Bless each case from its observed cells (a run of it here, or --results): show the diff, ask, write."""
+    from harness import results as results_io
+    from harness.analysis import plural
+    from harness.bless import BlessError, bless
+    from harness.casefile import CaseError, load_case
+    from harness.interpreters import select_interpreters
+    from harness.session import Session, signals_as_interrupt
 
-    return bless_command(args)
+    status = EXIT_OK
+    interpreters = None
+    for path in args.paths:
+        try:
+            case = load_case(path)
+        except CaseError as exc:
+            raise UsageError(str(exc)) from None
+        if args.results:
+            merged = results_io.merge(results_io.load_runs(args.results))
+            results = [r for r in merged.results if r.case.name == case.name]
+        else:
+            if interpreters is None:
+                interpreters = select_interpreters(args.python, lambda line: say(line, sys.stderr))
+            session = Session.assemble([case], [], interpreters, args.start_methods, jobs=args.jobs)
+            with signals_as_interrupt():
+                results, _ = session.run()
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        try:
+            blessing = bless(case, text, results)
+        except BlessError as exc:
+            say(f"mpmatrix: {exc}", sys.stderr)
+            status = max(status, EXIT_FAILED)
+            continue
+        if blessing.not_blessed:
+            counts = ", ".join(f"{n} {s}" for s, n in blessing.not_blessed.items())
+            say(f"{path}: not blessed from {counts} {'cell' if sum(blessing.not_blessed.values()) == 1 else 'cells'}",
+                sys.stderr)
+        for note in blessing.notes:
+            say(f"{path}: {note}", sys.stderr)
+        if not blessing.changed:
+            say(f"{path}: expectations already match the {plural(len(results), 'observed cell')}")
+            continue
+        sys.stdout.write(blessing.diff())
+        if not args.yes:
+            if not sys.stdin.isatty():
+                say(f"mpmatrix: {path}: not written: there is no terminal to ask; pass --yes to write it", sys.stderr)
+                status = EXIT_USAGE
+                continue
+            answer = input(f"write {path}? [y/N] ").strip().lower()
+            if answer not in ("y", "yes"):
+                continue
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(blessing.new_text)
+        say(f"{path}: blessed from {plural(len(results), 'cell')}")
+    return status

@@ -20,8 +20,6 @@ from typing import IO, Any, Dict, List, Mapping, Optional, Sequence, Set, Tuple
 from harness.model import Cell, Leftover, Observation
 
 BOOTSTRAP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bootstrap.py")
-EXIT_SKIP = 77
-EXIT_UNSUPPORTED = 78
 DEFAULT_CAP = 4 * 1024 * 1024
 KILL_GRACE_S = 1.0  # between asking the tree to terminate and killing it
 STACK_DUMP_LEAD_S = 1.0  # the stack dump is taken this long before the deadline

@@ -494,13 +494,3 @@ def interpreter_table(found: Sequence[Interpreter]) -> List[str]:
     ]
     widths = [max(len(row[column]) for row in rows) for column in range(len(INTERPRETER_COLUMNS) - 1)]
     return ["  ".join(cell.ljust(width) for cell, width in zip(row, widths + [0])).rstrip() for row in rows]
-
-
-def interpreter_info(interpreter: Interpreter) -> Dict[str, Any]:
-    """An interpreter as the results file records it."""
-    import dataclasses
-
-    info = dataclasses.asdict(interpreter)
-    info["start_methods"] = list(interpreter.start_methods)
-    info["stdlib_dirs"] = list(interpreter.stdlib_dirs)
-    return info

@@ -1,21 +1,24 @@
-"""Judge an observation against the case's expectation in its cell: normalize, match, and decide the status."""
+"""Judge a cell: decide its status, the one place that does, from what is known before it runs (a broken case file,
+an unoffered start method, a platform the case is not for), from its observation (normalized and matched against the
+expectation that applies in its cell), or from several observations of it (flaky, or a declared race)."""
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
 import threading
-from typing import List, Optional, Tuple
+from collections import Counter
+from dataclasses import replace
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
+from harness.budget import Budget, JudgingTimeout
 from harness.casefile import Case, Expectation, file_digest
-from harness.execute import EXIT_SKIP, EXIT_UNSUPPORTED
-from harness.match import Budget, JudgingTimeout
-from harness.model import Cell, Observation, Result, Status
+from harness.model import (
+    CASE_EXIT_SKIP, CASE_EXIT_UNSUPPORTED, DEFAULT_METHOD, Cell, CellId, Judgement, Observation, Result, Status,
+)
 from harness.normalize import Context, normalize
-from harness.tracebacks import TRACEBACK_HEADER, final_exception, without_tails
-
-__all__ = ["TRACEBACK_HEADER", "context_for", "decide", "final_exception", "judge", "make_result"]
+from harness.plan import Planned
+from harness.tracebacks import final_exception, without_tails
 
 
 def context_for(cell: Cell) -> Context:
@@ -24,6 +27,27 @@ def context_for(cell: Cell) -> Context:
         case_dir=os.path.dirname(os.path.abspath(cell.case_path)),
         work_dir="",
     )
+
+
+def result_of(case: Case, cell: Cell, observation: Observation, judgement: Judgement) -> Result:
+    """The result of a cell: its place, its case, what was observed and how it was judged."""
+    return Result(cell.id, case.ref, observation, judgement, cell.interpreter.setting)
+
+
+def before_running(item: Planned) -> Optional[Result]:
+    """The result of a cell that is decided without running it, or None when it must run."""
+    case, cell = item.case, item.cell
+    interpreter = cell.interpreter
+    if item.error is not None:
+        return result_of(case, cell, Observation(), Judgement(Status.ERROR, message=str(item.error)))
+    if cell.start_method != DEFAULT_METHOD and cell.start_method not in interpreter.start_methods:
+        return result_of(case, cell, Observation(), Judgement(
+            Status.UNSUPPORTED,
+            message=f"start method {cell.start_method} is not offered by {interpreter.platform} Python {interpreter.version}"))
+    if case.platforms is not None and interpreter.platform not in case.platforms:
+        return result_of(case, cell, Observation(), Judgement(
+            Status.SKIP, message=f"the case runs on {', '.join(case.platforms)} only"))
+    return None
 
 
 # The cell's working folder is created by the executor with this prefix, wherever the OS keeps temporary files.
@@ -39,7 +63,7 @@ def _redact_workdir(text: str) -> str:
 def judge(case: Case, cell: Cell, observation: Observation, stop: Optional[threading.Event] = None) -> Result:
     """Turn an observation into a result: normalized outputs and a status with its reason.
 
-    Judging is bounded (see harness.match): a pattern or normalize rule that exceeds its budget makes the cell an
+    Judging is bounded (see harness.budget): a pattern or normalize rule that exceeds its budget makes the cell an
     `error` naming the case file's line, with the raw output kept. `stop` (the run being interrupted) abandons
     judging at once with JudgingStopped."""
     changed = _changed_since_read(case)
@@ -53,8 +77,8 @@ def judge(case: Case, cell: Cell, observation: Observation, stop: Optional[threa
 
 def _not_judged(case: Case, cell: Cell, observation: Observation, why: str) -> Result:
     """An `error` cell that keeps what was observed, raw, and names the expectation that would have applied."""
-    _, origin = case.expectation_for(cell.interpreter, cell.start_method)
-    return make_result(case, cell, observation, Status.ERROR, None, message=why, origin=origin)
+    _, origin = case.expectation_for(cell.id)
+    return result_of(case, cell, observation, Judgement(Status.ERROR, message=why, expectation=origin))
 
 
 def _changed_since_read(case: Case) -> str:
@@ -79,44 +103,25 @@ def _judge(case: Case, cell: Cell, observation: Observation, stop: Optional[thre
     stdout = normalize(_redact_workdir(observation.stdout), context, case.rules, Budget(stop=stop))
     stderr = normalize(_redact_workdir(observation.stderr), context, case.rules, Budget(stop=stop))
     exception = final_exception(stderr)
-    expectation, origin = case.expectation_for(cell.interpreter, cell.start_method)
+    expectation, origin = case.expectation_for(cell.id)
     if expectation is not None:  # lines an [unordered] group accepts in any order are recorded in one order
         if expectation.stdout is not None:
             stdout = expectation.stdout.canonical(stdout, Budget(stop=stop))
         if expectation.stderr is not None:
             stderr = expectation.stderr.canonical(stderr, Budget(stop=stop))
-    status, message, diff = decide(case, cell, observation, expectation, stdout, stderr, exception, stop)
+    status, message, diff = decide(case, cell.id, observation, expectation, stdout, stderr, exception, stop)
+    judgement = Judgement(status, exception=exception, stdout=stdout, stderr=stderr, message=message, diff=diff,
+                          expectation=origin)
+    if expectation is None:
+        return result_of(case, cell, observation, judgement)
     holds: Optional[bool] = None
     known_bug = ""
-    if expectation is not None and status not in (Status.UNSUPPORTED, Status.SKIP, Status.ERROR):
+    if status.ran and status is not Status.ERROR:
         known_bug = expectation.known_bug or ""
-        # A known bug is neither holds nor refuted: its verdict is "known bug" (Result.known_bug).
+        # A known bug is neither holds nor refuted: its verdict is "known bug".
         holds = None if known_bug else True if expectation.holds is None else expectation.holds
-    result = make_result(case, cell, observation, status, holds, stdout, stderr, exception, message, diff, origin)
-    if expectation is None:
-        return result
     checked = ("exit",) + tuple(k for k in ("exception", "stdout", "stderr") if getattr(expectation, k) is not None)
-    return dataclasses.replace(result, checked=checked, known_bug=known_bug)
-
-
-def make_result(
-    case: Case, cell: Cell, observation: Observation, status: Status, holds: Optional[bool], stdout: str = "",
-    stderr: str = "", exception: str = "", message: str = "", diff: str = "", origin: str = "",
-) -> Result:
-    interpreter = cell.interpreter
-    return Result(
-        case=case.name, case_path=case.path, ids=case.ids, claim=case.claim, python=interpreter.version,
-        implementation=interpreter.implementation, free_threaded=interpreter.free_threaded,
-        platform=interpreter.platform, machine=interpreter.machine, start_method=cell.start_method,
-        default_start_method=interpreter.default_start_method, status=status, holds=holds,
-        exit=observation.exit_label, exception=exception, stdout=stdout, stderr=stderr,
-        stdout_raw=observation.stdout, stderr_raw=observation.stderr, duration_s=observation.duration_s,
-        message=message, diff=diff, expectation=origin, stdout_dropped=observation.stdout_dropped,
-        stderr_dropped=observation.stderr_dropped, invalid_utf8=observation.invalid_utf8, stacks=observation.stacks,
-        leftovers=observation.leftovers, nondeterministic=case.nondeterministic, case_digest=case.digest,
-        implementation_version=interpreter.implementation_version, source=case.source,
-        cpu_s=observation.cpu_s,
-    )
+    return result_of(case, cell, observation, replace(judgement, holds=holds, known_bug=known_bug, checked=checked))
 
 
 STDERR_TAIL_LINES = 10
@@ -133,22 +138,22 @@ def stderr_tail(stderr: str, count: int = STDERR_TAIL_LINES) -> str:
 
 
 def decide(
-    case: Case, cell: Cell, observation: Observation, expectation: Optional[Expectation], stdout: str, stderr: str,
+    case: Case, cell: CellId, observation: Observation, expectation: Optional[Expectation], stdout: str, stderr: str,
     exception: str, stop: Optional[threading.Event] = None,
 ) -> Tuple[Status, str, str]:
     """The status rules, in order of precedence. Raises JudgingTimeout when a pattern exceeds its budget."""
     if observation.harness_error:
         return Status.ERROR, observation.harness_error, ""
-    if observation.exit == EXIT_UNSUPPORTED:
+    if observation.exit == CASE_EXIT_UNSUPPORTED:
         return Status.UNSUPPORTED, f"start method {cell.start_method} is not offered here", ""
-    if observation.exit == EXIT_SKIP:
+    if observation.exit == CASE_EXIT_SKIP:
         return Status.SKIP, "the case skipped itself (exit 77)", ""
     if observation.timed_out:
         return Status.TIMEOUT, f"still running after {case.timeout:g} s; its process tree was ended", ""
     expected_exit = expectation.expected_exit if expectation is not None else None
     if observation.signal and expected_exit != observation.exit_label:
         return Status.CRASH, f"ended by {observation.signal}", ""
-    alive = [x for x in observation.leftovers if not x.zombie]
+    alive = observation.alive_leftovers
     if alive and not (expectation is not None and expectation.leaks):
         commands = "; ".join(x.cmdline for x in alive[:5])
         return Status.LEAK, f"{len(alive)} process(es) outlived the main process: {commands}", ""
@@ -187,3 +192,43 @@ def decide(
             message += stderr_tail(stderr)  # the reason is often a traceback the case does not check
         return Status.FAIL, message, "\n".join(diffs)
     return Status.PASS, "", ""
+
+
+# -- several observations of one cell --------------------------------------------------------------------------
+
+
+def combine_by_cell(results: Sequence[Result]) -> List[Result]:
+    """Every cell once: observations of the same cell (repeats, several runs) combined, in first-seen order."""
+    by_key: Dict[Tuple[Any, ...], List[Result]] = {}
+    for result in results:
+        by_key.setdefault(result.key, []).append(result)
+    return [combine(group) for group in by_key.values()]
+
+
+def combine(results: Sequence[Result]) -> Result:
+    """Several observations of one cell: the same behaviour merges, differing behaviours make the cell flaky.
+
+    A case that declares itself nondeterministic keeps its status while every observation passed: the distinct
+    observations and their counts are kept as the evidence of its race."""
+    if len(results) == 1:
+        return results[0]
+    counts = Counter(r.signature() for r in results)
+    if len(counts) == 1:
+        return results[0]
+    first_of: Dict[Tuple[Any, ...], Result] = {}
+    for result in results:
+        first_of.setdefault(result.signature(), result)
+    observations = tuple(
+        {"count": counts[sig], "status": r.status.label, "exit": r.exit, "exception": r.judged.exception,
+         "stdout": r.judged.stdout, "stderr": r.judged.stderr}
+        for sig, r in first_of.items()
+    )
+    base = results[0]
+    summary = ", ".join(f"{o['status']} ×{o['count']}" for o in observations)
+    if base.case.nondeterministic and all(r.status is base.status and not r.status.is_failure for r in results):
+        usual = first_of[counts.most_common(1)[0][0]]  # the cell shows its most frequent outcome; the rest are kept
+        message = (f"{len(observations)} different accepted observations ({summary}); the case declares why: "
+                   f"{base.case.nondeterministic}")
+        return usual.judged_again(message=message, observations=observations)
+    return base.judged_again(status=Status.FLAKY, message=f"{len(observations)} different observations: {summary}",
+                             observations=observations)

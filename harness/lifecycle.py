@@ -13,9 +13,9 @@ What a run guarantees about its output folder (`--out DIR`):
 
 from __future__ import annotations
 
+import errno
 import os
 import platform as host_platform
-import signal
 import sys
 import tempfile
 import threading
@@ -26,8 +26,13 @@ from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from harness import execute, results as results_io, timings as timings_io
+from harness.display import now_iso
 from harness.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError
+from harness.interpreters import select_interpreters
+from harness.judge import combine_by_cell
 from harness.model import Result, Run
+from harness.plan import load_cases
+from harness.session import Session, second_signal_kills, signals_as_interrupt
 
 DEFAULT_CASES = "cases"
 LOCK_NAME = ".mpmatrix.lock"
@@ -75,10 +80,6 @@ class _Stop(Exception):
 
 def run_matrix(request: RunRequest, display: Any, warn: Warn) -> RunOutcome:
     """Own one run from start to end; raises UsageError for bad input, before anything is run or written."""
-    from harness.interpreters import interpreter_info, select_interpreters
-    from harness.plan import load_cases, plan
-    from harness.runner import order_longest_first, run_all
-
     out_dir = Path(request.out)
     option = "--resume" if request.resume else "--out"
     if request.resume and not out_dir.is_dir():
@@ -93,23 +94,23 @@ def run_matrix(request: RunRequest, display: Any, warn: Warn) -> RunOutcome:
     for _, error in broken:
         warn(f"mpmatrix: {error}")
     interpreters = select_interpreters(list(request.pythons) if request.pythons else None, warn)
-    planned = plan(cases, broken, interpreters, list(request.start_methods) if request.start_methods else None,
-                   request.repeat)
 
     lock = OutLock.acquire(out_dir, option, warn)  # from here on, the folder is ours until the run ends
     try:
         results_path = out_dir / results_io.RESULTS_NAME
         journal_path = out_dir / results_io.JOURNAL_NAME
-        digests = {item.case.name: item.case.digest for item in planned}  # broken cases' placeholders included
+        known = timings_io.known_timings(results_path)
+        session = Session.assemble(cases, broken, interpreters,
+                                   list(request.start_methods) if request.start_methods else None, request.repeat,
+                                   request.jobs, request.cap, known)
+        digests = {item.case.name: item.case.digest for item in session.planned}  # broken cases' stand-ins too
         run_id, started, carried = _recorded(request, results_path, journal_path, digests, warn)
+        session.started = started
         if request.resume:  # cells recorded before the interruption are kept, not run again
             recorded = {r.key for r in carried}
-            planned = [item for item in planned if item.cell.key not in recorded]
-        known = timings_io.known_timings(results_path)
-        planned = order_longest_first(planned, known)
+            session.planned = [item for item in session.planned if item.cell.key not in recorded]
         journal = results_io.Journal(journal_path, run_id, started, carried)
-        return _execute(request, planned, carried, journal, run_id, started, results_path, out_dir, display, warn,
-                        interpreters=[interpreter_info(i) for i in interpreters], run_all=run_all, timings=known)
+        return _execute(session, carried, journal, run_id, results_path, out_dir, display)
     except results_io.ResultsNotWritten as exc:
         raise UsageError(f"{option} {out_dir}: {exc.strerror}") from None
     finally:
@@ -121,8 +122,6 @@ def _recorded(request: RunRequest, results_path: Path, journal_path: Path, diges
     """The run's id, its start, and the results a resumed run carries over (none for a new run).
 
     The journal, when there is one, is the whole record of the newest run; results.json only when there is not."""
-    from harness.display import now_iso
-
     if not request.resume:
         return uuid.uuid4().hex[:12], now_iso(), []
     try:
@@ -140,8 +139,8 @@ def _recorded(request: RunRequest, results_path: Path, journal_path: Path, diges
     changed: Dict[str, int] = {}
     kept = []
     for result in results:
-        if result.case in digests and result.case_digest != digests[result.case]:
-            changed[result.case] = changed.get(result.case, 0) + 1
+        if result.case.name in digests and result.case.digest != digests[result.case.name]:
+            changed[result.case.name] = changed.get(result.case.name, 0) + 1
         else:
             kept.append(result)
     for name, count in sorted(changed.items()):
@@ -149,15 +148,8 @@ def _recorded(request: RunRequest, results_path: Path, journal_path: Path, diges
     return run_id, started, kept
 
 
-def _execute(request: RunRequest, planned: List[Any], carried: List[Result], journal: results_io.Journal, run_id: str,
-             started: str, results_path: Path, out_dir: Path, display: Any, warn: Warn, interpreters: List[Dict[str, Any]],
-             run_all: Any, timings: Optional[timings_io.Timings] = None) -> RunOutcome:
-    from harness.display import now_iso
-    from harness.results import combine_by_cell
-
-    from harness.runner import job_limits
-
-    jobs, max_jobs = job_limits(request.jobs)  # an explicit --jobs is exact; by default idle cores take more
+def _execute(session: Session, carried: List[Result], journal: results_io.Journal, run_id: str, results_path: Path,
+             out_dir: Path, display: Any) -> RunOutcome:
     collected: List[Result] = list(carried)
     stop = threading.Event()
     stopped_because = []
@@ -176,31 +168,22 @@ def _execute(request: RunRequest, planned: List[Any], carried: List[Result], jou
     clock = time.monotonic()
     interrupted = False
     complete = False
-    restore = _interrupt_on_termination()
-    display.start(len(planned))
+    display.start(len(session.planned))
     try:
-        _, complete = run_all(planned, jobs, progress, cap_bytes=request.cap, stop=stop, max_jobs=max_jobs,
-                              timings=timings)
+        with signals_as_interrupt():
+            _, complete = session.run(progress, stop)
     except (KeyboardInterrupt, _Stop) as exc:
         interrupted = isinstance(exc, KeyboardInterrupt)
         stop.set()
-        previous_handler = signal.signal(signal.SIGINT, _hurry)
-        execute.end_all()
-        signal.signal(signal.SIGINT, previous_handler)
+        with second_signal_kills(EXIT_INTERRUPTED):
+            execute.end_all()
     finally:
         display.stop()
         journal.close()
-        restore()
     elapsed = time.monotonic() - clock
     timings_io.save_timings(timings_io.from_results(collected[len(carried):]), timings_io.cache_path())
-    run = Run(
-        results=tuple(combine_by_cell(collected)), started=started, finished=now_iso(),
-        complete=complete and not interrupted and not stopped_because,
-        host={"platform": sys.platform, "os": host_platform.platform(), "machine": host_platform.machine(),
-              "cpu_count": os.cpu_count(), "jobs": jobs, "max_jobs": max_jobs, "repeat": request.repeat,
-              "cell_environment": dict(execute.CELL_ENV), "run_id": run_id},
-        interpreters=tuple(interpreters), harness_version=_version(),
-    )
+    run = session.record(combine_by_cell(collected), complete and not interrupted and not stopped_because,
+                         run_id=run_id)
     problems = list(stopped_because)
     try:
         written, problem = results_io.write_run_somewhere(run, results_path, _fallbacks(out_dir))
@@ -223,43 +206,6 @@ def _fallbacks(out_dir: Path) -> List[Path]:
     """Where results go when the output folder cannot take them (a full disk): other file systems, likely."""
     candidates = [Path(tempfile.gettempdir()), Path.home()]
     return [c for c in candidates if c.is_dir() and c.resolve() != out_dir.resolve()]
-
-
-def _hurry(signum: int, frame: Any) -> None:
-    """A second Ctrl+C: kill at once; the keeper ends whatever is left when this process is gone."""
-    execute.kill_all()
-    os._exit(EXIT_INTERRUPTED)
-
-
-def _interrupt_on_termination() -> Callable[[], None]:
-    """SIGTERM and SIGHUP (a closed terminal) end a run as Ctrl+C does: cells ended, partial results written.
-
-    Their default action would end the harness alone (the keeper would still end every cell, but the results in
-    flight would be lost). Returns what puts the previous handlers back."""
-
-    def interrupt(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt(f"signal {signum}")
-
-    previous: Dict[int, Any] = {}
-    if threading.current_thread() is not threading.main_thread():
-        return lambda: None
-    for name in ("SIGTERM", "SIGHUP"):
-        sig = getattr(signal, name, None)
-        # Replaces a tool's handler too (coverage's sigterm one kills the process): the run then ends normally.
-        if sig is not None and signal.getsignal(sig) != signal.SIG_IGN:
-            previous[sig] = signal.signal(sig, interrupt)
-
-    def restore() -> None:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-
-    return restore
-
-
-def _version() -> str:
-    from harness import __version__
-
-    return __version__
 
 
 # -- the lock on the output folder ----------------------------------------------------------------------------
@@ -322,20 +268,18 @@ class OutLock:
 def _try_lock(file: Any) -> bool:
     try:
         if sys.platform == "win32":
-            import msvcrt
+            import msvcrt  # Windows only
 
             file.seek(0)
             msvcrt.locking(file.fileno(), msvcrt.LK_NBLCK, 1)
         else:
-            import fcntl
+            import fcntl  # POSIX only
 
             fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         return True
     except BlockingIOError:
         return False
     except OSError as exc:
-        import errno
-
         if exc.errno in (errno.EACCES, errno.EAGAIN):
             return False
         return True  # a file system without locks (some network ones): run unlocked rather than not at all

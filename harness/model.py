@@ -1,14 +1,17 @@
-"""The one data model: what to run (Case, Interpreter, Cell), what happened (Observation), how it was judged (Result, Run)."""
+"""The one data model: where a cell runs (CellId, its axes, and the Layout that names columns), what to run (Interpreter,
+Cell), what happened (Observation), how it was judged (Judgement, Result) and a whole run (Run), with the words and
+symbols every report uses for them."""
 
 from __future__ import annotations
 
-import dataclasses
 import enum
+import functools
 import re
-from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Tuple
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+READABLE_SCHEMA_VERSIONS = (1, 2)  # version 1 had no flavour and no variant: native platforms, no further axes
 START_METHODS = ("fork", "spawn", "forkserver")
 # A case whose claim does not depend on how processes start (threads, coroutines) runs once per interpreter, under
 # the interpreter's own default start method, left as the interpreter chose it: its cells' start method is this.
@@ -16,20 +19,49 @@ DEFAULT_METHOD = "default"
 CASE_METHODS = START_METHODS + (DEFAULT_METHOD,)
 PLATFORMS = ("linux", "darwin", "win32")
 PLATFORM_NAMES = {"linux": "Linux", "darwin": "macOS", "win32": "Windows"}
+# How a platform is provided when it is not the real thing: "wine8.0" is Windows as Wine 8.0 provides it on Linux.
+# A flavoured platform is its own column and never counts as the platform itself (Wine is not Windows).
+FLAVOUR_NAMES = {"wine": "Wine"}
 # sys.implementation.name of the Python implementations a case may select; CPython's tags carry no prefix.
 IMPLEMENTATIONS = ("cpython", "pypy", "graalpy")
 IMPLEMENTATION_NAMES = {"cpython": "CPython", "pypy": "PyPy", "graalpy": "GraalPy"}
+# Builds of one version: the letter a tag carries after the version, and the words for it.
+BUILDS = {"": "", "t": "free-threaded"}
+# Exit codes a case (or the bootstrap that runs it) uses to say something to the harness; bootstrap.py, which is
+# standalone, has its own copies (tests/test_bootstrap.py keeps them equal).
+CASE_EXIT_SKIP = 77  # "not applicable in this cell"
+CASE_EXIT_UNSUPPORTED = 78  # the start method is not offered by this interpreter or OS
 
 
-def python_tag(version: str, free_threaded: bool = False) -> str:
-    """The language version of a column: 3.12, 3.13t (free-threaded). PyPy 3.11 is Python 3.11 here."""
-    return ".".join(version.split(".")[:2]) + ("t" if free_threaded else "")
+def version_numbers(version: str) -> Tuple[int, ...]:
+    """3.13.0rc1 -> (3, 13, 0); "" -> ()."""
+    match = re.match(r"(\d+)(?:\.(\d+))?(?:\.(\d+))?", version)
+    return tuple(int(part) for part in match.groups() if part is not None) if match else ()
 
 
-def interpreter_tag(implementation: str, version: str, free_threaded: bool = False) -> str:
-    """A matrix column's name: 3.12 and 3.13t for CPython, the implementation first otherwise (pypy3.11)."""
-    prefix = "" if implementation == "cpython" else implementation
-    return prefix + python_tag(version, free_threaded)
+def minor_version(version: str) -> str:
+    """3.12.1 -> 3.12: the language's minor version, which a column shows unless two releases of it share one."""
+    return ".".join(version.split(".")[:2])
+
+
+# The grammar of an interpreter tag, the one regex for it: an implementation prefix (none for CPython), a version
+# (3.12, or a release: 3.12.1), and a build letter (t: free-threaded). Columns, --python specs and matrix.toml use it.
+_TAG = re.compile(r"^(?P<implementation>[A-Za-z]*?)(?P<version>\d+\.\d+(?:\.\d+)?)(?P<build>t?)$")
+
+
+def parse_tag(tag: str) -> Optional[Tuple[str, str, str]]:
+    """pypy3.11 -> ("pypy", "3.11", ""); 3.13t -> ("cpython", "3.13", "t"); 3.13.18 -> ("cpython", "3.13.18", "");
+    None when the text is not a tag."""
+    match = _TAG.match(tag)
+    if match is None:
+        return None
+    return (match["implementation"].lower() or "cpython"), match["version"], match["build"]
+
+
+def split_platform_tag(platform_tag: str) -> Tuple[str, str]:
+    """win32-wine8.0 -> ("win32", "wine8.0"); linux -> ("linux", "")."""
+    platform, _, flavour = platform_tag.partition("-")
+    return platform, flavour
 
 
 def implementation_name(implementation: str) -> str:
@@ -37,87 +69,196 @@ def implementation_name(implementation: str) -> str:
     return IMPLEMENTATION_NAMES.get(implementation, implementation)
 
 
-_TAG = re.compile(r"^(?P<implementation>[a-z]*)(?P<version>\d+\.\d+)(?P<threaded>t?)$")
+def flavour_name(flavour: str) -> str:
+    """wine8.0 -> Wine 8.0."""
+    match = re.match(r"([a-z]+)(.*)$", flavour)
+    if not match:
+        return flavour
+    return f"{FLAVOUR_NAMES.get(match[1], match[1])} {match[2]}".strip()
 
 
-def split_tag(tag: str) -> Tuple[str, str, bool]:
-    """pypy3.11 -> ("pypy", "3.11", False); 3.13t -> ("cpython", "3.13", True); anything else as CPython."""
-    match = _TAG.match(tag)
-    if match is None:
-        return "cpython", tag, False
-    return match["implementation"] or "cpython", match["version"], bool(match["threaded"])
+def platform_name(platform: str, flavour: str = "") -> str:
+    """Linux, macOS, Windows; `Windows (Wine 8.0)` for a flavoured one."""
+    name = PLATFORM_NAMES.get(platform, platform)
+    return f"{name} ({flavour_name(flavour)})" if flavour else name
 
 
-def tag_key(tag: str) -> Tuple[Any, ...]:
-    """Column order: CPython first (3.9 < 3.10 < 3.13 < 3.13t < 3.14), then each other implementation by version."""
-    implementation, version, threaded = split_tag(tag)
-    numbers = tuple(int(part) for part in re.findall(r"\d+", version))
-    return (implementation != "cpython", implementation, numbers, threaded, tag)
+def _rank(value: str, order: Sequence[str]) -> Tuple[int, str]:
+    return (order.index(value) if value in order else len(order), value)
 
 
-def tag_label(tag: str) -> str:
-    """A column as a header shows it: CPython 3.11, CPython 3.13t, PyPy 3.11."""
-    implementation, version, threaded = split_tag(tag)
-    return f"{implementation_name(implementation)} {version}{'t' if threaded else ''}"
+def value_order(text: str) -> Tuple[Any, ...]:
+    """An order for versions and other values: numbers as numbers (3.9 < 3.10 < 3.13 < 3.13t < 3.13.18), then text."""
+    return tuple(int(p) for p in re.findall(r"\d+", text)) + (text.endswith("t"), text)
 
 
-# The symbols every report shows (terminal, Markdown, HTML), so that a reader of one can read the others. Each is a
-# single terminal column wide (no East Asian "ambiguous" width except † and ‡, which terminals draw narrow) and is in
-# DejaVu, the fallback font of most Linux desktops: ◷ rather than ⧖ for a timeout, which many fonts lack.
-METHOD_ABBREV = {"fork": "F", "spawn": "S", "forkserver": "V", DEFAULT_METHOD: "D"}
-DEFAULT_MARK = "*"  # after a start method's letter: the default start method of that platform and interpreter
-NOT_OBSERVED = "?"
+# -- the identity of a cell ----------------------------------------------------------------------------------------
 
 
-def method_legend(methods_seen) -> Tuple[Tuple[str, str], ...]:
-    """(abbreviation, start method) pairs a legend explains: the three start methods always, `default` where seen."""
-    return tuple((a, m) for m, a in METHOD_ABBREV.items() if m in START_METHODS or m in methods_seen)  # no run holds this cell: it says nothing about the case there, least of all that it passed
+@dataclass(frozen=True)
+class CellId:
+    """Where a cell runs: its value on every axis of the matrix. It is the key of a cell in results, merges, resumes
+    and timings (with the case's name), and the one place its column's tag, labels and sort order come from.
 
+    `version` is the language version at full precision (3.13.18; for PyPy, the Python version it implements).
+    `variant` holds further axes, such as a package version or an environment flag, as sorted (name, value) pairs:
+    a cell with another value on any axis is another cell."""
 
-class Status(enum.Enum):
-    """How a cell ended, judged against its expectation. Each member knows whether it is a failure."""
+    platform: str = "linux"  # sys.platform
+    flavour: str = ""  # "" natively; "wine8.0" for Windows provided by Wine 8.0
+    implementation: str = "cpython"
+    version: str = "0.0.0"
+    build: str = ""  # "t": free-threaded
+    start_method: str = "fork"
+    variant: Tuple[Tuple[str, str], ...] = ()
 
-    PASS = ("pass", False, "✓")
-    FAIL = ("fail", True, "✗")
-    RECORDED = ("recorded", False, "○")
-    UNSUPPORTED = ("unsupported", False, "·")
-    SKIP = ("skip", False, "-")
-    TIMEOUT = ("timeout", True, "◷")
-    CRASH = ("crash", True, "☠")
-    LEAK = ("leak", True, "⚠")
-    FLAKY = ("flaky", True, "≈")
-    ERROR = ("error", True, "E")
-
-    def __init__(self, label: str, is_failure: bool, symbol: str) -> None:
-        self.label = label
-        self.is_failure = is_failure
-        self.symbol = symbol
-
-    @classmethod
-    def from_label(cls, label: str) -> "Status":
-        for member in cls:
-            if member.label == label:
-                return member
-        raise ValueError(f"unknown status {label!r}; expected one of {', '.join(m.label for m in cls)}")
-
-
-class Verdict(enum.Enum):
-    """What a cell says about its case's claim. Each member knows its mark (shown after the status symbol) and its
-    name in CSS classes."""
-
-    HOLDS = ("holds", "")
-    REFUTED = ("refuted", "†")  # the cell behaved as expected, and that behaviour refutes the claim
-    KNOWN_BUG = ("known bug", "‡")  # the expectation declares a known upstream bug: neither holds nor refuted
-    UNSETTLED = ("unsettled", "")  # the observation did not match the expectation: it says nothing about the claim
-    NOT_JUDGED = ("not judged", "")  # no expectation applies, or the case did not run there (unsupported, skipped)
-
-    def __init__(self, label: str, mark: str) -> None:
-        self.label = label
-        self.mark = mark
+    def __post_init__(self) -> None:
+        if list(self.variant) != sorted(self.variant):
+            object.__setattr__(self, "variant", tuple(sorted(self.variant)))
 
     @property
-    def css(self) -> str:
-        return self.label.replace(" ", "-")
+    def free_threaded(self) -> bool:
+        return self.build == "t"
+
+    @property
+    def platform_tag(self) -> str:
+        """linux, win32, win32-wine8.0."""
+        return f"{self.platform}-{self.flavour}" if self.flavour else self.platform
+
+    def version_text(self, release: bool = False) -> str:
+        """3.13 (or 3.13.18 with `release`), then the build letter: 3.13t."""
+        return (self.version if release else minor_version(self.version)) + self.build
+
+    def variant_text(self) -> str:
+        """numpy=2.1.3, GRPC_ENABLE_FORK_SUPPORT=1."""
+        return ",".join(f"{name}={value}" for name, value in self.variant)
+
+    def tag(self, release: bool = False) -> str:
+        """The interpreter column: 3.12, 3.13t, pypy3.11; 3.13.18 at release precision; a variant in brackets."""
+        prefix = "" if self.implementation == "cpython" else self.implementation
+        variant = f"[{self.variant_text()}]" if self.variant else ""
+        return prefix + self.version_text(release) + variant
+
+    def interpreter_label(self, release: bool = False) -> str:
+        """CPython 3.11, CPython 3.13t, PyPy 3.11, with the variant: CPython 3.12 numpy=2.1.3."""
+        variant = f" {self.variant_text()}" if self.variant else ""
+        return f"{implementation_name(self.implementation)} {self.version_text(release)}{variant}"
+
+    @property
+    def platform_label(self) -> str:
+        return platform_name(self.platform, self.flavour)
+
+    def identifier(self, release: bool = False) -> str:
+        """One word for the cell's place, as cibuildwheel names its builds: linux-3.12-spawn, win32-wine8.0-3.12-spawn."""
+        return f"{self.platform_tag}-{self.tag(release)}-{self.start_method}"
+
+    def sort_key(self) -> Tuple[Any, ...]:
+        """Matrix order: platform (Linux, macOS, Windows, each before its flavours), implementation (CPython first),
+        version, build, variant, then start method (fork, spawn, forkserver, default)."""
+        return (_rank(self.platform, PLATFORMS), self.flavour, _rank(self.implementation, IMPLEMENTATIONS),
+                version_numbers(self.version), self.version, self.build,
+                tuple((name, value_order(value)) for name, value in self.variant),
+                _rank(self.start_method, CASE_METHODS))
+
+    @classmethod
+    def of_column(cls, platform_tag: str, tag: str, start_method: str) -> "CellId":
+        """The place a column names (a matrix.toml column, say), with the version as precise as its tag."""
+        platform, flavour = split_platform_tag(platform_tag)
+        implementation, version, build = parse_tag(tag) or ("cpython", tag, "")
+        return cls(platform, flavour, implementation, version, build, start_method)
+
+    def interpreter(self) -> "CellId":
+        """The same place without its start method: the column group it belongs to."""
+        return replace(self, start_method="")
+
+    def line(self) -> Tuple[Any, ...]:
+        """What two releases must share to be told apart by their patch level alone (a column at minor precision)."""
+        return (self.platform, self.flavour, self.implementation, minor_version(self.version), self.build,
+                self.variant)
+
+
+# -- the axes a behaviour can differ along --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Axis:
+    """One dimension of the matrix: how to read a cell's value on it (given the layout's precision), how its values
+    sort, and how a value reads in prose."""
+
+    name: str
+    read: Callable[["Layout", CellId], str]
+    order: Callable[[str], Tuple[Any, ...]]
+    label: Callable[[str], str]
+
+
+def _variant_axis(name: str) -> Axis:
+    return Axis(name, lambda layout, cell: dict(cell.variant).get(name, ""), value_order,
+                lambda value: f"{name} {value}" if value else f"no {name}")
+
+
+# In the order that breaks ties between equally small explanations; a run's variant axes follow, by name.
+AXES: Tuple[Axis, ...] = (
+    Axis("start_method", lambda layout, cell: cell.start_method, lambda v: (_rank(v, CASE_METHODS),), lambda v: v),
+    Axis("python", lambda layout, cell: layout.version_text(cell), lambda v: (value_order(v),), lambda v: v),
+    Axis("platform", lambda layout, cell: cell.platform_tag,
+         lambda v: (_rank(split_platform_tag(v)[0], PLATFORMS), v), lambda v: platform_name(*split_platform_tag(v))),
+    Axis("implementation", lambda layout, cell: cell.implementation, lambda v: (_rank(v, IMPLEMENTATIONS),),
+         implementation_name),
+)
+AXIS_NAMES = tuple(axis.name for axis in AXES)
+
+
+class Layout:
+    """The columns of a set of cells, named at the precision that tells them apart: a column shows its minor version
+    (3.13) while one release of it was observed there, and each release (3.13.0, 3.13.18) when several were (same
+    platform, implementation, build and variant). Every report, the analysis and bless read tags, labels, axes and
+    order from here."""
+
+    def __init__(self, cells: Iterable[CellId]) -> None:
+        self.cells = sorted(set(cells), key=CellId.sort_key)
+        releases: Dict[Tuple[Any, ...], set] = {}
+        for cell in self.cells:
+            releases.setdefault(cell.line(), set()).add(cell.version)
+        self._several = {line for line, versions in releases.items() if len(versions) > 1}
+        names = sorted({name for cell in self.cells for name, _ in cell.variant})
+        self.axes: Tuple[Axis, ...] = AXES + tuple(_variant_axis(name) for name in names)
+
+    @classmethod
+    def of(cls, results: Iterable["Result"]) -> "Layout":
+        return cls(r.cell for r in results)
+
+    def release(self, cell: CellId) -> bool:
+        """Whether this cell's column names its release (several releases of its minor version were observed)."""
+        return cell.line() in self._several
+
+    def version_text(self, cell: CellId) -> str:
+        return cell.version_text(self.release(cell))
+
+    def tag(self, cell: CellId) -> str:
+        return cell.tag(self.release(cell))
+
+    def interpreter_label(self, cell: CellId) -> str:
+        return cell.interpreter_label(self.release(cell))
+
+    def identifier(self, cell: CellId) -> str:
+        return cell.identifier(self.release(cell))
+
+    def axis(self, name: str) -> Axis:
+        return next(a for a in self.axes if a.name == name)
+
+    def coordinates(self, cell: CellId) -> Tuple[str, ...]:
+        """The cell's value on every axis, in the order of `axes`."""
+        return tuple(axis.read(self, cell) for axis in self.axes)
+
+    def interpreters(self) -> List[CellId]:
+        """The column groups (a cell without its start method), in matrix order."""
+        return list(dict.fromkeys(cell.interpreter() for cell in self.cells))
+
+    def platforms(self) -> List[str]:
+        return list(dict.fromkeys(cell.platform_tag for cell in self.cells))
+
+
+# -- what to run ------------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -135,16 +276,45 @@ class Interpreter:
     stdlib_dirs: Tuple[str, ...] = ()
     source: str = "current"  # how it was found: current, path, pyenv, py-launcher, explicit
     implementation_version: str = ""  # the implementation's own version: PyPy 7.3.11 runs Python 3.9.16
+    flavour: str = ""  # see CellId.flavour
+
+    def cell_id(self, start_method: str, variant: Tuple[Tuple[str, str], ...] = ()) -> CellId:
+        """Where a cell of this interpreter runs under a start method: the one bridge from an install to a cell."""
+        return CellId(self.platform, self.flavour, self.implementation, self.version, "t" if self.free_threaded else "",
+                      start_method, variant)
+
+    def to_json(self) -> Dict[str, Any]:
+        """The interpreter as a results file records it (its `interpreters` list)."""
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["start_methods"] = list(self.start_methods)
+        data["stdlib_dirs"] = list(self.stdlib_dirs)
+        return data
+
+    @property
+    def setting(self) -> "Setting":
+        return Setting(self.machine, self.default_start_method, self.implementation_version)
 
     @property
     def tag(self) -> str:
-        """The matrix column: 3.12, 3.13t, pypy3.11."""
-        return interpreter_tag(self.implementation, self.version, self.free_threaded)
+        """The matrix column at minor precision: 3.12, 3.13t, pypy3.11."""
+        return self.cell_id("").tag()
 
-    @property
-    def python_tag(self) -> str:
-        """The language version alone: 3.11 for CPython 3.11 and PyPy 3.11 alike."""
-        return python_tag(self.version, self.free_threaded)
+
+@dataclass(frozen=True)
+class CaseRef:
+    """What a result says of its case: which file (with its digest when it ran) and the claim it tests."""
+
+    name: str
+    path: str = ""
+    digest: str = ""  # "sha256:..." of the case file as run: --resume runs a cell again when it changed
+    ids: Tuple[str, ...] = ()
+    claim: str = ""
+    source: str = ""  # where the claim is made (a URL or `seed §heading`)
+    nondeterministic: str = ""  # the case declares (with evidence) that accepted outcomes vary between runs
+    start_methods: Tuple[str, ...] = START_METHODS  # those its cells run under: a column of another does not apply
+
+    def applies(self, start_method: str) -> bool:
+        return start_method in self.start_methods
 
 
 @dataclass(frozen=True)
@@ -158,10 +328,16 @@ class Cell:
     repeat_index: int = 0
 
     @property
-    def key(self) -> Tuple[str, str, str, str, str]:
+    def id(self) -> CellId:
+        return self.interpreter.cell_id(self.start_method)
+
+    @property
+    def key(self) -> Tuple[str, CellId]:
         """The same as the key of the result it yields (Result.key): resume and timing history match by it."""
-        i = self.interpreter
-        return (self.case_name, i.implementation, i.python_tag, i.platform, self.start_method)
+        return (self.case_name, self.id)
+
+
+# -- what happened ------------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -198,114 +374,239 @@ class Observation:
             return f"signal:{self.signal}"
         return None if self.exit is None else str(self.exit)
 
+    @classmethod
+    def from_exit_label(cls, label: Optional[str], **values: Any) -> "Observation":
+        if label is not None and label.startswith("signal:"):
+            return cls(exit=None, signal=label[len("signal:"):], **values)
+        return cls(exit=None if label is None else int(label), **values)
+
+    @property
+    def alive_leftovers(self) -> Tuple[Leftover, ...]:
+        """Leftovers still running: a zombie still being reaped is timing, not behaviour."""
+        return tuple(x for x in self.leftovers if not x.zombie)
+
 
 @dataclass(frozen=True)
-class Result:
-    """An observation judged against the case's expectation in that cell."""
+class Setting:
+    """Facts about the interpreter of a cell that are not part of where it runs."""
 
-    case: str
-    case_path: str
-    ids: Tuple[str, ...]
-    claim: str
-    python: str  # full version
-    implementation: str
-    free_threaded: bool
-    platform: str
-    machine: str
-    start_method: str
-    default_start_method: str
+    machine: str = ""
+    default_start_method: str = ""
+    implementation_version: str = ""  # PyPy's own version (7.3.11); for CPython the same as the version
+
+
+class Status(enum.Enum):
+    """How a cell ended, judged against its expectation. Each member knows whether it is a failure."""
+
+    PASS = ("pass", False, "✓")
+    FAIL = ("fail", True, "✗")
+    RECORDED = ("recorded", False, "○")
+    UNSUPPORTED = ("unsupported", False, "·")
+    SKIP = ("skip", False, "-")
+    TIMEOUT = ("timeout", True, "◷")
+    CRASH = ("crash", True, "☠")
+    LEAK = ("leak", True, "⚠")
+    FLAKY = ("flaky", True, "≈")
+    ERROR = ("error", True, "E")
+
+    def __init__(self, label: str, is_failure: bool, symbol: str) -> None:
+        self.label = label
+        self.is_failure = is_failure
+        self.symbol = symbol
+
+    @classmethod
+    def from_label(cls, label: str) -> "Status":
+        for member in cls:
+            if member.label == label:
+                return member
+        raise ValueError(f"unknown status {label!r}; expected one of {', '.join(m.label for m in cls)}")
+
+    @property
+    def ran(self) -> bool:
+        """Whether the case ran in the cell at all (not unsupported there, not skipped)."""
+        return self not in (Status.UNSUPPORTED, Status.SKIP)
+
+
+class Verdict(enum.Enum):
+    """What a cell says about its case's claim. Each member knows its mark (shown after the status symbol), its name
+    in CSS classes, and how a report words it."""
+
+    HOLDS = ("holds", "", "claim holds")
+    REFUTED = ("refuted", "†", "claim refuted")  # the cell behaved as expected, and that behaviour refutes the claim
+    KNOWN_BUG = ("known bug", "‡", "known bug")  # a known upstream bug stands in the way: neither holds nor refuted
+    UNSETTLED = ("unsettled", "", "unsettled")  # the observation did not match the expectation: it decides nothing
+    NOT_JUDGED = ("not judged", "", "claim not judged")  # no expectation applies, or the case did not run there
+
+    def __init__(self, label: str, mark: str, phrase: str) -> None:
+        self.label = label
+        self.mark = mark
+        self.phrase = phrase
+
+    @property
+    def css(self) -> str:
+        return self.label.replace(" ", "-")
+
+    @property
+    def decides(self) -> bool:
+        """Whether a cell with this verdict settles something about the claim."""
+        return self in (Verdict.HOLDS, Verdict.REFUTED, Verdict.KNOWN_BUG)
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """How an observation was judged against the expectation that applies in its cell."""
+
     status: Status
-    holds: Optional[bool]  # None when no expectation applies
-    exit: Optional[str]  # "0", "1", "signal:SIGINT", or None
-    exception: str
-    stdout: str  # normalized
-    stderr: str  # normalized
-    stdout_raw: str
-    stderr_raw: str
-    duration_s: float
+    holds: Optional[bool] = None  # None when no expectation applies
+    known_bug: str = ""  # the applied expectation's known upstream bug: neither holds nor refuted
+    exception: str = ""  # the exception line of the final traceback in the normalized stderr
+    stdout: str = ""  # normalized
+    stderr: str = ""  # normalized
     message: str = ""  # why the status is what it is
     diff: str = ""  # unified diff against the expectation, pattern lines as written
     expectation: str = ""  # which tables applied, e.g. "[expect] + [[expect.when]] at line 14"
-    stdout_dropped: int = 0
-    stderr_dropped: int = 0
-    invalid_utf8: bool = False
-    stacks: str = ""
-    leftovers: Tuple[Leftover, ...] = ()
-    observations: Tuple[Dict[str, Any], ...] = ()  # for flaky cells: each distinct observation and its count
-    nondeterministic: str = ""  # the case declares (with evidence) that accepted outcomes vary between runs
     checked: Tuple[str, ...] = ()  # what the applied expectation compares (exit, exception, stdout, stderr); () = none
-    case_digest: str = ""  # "sha256:..." of the case file as run: --resume runs a cell again when it changed
-    source: str = ""  # the case's `source`: where the claim is made (a URL or `seed §heading`)
-    known_bug: str = ""  # the applied expectation's `known_bug` reason: a known upstream bug, neither holds nor refuted
-    implementation_version: str = ""  # PyPy's own version (7.3.11); for CPython the same as python
-    cpu_s: Optional[float] = None  # user+sys of the cell's process tree (cpu_s / duration_s: computes or waits)
+    observations: Tuple[Dict[str, Any], ...] = ()  # for cells seen several times: each distinct observation, counted
+
+
+@dataclass(frozen=True)
+class Result:
+    """An observation judged against the case's expectation in its cell: which cell, which case, what was observed,
+    how it was judged, and the facts of the interpreter there."""
+
+    cell: CellId
+    case: CaseRef
+    observed: Observation
+    judged: Judgement
+    setting: Setting = Setting()
+
+    @property
+    def key(self) -> Tuple[str, CellId]:
+        return (self.case.name, self.cell)
+
+    @property
+    def status(self) -> Status:
+        return self.judged.status
+
+    @property
+    def exit(self) -> Optional[str]:
+        return self.observed.exit_label
 
     @property
     def expected_verdict(self) -> Verdict:
         """What the applied expectation says about the claim here, whether or not the observation matched it."""
-        if self.known_bug:
+        if self.judged.known_bug:
             return Verdict.KNOWN_BUG
-        return {True: Verdict.HOLDS, False: Verdict.REFUTED, None: Verdict.NOT_JUDGED}[self.holds]
+        return {True: Verdict.HOLDS, False: Verdict.REFUTED, None: Verdict.NOT_JUDGED}[self.judged.holds]
 
     @property
     def verdict(self) -> Verdict:
         """What this cell establishes about the claim: only an observation that matched its expectation decides."""
         if self.status.is_failure:
             return Verdict.UNSETTLED
-        if self.status in (Status.UNSUPPORTED, Status.SKIP, Status.ERROR):
+        if not self.status.ran or self.status is Status.ERROR:
             return Verdict.NOT_JUDGED
         return self.expected_verdict
 
     def compared_streams(self) -> Tuple[str, ...]:
         """The output streams that make up this cell's behaviour: those its expectation checks, or all when none does."""
-        if not self.checked:
-            return ("stdout", "stderr")
-        return tuple(s for s in ("stdout", "stderr") if s in self.checked)
-
-    @property
-    def python_tag(self) -> str:
-        """The language version (the python axis): 3.11 for CPython 3.11 and PyPy 3.11 alike."""
-        return python_tag(self.python, self.free_threaded)
-
-    @property
-    def tag(self) -> str:
-        """The interpreter's column: 3.11, 3.13t, pypy3.11."""
-        return interpreter_tag(self.implementation, self.python, self.free_threaded)
-
-    @property
-    def key(self) -> Tuple[str, str, str, str, str]:
-        return (self.case, self.implementation, self.python_tag, self.platform, self.start_method)
+        checked = self.judged.checked
+        return ("stdout", "stderr") if not checked else tuple(s for s in ("stdout", "stderr") if s in checked)
 
     def signature(self) -> Tuple[Any, ...]:
         """What makes two observations of the same cell the same behaviour."""
-        alive = sum(1 for x in self.leftovers if not x.zombie)  # a zombie still being reaped is timing, not behaviour
         streams = self.compared_streams()  # output the case does not check (warnings, noise) is not its behaviour
-        stdout = self.stdout if "stdout" in streams else None
-        stderr = self.stderr if "stderr" in streams else None
-        exception = self.exception if not self.checked or "exception" in self.checked else None
-        return (self.status.label, self.exit, exception, stdout, stderr, alive)
+        judged = self.judged
+        stdout = judged.stdout if "stdout" in streams else None
+        stderr = judged.stderr if "stderr" in streams else None
+        exception = judged.exception if not judged.checked or "exception" in judged.checked else None
+        return (self.status.label, self.exit, exception, stdout, stderr, len(self.observed.alive_leftovers))
+
+    def judged_again(self, **changes: Any) -> "Result":
+        """The same result with its judgement changed."""
+        return replace(self, judged=replace(self.judged, **changes))
 
     def to_json(self) -> Dict[str, Any]:
-        data = dataclasses.asdict(self)
-        data["status"] = self.status.label
-        data["ids"] = list(self.ids)
-        data["leftovers"] = [dataclasses.asdict(x) for x in self.leftovers]
-        data["observations"] = list(self.observations)
-        data["checked"] = list(self.checked)
-        return data
+        return {name: write(self) for name, (_, write, _) in RESULT_FIELDS.items()}
 
     @classmethod
-    def from_json(cls, data: Dict[str, Any]) -> "Result":
-        """From a cell the schema accepts: what the schema leaves optional gets its empty value."""
-        values = {"claim": "", "free_threaded": False, "machine": "", "default_start_method": "", "exception": ""}
-        values.update(data)
-        values["status"] = Status.from_label(values["status"])
-        values["ids"] = tuple(values.get("ids", ()))
-        values["leftovers"] = tuple(Leftover(x["pid"], x["cmdline"], x["zombie"]) for x in values.get("leftovers", ()))
-        values["observations"] = tuple(values.get("observations", ()))
-        values["checked"] = tuple(values.get("checked", ()))
-        known = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: v for k, v in values.items() if k in known})
+    def from_json(cls, data: Mapping[str, Any]) -> "Result":
+        """From a cell the schema accepts (version 1 or 2): what it leaves out gets its empty value."""
+        values = {name: (convert(data[name]) if name in data else default)
+                  for name, (default, _, convert) in RESULT_FIELDS.items()}
+        return cls(
+            cell=CellId(values["platform"], values["flavour"], values["implementation"], values["python"],
+                        "t" if values["free_threaded"] else "", values["start_method"], values["variant"]),
+            case=CaseRef(values["case"], values["case_path"], values["case_digest"], values["ids"], values["claim"],
+                         values["source"], values["nondeterministic"], values["case_start_methods"]),
+            observed=Observation.from_exit_label(
+                values["exit"], stdout=values["stdout_raw"], stderr=values["stderr_raw"],
+                stdout_dropped=values["stdout_dropped"], stderr_dropped=values["stderr_dropped"],
+                invalid_utf8=values["invalid_utf8"], duration_s=values["duration_s"], stacks=values["stacks"],
+                leftovers=values["leftovers"], cpu_s=values["cpu_s"]),
+            judged=Judgement(Status.from_label(values["status"]), values["holds"], values["known_bug"],
+                             values["exception"], values["stdout"], values["stderr"], values["message"],
+                             values["diff"], values["expectation"], values["checked"], values["observations"]),
+            setting=Setting(values["machine"], values["default_start_method"], values["implementation_version"]),
+        )
+
+
+def _leftovers(items: Any) -> Tuple[Leftover, ...]:
+    return tuple(Leftover(x["pid"], x["cmdline"], x["zombie"]) for x in items)
+
+
+def _leftovers_json(r: Result) -> List[Dict[str, Any]]:
+    return [{"pid": x.pid, "cmdline": x.cmdline, "zombie": x.zombie} for x in r.observed.leftovers]
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+# A result cell as the results file writes it, flat: JSON key -> (value when absent, how to write it from a Result,
+# how to read it back). The one table that to_json, from_json and the schema (tests/test_schema.py) follow: a new
+# field is one line here and one in harness/schema/results.schema.json.
+RESULT_FIELDS: Dict[str, Tuple[Any, Callable[[Result], Any], Callable[[Any], Any]]] = {
+    "case": ("", lambda r: r.case.name, _same),
+    "case_path": ("", lambda r: r.case.path, _same),
+    "ids": ((), lambda r: list(r.case.ids), tuple),
+    "claim": ("", lambda r: r.case.claim, _same),
+    "python": ("0.0.0", lambda r: r.cell.version, _same),
+    "implementation": ("cpython", lambda r: r.cell.implementation, _same),
+    "free_threaded": (False, lambda r: r.cell.free_threaded, bool),
+    "platform": ("linux", lambda r: r.cell.platform, _same),
+    "flavour": ("", lambda r: r.cell.flavour, _same),
+    "variant": ((), lambda r: dict(r.cell.variant), lambda v: tuple(sorted((str(k), str(x)) for k, x in v.items()))),
+    "machine": ("", lambda r: r.setting.machine, _same),
+    "start_method": ("fork", lambda r: r.cell.start_method, _same),
+    "default_start_method": ("", lambda r: r.setting.default_start_method, _same),
+    "status": ("error", lambda r: r.status.label, _same),
+    "holds": (None, lambda r: r.judged.holds, _same),
+    "exit": (None, lambda r: r.exit, _same),
+    "exception": ("", lambda r: r.judged.exception, _same),
+    "stdout": ("", lambda r: r.judged.stdout, _same),
+    "stderr": ("", lambda r: r.judged.stderr, _same),
+    "stdout_raw": ("", lambda r: r.observed.stdout, _same),
+    "stderr_raw": ("", lambda r: r.observed.stderr, _same),
+    "duration_s": (0.0, lambda r: r.observed.duration_s, _same),
+    "message": ("", lambda r: r.judged.message, _same),
+    "diff": ("", lambda r: r.judged.diff, _same),
+    "expectation": ("", lambda r: r.judged.expectation, _same),
+    "stdout_dropped": (0, lambda r: r.observed.stdout_dropped, _same),
+    "stderr_dropped": (0, lambda r: r.observed.stderr_dropped, _same),
+    "invalid_utf8": (False, lambda r: r.observed.invalid_utf8, _same),
+    "stacks": ("", lambda r: r.observed.stacks, _same),
+    "leftovers": ((), _leftovers_json, _leftovers),
+    "observations": ((), lambda r: list(r.judged.observations), tuple),
+    "nondeterministic": ("", lambda r: r.case.nondeterministic, _same),
+    "checked": ((), lambda r: list(r.judged.checked), tuple),
+    "case_digest": ("", lambda r: r.case.digest, _same),
+    "case_start_methods": (START_METHODS, lambda r: list(r.case.start_methods), tuple),
+    "source": ("", lambda r: r.case.source, _same),
+    "known_bug": ("", lambda r: r.judged.known_bug, _same),
+    "implementation_version": ("", lambda r: r.setting.implementation_version, _same),
+    "cpu_s": (None, lambda r: r.observed.cpu_s, _same),
+}
 
 
 @dataclass(frozen=True)
@@ -325,6 +626,10 @@ class Run:
     def failed(self) -> bool:
         return any(r.status.is_failure for r in self.results)
 
+    @functools.cached_property
+    def layout(self) -> Layout:
+        return Layout.of(self.results)
+
     def to_json(self) -> Dict[str, Any]:
         return {
             "schema_version": SCHEMA_VERSION,
@@ -339,7 +644,7 @@ class Run:
         }
 
     @classmethod
-    def from_json(cls, data: Dict[str, Any]) -> "Run":
+    def from_json(cls, data: Mapping[str, Any]) -> "Run":
         return cls(
             results=tuple(Result.from_json(c) for c in data["cells"]),
             started=data.get("started", ""),
@@ -352,5 +657,49 @@ class Run:
         )
 
 
-def results_by_key(results: List[Result]) -> Dict[Tuple[str, ...], Result]:
-    return {r.key: r for r in results}
+# -- the symbols and words every report uses -------------------------------------------------------------------
+# Each symbol is a single terminal column wide (no East Asian "ambiguous" width except † and ‡, which terminals draw
+# narrow) and is in DejaVu, the fallback font of most Linux desktops: ◷ rather than ⧖ for a timeout.
+
+METHOD_ABBREV = {"fork": "F", "spawn": "S", "forkserver": "V", DEFAULT_METHOD: "D"}
+DEFAULT_MARK = "*"  # after a start method's letter: the default start method of that platform and interpreter
+NOT_OBSERVED = "?"  # no run holds this cell: it says nothing about the case there, least of all that it passed
+
+
+def method_label(method: str, default: str = "") -> str:
+    """A start method's column letter, with DEFAULT_MARK when it is the interpreter's default there."""
+    return METHOD_ABBREV.get(method, method[:2]) + (DEFAULT_MARK if method == default else "")
+
+
+def verdict_phrase(result: Result, settled: bool = False) -> str:
+    """What a cell says of its claim, in words: its expectation's verdict (`claim refuted`), or with `settled` what
+    the cell establishes (`unsettled` when the observation did not match). A known bug names its reason."""
+    verdict = result.verdict if settled else result.expected_verdict
+    if verdict is Verdict.KNOWN_BUG:
+        return f"known bug ({result.judged.known_bug})" if result.judged.known_bug else verdict.phrase
+    if verdict is Verdict.UNSETTLED:
+        return f"unsettled (its expectation: {verdict_phrase(result)})"
+    return verdict.phrase
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    """One entry of a report's legend: the symbol, what it means, the kind of thing it marks and its CSS name."""
+
+    symbol: str
+    meaning: str
+    kind: str  # "method", "mark", "status", "verdict"
+    css: str = ""
+
+
+def legend(methods_seen: Iterable[str] = (), unobserved: bool = False) -> List[LegendEntry]:
+    """The legend of every format, in the order reports show it: the start methods (the three always, `default`
+    where seen), the default's mark, the statuses, not observed (where a cell was not), then the verdict marks."""
+    seen = set(methods_seen)
+    entries = [LegendEntry(a, m, "method") for m, a in METHOD_ABBREV.items() if m in START_METHODS or m in seen]
+    entries.append(LegendEntry(DEFAULT_MARK, "the default there", "mark"))
+    entries += [LegendEntry(s.symbol, s.label, "status", s.label) for s in Status]
+    if unobserved:
+        entries.append(LegendEntry(NOT_OBSERVED, "not observed", "mark", "not-observed"))
+    entries += [LegendEntry(v.mark, f"{v.phrase} there", "verdict", v.css) for v in Verdict if v.mark]
+    return entries

@@ -10,7 +10,7 @@ from typing import List, Optional, Sequence, Tuple
 
 import regex as bounded_re
 
-from harness.match import REGEX_CALL_S, Budget, JudgingTimeout
+from harness.budget import REGEX_CALL_S, Budget, JudgingTimeout
 
 STDLIB = "<stdlib>"
 CASE = "<case>"

@@ -1,4 +1,5 @@
-"""Plan the matrix: every case × interpreter × start method becomes a cell, or a result decided without running."""
+"""Plan the matrix: every case × interpreter × start method becomes a cell (what is decided without running it, the
+judge decides)."""
 
 from __future__ import annotations
 
@@ -6,16 +7,16 @@ from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from harness.casefile import Case, CaseError, case_name, file_digest, find_cases, load_case
-from harness.model import DEFAULT_METHOD, START_METHODS, Cell, Interpreter, Observation, Result, Status
+from harness.model import DEFAULT_METHOD, START_METHODS, Cell, Interpreter
 
 
 @dataclass(frozen=True)
 class Planned:
-    """A cell to run, or one whose result is known before running (unsupported, skip, a broken case)."""
+    """A cell to run: a case (or, when its file cannot be loaded, a stand-in carrying the error) in one cell."""
 
     cell: Cell
     case: Case
-    decided: Optional[Result] = None
+    error: Optional[CaseError] = None  # the case file could not be loaded: the cell is an `error` naming why
 
 
 def placeholder_case(path: str, name: str = "") -> Case:
@@ -67,30 +68,20 @@ def plan(
     cases: Sequence[Case], broken: Sequence[Tuple[str, CaseError]], interpreters: Sequence[Interpreter],
     start_methods: Optional[Sequence[str]] = None, repeat: int = 1,
 ) -> List[Planned]:
-    """Cells in case order, then interpreter, then start method."""
-    from harness.judge import make_result
-
+    """Cells in interpreter order, then case, then start method (unoffered methods are planned too: the judge calls
+    them `unsupported`)."""
     planned: List[Planned] = []
     for interpreter in interpreters:
-        methods = list(start_methods) if start_methods else list(START_METHODS)  # unoffered ones become `unsupported`
+        methods = list(start_methods) if start_methods else list(START_METHODS)
         for case in cases:
             for method in case_methods(case, interpreter, start_methods):
                 for index in range(repeat):
-                    cell = Cell(case.name, case.path, interpreter, method, index)
-                    decided = None
-                    if method != DEFAULT_METHOD and method not in interpreter.start_methods:
-                        decided = make_result(case, cell, Observation(), Status.UNSUPPORTED, None,
-                                              message=f"start method {method} is not offered by {interpreter.platform} Python {interpreter.version}")
-                    elif case.platforms is not None and interpreter.platform not in case.platforms:
-                        decided = make_result(case, cell, Observation(), Status.SKIP, None,
-                                              message=f"the case runs on {', '.join(case.platforms)} only")
-                    planned.append(Planned(cell, case, decided))
+                    planned.append(Planned(Cell(case.name, case.path, interpreter, method, index), case))
         names = {case.name for case in cases}
         for path, error in broken:
             # A duplicate's name is taken by the case it duplicates: named by its path, its error cell stays its
             # own instead of merging with that case's cells (which made them `flaky`).
             case = placeholder_case(path, path if case_name(path) in names else "")
             for method in methods:
-                cell = Cell(case.name, path, interpreter, method)
-                planned.append(Planned(cell, case, make_result(case, cell, Observation(), Status.ERROR, None, message=str(error))))
+                planned.append(Planned(Cell(case.name, path, interpreter, method), case, error))
     return planned

@@ -11,9 +11,7 @@ default), `conftest.py` and names starting with `_` or `.` are never case files.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
 import sys
 import threading
 from fnmatch import fnmatch
@@ -22,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Sequence,
 
 import pytest
 
-from harness.model import CASE_METHODS, Interpreter, Result
+from harness.model import CASE_METHODS, Interpreter, Layout, Result
 
 if TYPE_CHECKING:
     from harness.casefile import Case
@@ -188,16 +186,13 @@ def _interpreters(config: pytest.Config) -> List[Interpreter]:
 
 
 def interpreter_labels(interpreters: Sequence[Interpreter]) -> List[str]:
-    """A readable label per interpreter, unique among them: its tag (3.12, 3.13t), named by its implementation where
-    that is not CPython and the tag does not say it (pypy3.9); by its full version where labels still collide (3.9.18
-    and 3.9.7); numbered beyond that (3.12.1, 3.12.1+2). Node IDs and JUnit names never collide, whatever tags are."""
-
-    def prefix(i: Interpreter) -> str:
-        return "" if i.implementation == "cpython" else i.implementation
-
-    short = [i.tag if prefix(i).lower() in i.tag.lower() else prefix(i) + i.tag for i in interpreters]
-    labels = [label if short.count(label) == 1 else prefix(i) + i.version + ("t" if i.free_threaded else "")
-              for i, label in zip(interpreters, short)]
+    """A readable label per interpreter, unique among them: its column tag (3.12, 3.13t, pypy3.9), the release
+    where two releases of one version are there (3.13.0 and 3.13.18, as the Layout names them) or where two
+    interpreters share a tag, numbered beyond that (3.12.1, 3.12.1+2). Node IDs and JUnit names never collide, whatever tags are."""
+    places = [i.cell_id("") for i in interpreters]
+    layout = Layout(places)
+    labels = [layout.tag(place) for place in places]
+    labels = [label if labels.count(label) == 1 else place.tag(release=True) for label, place in zip(labels, places)]
     counts: Dict[str, int] = {}
     for position, label in enumerate(labels):
         counts[label] = counts.get(label, 0) + 1
@@ -250,7 +245,6 @@ class CaseItem(pytest.Item):
 
     def runtest(self) -> None:
         from harness.execute import DEFAULT_CAP
-        from harness.model import Status
         from harness.runner import run_one
 
         scheduler = self.config.stash.get(SCHEDULER_KEY, None)
@@ -259,24 +253,25 @@ class CaseItem(pytest.Item):
         else:  # not scheduled (another plugin runs the loop): the same decide, run, judge as `mpmatrix run`, here
             self.result = run_one(self.planned, DEFAULT_CAP)
         self.config.stash[RESULTS_KEY].append(self.result)
-        if self.result.status in (Status.UNSUPPORTED, Status.SKIP):
+        judged = self.result.judged
+        if not self.result.status.ran:
             # _use_item_location: `-rs` then names the case file, not this line of the plugin
-            raise pytest.skip.Exception(f"{self.result.status.label}: {self.result.message}", _use_item_location=True)
+            raise pytest.skip.Exception(f"{self.result.status.label}: {judged.message}", _use_item_location=True)
         if self.result.status.is_failure:
             raise CaseFailed(self.result)
-        if self.result.known_bug:  # the known bug's behaviour was seen: an expected failure, as lit's XFAIL
-            raise pytest.xfail.Exception(f"known bug: {self.result.known_bug}")
+        if judged.known_bug:  # the known bug's behaviour was seen: an expected failure, as lit's XFAIL
+            raise pytest.xfail.Exception(f"known bug: {judged.known_bug}")
 
     def repr_failure(self, excinfo: Any, style: Any = None) -> str:
         if isinstance(excinfo.value, CaseFailed):
             from harness.render.terminal import escape_control
 
             r = excinfo.value.args[0]
-            lines = [f"{r.status.label}: {escape_control(r.message)}"]
-            if r.diff:
-                lines.append(escape_control(r.diff))
-            if r.stacks:
-                lines.append("stacks before the timeout:\n" + escape_control(r.stacks))
+            lines = [f"{r.status.label}: {escape_control(r.judged.message)}"]
+            if r.judged.diff:
+                lines.append(escape_control(r.judged.diff))
+            if r.observed.stacks:
+                lines.append("stacks before the timeout:\n" + escape_control(r.observed.stacks))
             return "\n".join(lines)
         return super().repr_failure(excinfo)
 
@@ -309,28 +304,29 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     --durations and the JUnit time."""
     outcome = yield
     if isinstance(item, CaseItem) and call.when == "call" and item.result is not None:
-        outcome.get_result().duration = item.result.duration_s
+        outcome.get_result().duration = item.result.observed.duration_s
 
 
 # -- running: the cells in parallel, the items in collection order ---------------------------------------------
 
 
 class CellScheduler:
-    """Runs the selected items' cells with runner.run_all in a background thread; each item waits for its own cell.
+    """Runs the selected items' cells as one Session in a background thread; each item waits for its own cell.
 
     halt() (-x, --maxfail, an interruption) starts no more cells and ends the running ones; their results are not
     observations and their items are not reported."""
 
     def __init__(self, items: Sequence[CaseItem], jobs: Optional[int], maxfail: int,
                  timings: Optional[Timings] = None) -> None:
-        from harness.execute import DEFAULT_CAP
-        from harness.runner import job_limits, order_longest_first
+        from harness.runner import order_longest_first
+        from harness.session import Session
 
         self.items = {id(item.planned): item for item in items}
-        self.timings = timings or {}
-        self.order = order_longest_first([item.planned for item in items], self.timings)
-        self.jobs, self.max_jobs = job_limits(jobs)
-        self.cap = DEFAULT_CAP
+        timings = timings or {}
+        interpreters = list({id(i.planned.cell.interpreter): i.planned.cell.interpreter for i in items}.values())
+        self.session = Session(order_longest_first([item.planned for item in items], timings), interpreters, jobs,
+                               timings=timings)
+        self.jobs, self.max_jobs = self.session.job_limits
         self.maxfail = maxfail
         self.failures = 0
         self.stop = threading.Event()
@@ -366,11 +362,8 @@ class CellScheduler:
         self.thread.join()
 
     def _run(self) -> None:
-        from harness.runner import run_all
-
         try:
-            run_all(self.order, self.jobs, cap_bytes=self.cap, stop=self.stop, max_jobs=self.max_jobs, landed=self._land,
-                    timings=self.timings)
+            self.session.run(stop=self.stop, landed=self._land)
         except BaseException as exc:  # reported by the item waiting for it, never lost in this thread
             self.error = exc
         finally:
@@ -417,11 +410,13 @@ def pytest_runtestloop(session: pytest.Session) -> Optional[bool]:
                               _previous_timings(config))
     config.stash[SCHEDULER_KEY] = scheduler
     scheduler.start()
+    from harness.session import second_signal_kills, signals_as_interrupt
+
     try:
-        with _termination_as_interrupt():
+        with signals_as_interrupt():
             _run_in_order(session, scheduler)
     except BaseException:
-        with _second_signal_kills():
+        with second_signal_kills():
             scheduler.halt()  # Ctrl+C: the running cells' trees are ended, nothing is left behind
         raise
     finally:
@@ -449,70 +444,18 @@ def _run_in_order(session: pytest.Session, scheduler: CellScheduler) -> None:
             scheduler.halt()
 
 
-@contextlib.contextmanager
-def _termination_as_interrupt() -> Iterator[None]:
-    """SIGTERM and SIGHUP end the session as Ctrl+C does (cells ended, nothing left behind): their default action
-    would kill pytest alone and leave the running cells, which have sessions of their own, behind."""
-    handlers = {}
-    if threading.current_thread() is threading.main_thread():
-        def interrupt(signum: int, frame: Any) -> None:
-            raise KeyboardInterrupt(f"signal {signum}")
-
-        for name in ("SIGTERM", "SIGHUP"):
-            sig = getattr(signal, name, None)
-            # a tool's handler too (coverage's kills the process), as `mpmatrix run` does; restored afterwards
-            if sig is not None and signal.getsignal(sig) != signal.SIG_IGN:
-                handlers[sig] = signal.signal(sig, interrupt)
-    try:
-        yield
-    finally:
-        for sig, handler in handlers.items():
-            signal.signal(sig, handler)
-
-
-@contextlib.contextmanager
-def _second_signal_kills() -> Iterator[None]:
-    """While the cells of an interrupted session are being ended, another Ctrl+C or SIGTERM (tox sends both) kills
-    them at once instead of interrupting their ending half-way."""
-    from harness import execute
-
-    handlers = {}
-    if threading.current_thread() is threading.main_thread():
-        for name in ("SIGINT", "SIGTERM"):
-            sig = getattr(signal, name, None)
-            if sig is not None:
-                handlers[sig] = signal.signal(sig, lambda signum, frame: execute.kill_all())
-    try:
-        yield
-    finally:
-        for sig, handler in handlers.items():
-            signal.signal(sig, handler)
-
-
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    from harness import timings as timings_io
+    from harness import results as results_io, timings as timings_io
+    from harness.session import Session
 
     target = session.config.getoption("mpmatrix_results")
     results = session.config.stash[RESULTS_KEY]
     timings_io.save_timings(timings_io.from_results(results), timings_io.cache_path())
     if not target or not results:
         return
-    import platform as host_platform
-
-    from harness import __version__, execute, results as results_io
-    from harness.display import now_iso
-    from harness.interpreters import interpreter_info
-    from harness.model import Run
-
     scheduler = session.config.stash.get(SCHEDULER_KEY, None)
     halted = scheduler is not None and scheduler.stop.is_set()
-    host = {"platform": sys.platform, "os": host_platform.platform(), "machine": host_platform.machine(),
-            "cpu_count": os.cpu_count(), "runner": "pytest", "cell_environment": dict(execute.CELL_ENV)}
-    if scheduler is not None:
-        host.update(jobs=scheduler.jobs, max_jobs=scheduler.max_jobs)
-    run = Run(
-        results=tuple(results), started=getattr(session.config, "_mpmatrix_started", now_iso()), finished=now_iso(),
-        complete=exitstatus in (0, 1) and not halted, host=host,
-        interpreters=tuple(interpreter_info(i) for i in _interpreters(session.config)), harness_version=__version__,
-    )
-    results_io.write_run(run, results_path(target, results[0].tag))
+    record = scheduler.session if scheduler is not None else Session([], [])
+    record.interpreters = _interpreters(session.config)  # every interpreter of the session, run or deselected
+    run = record.record(results, exitstatus in (0, 1) and not halted, runner="pytest")
+    results_io.write_run(run, results_path(target, _interpreters(session.config)[0].tag))

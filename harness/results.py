@@ -9,12 +9,12 @@ import json
 import os
 import re
 import tempfile
-from collections import Counter
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from harness.errors import UsageError
-from harness.model import SCHEMA_VERSION, Result, Run, Status
+from harness.judge import combine_by_cell
+from harness.model import READABLE_SCHEMA_VERSIONS, Result, Run
 
 RESULTS_NAME = "results.json"
 JOURNAL_NAME = "results.partial.jsonl"
@@ -220,8 +220,9 @@ def read_run(path: Path) -> Run:
         raise ResultsError(f"{path}: nested too deeply; expected a results file written by `mpmatrix run`") from None
     if not isinstance(data, dict) or "schema_version" not in data:
         raise ResultsError(f"{path}: no schema_version; expected a results file written by `mpmatrix run`")
-    if data["schema_version"] != SCHEMA_VERSION:
-        raise ResultsError(f"{path}: schema_version {data['schema_version']!r}; this mpmatrix reads version {SCHEMA_VERSION}")
+    if data["schema_version"] not in READABLE_SCHEMA_VERSIONS or isinstance(data["schema_version"], bool):
+        versions = " and ".join(str(v) for v in READABLE_SCHEMA_VERSIONS)
+        raise ResultsError(f"{path}: schema_version {data['schema_version']!r}; this mpmatrix reads versions {versions}")
     problem = schema_problem(data)
     if problem:
         raise ResultsError(f"{path}: does not match the results schema: {problem}")
@@ -244,8 +245,8 @@ def _cell_schema() -> Dict[str, Any]:
 def schema_problem(data: Any, schema: Optional[Dict[str, Any]] = None) -> str:
     """The first violation of the results schema (or of `schema`), or "": at every read, without jsonschema.
 
-    Checks the keywords the schema uses (type, const, enum, required, properties, items, pattern, minLength,
-    minimum) as JSON Schema 2020-12 defines them; tests/test_schema.py checks it agrees with jsonschema."""
+    Checks the keywords the schema uses (type, const, enum, required, properties, additionalProperties, items,
+    pattern, minLength, minimum) as JSON Schema 2020-12 defines them; tests/test_schema.py checks it agrees with jsonschema."""
     found = _violation(data, results_schema() if schema is None else schema, [])
     if found is None:
         return ""
@@ -297,11 +298,18 @@ def _violation(value: Any, schema: Dict[str, Any], where: List[str]) -> Optional
         for key in schema.get("required", ()):
             if key not in value:
                 return where, f"{key!r} is a required property"
-        for key, subschema in schema.get("properties", {}).items():
+        properties = schema.get("properties", {})
+        for key, subschema in properties.items():
             if key in value:
                 found = _violation(value[key], subschema, where + [key])
                 if found is not None:
                     return found
+        if isinstance(schema.get("additionalProperties"), dict):
+            for key in value:
+                if key not in properties:
+                    found = _violation(value[key], schema["additionalProperties"], where + [str(key)])
+                    if found is not None:
+                        return found
     if isinstance(value, list) and "items" in schema:
         for index, item in enumerate(value):
             found = _violation(item, schema["items"], where + [str(index)])
@@ -350,40 +358,6 @@ def merge(runs: Sequence[Tuple[str, Run]]) -> Run:
         host={"merged": len(runs)}, interpreters=tuple(interpreters.values()),
         harness_version=runs[0][1].harness_version if runs else "", sources=tuple(name for name, _ in runs),
     )
-
-
-def combine_by_cell(results: Iterable[Result]) -> List[Result]:
-    """Every cell once: observations of the same cell (repeats, several runs) combined, in first-seen order."""
-    by_key: Dict[Tuple[str, ...], List[Result]] = {}
-    for result in results:
-        by_key.setdefault(result.key, []).append(result)
-    return [combine(group) for group in by_key.values()]
-
-
-def combine(results: Sequence[Result]) -> Result:
-    """Several observations of one cell: the same behaviour merges, differing behaviours make the cell flaky.
-
-    A case that declares itself nondeterministic keeps its status while every observation passed: the distinct
-    observations and their counts are kept as the evidence of its race."""
-    if len(results) == 1:
-        return results[0]
-    counts = Counter(r.signature() for r in results)
-    if len(counts) == 1:
-        return results[0]
-    first_of: Dict[Tuple[Any, ...], Result] = {}
-    for result in results:
-        first_of.setdefault(result.signature(), result)
-    observations = tuple(
-        {"count": counts[sig], "status": r.status.label, "exit": r.exit, "exception": r.exception, "stdout": r.stdout, "stderr": r.stderr}
-        for sig, r in first_of.items()
-    )
-    base = results[0]
-    summary = ", ".join(f"{o['status']} ×{o['count']}" for o in observations)
-    if base.nondeterministic and all(r.status is base.status and not r.status.is_failure for r in results):
-        usual = first_of[counts.most_common(1)[0][0]]  # the cell shows its most frequent outcome; the rest are kept
-        message = f"{len(observations)} different accepted observations ({summary}); the case declares why: {base.nondeterministic}"
-        return dataclasses.replace(usual, message=message, observations=observations)
-    return dataclasses.replace(base, status=Status.FLAKY, message=f"{len(observations)} different observations: {summary}", observations=observations)
 
 
 def iter_failures(results: Iterable[Result]) -> List[Result]:

@@ -9,8 +9,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from harness.execute import Limits, end_all, run_cell
-from harness.judge import judge, make_result
-from harness.model import Observation, Result, Status
+from harness.judge import before_running, judge, result_of
+from harness.model import Judgement, Observation, Result, Status
 from harness.plan import Planned
 from harness.timings import Key, Timings
 
@@ -122,7 +122,7 @@ def order_longest_first(planned: Sequence[Planned], timings: Optional[Timings] =
     timings = timings or {}
 
     def expected(item: Planned) -> float:
-        return float("inf") if item.decided is not None else expected_duration(item, timings)
+        return float("inf") if before_running(item) is not None else expected_duration(item, timings)
 
     return sorted(planned, key=expected, reverse=True)
 
@@ -180,19 +180,24 @@ class Admission:
 
     def landed(self, item: Planned, result: Result) -> None:
         self.running.pop(id(item), None)
-        if result.cpu_s is not None and result.duration_s > 0:
-            self.landed_cpu += result.cpu_s
-            self.landed_wall += result.duration_s
+        observed = result.observed
+        if observed.cpu_s is not None and observed.duration_s > 0:
+            self.landed_cpu += observed.cpu_s
+            self.landed_wall += observed.duration_s
 
 
 def run_one(item: Planned, cap_bytes: int, stop: Optional[threading.Event] = None) -> Result:
-    if item.decided is not None:
-        return item.decided
+    decided = before_running(item)
+    if decided is not None:
+        return decided
     try:
         observation = run_cell(item.cell, Limits(timeout=item.case.timeout, cap_bytes=cap_bytes), stop=stop)
-        return judge(item.case, item.cell, observation, stop)
     except Exception as exc:  # a harness fault in one cell is that cell's result, never the end of the run
-        return make_result(item.case, item.cell, Observation(), Status.ERROR, None, message=f"harness error: {exc!r}")
+        observation = Observation(harness_error=f"harness error: {exc!r}")
+    try:
+        return judge(item.case, item.cell, observation, stop)
+    except Exception as exc:  # a fault in judging: the cell is an error that keeps what was observed
+        return result_of(item.case, item.cell, observation, Judgement(Status.ERROR, message=f"harness error: {exc!r}"))
 
 
 def run_all(
@@ -230,8 +235,9 @@ def run_all(
                     waiting = None
                     if item is None:
                         break
-                    if item.decided is not None:
-                        land(item, item.decided)
+                    decided = before_running(item)
+                    if decided is not None:
+                        land(item, decided)
                         continue
                     if not admission.admits(item):
                         waiting = item

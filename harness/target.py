@@ -12,7 +12,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from harness.casefile import did_you_mean
 from harness.errors import UsageError
-from harness.model import IMPLEMENTATIONS, PLATFORMS, START_METHODS, Result, split_tag, tag_key
+from harness.model import CASE_METHODS, IMPLEMENTATIONS, PLATFORMS, START_METHODS, CellId, Result, parse_tag, split_platform_tag
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -21,9 +21,7 @@ else:  # pragma: no cover - exercised on older interpreters only
 
 DEFAULT_TARGET = "matrix.toml"  # read from the current folder by `mpmatrix report` and `mpmatrix claims`
 PLATFORM_KEYS = ("pythons", "start_methods")
-_TAG = re.compile(r"^(?:(?P<implementation>[a-z]+)(?=3))?3\.\d+t?$")
-
-Column = Tuple[str, str, str]  # (platform, interpreter tag, start method), as the reports lay them out
+Column = Tuple[str, str, str]  # (platform tag, interpreter tag at minor precision, start method)
 
 
 class TargetError(UsageError):
@@ -71,23 +69,18 @@ def target_for(option: Optional[str]) -> Optional[Target]:
     return load_target(DEFAULT_TARGET) if os.path.isfile(DEFAULT_TARGET) else None
 
 
-def observed_columns(results: Iterable[Result]) -> List[Column]:
-    return sorted({(r.platform, r.tag, r.start_method) for r in results}, key=column_key)
+def column_of(cell: CellId) -> Column:
+    """The target column a cell fills: a cell of 3.13.0 or of 3.13.18 fills the column 3.13; a cell under Wine fills
+    a Wine column, never a Windows one."""
+    return (cell.platform_tag, cell.tag(), cell.start_method)
 
 
 def column_key(column: Column) -> Tuple[Any, ...]:
-    platform, tag, method = column
-    order = START_METHODS.index(method) if method in START_METHODS else len(START_METHODS)
-    platform_order = PLATFORMS.index(platform) if platform in PLATFORMS else len(PLATFORMS)
-    return (platform_order, platform, tag_key(tag), order, method)
+    return CellId.of_column(*column).sort_key()
 
 
-def all_columns(results: Sequence[Result], target: Optional[Target]) -> List[Column]:
-    """The observed columns, and those of the target that no result fills, in matrix order."""
-    found = set(observed_columns(results))
-    if target is not None:
-        found.update(target.columns())
-    return sorted(found, key=column_key)
+def observed_columns(results: Iterable[Result]) -> List[Column]:
+    return sorted({column_of(r.cell) for r in results}, key=column_key)
 
 
 def not_observed(results: Sequence[Result], target: Optional[Target]) -> List[Column]:
@@ -153,9 +146,11 @@ class _Reader:
             raise self.error(0, "no [platform.NAME] table; expected one per platform, e.g. [platform.linux]")
         found = []
         for name, table in platforms.items():
-            if name not in PLATFORMS:
+            platform, flavour = split_platform_tag(name)
+            if platform not in PLATFORMS or (flavour and not re.fullmatch(r"[a-z]+\d+(\.\d+)*", flavour)):
                 raise self.error(self.line(f"platform.{name}"), f"unknown platform {name!r}{did_you_mean(name, PLATFORMS)}; "
-                                                               f"expected {', '.join(PLATFORMS)} (sys.platform)")
+                                                               f"expected {', '.join(PLATFORMS)} (sys.platform), or one "
+                                                               "of them with a flavour such as win32-wine8.0")
             found.append(self.platform(name, table))
         return Target(tuple(found), self.path)
 
@@ -169,15 +164,15 @@ class _Reader:
                                                         f"expected {', '.join(PLATFORM_KEYS)}")
         pythons = self.strings(table, "pythons", where)
         for tag in pythons:
-            implementation, _, _ = split_tag(tag)
-            if not _TAG.match(tag) or implementation not in IMPLEMENTATIONS:
+            parsed = parse_tag(tag)
+            if parsed is None or tag != tag.lower() or parsed[0] not in IMPLEMENTATIONS or parsed[1].count(".") != 1:
                 raise self.error(self.line(where, "pythons"), f"bad interpreter {tag!r} in [{where}]; expected a column tag "
                                                               "such as 3.12, 3.13t (free-threaded) or pypy3.10")
         methods = self.strings(table, "start_methods", where)
         for method in methods:
-            if method not in START_METHODS:
+            if method not in CASE_METHODS:
                 raise self.error(self.line(where, "start_methods"), f"unknown start method {method!r} in [{where}]"
-                                 f"{did_you_mean(method, START_METHODS)}; expected {', '.join(START_METHODS)}")
+                                 f"{did_you_mean(method, CASE_METHODS)}; expected {', '.join(CASE_METHODS)}")
         return TargetPlatform(name, tuple(pythons), tuple(methods))
 
     def strings(self, table: Dict[str, Any], key: str, where: str) -> List[str]:

@@ -8,14 +8,15 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterable, Mapping, Optional, Tuple
+from typing import Any, Dict, Iterable, Mapping, Optional, Tuple
 
-from harness.model import Result
+from harness import results as results_io
+from harness.model import CellId, Result
 
 CACHE_ENV = "MPMATRIX_CACHE_DIR"  # where the cache goes; empty: no cache at all
 FILE_NAME = "timings.json"
-VERSION = 1
-Key = Tuple[str, ...]
+VERSION = 2  # 2: keyed by the full cell identity (version 1 by the minor version alone: such a cache is not read)
+Key = Tuple[str, CellId]  # (case name, where): Result.key and Cell.key
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,19 @@ def cache_path(environ: Mapping[str, str] = os.environ) -> Optional[Path]:
 
 def from_results(results: Iterable[Result]) -> Timings:
     """The timings of the cells that ran (a cell decided without running has no duration)."""
-    return {r.key: Timing(r.duration_s, r.cpu_s) for r in results if r.duration_s > 0}
+    return {r.key: Timing(r.observed.duration_s, r.observed.cpu_s) for r in results if r.observed.duration_s > 0}
+
+
+def _text(key: Key) -> str:
+    name, cell = key
+    return json.dumps([name, cell.platform, cell.flavour, cell.implementation, cell.version, cell.build,
+                       cell.start_method, [list(pair) for pair in cell.variant]])
+
+
+def _key(items: Any) -> Key:
+    name, platform, flavour, implementation, version, build, method, variant = items
+    return str(name), CellId(platform, flavour, implementation, version, build, method,
+                             tuple((str(k), str(v)) for k, v in variant))
 
 
 def load_timings(path: Optional[Path]) -> Timings:
@@ -60,7 +73,7 @@ def load_timings(path: Optional[Path]) -> Timings:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("version") != VERSION:
             return {}
-        return {tuple(key.split("\t")): Timing(float(value[0]), None if value[1] is None else float(value[1]))
+        return {_key(json.loads(key)): Timing(float(value[0]), None if value[1] is None else float(value[1]))
                 for key, value in data["cells"].items()}
     except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
         return {}
@@ -69,15 +82,14 @@ def load_timings(path: Optional[Path]) -> Timings:
 def save_timings(timings: Timings, path: Optional[Path]) -> None:
     """Merge these timings into the cache (newest wins), replacing the file at once so concurrent runs (tox's envs)
     never read half of it; a cache that cannot be written is no matter."""
-    from harness.results import write_json_atomic
-
     if path is None or not timings:
         return
     merged = load_timings(path)
     merged.update(timings)
-    data = {"version": VERSION, "cells": {"\t".join(key): [t.duration_s, t.cpu_s] for key, t in sorted(merged.items())}}
+    cells = {_text(key): [t.duration_s, t.cpu_s] for key, t in merged.items()}
+    data = {"version": VERSION, "cells": dict(sorted(cells.items()))}
     try:
-        write_json_atomic(path, data)
+        results_io.write_json_atomic(path, data)
     except OSError:
         pass
 
@@ -86,8 +98,6 @@ def known_timings(results_path: Optional[Path]) -> Timings:
     """Earlier timings of the cells, to start the longest first and to know which compute: the user's cache, and the
     cells of an earlier results file (an output folder's, --mpmatrix-results) where the cache has none. Neither is any
     matter when it cannot be read."""
-    from harness import results as results_io
-
     known: Timings = {}
     try:
         if results_path is not None and results_path.is_file():

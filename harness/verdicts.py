@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
-from harness.analysis import Coordinates, axis_value, coordinates, coordinates_key, minimal_axes, version_key
-from harness.model import PLATFORM_NAMES, PLATFORMS, START_METHODS, Result, Status, Verdict, implementation_name, tag_label
+from harness.analysis import Coordinates, axis_value, minimal_axes
+from harness.model import PLATFORMS, Layout, Result, Verdict
 from harness.target import Target, describe_columns, not_observed
 
 # The verdicts a cell can settle, in the order a summary names them. Where cases of one claim disagree about a
@@ -15,7 +15,7 @@ from harness.target import Target, describe_columns, not_observed
 # case testing it there says so.
 DECIDING: Tuple[Verdict, ...] = (Verdict.HOLDS, Verdict.REFUTED, Verdict.KNOWN_BUG)
 _WEIGHT = {Verdict.HOLDS: 0, Verdict.KNOWN_BUG: 1, Verdict.REFUTED: 2}
-_INTERPRETER_AXES = ("platform", "implementation", "python")
+_INTERPRETER_AXES = ("platform", "implementation", "python")  # how an interpreter is named: Linux PyPy 3.9
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class ClaimVerdict:
     unsettled: Tuple[Result, ...]  # cells whose observation did not match the expectation: they decide nothing
     missing: str  # what the target (or, without one, the platforms) has that no deciding cell covers
     known_bugs: Tuple[str, ...]  # the reasons, as the expectations give them
+    layout: Layout = Layout(())
 
     @property
     def verdicts(self) -> Set[Verdict]:
@@ -49,7 +50,8 @@ class ClaimVerdict:
         if self.unsettled:
             kinds = sorted({r.status.label for r in self.unsettled})
             out.append(("unsettled", "unsettled",
-                        f" ({', '.join(kinds)}: no observation matched the expectation) on {cells_text(self.unsettled)}"))
+                        f" ({', '.join(kinds)}: no observation matched the expectation) on "
+                        f"{cells_text(self.unsettled, self.layout)}"))
         if self.missing:
             out.append(("not-observed", "not observed", f": {self.missing}"))
         return out
@@ -68,46 +70,49 @@ def results_by_claim(results: Iterable[Result]) -> Dict[str, List[Result]]:
     """The cells of every case naming each claim ID, in the order the results come."""
     named: Dict[str, List[Result]] = {}
     for r in results:
-        for claim_id in r.ids:
+        for claim_id in r.case.ids:
             named.setdefault(claim_id, []).append(r)
     return named
 
 
-def summarize(results: Sequence[Result], target: Optional[Target] = None) -> ClaimVerdict:
-    """The verdict of a claim from the results of every case that names it."""
+def summarize(results: Sequence[Result], target: Optional[Target] = None, layout: Optional[Layout] = None) -> ClaimVerdict:
+    """The verdict of a claim from the results of every case that names it, named as `layout` names the cells (by
+    default, as the results alone would)."""
+    layout = layout or Layout.of(results)
     cells: Dict[Coordinates, Verdict] = {}
     for r in results:
         verdict = r.verdict
         if verdict not in _WEIGHT:
             continue
-        here = coordinates(r)
+        here = layout.coordinates(r.cell)
         if here not in cells or _WEIGHT[verdict] > _WEIGHT[cells[here]]:
             cells[here] = verdict
-    axes = minimal_axes(cells)
+    axes = minimal_axes(cells, layout)
     # Versions and methods are named among those the cases ran under, settled or not: "PyPy 3.9" rather than
     # "PyPy" when PyPy 3.11 ran but decided nothing.
-    ran = sorted({coordinates(r) for r in results if r.status not in (Status.UNSUPPORTED, Status.SKIP)} | set(cells))
-    implementations = {axis_value(c, "implementation") for c in ran}
+    ran = sorted({layout.coordinates(r.cell) for r in results if r.status.ran} | set(cells))
+    implementations = {axis_value(c, "implementation", layout) for c in ran}
     parts = []
     for verdict in DECIDING:
         mine = [c for c, v in cells.items() if v is verdict]
         if mine:
-            parts.append((verdict, describe_where(mine, ran, axes, implementations)))
-    deciding = [r for r in results if r.verdict in _WEIGHT]
+            parts.append((verdict, describe_where(mine, ran, axes, implementations, layout)))
+    deciding = [r for r in results if r.verdict.decides]
     if target is not None:
         missing = describe_columns(not_observed(deciding, target), target).replace("; ", " and ")  # "; " parts the line
     else:
-        missing = ", ".join(p for p in PLATFORMS if p not in {r.platform for r in deciding}) if deciding else ""
+        seen = {r.cell.platform_tag for r in deciding}
+        missing = ", ".join(p for p in PLATFORMS if p not in seen) if deciding else ""
     reasons: List[str] = []
     for r in results:
-        if r.verdict is Verdict.KNOWN_BUG and r.known_bug not in reasons:
-            reasons.append(r.known_bug)
-    unsettled = tuple(sorted((r for r in results if r.verdict is Verdict.UNSETTLED), key=lambda r: coordinates_key(coordinates(r))))
-    return ClaimVerdict(tuple(results), cells, tuple(parts), unsettled, missing, tuple(reasons))
+        if r.verdict is Verdict.KNOWN_BUG and r.judged.known_bug not in reasons:
+            reasons.append(r.judged.known_bug)
+    unsettled = tuple(sorted((r for r in results if r.verdict is Verdict.UNSETTLED), key=lambda r: r.cell.sort_key()))
+    return ClaimVerdict(tuple(results), cells, tuple(parts), unsettled, missing, tuple(reasons), layout)
 
 
 def describe_where(cells: Sequence[Coordinates], universe: Sequence[Coordinates], axes: Sequence[str],
-                   implementations: Set[str]) -> str:
+                   implementations: Set[str], layout: Layout) -> str:
     """`on CPython ≥ 3.9 under every method and on CPython 3.7 under fork`: the cells, in terms of the axes that
     decide the verdict (see analysis.minimal_axes); "" when they are the whole universe."""
     # Versions are named with their implementation whenever several were observed: PyPy 3.9, not Python 3.9.
@@ -116,23 +121,24 @@ def describe_where(cells: Sequence[Coordinates], universe: Sequence[Coordinates]
     by_method = "start_method" in axes
 
     def interpreter(c: Coordinates) -> Tuple[str, ...]:
-        return tuple(axis_value(c, a) for a in interpreter_axes)
+        return tuple(axis_value(c, a, layout) for a in interpreter_axes)
+
+    def order(key: Tuple[str, ...]) -> Tuple:
+        return tuple(layout.axis(a).order(v) for a, v in zip(interpreter_axes, key))
 
     offered: Dict[Tuple[str, ...], Set[str]] = {}
     for c in universe:
-        offered.setdefault(interpreter(c), set()).add(axis_value(c, "start_method"))
+        offered.setdefault(interpreter(c), set()).add(axis_value(c, "start_method", layout))
     methods: Dict[Tuple[str, ...], Set[str]] = {}
-    first: Dict[Tuple[str, ...], Tuple] = {}
     for c in cells:
-        methods.setdefault(interpreter(c), set()).add(axis_value(c, "start_method"))
-        first[interpreter(c)] = min(first.get(interpreter(c), _interpreter_key(c)), _interpreter_key(c))
+        methods.setdefault(interpreter(c), set()).add(axis_value(c, "start_method", layout))
     groups: Dict[Tuple[str, ...], List[Tuple[str, ...]]] = {}  # method set ("every" for all offered) -> interpreters
     for key, seen in methods.items():
-        label = ("every",) if not by_method or seen == offered[key] else tuple(m for m in START_METHODS if m in seen) + tuple(sorted(seen - set(START_METHODS)))
+        label = ("every",) if not by_method or seen == offered[key] else tuple(sorted(seen, key=layout.axis("start_method").order))
         groups.setdefault(label, []).append(key)
     phrases = []
-    for label, keys in sorted(groups.items(), key=lambda item: min(first[k] for k in item[1])):
-        on = _interpreters(keys, list(offered), interpreter_axes, implementations)
+    for label, keys in sorted(groups.items(), key=lambda item: min(order(k) for k in item[1])):
+        on = _interpreters(keys, list(offered), interpreter_axes, implementations, layout)
         methods_text = ", ".join(label)
         if not on:  # every interpreter: then this is the only group
             return f"under {methods_text}" if by_method and label != ("every",) else "everywhere observed"
@@ -145,18 +151,13 @@ def describe_where(cells: Sequence[Coordinates], universe: Sequence[Coordinates]
     return "on " + ", ".join(phrases)
 
 
-def _interpreter_key(c: Coordinates) -> Tuple:
-    """Platforms in their usual order, then CPython before other implementations, then versions."""
-    method, tag, platform, implementation = c
-    return (_name_key("platform", platform), _name_key("implementation", implementation), version_key(tag), tag)
-
-
 def _interpreters(keys: Sequence[Tuple[str, ...]], universe: Sequence[Tuple[str, ...]], axes: Sequence[str],
-                  implementations: Set[str]) -> str:
+                  implementations: Set[str], layout: Layout) -> str:
     """`CPython ≥ 3.9, PyPy 3.9`: interpreters (projections on `axes`), versions written as ranges of the observed
     ones where they run on to the newest or from the oldest; "" when they are all of the universe."""
     if set(keys) == set(universe):
         return ""
+    others = [a for a in axes if a != "python"]
 
     def label_of(key: Tuple[str, ...]) -> Tuple[str, ...]:
         return tuple(v for a, v in zip(axes, key) if a != "python")
@@ -171,31 +172,18 @@ def _interpreters(keys: Sequence[Tuple[str, ...]], universe: Sequence[Tuple[str,
     for key in universe:
         known.setdefault(label_of(key), []).append(version_of(key))
     texts = []
-    for label in sorted(wanted, key=lambda lab: [_name_key(a, v) for a, v in zip([a for a in axes if a != "python"], lab)]):
-        names = [_name(a, v) for a, v in zip([a for a in axes if a != "python"], label)]
+    for label in sorted(wanted, key=lambda lab: [layout.axis(a).order(v) for a, v in zip(others, lab)]):
+        names = [layout.axis(a).label(v) for a, v in zip(others, label)]
         if "python" in axes and "implementation" not in axes:
             names.append("CPython" if implementations == {"cpython"} else "Python")
-        versions = _versions(wanted[label], known[label]) if "python" in axes else ""
+        versions = _versions(wanted[label], known[label], layout) if "python" in axes else ""
         texts.append(" ".join(n for n in names + [versions] if n))
     return ", ".join(texts)
 
 
-def _name(axis: str, value: str) -> str:
-    if axis == "platform":
-        return PLATFORM_NAMES.get(value, value)
-    if axis == "implementation":
-        return implementation_name(value)
-    return value
-
-
-def _name_key(axis: str, value: str) -> Tuple[int, str]:
-    order = {"platform": PLATFORMS, "implementation": ("cpython", "pypy", "graalpy")}.get(axis, ())
-    return (order.index(value) if value in order else len(order), value)
-
-
-def _versions(versions: Sequence[str], observed: Sequence[str]) -> str:
+def _versions(versions: Sequence[str], observed: Sequence[str], layout: Layout) -> str:
     """`≥ 3.9`, `≤ 3.8`, `3.9–3.11` or `3.7, 3.12`, among the observed versions; "" when they are all of several."""
-    every = sorted(set(observed), key=lambda t: (version_key(t), t))
+    every = sorted(set(observed), key=layout.axis("python").order)
     index = sorted(every.index(v) for v in set(versions))
     if len(index) == len(every):
         return every[0] if len(every) == 1 else ""  # "PyPy 3.9" when it is the only one: "PyPy" would say more
@@ -209,11 +197,13 @@ def _versions(versions: Sequence[str], observed: Sequence[str]) -> str:
     return ", ".join(every[i] for i in index)
 
 
-def cells_text(results: Sequence[Result]) -> str:
+def cells_text(results: Sequence[Result], layout: Optional[Layout] = None) -> str:
     """`CPython 3.12 (spawn), PyPy 3.9 (spawn, forkserver)`: cells per interpreter, the platform named when several."""
-    several = len({r.platform for r in results}) > 1
+    layout = layout or Layout.of(results)
+    several = len({r.cell.platform_tag for r in results}) > 1
     by_interpreter: Dict[str, List[str]] = {}
-    for r in sorted(results, key=lambda r: coordinates_key(coordinates(r))):
-        name = f"{PLATFORM_NAMES.get(r.platform, r.platform)} " * several + tag_label(r.tag)
-        by_interpreter.setdefault(name, []).append(r.start_method)
+    for r in sorted(results, key=lambda r: r.cell.sort_key()):
+        name = f"{r.cell.platform_label} " * several + layout.interpreter_label(r.cell)
+        by_interpreter.setdefault(name, []).append(r.cell.start_method)
     return ", ".join(f"{name} ({', '.join(methods)})" for name, methods in by_interpreter.items())
+

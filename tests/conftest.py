@@ -157,3 +157,22 @@ def run_watched(argv: Sequence[str], timeout: float = 120, **kwargs) -> Watched:
     seconds = time.monotonic() - started
     watcher.join()
     return Watched(process.returncode, stdout.decode(errors="replace"), stderr.decode(errors="replace"), seconds, peak[0])
+
+
+def flat_result(**values):
+    """A Result from the flat fields a results file writes for a cell (statuses and leftovers as objects or as JSON)."""
+    from harness.model import Leftover, Result, Status
+
+    data = dict(values)
+    if isinstance(data.get("status"), Status):
+        data["status"] = data["status"].label
+    data["leftovers"] = [{"pid": x.pid, "cmdline": x.cmdline, "zombie": x.zombie} if isinstance(x, Leftover) else x
+                         for x in data.get("leftovers", ())]
+    return Result.from_json(data)
+
+
+def flat_replace(result, **fields):
+    """The result with some of its flat fields (as a results file writes them) changed."""
+    data = result.to_json()
+    data.update(fields)
+    return flat_result(**data)

@@ -14,9 +14,8 @@ from harness.analysis import (
     difference_summary,
     minimal_axes,
     python_boundaries,
-    version_key,
 )
-from harness.model import Status
+from harness.model import Layout, Status, value_order as version_key
 
 OK: Dict[str, Any] = dict(stdout="result is 42\n")
 BROKEN: Dict[str, Any] = dict(stdout="", exit="1", exception="RuntimeError: boom", holds=False)
@@ -36,9 +35,9 @@ def test_differs_only_by_start_method() -> None:
     assert analysis.differs_by == ("start_method",)
     assert analysis.boundary is None
     usual, other = analysis.classes
-    assert len(usual.cells) == 12 and {c[0] for c in usual.cells} == {"spawn", "forkserver"}
-    assert {c[0] for c in other.cells} == {"fork"}
-    assert other.representative.holds is True and usual.representative.holds is False
+    assert len(usual.cells) == 12 and {c.start_method for c in usual.cells} == {"spawn", "forkserver"}
+    assert {c.start_method for c in other.cells} == {"fork"}
+    assert other.representative.judged.holds is True and usual.representative.judged.holds is False
 
 
 def test_differs_only_by_python_with_a_boundary() -> None:
@@ -65,7 +64,7 @@ def test_start_method_and_python_spawn_changed_in_312() -> None:
     assert analysis.boundaries == {"start_method=spawn": "3.12"}  # fork and forkserver never change
     assert difference_summary(analysis) == "differs by python, start_method; changed in 3.12 (start_method=spawn)"
     broken = [c for c in analysis.classes if c.representative.exit == "1"][0]
-    assert describe_cells(broken.cells, analysis.differs_by) == "start_method spawn; python 3.12, 3.13"
+    assert describe_cells(broken.cells, analysis.differs_by, analysis.layout) == "start_method spawn; python 3.12, 3.13"
 
 
 def test_per_group_boundaries_when_groups_disagree() -> None:
@@ -111,7 +110,7 @@ def test_missing_cells_are_not_guessed() -> None:
     analysis = analyse_case(results)
     assert analysis.differs_by == ("start_method",)
     assert sum(len(c.cells) for c in analysis.classes) == 4
-    assert all(c[0] != "forkserver" for k in analysis.classes for c in k.cells)
+    assert all(c.start_method != "forkserver" for k in analysis.classes for c in k.cells)
 
 
 def test_unsupported_skip_and_flaky_cells_are_not_attributed() -> None:
@@ -138,8 +137,9 @@ def test_a_case_with_only_excluded_cells_has_no_classes() -> None:
 def test_minimal_axes_needs_two_when_neither_alone_explains() -> None:
     values = {("fork", "3.11", "linux", "cpython"): "a", ("fork", "3.12", "linux", "cpython"): "b",
               ("spawn", "3.11", "linux", "cpython"): "b", ("spawn", "3.12", "linux", "cpython"): "b"}
-    assert minimal_axes(values) == ("python", "start_method")
-    boundary, boundaries = python_boundaries(values, ("python", "start_method"))
+    layout = Layout(())  # the four axes of every layout, no variant
+    assert minimal_axes(values, layout) == ("python", "start_method")
+    boundary, boundaries = python_boundaries(values, ("python", "start_method"), layout)
     assert boundary == "3.12" and boundaries == {"start_method=fork": "3.12"}
 
 
@@ -194,8 +194,8 @@ def test_a_difference_only_pypy_shows_is_the_implementation() -> None:
     assert analysis.boundary is None and analysis.boundaries == {}
     assert difference_summary(analysis) == "differs by implementation"
     broken = [c for c in analysis.classes if c.representative.exit == "1"][0]
-    assert describe_cells(broken.cells, analysis.differs_by) == "pypy"
-    assert {(c[1], c[3]) for c in broken.cells} == {("3.9", "pypy"), ("3.11", "pypy")}  # python axis: the language
+    assert describe_cells(broken.cells, analysis.differs_by, analysis.layout) == "pypy"
+    assert {(analysis.layout.version_text(c), c.implementation) for c in broken.cells} == {("3.9", "pypy"), ("3.11", "pypy")}  # python axis: the language
 
 
 def test_a_314_change_that_pypy_follows_as_an_older_python_is_the_python() -> None:
@@ -205,7 +205,8 @@ def test_a_314_change_that_pypy_follows_as_an_older_python_is_the_python() -> No
     assert analysis.boundary == "3.14"
     assert difference_summary(analysis) == "differs by python; changed in 3.14"
     usual = analysis.classes[0]
-    assert ("spawn", "3.11", "linux", "pypy") in usual.cells and ("spawn", "3.11", "linux", "cpython") in usual.cells
+    places = {analysis.layout.coordinates(c) for c in usual.cells}
+    assert ("spawn", "3.11", "linux", "pypy") in places and ("spawn", "3.11", "linux", "cpython") in places
 
 
 def test_a_314_change_and_a_pypy_difference_together() -> None:
@@ -249,16 +250,16 @@ def test_a_single_version_boundary_wins_a_tie_with_the_implementation() -> None:
 def test_cpython_and_pypy_of_one_version_are_different_cells() -> None:
     results = interpreters_grid(lambda impl, v, m: OK, ("3.11", "pypy3.11"))
     assert len({r.key for r in results}) == 6
-    assert {r.tag for r in results} == {"3.11", "pypy3.11"} and {r.python_tag for r in results} == {"3.11"}
+    layout = Layout.of(results)
+    assert {layout.tag(r.cell) for r in results} == {"3.11", "pypy3.11"}
+    assert {layout.version_text(r.cell) for r in results} == {"3.11"}
 
 
 def test_a_known_bug_is_its_own_behaviour_and_says_so() -> None:
-    import dataclasses
-
     from harness.analysis import behaviour_signature, observation_text
 
     run = make_run(grid("c", lambda p, v, m: dict(stdout="same\n")))
     plain = run.results[0]
-    bug = dataclasses.replace(plain, holds=None, known_bug="gh-1: broken")
-    assert behaviour_signature(bug) != behaviour_signature(dataclasses.replace(plain, holds=None))
-    assert observation_text(bug)[1] == "holds: known bug (gh-1: broken)"
+    bug = plain.judged_again(holds=None, known_bug="gh-1: broken")
+    assert behaviour_signature(bug) != behaviour_signature(plain.judged_again(holds=None))
+    assert observation_text(bug)[1] == "verdict: known bug (gh-1: broken)"

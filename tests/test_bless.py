@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import subprocess
 import sys
@@ -11,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from conftest import flat_replace, flat_result
 from harness.bless import BlessError, blessed_text, check_blessed, selectors_for
 from harness.casefile import parse_case
 from harness.model import Leftover, Result, Status
@@ -28,7 +28,7 @@ def cell(python: str, method: str, stdout: str, exit: str = "0", platform: str =
         stderr_raw="", duration_s=0.1,
     )
     values.update(kw)
-    return Result(**values)
+    return flat_result(**values)
 
 
 def case_text(block: str = "") -> str:
@@ -139,8 +139,8 @@ def test_a_pypy_3_9_only_difference_names_the_implementation_and_the_version() -
 def test_a_when_table_writes_the_whole_outcome_group_it_changes() -> None:
     def outcome(i: str, v: str, m: str) -> str:
         return ""
-    results = [dataclasses.replace(r, exit="1", exception="AttributeError: x", stderr="AttributeError: x\n")
-               if r.implementation == "pypy" and r.start_method == "spawn" else r for r in matrix(outcome)]
+    results = [flat_replace(r, exit="1", exception="AttributeError: x", stderr="AttributeError: x\n")
+               if r.cell.implementation == "pypy" and r.cell.start_method == "spawn" else r for r in matrix(outcome)]
     new = bless(case_text(), results)
     table = new.split("[[expect.when]]")[1]
     assert '# exit = 1\n# exception = "AttributeError: x"\n# stderr = """\n# AttributeError: x\n# """' in table
@@ -149,14 +149,14 @@ def test_a_when_table_writes_the_whole_outcome_group_it_changes() -> None:
 
 def test_a_leak_seen_in_one_cell_that_no_table_can_single_out_is_not_blessed() -> None:
     results = [cell(v, m, "x\n") for v in VERSIONS for m in METHODS]
-    twin = dataclasses.replace(results[0], free_threaded=True, status=Status.LEAK,
+    twin = flat_replace(results[0], free_threaded=True, status=Status.LEAK,
                                leftovers=(Leftover(7, "python -c worker"),))  # 3.7t fork: same selector as 3.7 fork
     notes: list = []
     unblessed: list = []
     text = case_text()
     new = blessed_text(text, parse_case(text, "cases/c.py"), results + [twin], notes, unblessed)
     assert "leaks" not in new and unblessed == [twin]
-    assert notes and "its leak is not blessed" in notes[0] and "CPython 3.7.16 fork (linux)" in notes[0]
+    assert notes and "its leak is not blessed" in notes[0] and "CPython 3.7.16t fork (linux)" in notes[0]
     check_blessed(new, "cases/c.py", results)
 
 
@@ -190,7 +190,7 @@ def test_a_refusal_shows_the_proposed_block_and_why(tmp_path: Path, capsys: Any)
     case = tmp_path / "c.py"
     case.write_text(case_text(), encoding="utf-8")
     same = cell("3.12.1", "spawn", "x\n")
-    other = dataclasses.replace(same, free_threaded=True, stdout="y\n")  # 3.12t: no selector tells it from 3.12
+    other = flat_replace(same, free_threaded=True, stdout="y\n")  # 3.12t: no selector tells it from 3.12
     assert main(["bless", str(case), "--results", write_results(tmp_path, [same, other]), "--yes"]) == 1
     err = capsys.readouterr().err
     assert "the blessed expectation would not pass on CPython 3.12.1 spawn (linux): stdout: " in err

@@ -104,3 +104,10 @@ def test_argv_and_path_match_a_script(tmp_path: Path) -> None:
     case = write(tmp_path, "import sys, os, sibling\nprint(sibling.VALUE, sys.path[0] == os.path.dirname(os.path.abspath(__file__)), len(sys.argv))\n")
     direct: List[str] = subprocess.run([sys.executable, str(case)], capture_output=True, text=True).stdout.split()
     assert run_bootstrap(sys.executable, "fork", case).stdout.split() == direct == ["7", "True", "1"]
+
+
+def test_the_bootstraps_exit_codes_are_the_harness_s() -> None:
+    """bootstrap.py runs standalone in the target interpreter (standard library only), so it keeps its own copies."""
+    from harness import bootstrap, model
+
+    assert (bootstrap.EXIT_SKIP, bootstrap.EXIT_UNSUPPORTED) == (model.CASE_EXIT_SKIP, model.CASE_EXIT_UNSUPPORTED)

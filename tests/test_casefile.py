@@ -103,23 +103,23 @@ exit = 1
 
 def test_when_tables_apply_in_file_order_later_ones_win():
     case = parse(OVERLAYS)
-    fork, origin = case.expectation_for(interp(), "fork")
+    fork, origin = case.expectation_for(interp().cell_id("fork"))
     assert fork.stdout.source == "base" and fork.holds is None and origin == "[expect]"
-    spawn, origin = case.expectation_for(interp(), "spawn")
+    spawn, origin = case.expectation_for(interp().cell_id("spawn"))
     assert spawn.stdout.source == "not fork" and spawn.exit == "0"
     assert origin == "[expect] + [[expect.when]] at line 10"
-    server, origin = case.expectation_for(interp(), "forkserver")
+    server, origin = case.expectation_for(interp().cell_id("forkserver"))
     assert server.stdout.source == "forkserver" and server.holds is False
     assert origin == "[expect] + [[expect.when]] at line 10 + [[expect.when]] at line 14"
-    old, _ = case.expectation_for(interp("3.7.16"), "forkserver")
+    old, _ = case.expectation_for(interp("3.7.16").cell_id("forkserver"))
     assert (old.stdout.source, old.exit, old.holds) == ("forkserver", "1", False)  # untouched keys carry over
 
 
 def test_when_without_expect_applies_alone_and_nothing_applies_elsewhere():
     case = parse(HEAD + '[[expect.when]]\nplatform = ["win32"]\nexit = 1\n')
     assert case.expect is None
-    assert case.expectation_for(interp(), "spawn") == (None, "")
-    win, origin = case.expectation_for(interp(platform="win32"), "spawn")
+    assert case.expectation_for(interp().cell_id("spawn")) == (None, "")
+    win, origin = case.expectation_for(interp(platform="win32").cell_id("spawn"))
     assert win.exit == "1" and origin == "[[expect.when]] at line 5"
 
 
@@ -132,7 +132,7 @@ def test_when_without_expect_applies_alone_and_nothing_applies_elsewhere():
 ])
 def test_python_selector_is_a_pep440_specifier_on_the_full_version(spec, version, expected):
     case = parse(HEAD + f'[[expect.when]]\npython = "{spec}"\nexit = 5\n')
-    got, _ = case.expectation_for(interp(version), "fork")
+    got, _ = case.expectation_for(interp(version).cell_id("fork"))
     assert (got is not None) is expected
 
 
@@ -145,11 +145,11 @@ implementation = ["pypy"]
 exit = 9
 ''')
     yes = interp("3.10.1", "darwin", "pypy")
-    assert case.expectation_for(yes, "spawn")[0].exit == "9"
-    assert case.expectation_for(yes, "fork")[0] is None
-    assert case.expectation_for(dataclasses.replace(yes, platform="linux"), "spawn")[0] is None
-    assert case.expectation_for(dataclasses.replace(yes, implementation="cpython"), "spawn")[0] is None
-    assert case.expectation_for(dataclasses.replace(yes, version="3.7.1"), "spawn")[0] is None
+    assert case.expectation_for(yes.cell_id("spawn"))[0].exit == "9"
+    assert case.expectation_for(yes.cell_id("fork"))[0] is None
+    assert case.expectation_for(dataclasses.replace(yes, platform="linux").cell_id("spawn"))[0] is None
+    assert case.expectation_for(dataclasses.replace(yes, implementation="cpython").cell_id("spawn"))[0] is None
+    assert case.expectation_for(dataclasses.replace(yes, version="3.7.1").cell_id("spawn"))[0] is None
 
 
 # -- bad input: each kind names the file, the line and the bad value ------------------------------------------
@@ -380,10 +380,10 @@ def test_python_selector_selects_pypy_by_its_language_version():
                  '[[expect.when]]\nimplementation = ["pypy"]\npython = "<3.10"\nexit = 4\n')
     pypy311 = Interpreter("pypy3.11", "pypy", "3.11.13", implementation_version="8.0.1")
     pypy39 = Interpreter("pypy3", "pypy", "3.9.16", implementation_version="7.3.11")
-    assert case.expectation_for(pypy311, "fork")[0].exit == "3"
-    assert case.expectation_for(pypy39, "fork")[0].exit == "4"
-    assert case.expectation_for(interp("3.9.18"), "fork")[0].exit == "0"
-    assert case.expectation_for(interp("3.11.7"), "fork")[0].exit == "3"
+    assert case.expectation_for(pypy311.cell_id("fork"))[0].exit == "3"
+    assert case.expectation_for(pypy39.cell_id("fork"))[0].exit == "4"
+    assert case.expectation_for(interp("3.9.18").cell_id("fork"))[0].exit == "0"
+    assert case.expectation_for(interp("3.11.7").cell_id("fork"))[0].exit == "3"
 
 
 # -- [[expect.when]] replaces whole key groups -------------------------------------------------------------------
@@ -413,20 +413,20 @@ known_bug = "bpo-12345: the worker hangs"
 
 def test_a_when_table_that_sets_exception_replaces_the_outcome_group():
     case = parse(GROUPS)
-    spawn, _ = case.expectation_for(interp(), "spawn")
+    spawn, _ = case.expectation_for(interp().cell_id("spawn"))
     assert spawn.exception.source == "AttributeError: [..]"
     assert (spawn.exit, spawn.stderr, spawn.expected_exit) == (None, None, "1")  # exit 0 and stderr "" did not carry over
     assert (spawn.stdout.source, spawn.holds, spawn.leaks) == ("ok", False, True)  # other groups did
 
 
 def test_a_when_table_that_sets_stdout_not_replaces_the_stdout_group():
-    server, _ = parse(GROUPS).expectation_for(interp(), "forkserver")
+    server, _ = parse(GROUPS).expectation_for(interp().cell_id("forkserver"))
     assert server.stdout is None and [p.source for p in server.stdout_not] == ["Traceback[..]"]
     assert (server.exit, server.stderr.source, server.holds) == ("0", "", False)
 
 
 def test_a_when_table_that_sets_known_bug_replaces_the_verdict_group():
-    old, _ = parse(GROUPS).expectation_for(interp("3.7.16"), "fork")
+    old, _ = parse(GROUPS).expectation_for(interp("3.7.16").cell_id("fork"))
     assert (old.known_bug, old.holds, old.stdout.source, old.leaks) == ("bpo-12345: the worker hangs", None, "ok", True)
 
 

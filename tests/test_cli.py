@@ -111,7 +111,7 @@ def test_e2e_exit_code_and_summary(fixture_run):
     assert fixture_run.returncode == 1, fixture_run.stderr  # fail, timeout and error cells are failures
     assert "Traceback" not in fixture_run.stderr
     data = fixture_run.results()
-    assert data["complete"] is True and data["schema_version"] == 1
+    assert data["complete"] is True and data["schema_version"] == 2
     assert not (fixture_run.out / "results.partial.jsonl").exists()  # the journal goes once the run is complete
 
 

@@ -29,38 +29,38 @@ OK = Observation(exit=0, stdout="ok\n")
 
 def test_pass():
     result = run(OK)
-    assert (result.status, result.holds, result.exit, result.message, result.diff) == (Status.PASS, True, "0", "", "")
-    assert result.expectation == "[expect]" and result.stdout_raw == "ok\n"
+    assert (result.status, result.judged.holds, result.exit, result.judged.message, result.judged.diff) == (Status.PASS, True, "0", "", "")
+    assert result.judged.expectation == "[expect]" and result.observed.stdout == "ok\n"
 
 
 def test_holds_false_is_carried_on_a_pass():
-    assert run(OK, 'stdout = "ok"\nholds = false').holds is False
+    assert run(OK, 'stdout = "ok"\nholds = false').judged.holds is False
 
 
 def test_fail_with_a_diff_that_shows_the_pattern_lines():
     result = run(Observation(exit=0, stdout="one\nTWO\nthree\n"), 'stdout = """\none\ntwo [..]\nthree\n"""')
     assert result.status is Status.FAIL and result.status.is_failure
-    assert result.message.startswith("stdout: ")
-    assert result.diff.startswith("stdout:\n") and "-two [..]" in result.diff and "+TWO" in result.diff
+    assert result.judged.message.startswith("stdout: ")
+    assert result.judged.diff.startswith("stdout:\n") and "-two [..]" in result.judged.diff and "+TWO" in result.judged.diff
 
 
 def test_fail_on_exit_and_exception():
     stderr = "Traceback (most recent call last):\n  File \"/cases/c.py\", line 3, in <module>\nKeyError: 'x'\n"
     result = run(Observation(exit=1, stderr=stderr), 'exception = "ValueError: [..]"')
     assert result.status is Status.FAIL
-    assert "exception: expected 'ValueError: [..]', got \"KeyError: 'x'\"" in result.message
-    assert run(Observation(exit=2), "exit = 0").message == "exit: expected 0, got 2"
+    assert "exception: expected 'ValueError: [..]', got \"KeyError: 'x'\"" in result.judged.message
+    assert run(Observation(exit=2), "exit = 0").judged.message == "exit: expected 0, got 2"
 
 
 def test_expected_exception_passes_with_default_exit_1():
     stderr = "Traceback (most recent call last):\n  File \"/cases/c.py\", line 3, in <module>\nValueError: bad 42\n"
     result = run(Observation(exit=1, stderr=stderr), 'exception = "ValueError: bad [..]"')
-    assert result.status is Status.PASS and result.exception == "ValueError: bad 42"
+    assert result.status is Status.PASS and result.judged.exception == "ValueError: bad 42"
 
 
 def test_recorded_when_no_expectation_applies():
     result = run(OK, expect="")
-    assert (result.status, result.holds) == (Status.RECORDED, None) and not result.status.is_failure
+    assert (result.status, result.judged.holds) == (Status.RECORDED, None) and not result.status.is_failure
 
 
 def test_when_only_other_start_methods_is_recorded_here():
@@ -70,19 +70,19 @@ def test_when_only_other_start_methods_is_recorded_here():
 
 def test_unsupported_exit_78_and_skip_exit_77():
     unsupported = run(Observation(exit=78, stdout="whatever"))
-    assert (unsupported.status, unsupported.holds) == (Status.UNSUPPORTED, None)
+    assert (unsupported.status, unsupported.judged.holds) == (Status.UNSUPPORTED, None)
     skip = run(Observation(exit=77))
-    assert (skip.status, skip.holds, skip.message) == (Status.SKIP, None, "the case skipped itself (exit 77)")
+    assert (skip.status, skip.judged.holds, skip.judged.message) == (Status.SKIP, None, "the case skipped itself (exit 77)")
 
 
 def test_timeout_beats_everything_but_harness_errors():
     result = run(Observation(signal="SIGTERM", timed_out=True, stacks="Thread 0x1 ...", stdout="ok\n"), extra="timeout = 2\n")
-    assert result.status is Status.TIMEOUT and "2 s" in result.message and result.stacks == "Thread 0x1 ..."
+    assert result.status is Status.TIMEOUT and "2 s" in result.judged.message and result.observed.stacks == "Thread 0x1 ..."
 
 
 def test_crash_by_an_unexpected_signal():
     result = run(Observation(signal="SIGSEGV", stdout="ok\n"))
-    assert (result.status, result.exit, result.message) == (Status.CRASH, "signal:SIGSEGV", "ended by SIGSEGV")
+    assert (result.status, result.exit, result.judged.message) == (Status.CRASH, "signal:SIGSEGV", "ended by SIGSEGV")
 
 
 def test_an_expected_signal_is_not_a_crash():
@@ -96,14 +96,14 @@ LEFT = (Leftover(pid=4242, cmdline="python -c sleep"), Leftover(pid=4243, cmdlin
 
 def test_leak_names_count_and_command_lines_zombies_do_not_count():
     result = run(Observation(exit=0, stdout="ok\n", leftovers=LEFT))
-    assert result.status is Status.LEAK and result.message == "1 process(es) outlived the main process: python -c sleep"
+    assert result.status is Status.LEAK and result.judged.message == "1 process(es) outlived the main process: python -c sleep"
     assert run(Observation(exit=0, stdout="ok\n", leftovers=LEFT[1:])).status is Status.PASS
 
 
 def test_leaks_true_expects_them():
     assert run(Observation(exit=0, stdout="ok\n", leftovers=LEFT), 'stdout = "ok"\nleaks = true').status is Status.PASS
     missing = run(Observation(exit=0, stdout="ok\n"), 'stdout = "ok"\nleaks = true')
-    assert missing.status is Status.FAIL and "leaks: expected" in missing.message
+    assert missing.status is Status.FAIL and "leaks: expected" in missing.judged.message
 
 
 def test_leak_without_expectation_is_still_a_leak():
@@ -112,13 +112,13 @@ def test_leak_without_expectation_is_still_a_leak():
 
 def test_harness_error_is_error():
     result = run(Observation(harness_error="cannot start /nope: No such file"))
-    assert (result.status, result.holds, result.message) == (Status.ERROR, None, "cannot start /nope: No such file")
+    assert (result.status, result.judged.holds, result.judged.message) == (Status.ERROR, None, "cannot start /nope: No such file")
 
 
 def test_outputs_are_normalized_and_the_cell_folder_redacted_raw_kept():
     raw = "cwd /tmp/mpmatrix-cell-ab12_x/sub at 0x7f3a55aa10\n"
     result = run(Observation(exit=0, stdout=raw), 'stdout = "cwd <tmp>/sub at 0x<addr>"')
-    assert result.status is Status.PASS and result.stdout_raw == raw
+    assert result.status is Status.PASS and result.observed.stdout == raw
 
 
 def test_redaction_is_linear_on_a_flood_of_long_lines():
@@ -130,7 +130,7 @@ def test_redaction_is_linear_on_a_flood_of_long_lines():
 
 def test_flags_and_counts_are_carried_over():
     result = run(Observation(exit=0, stdout="ok\n", stdout_dropped=10, stderr_dropped=3, invalid_utf8=True, duration_s=1.5))
-    assert (result.stdout_dropped, result.stderr_dropped, result.invalid_utf8, result.duration_s) == (10, 3, True, 1.5)
+    assert (result.observed.stdout_dropped, result.observed.stderr_dropped, result.observed.invalid_utf8, result.observed.duration_s) == (10, 3, True, 1.5)
 
 
 @pytest.mark.parametrize("stderr, expected", [
@@ -152,15 +152,15 @@ def test_final_exception(stderr, expected):
 
 def test_a_pattern_over_its_budget_is_an_error_naming_the_case_file_line_with_the_output_kept():
     result = run(Observation(exit=0, stdout="ok\n" + "a" * 60 + "b\n"), 'stdout = """\nok\n(a|aa)+$ (re)\n"""')
-    assert result.status is Status.ERROR and result.holds is None
-    assert result.message.startswith("/cases/c.py:9: regex '(a|aa)+$' took more than 0.5 s of CPU time")
-    assert result.stdout_raw == "ok\n" + "a" * 60 + "b\n"
+    assert result.status is Status.ERROR and result.judged.holds is None
+    assert result.judged.message.startswith("/cases/c.py:9: regex '(a|aa)+$' took more than 0.5 s of CPU time")
+    assert result.observed.stdout == "ok\n" + "a" * 60 + "b\n"
 
 
 def test_a_normalize_rule_over_its_budget_is_an_error_naming_its_line():
     result = run(Observation(exit=0, stdout="a" * 60 + "b\n"), 'stdout = "x"', extra="normalize = [['(a|aa)+$', 'x']]\n")
     assert result.status is Status.ERROR
-    assert result.message.startswith("/cases/c.py:5: normalize rule 1 ('(a|aa)+$') took more than 0.5 s of CPU time")
+    assert result.judged.message.startswith("/cases/c.py:5: normalize rule 1 ('(a|aa)+$') took more than 0.5 s of CPU time")
 
 
 def test_judging_is_abandoned_when_the_run_stops():
@@ -192,8 +192,8 @@ def captured(name: str) -> Observation:
 @pytest.mark.parametrize("python", ["3.14", "3.15"])
 def test_notes_after_the_exception_line_are_not_the_exception(python):
     result = run(captured(f"seed_pool_queue_argument--{python}"), f'exception = "{QUEUE_ERROR}"\n' + QUEUE_STDERR)
-    assert (result.status, result.exception) == (Status.PASS, QUEUE_ERROR)
-    assert result.stderr.endswith(f"{QUEUE_ERROR}\nwhen serializing tuple item 0\nwhen serializing tuple item 3\n")
+    assert (result.status, result.judged.exception) == (Status.PASS, QUEUE_ERROR)
+    assert result.judged.stderr.endswith(f"{QUEUE_ERROR}\nwhen serializing tuple item 0\nwhen serializing tuple item 3\n")
 
 
 def test_a_stderr_pattern_may_ask_for_the_notes():
@@ -201,7 +201,7 @@ def test_a_stderr_pattern_may_ask_for_the_notes():
     assert run(captured("seed_pool_queue_argument--3.14"), notes).status is Status.PASS
     wrong = notes.replace("tuple item 0", "dict item 0")
     result = run(captured("seed_pool_queue_argument--3.14"), wrong)
-    assert result.status is Status.FAIL and "-when serializing dict item 0" in result.diff
+    assert result.status is Status.FAIL and "-when serializing dict item 0" in result.judged.diff
     # notes asked for where Python prints none fail too
     assert run(captured("pickling_notes--3.13"), 'exit = 1\nstderr = """\n...\nTypeError: [..]\nwhen serializing [..]\n"""').status is Status.FAIL
 
@@ -209,7 +209,7 @@ def test_a_stderr_pattern_may_ask_for_the_notes():
 def test_other_output_after_the_exception_is_still_checked():
     stderr = f"Traceback (most recent call last):\n  File \"x\"\n{QUEUE_ERROR}\n<stdlib>/x.py:1: UserWarning: leaked\n"
     result = run(Observation(exit=1, stderr=stderr), "exit = 1\n" + QUEUE_STDERR)
-    assert result.status is Status.FAIL and "+<stdlib>/x.py:1: UserWarning: leaked" in result.diff
+    assert result.status is Status.FAIL and "+<stdlib>/x.py:1: UserWarning: leaked" in result.judged.diff
 
 
 def test_an_exception_group_is_its_own_line_and_its_sub_exceptions_match_in_stderr():
@@ -222,7 +222,7 @@ def test_an_exception_group_is_its_own_line_and_its_sub_exceptions_match_in_stde
 
 def test_a_syntax_error_without_a_traceback_header_is_the_exception():
     result = run(captured("syntax_error--3.15"), "exception = \"SyntaxError: '(' was never closed\"")
-    assert (result.status, result.exception) == (Status.PASS, "SyntaxError: '(' was never closed")
+    assert (result.status, result.judged.exception) == (Status.PASS, "SyntaxError: '(' was never closed")
 
 
 # -- negative patterns and known bugs ------------------------------------------------------------------------------
@@ -232,7 +232,7 @@ def test_a_negative_pattern_fails_naming_the_offending_line_and_the_pattern_line
     observation = Observation(exit=0, stdout="ok\nWARNING: leaked semaphore 3\n")
     result = run(observation, 'stdout_not = ["Traceback[..]", "WARNING: [..]"]')
     assert result.status is Status.FAIL
-    assert result.message == ("stdout_not: stdout line 2 'WARNING: leaked semaphore 3' matches 'WARNING: [..]' "
+    assert result.judged.message == ("stdout_not: stdout line 2 'WARNING: leaked semaphore 3' matches 'WARNING: [..]' "
                               "(/cases/c.py:7), a line that must not appear")
     assert run(Observation(exit=0, stdout="ok\n"), 'stdout_not = ["WARNING: [..]"]').status is Status.PASS
 
@@ -240,22 +240,22 @@ def test_a_negative_pattern_fails_naming_the_offending_line_and_the_pattern_line
 def test_a_negative_stderr_pattern_is_checked_beside_the_positive_one():
     observation = Observation(exit=0, stdout="ok\n", stderr="resource_tracker: 1 leaked\n")
     result = run(observation, 'stdout = "ok"\nstderr = "..."\nstderr_not = "resource_tracker: [..] leaked"')
-    assert result.status is Status.FAIL and result.message.startswith("stderr_not: stderr line 1 ")
+    assert result.status is Status.FAIL and result.judged.message.startswith("stderr_not: stderr line 1 ")
 
 
 def test_a_known_bug_is_neither_holds_nor_refuted():
     result = run(OK, 'stdout = "ok"\nknown_bug = "bpo-1: it prints ok"')
-    assert (result.status, result.holds, result.known_bug) == (Status.PASS, None, "bpo-1: it prints ok")
+    assert (result.status, result.judged.holds, result.judged.known_bug) == (Status.PASS, None, "bpo-1: it prints ok")
     fixed = run(Observation(exit=0, stdout="fixed\n"), 'stdout = "ok"\nknown_bug = "bpo-1: it prints ok"')
-    assert fixed.status is Status.FAIL and fixed.known_bug == "bpo-1: it prints ok"  # the bug's fix is noticed
-    assert run(OK).known_bug == ""
+    assert fixed.status is Status.FAIL and fixed.judged.known_bug == "bpo-1: it prints ok"  # the bug's fix is noticed
+    assert run(OK).judged.known_bug == ""
 
 
 def test_a_known_bug_in_a_when_table_applies_only_there():
     expect = 'stdout = "ok"\n\n[[expect.when]]\nstart_method = ["fork"]\nknown_bug = "gh-2: fork only"'
-    assert run(OK, expect, method="fork").known_bug == "gh-2: fork only"
+    assert run(OK, expect, method="fork").judged.known_bug == "gh-2: fork only"
     spawn = run(OK, expect, method="spawn")
-    assert (spawn.known_bug, spawn.holds) == ("", True)
+    assert (spawn.judged.known_bug, spawn.judged.holds) == ("", True)
 
 
 # -- the tail of stderr explains a failure the case's patterns do not -------------------------------------------
@@ -268,21 +268,21 @@ TRACEBACK = ("Traceback (most recent call last):\n  File \"/cases/c.py\", line 3
 def test_an_exit_mismatch_shows_the_tail_of_an_unchecked_stderr():
     result = run(Observation(exit=1, stdout="", stderr=TRACEBACK), 'stdout = "ok"')
     assert result.status is Status.FAIL
-    head, tail = result.message.split("\nstderr:\n")
+    head, tail = result.judged.message.split("\nstderr:\n")
     assert head.startswith("exit: expected 0, got 1; stdout: ")
     assert tail.splitlines()[-1] == "  ModuleNotFoundError: No module named 'nope'"
 
 
 def test_only_the_last_ten_lines_are_shown_and_the_count_is_said():
     stderr = "".join(f"noise {n}\n" for n in range(30)) + TRACEBACK
-    message = run(Observation(exit=1, stderr=stderr), "exit = 0").message
+    message = run(Observation(exit=1, stderr=stderr), "exit = 0").judged.message
     assert "\nstderr, last 10 of 34 lines:\n  noise 24\n" in message and message.endswith("No module named 'nope'")
 
 
 def test_no_tail_when_the_case_checks_stderr_or_stderr_is_empty_or_only_the_exception_differs():
-    assert "\nstderr" not in run(Observation(exit=1, stderr=TRACEBACK), 'exit = 0\nstderr = "..."').message
-    assert run(Observation(exit=1, stdout="ok\n"), 'stdout = "ok"').message == "exit: expected 0, got 1"
-    only_exception = run(Observation(exit=1, stderr=TRACEBACK), 'exception = "KeyError: [..]"').message
+    assert "\nstderr" not in run(Observation(exit=1, stderr=TRACEBACK), 'exit = 0\nstderr = "..."').judged.message
+    assert run(Observation(exit=1, stdout="ok\n"), 'stdout = "ok"').judged.message == "exit: expected 0, got 1"
+    only_exception = run(Observation(exit=1, stderr=TRACEBACK), 'exception = "KeyError: [..]"').judged.message
     assert "\nstderr" not in only_exception
 
 
@@ -300,12 +300,12 @@ def test_a_case_file_edited_during_the_run_is_not_judged(tmp_path):
     path.write_text(path.read_text().replace('"ok"', '"changed"'))  # edited after its expectation was read
     result = judge(case, cell, OK)
     assert result.status is Status.ERROR
-    assert str(path) in result.message and "changed during the run" in result.message and "--resume" in result.message
-    assert result.stdout_raw == "ok\n"  # what was observed is kept
+    assert str(path) in result.judged.message and "changed during the run" in result.judged.message and "--resume" in result.judged.message
+    assert result.observed.stdout == "ok\n"  # what was observed is kept
 
 
 def test_a_case_file_removed_during_the_run_is_not_judged(tmp_path):
     path, case = _loaded_case(tmp_path)
     path.unlink()
     result = judge(case, Cell(case.name, case.path, INTERP, "spawn"), OK)
-    assert result.status is Status.ERROR and "can no longer be read" in result.message and str(path) in result.message
+    assert result.status is Status.ERROR and "can no longer be read" in result.judged.message and str(path) in result.judged.message

@@ -71,7 +71,7 @@ def test_a_run_writes_results_and_removes_its_journal(tmp_path, fake):
     assert outcome.exit_code == EXIT_OK and outcome.results_path == tmp_path / "out" / "results.json"
     assert statuses(tmp_path) == {"a": "pass", "b": "pass"}
     assert not (tmp_path / "out" / results_io.JOURNAL_NAME).exists()
-    assert outcome.run.host["run_id"] and all(r.case_digest.startswith("sha256:") for r in outcome.run.results)
+    assert outcome.run.host["run_id"] and all(r.case.digest.startswith("sha256:") for r in outcome.run.results)
 
 
 def test_a_run_keeps_its_cells_timings_and_the_next_run_starts_the_longest_first(tmp_path, fake, timings_cache):
@@ -118,8 +118,8 @@ def test_resume_runs_again_the_cells_whose_case_file_changed(tmp_path, fake):
     outcome, warnings = run(tmp_path, folder, resume=True)
     assert fake.calls == ["a"]
     assert warnings == ["mpmatrix: a: the case file changed since it was recorded; its 1 recorded cell runs again"]
-    by_case = {r.case: r for r in outcome.run.results}
-    assert by_case["a"].holds is False and by_case["b"].holds is True and outcome.exit_code == EXIT_OK
+    by_case = {r.case.name: r for r in outcome.run.results}
+    assert by_case["a"].judged.holds is False and by_case["b"].judged.holds is True and outcome.exit_code == EXIT_OK
 
 
 def test_resume_never_mixes_an_older_results_file_with_a_newer_journal(tmp_path, fake):
@@ -129,15 +129,15 @@ def test_resume_never_mixes_an_older_results_file_with_a_newer_journal(tmp_path,
     run(tmp_path, folder)
     first = results_io.read_run(tmp_path / "out" / "results.json")
     journal = results_io.Journal(tmp_path / "out" / results_io.JOURNAL_NAME, "run2", "t2")
-    recorded_a = next(r for r in first.results if r.case == "a")  # results are in the order cells landed
-    changed = recorded_a.__class__(**{**recorded_a.__dict__, "stdout": "other\n", "status": recorded_a.status})
+    recorded_a = next(r for r in first.results if r.case.name == "a")  # results are in the order cells landed
+    changed = recorded_a.judged_again(stdout="other\n")
     journal.append(changed)
     journal.close()  # ... and run 2 was SIGKILLed here
     fake.calls.clear()
     outcome, _ = run(tmp_path, folder, resume=True)
     assert fake.calls == ["b"]  # what run 2 had not recorded
-    by_case = {r.case: r for r in outcome.run.results}
-    assert by_case["a"].stdout == "other\n" and by_case["a"].status.label == "pass"  # run 2's, not flaky
+    by_case = {r.case.name: r for r in outcome.run.results}
+    assert by_case["a"].judged.stdout == "other\n" and by_case["a"].status.label == "pass"  # run 2's, not flaky
     assert outcome.run.host["run_id"] == "run2"
 
 

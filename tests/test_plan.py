@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from harness.model import Interpreter, Status
+from harness.judge import before_running as decided  # what is decided of a planned cell before it runs
 from harness.plan import load_cases, plan
 
 from conftest import write_case
@@ -42,14 +43,14 @@ def test_matrix_order_and_decided_cells(tmp_path):
     assert len(planned) == 2 * 3 * 3
     linux = planned[:9]
     assert [(p.cell.case_name, p.cell.start_method) for p in linux[:3]] == [("a", "fork"), ("a", "spawn"), ("a", "forkserver")]
-    assert all(p.decided is None for p in linux[:3])
-    assert {p.decided.status for p in linux[3:6]} == {Status.SKIP}
-    assert "win32 only" in linux[3].decided.message
+    assert all(decided(p) is None for p in linux[:3])
+    assert {decided(p).status for p in linux[3:6]} == {Status.SKIP}
+    assert "win32 only" in decided(linux[3]).judged.message
     errors = linux[6:]
-    assert {p.decided.status for p in errors} == {Status.ERROR} and "timeout" in errors[0].decided.message
-    windows = {(p.cell.case_name, p.cell.start_method): p.decided for p in planned[9:]}
+    assert {decided(p).status for p in errors} == {Status.ERROR} and "timeout" in decided(errors[0]).judged.message
+    windows = {(p.cell.case_name, p.cell.start_method): decided(p) for p in planned[9:]}
     assert windows[("a", "fork")].status is Status.UNSUPPORTED
-    assert "not offered by win32" in windows[("a", "fork")].message
+    assert "not offered by win32" in windows[("a", "fork")].judged.message
     assert windows[("a", "spawn")] is None and windows[("b", "spawn")] is None
 
 
@@ -65,7 +66,7 @@ def test_interpreter_without_forkserver_makes_it_unsupported(tmp_path):
     write_case(tmp_path, "a.py", HEAD)
     cases, broken = load_cases([str(tmp_path)])
     macos = dataclasses.replace(LINUX, platform="darwin", start_methods=("spawn", "fork"))
-    statuses = {p.cell.start_method: p.decided for p in plan(cases, broken, [macos])}
+    statuses = {p.cell.start_method: decided(p) for p in plan(cases, broken, [macos])}
     assert statuses["forkserver"].status is Status.UNSUPPORTED and statuses["fork"] is None
 
 
@@ -75,20 +76,20 @@ def test_a_duplicates_error_cell_does_not_share_the_originals_key(tmp_path):
     cases, broken = load_cases([str(tmp_path)])
     planned = plan(cases, broken, [LINUX], ["fork"])
     original, duplicate = planned
-    assert original.decided is None and duplicate.decided.status is Status.ERROR
-    assert duplicate.cell.key != original.cell.key and duplicate.decided.case == str(second)
+    assert decided(original) is None and decided(duplicate).status is Status.ERROR
+    assert duplicate.cell.key != original.cell.key and decided(duplicate).case.name == str(second)
 
 
 def test_a_cells_key_is_the_key_of_its_result_for_every_implementation() -> None:
     """Resume skips recorded cells and the scheduler looks up durations by these keys: they must agree for PyPy too."""
-    from harness.judge import make_result
-    from harness.model import Cell, Interpreter, Observation, Status
+    from harness.judge import result_of
+    from harness.model import Cell, Interpreter, Judgement, Observation, Status
     from harness.plan import placeholder_case
 
     case = placeholder_case("cases/c.py")
     for interpreter in (Interpreter("/pypy", "pypy", "3.11.13"), Interpreter("/py", "cpython", "3.13.1", free_threaded=True)):
         cell = Cell(case.name, case.path, interpreter, "spawn")
-        assert make_result(case, cell, Observation(), Status.PASS, True).key == cell.key
+        assert result_of(case, cell, Observation(), Judgement(Status.PASS, True)).key == cell.key
 
 
 def test_a_case_under_the_default_start_method_runs_once_per_interpreter(tmp_path):
@@ -103,7 +104,7 @@ def test_a_case_under_the_default_start_method_runs_once_per_interpreter(tmp_pat
     assert [(p.cell.case_name, p.cell.start_method) for p in plan(cases, broken, [linux], ["spawn"])] == [("spawn_only", "spawn")]
     assert [p.cell.start_method for p in plan(cases, broken, [linux], ["default"])] == ["default"]
     # never `unsupported`: the default is offered wherever the interpreter runs at all
-    assert all(p.decided is None for p in plan(cases, broken, [WINDOWS]))
+    assert all(decided(p) is None for p in plan(cases, broken, [WINDOWS]))
 
 
 def test_start_methods_must_name_known_methods(tmp_path):

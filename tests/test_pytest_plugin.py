@@ -13,7 +13,6 @@ import threading
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Dict, List, Tuple
 
 import pytest
@@ -169,10 +168,9 @@ def test_labels_tell_apart_interpreters_that_share_a_tag():
     threaded = Interpreter("/fake/python3.13t", "cpython", "3.13.1", free_threaded=True)
     other = Interpreter("/fake/other/python3.13t", "cpython", "3.13.0", free_threaded=True)
     assert interpreter_labels([threaded, other]) == ["3.13.1t", "3.13.0t"]
-    # tags that already name the implementation (as interpreters may make them) are not prefixed twice
-    aware = [SimpleNamespace(tag="pypy3.11", implementation="pypy", version="3.11.9", free_threaded=False),
-             SimpleNamespace(tag="3.11", implementation="cpython", version="3.11.7", free_threaded=False)]
-    assert interpreter_labels(aware) == ["pypy3.11", "3.11"]
+    # the implementation is named once, from the cell identity's tag
+    assert interpreter_labels([Interpreter("/pypy", "pypy", "3.11.9"), Interpreter("/py", "cpython", "3.11.7")]) == [
+        "pypy3.11", "3.11"]
 
 
 def test_node_ids_and_junit_names_are_unique_and_progress_reaches_100(claims, cells):
@@ -295,7 +293,9 @@ def test_a_scheduler_fault_fails_the_items_instead_of_hanging(claims, cells, mon
     def broken(*args, **kwargs):
         raise RuntimeError("scheduler broke")
 
-    monkeypatch.setattr(runner, "run_all", broken)
+    from harness import session
+
+    monkeypatch.setattr(session, "run_all", broken)
     result = claims.runpytest("claims/a.py", "--start-method", "spawn")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*the mpmatrix scheduler ended before this cell ran: RuntimeError('scheduler broke')*"])

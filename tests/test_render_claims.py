@@ -10,7 +10,7 @@ from test_render_synthetic import demo_run, grid, known_bug_run, make_result, ma
 
 from harness.errors import UsageError
 from harness.model import Status
-from harness.render.claims import render_claims, verdict
+from harness.render.claims import render_claims
 
 CLAIMS = """<!-- a comment with a | table | row -->
 # A blog post about processes
@@ -41,6 +41,13 @@ DOCS = """# The Python documentation: multiprocessing
 | D7 | A `ProcessPoolExecutor` runs its tasks. | concurrent.futures | https://docs.python.org/3/library/concurrent.futures.html |
 | D8 | Not named by any case in the results. | x | y |
 """
+
+
+def verdict(results, target=None) -> str:
+    """A claim's verdict line as the claims report writes it (in bold)."""
+    from harness.verdicts import summarize
+
+    return summarize(results, target).text(strong=True)
 
 
 def claims_file(tmp_path: Path, text: str = CLAIMS, name: str = "claims.md") -> str:

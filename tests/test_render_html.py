@@ -62,15 +62,15 @@ def test_grid_has_a_cell_per_result_with_status_classes_and_details() -> None:
     run = demo_run()
     page = render(run)
     cells = [dict(attrs) for t, attrs in tags(page) if t == "td" and "cell" in (dict(attrs).get("class") or "")]
-    observed = [c for c in cells if "empty" not in (c.get("class") or "")]
+    observed = [c for c in cells if not {"empty", "na"} & set((c.get("class") or "").split())]
     assert len(observed) == len(run.results)
     classes = " ".join(c["class"] for c in observed)
     for status in ("pass", "fail", "recorded", "unsupported", "skip", "timeout", "crash", "flaky", "error"):
         assert f"s-{status}" in classes
-    assert sum("refuted" in c["class"].split() for c in observed) == sum(1 for r in run.results if r.holds is False)
+    assert sum("refuted" in c["class"].split() for c in observed) == sum(1 for r in run.results if r.judged.holds is False)
     verdicts = [c["class"].split()[2] for c in observed]  # cell, s-<status>, v-<verdict>
     assert {v for v in verdicts} == {"v-holds", "v-refuted", "v-unsettled", "v-not-judged"}
-    assert verdicts.count("v-refuted") == sum(1 for r in run.results if r.holds is False and r.status.label == "pass")
+    assert verdicts.count("v-refuted") == sum(1 for r in run.results if r.judged.holds is False and r.status.label == "pass")
     details = [dict(attrs)["id"] for t, attrs in tags(page) if t == "div" and dict(attrs).get("class") == "cell-detail"]
     links = [dict(attrs)["data-cell"] for t, attrs in tags(page) if t == "a" and "data-cell" in dict(attrs)]
     assert sorted(details) == sorted(links) and len(details) == len(run.results)

@@ -26,7 +26,7 @@ def test_report_is_a_valid_results_file_with_cases(tmp_path: Path) -> None:
     assert no_join["differs_by"] == ["start_method"] and no_join["boundary"] is None
     assert [len(k["cells"]) for k in no_join["classes"]] == [12, 6]
     assert no_join["classes"][1]["representative"]["stdout"] == "I am Process-1, result is 42\n"
-    assert no_join["classes"][1]["cells"][0] == {"start_method": "fork", "python": "3.11", "platform": "darwin", "implementation": "cpython", "interpreter": "3.11"}
+    assert no_join["classes"][1]["cells"][0] == {"start_method": "fork", "python": "3.11", "platform": "linux", "implementation": "cpython", "interpreter": "3.11"}
     assert by_case["main_exit_workers"]["boundary"] == "3.12"
     assert by_case["process_queue_argument"]["differs_by"] == []
     assert by_case["sigint_pool"]["not_attributed"][0]["status"] == "flaky"

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
+from conftest import flat_result
 from harness.model import Leftover, Result, Run, Status
 from harness.results import SCHEMA_PATH, schema_problem
 
@@ -30,7 +31,7 @@ def make_result(
         duration_s=0.25,
     )
     values.update(extra)
-    return Result(**values)
+    return flat_result(**values)
 
 
 def grid(
@@ -134,7 +135,7 @@ def test_demo_run_is_a_valid_results_file() -> None:
 
 def test_grid_leaves_out_unobserved_cells() -> None:
     cells = grid("c", lambda p, v, m: None if m == "spawn" else {})
-    assert {r.start_method for r in cells} == {"fork", "forkserver"}
+    assert {r.cell.start_method for r in cells} == {"fork", "forkserver"}
     assert len(cells) == 6
 
 

@@ -80,11 +80,9 @@ def test_counts_of_one_are_singular() -> None:
 
 
 def test_a_failure_reason_s_stderr_tail_is_indented_under_it() -> None:
-    import dataclasses
-
     from harness.model import Status
     from harness.render.terminal import render_failures
 
     run = make_run(grid("c", lambda p, v, m: dict(stdout="same\n")))
-    failing = dataclasses.replace(run.results[0], status=Status.FAIL, message="exit: expected 0, got 1\nstderr:\n  Boom")
+    failing = run.results[0].judged_again(status=Status.FAIL, message="exit: expected 0, got 1\nstderr:\n  Boom")
     assert render_failures([failing]).splitlines()[1:3] == ["    stderr:", "      Boom"]

@@ -9,8 +9,10 @@ import sys
 import pytest
 
 from harness import results as results_io
+from conftest import flat_result
 from harness.model import Leftover, Result, Run, Status
-from harness.results import Journal, ResultsError, combine, merge, read_journal, read_run, write_json_atomic, write_run
+from harness.judge import combine
+from harness.results import Journal, ResultsError, merge, read_journal, read_run, write_json_atomic, write_run
 
 
 def result(case: str = "a", method: str = "spawn", status: Status = Status.PASS, stdout: str = "ok\n", **kw) -> Result:
@@ -21,7 +23,7 @@ def result(case: str = "a", method: str = "spawn", status: Status = Status.PASS,
         duration_s=0.5,
     )
     values.update(kw)
-    return Result(**values)
+    return flat_result(**values)
 
 
 def run_of(*results: Result, **kw) -> Run:
@@ -66,7 +68,7 @@ def test_journal_appends_and_ignores_a_torn_last_line(tmp_path):
     with open(path, "a", encoding="utf-8") as f:
         f.write(json.dumps(result("c").to_json())[:50])  # killed mid-write
     journaled = read_journal(path)
-    assert (journaled.run_id, journaled.started, [r.case for r in journaled.results]) == ("run1", "t0", ["a", "b"])
+    assert (journaled.run_id, journaled.started, [r.case.name for r in journaled.results]) == ("run1", "t0", ["a", "b"])
 
 
 def test_a_new_journal_carries_over_the_results_it_is_given_then_appends(tmp_path):
@@ -75,7 +77,7 @@ def test_a_new_journal_carries_over_the_results_it_is_given_then_appends(tmp_pat
     journal = Journal(path, "run1", "t0", seed=[result("a")])
     journal.append(result("b"))
     journal.close()
-    assert [r.case for r in read_journal(path).results] == ["a", "b"]
+    assert [r.case.name for r in read_journal(path).results] == ["a", "b"]
 
 
 def test_a_journal_line_that_does_not_fit_the_schema_is_an_error_naming_it(tmp_path):
@@ -114,11 +116,11 @@ def test_file_names_of_any_bytes_are_written_and_read_back(tmp_path):
     path = tmp_path / results_io.RESULTS_NAME
     write_run(run_of(result("bad", case_path=name)), path)
     assert path.read_bytes().decode("utf-8")  # valid UTF-8 on disk
-    assert read_run(path).results[0].case_path == name
+    assert read_run(path).results[0].case.path == name
     journal = Journal(tmp_path / "j.jsonl", "run1", "t0")
     journal.append(result("bad", case_path=name))
     journal.close()
-    assert read_journal(tmp_path / "j.jsonl").results[0].case_path == name
+    assert read_journal(tmp_path / "j.jsonl").results[0].case.path == name
 
 
 @pytest.mark.parametrize("content, expected", [
@@ -127,7 +129,7 @@ def test_file_names_of_any_bytes_are_written_and_read_back(tmp_path):
     ("<html>not json</html>", "not valid JSON"),
     ('{"cells": []}', "no schema_version"),
     ("[1, 2]", "no schema_version"),
-    ('{"schema_version": 2, "cells": []}', "schema_version 2; this mpmatrix reads version 1"),
+    ('{"schema_version": 3, "cells": []}', "schema_version 3; this mpmatrix reads versions 1 and 2"),
     ('{"schema_version": 1, "harness_version": "", "started": "", "complete": true, "host": {}, "cells": [{"case": "a"}]}',
      "does not match the results schema"),
 ])
@@ -159,12 +161,12 @@ def test_merge_same_observation_merges_different_ones_turn_flaky_keeping_both():
     one = run_of(result("a"), result("b", stdout="x\n"))
     two = run_of(result("a"), result("b", status=Status.FAIL, stdout="y\n"), complete=False)
     merged = merge([("one.json", one), ("two.json", two)])
-    by_case = {r.case: r for r in merged.results}
-    assert by_case["a"].status is Status.PASS and by_case["a"].observations == ()
+    by_case = {r.case.name: r for r in merged.results}
+    assert by_case["a"].status is Status.PASS and by_case["a"].judged.observations == ()
     flaky = by_case["b"]
     assert flaky.status is Status.FLAKY and flaky.status.is_failure
-    assert [(o["status"], o["stdout"], o["count"]) for o in flaky.observations] == [("pass", "x\n", 1), ("fail", "y\n", 1)]
-    assert flaky.message == "2 different observations: pass ×1, fail ×1"
+    assert [(o["status"], o["stdout"], o["count"]) for o in flaky.judged.observations] == [("pass", "x\n", 1), ("fail", "y\n", 1)]
+    assert flaky.judged.message == "2 different observations: pass ×1, fail ×1"
     assert merged.sources == ("one.json", "two.json") and merged.complete is False
 
 
@@ -175,7 +177,7 @@ def test_merge_keeps_different_cells_apart():
 
 def test_combine_counts_repeats():
     flaky = combine([result(), result(), result(status=Status.TIMEOUT, stdout="")])
-    assert flaky.status is Status.FLAKY and [o["count"] for o in flaky.observations] == [2, 1]
+    assert flaky.status is Status.FLAKY and [o["count"] for o in flaky.judged.observations] == [2, 1]
     assert combine([result(duration_s=1.0), result(duration_s=2.0)]).status is Status.PASS  # timing is not behaviour
 
 
@@ -210,9 +212,9 @@ def test_a_declared_nondeterministic_case_keeps_its_status_and_the_evidence():
     merged = combine([result(stdout="hung\n", nondeterministic=why), result(stdout="ended\n", nondeterministic=why),
                       result(stdout="ended\n", nondeterministic=why)])
     assert merged.status is Status.PASS
-    assert merged.stdout == "ended\n"  # the most frequent outcome represents the cell
-    assert sorted((o["stdout"], o["count"]) for o in merged.observations) == [("ended\n", 2), ("hung\n", 1)]
-    assert why in merged.message
+    assert merged.judged.stdout == "ended\n"  # the most frequent outcome represents the cell
+    assert sorted((o["stdout"], o["count"]) for o in merged.judged.observations) == [("ended\n", 2), ("hung\n", 1)]
+    assert why in merged.judged.message
 
 
 def test_a_declared_nondeterministic_case_that_fails_is_still_flaky():
@@ -232,3 +234,21 @@ def test_an_exception_line_the_expectation_does_not_check_does_not_make_a_cell_f
     checked = ("exit", "stdout")
     merged = combine([result(exception="RuntimeError: a", checked=checked), result(exception="OSError: b", checked=checked)])
     assert merged.status is Status.PASS
+
+
+def test_a_results_file_of_schema_1_still_loads_and_writes_back_as_schema_2(tmp_path):
+    """tests/data/results/schema-1.json was written by mpmatrix before the cell identity had a flavour and a variant
+    (CPython 3.12 and PyPy 3.9, four fixture cases): every cell loads, as a native cell without variant, and the same
+    cells come back from the version 2 it is written as."""
+    from conftest import DATA
+    from harness.model import SCHEMA_VERSION
+
+    old = read_run(DATA / "results" / "schema-1.json")
+    assert len(old.results) == 24 and {r.cell.platform_tag for r in old.results} == {"linux"}
+    assert {old.layout.tag(r.cell) for r in old.results} == {"3.12", "pypy3.9"}
+    assert {r.cell.variant for r in old.results} == {()} and {r.status.label for r in old.results} == {
+        "pass", "fail", "recorded", "unsupported", "skip"}
+    write_run(old, tmp_path / "again.json")
+    again = read_run(tmp_path / "again.json")
+    assert json.loads((tmp_path / "again.json").read_text())["schema_version"] == SCHEMA_VERSION == 2
+    assert again.results == old.results

@@ -11,7 +11,8 @@ import pytest
 
 from harness import runner
 from harness.casefile import parse_case
-from harness.model import Interpreter, Observation, Status
+from harness.judge import before_running
+from harness.model import Interpreter, Judgement, Observation, Status
 from harness.plan import plan
 from harness.runner import Admission, order_longest_first, run_all
 from harness.timings import Timing
@@ -193,7 +194,7 @@ def test_the_count_grows_by_one_step_per_reading_and_nothing_beyond_jobs_before_
     admission.observe(0.7)
     started(admission, items[2:3])
     assert admission.ramp == 1 and not admission.admits(items[3])  # that step is read before the next
-    admission.landed(items[0], runner.make_result(items[0].case, items[0].cell, Observation(duration_s=1.0), Status.PASS, True))
+    admission.landed(items[0], runner.result_of(items[0].case, items[0].cell, Observation(duration_s=1.0), Judgement(Status.PASS, True)))
     assert admission.admits(items[3])  # a cell that landed is replaced at once
     admission.started(items[3])
     admission.observe(0.7)
@@ -208,7 +209,7 @@ def test_cells_never_timed_are_expected_to_use_what_the_landed_cells_used():
     admission = Admission(jobs=1, max_jobs=8, cores=2)
     assert admission.expected_cores(items[0]) == runner.COLD_CORES
     admission.started(items[0])
-    result = runner.make_result(items[0].case, items[0].cell, Observation(duration_s=2.0, cpu_s=1.0), Status.PASS, True)
+    result = runner.result_of(items[0].case, items[0].cell, Observation(duration_s=2.0, cpu_s=1.0), Judgement(Status.PASS, True))
     admission.landed(items[0], result)
     assert admission.expected_cores(items[1]) == 0.5 and admission.load == 0
 
@@ -233,14 +234,14 @@ def test_observations_are_judged(monkeypatch):
         "slow": Observation(signal="SIGTERM", timed_out=True),
     }))
     results, _ = run_all(planned(["ok", "bad", "dead", "slow"]), jobs=4)
-    assert {r.case: r.status for r in results} == {"ok": Status.PASS, "bad": Status.FAIL, "dead": Status.CRASH, "slow": Status.TIMEOUT}
+    assert {r.case.name: r.status for r in results} == {"ok": Status.PASS, "bad": Status.FAIL, "dead": Status.CRASH, "slow": Status.TIMEOUT}
 
 
 def test_a_harness_fault_is_that_cells_error_not_the_end_of_the_run(monkeypatch):
     monkeypatch.setattr(runner, "run_cell", FakeExecutor(fail_for={"b"}))
     results, complete = run_all(planned(["a", "b", "c"]), jobs=1)
-    by_case = {r.case: r for r in results}
-    assert complete and by_case["b"].status is Status.ERROR and "executor broke" in by_case["b"].message
+    by_case = {r.case.name: r for r in results}
+    assert complete and by_case["b"].status is Status.ERROR and "executor broke" in by_case["b"].judged.message
     assert by_case["a"].status is by_case["c"].status is Status.PASS
 
 
@@ -293,4 +294,4 @@ def test_a_cold_run_starts_cases_with_larger_timeouts_first_then_pypy_cells():
 def test_decided_cells_come_first_they_cost_nothing():
     windows = Interpreter(executable="py", version="3.12.1", platform="win32", start_methods=("spawn",))
     items = plan([make_case("a")], [], [windows], ["spawn", "fork"])
-    assert [p.decided is not None for p in order_longest_first(items)] == [True, False]
+    assert [before_running(p) is not None for p in order_longest_first(items)] == [True, False]

@@ -42,7 +42,7 @@ def test_a_merged_run_with_flaky_observations_validates(validator):
 
 @pytest.mark.parametrize("breakage", [
     lambda d: d.pop("cells"),
-    lambda d: d.update(schema_version=2),
+    lambda d: d.update(schema_version=3),
     lambda d: d["cells"][0].update(status="passed"),
     lambda d: d["cells"][0].pop("start_method"),
     lambda d: d["cells"][0].update(duration_s="1s"),
@@ -123,3 +123,14 @@ def test_the_built_in_validator_names_where_and_what(breakage, message):
     data = copy.deepcopy(every_status_run().to_json())
     breakage(data)
     assert schema_problem(data).startswith(message)
+
+
+def test_the_schema_and_the_model_name_the_same_cell_fields() -> None:
+    """Run.to_json and Result.from_json follow harness.model.RESULT_FIELDS: the schema must describe exactly those."""
+    from harness.model import RESULT_FIELDS
+
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    cell = schema["properties"]["cells"]["items"]
+    assert set(cell["properties"]) == set(RESULT_FIELDS)
+    assert set(cell["required"]) <= set(RESULT_FIELDS)
+    assert set(result().to_json()) == set(RESULT_FIELDS)

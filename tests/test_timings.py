@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from harness import timings
-from harness.model import Observation, Status
+from harness.model import CellId, Judgement, Observation, Status
 from harness.timings import Timing, cache_dir, from_results, load_timings, save_timings
 
 from test_runner import planned
@@ -24,11 +24,11 @@ def test_the_cache_folder_per_platform_and_its_override():
 
 def test_saved_timings_load_back_and_newer_ones_replace_older(tmp_path):
     path = tmp_path / "cache" / "timings.json"
-    save_timings({("a", "cpython", "3.12", "linux", "spawn"): Timing(1.5, 0.25),
-                  ("b", "pypy", "3.11", "linux", "fork"): Timing(0.5, None)}, path)
-    save_timings({("a", "cpython", "3.12", "linux", "spawn"): Timing(2.0, 0.5)}, path)
-    assert load_timings(path) == {("a", "cpython", "3.12", "linux", "spawn"): Timing(2.0, 0.5),
-                                  ("b", "pypy", "3.11", "linux", "fork"): Timing(0.5, None)}
+    a = ("a", CellId("linux", "", "cpython", "3.12.1", "", "spawn"))
+    b = ("b", CellId("win32", "wine8.0", "pypy", "3.11.13", "", "fork", (("numpy", "2.1.3"),)))
+    save_timings({a: Timing(1.5, 0.25), b: Timing(0.5, None)}, path)
+    save_timings({a: Timing(2.0, 0.5)}, path)
+    assert load_timings(path) == {a: Timing(2.0, 0.5), b: Timing(0.5, None)}
     assert [p.name for p in path.parent.iterdir()] == ["timings.json"]  # no temporary file left
 
 
@@ -38,21 +38,22 @@ def test_a_missing_broken_or_foreign_cache_is_no_cache(tmp_path):
     for text in ("{", "[]", json.dumps({"version": 99, "cells": {}}), json.dumps({"version": 1, "cells": {"a": "x"}})):
         path.write_text(text)
         assert load_timings(path) == {}
-    save_timings({("a",): Timing(1.0)}, path)  # a broken cache is replaced
-    assert load_timings(path) == {("a",): Timing(1.0)}
+    key = ("a", CellId())
+    save_timings({key: Timing(1.0)}, path)  # a broken cache is replaced
+    assert load_timings(path) == {key: Timing(1.0)}
 
 
 def test_a_cache_that_cannot_be_written_is_no_matter(tmp_path):
     blocked = tmp_path / "file"
     blocked.write_text("")
-    save_timings({("a",): Timing(1.0)}, blocked / "timings.json")  # its folder is a file: nothing raised
-    save_timings({("a",): Timing(1.0)}, None)
+    save_timings({("a", CellId()): Timing(1.0)}, blocked / "timings.json")  # its folder is a file: nothing raised
+    save_timings({("a", CellId()): Timing(1.0)}, None)
 
 
 def test_timings_come_from_the_cells_that_ran():
-    from harness.judge import make_result
+    from harness.judge import result_of
 
     ran, decided = planned(["ran", "decided"])
-    results = [make_result(ran.case, ran.cell, Observation(duration_s=1.25, cpu_s=0.5), Status.PASS, True),
-               make_result(decided.case, decided.cell, Observation(), Status.UNSUPPORTED, None)]
+    results = [result_of(ran.case, ran.cell, Observation(duration_s=1.25, cpu_s=0.5), Judgement(Status.PASS, True)),
+               result_of(decided.case, decided.cell, Observation(), Judgement(Status.UNSUPPORTED))]
     assert from_results(results) == {ran.cell.key: Timing(1.25, 0.5)}

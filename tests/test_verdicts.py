@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from test_render_synthetic import grid, known_bug_run, make_result
 
 from harness.model import Status
@@ -13,7 +15,8 @@ FULL = {"3.7": "3.7.17", "3.8": "3.8.18", "3.9": "3.9.18"}
 
 def cells(outcome, pythons=PYTHONS, **common):
     found = grid("c", outcome, pythons=pythons, **common)
-    return [r.__class__(**dict(r.__dict__, python=FULL.get(r.python, r.python))) for r in found]
+    return [dataclasses.replace(r, cell=dataclasses.replace(r.cell, version=FULL.get(r.cell.version, r.cell.version)))
+            for r in found]
 
 
 def test_a_version_boundary_reads_as_ranges() -> None:

@@ -9,19 +9,13 @@ from typing import Iterable, List, Optional, Sequence
 
 from harness.analysis import CaseAnalysis, analyse, describe_class, plural
 from harness.claims import ClaimsBook, load_claims_files
-from harness.model import Result, Run
+from harness.model import Layout, Result, Run
 from harness.render.markdown import clip, code_block, inline, source_text
 from harness.render.terminal import claim_words, escape_control
 from harness.target import Target
 from harness.verdicts import results_by_claim, summarize
 
 EVIDENCE_LINES = 6
-
-
-def verdict(results: Sequence[Result], target: Optional[Target] = None) -> str:
-    """One line from the cells naming a claim (harness.verdicts), its verdict words in bold: only cells that matched
-    their expectation decide (a failing cell's `holds` is what was expected there, not what was seen)."""
-    return summarize(results, target).text(strong=True)
 
 
 def evidence(analysis: CaseAnalysis) -> str:
@@ -32,14 +26,14 @@ def evidence(analysis: CaseAnalysis) -> str:
         where = describe_class(analysis, index) if analysis.differs else "all"
         head = f"- {inline(where)} ({plural(len(behaviour.cells), 'cell')}): " \
                f"{r.status.label}, exit {inline(str(r.exit))}, {claim_words(r)}"
-        if r.exception:
-            head += f"; {inline(clip(r.exception, 1, 200))}"
+        if r.judged.exception:
+            head += f"; {inline(clip(r.judged.exception, 1, 200))}"
         out.append(head + "\n")
-        if r.stdout:
-            out.append("\n" + code_block(clip(r.stdout, EVIDENCE_LINES, 600)) + "\n")
+        if r.judged.stdout:
+            out.append("\n" + code_block(clip(r.judged.stdout, EVIDENCE_LINES, 600)) + "\n")
     for r in analysis.excluded:
-        out.append(f"- {inline(r.platform)} {inline(r.tag)} {inline(r.start_method)}: {r.status.label}"
-                   + (f" ({inline(clip(r.message, 1, 200))})" if r.message else "") + "\n")
+        out.append(f"- {inline(r.cell.platform_tag)} {inline(analysis.layout.tag(r.cell))} {inline(r.cell.start_method)}: "
+                   f"{r.status.label}" + (f" ({inline(clip(r.judged.message, 1, 200))})" if r.judged.message else "") + "\n")
     return "".join(out)
 
 
@@ -56,7 +50,7 @@ def render_claims(run: Run, claims_files: Optional[Sequence[str]] = None, target
     files beside the cases are read (claims/*.md), else the claim texts come from the cases."""
     if isinstance(claims_files, str):
         claims_files = [claims_files]
-    book = ClaimsBook(load_claims_files(claims_files, (r.case_path for r in run.results)))
+    book = ClaimsBook(load_claims_files(claims_files, (r.case.path for r in run.results)))
     analyses = analyse(run)
     named = results_by_claim(run.results)
     out = [
@@ -68,7 +62,7 @@ def render_claims(run: Run, claims_files: Optional[Sequence[str]] = None, target
         f"{'' if run.complete else ', incomplete: the run was interrupted'}); claims from "
         f"{', '.join(inline(f.path) for f in book.files) or 'the cases (no claims file)'}.\n",
     ]
-    verdicts = {claim_id: summarize(results, target) for claim_id, results in named.items()}
+    verdicts = {claim_id: summarize(results, target, run.layout) for claim_id, results in named.items()}
     for claims_file, ids in book.group(named):
         if claims_file is not None:
             out.append(f"\n## {claims_file.title}\n\nClaims from {inline(claims_file.path)}.")
@@ -87,20 +81,20 @@ def render_claims(run: Run, claims_files: Optional[Sequence[str]] = None, target
         for claim_id in ids:
             found = book.lookup(claim_id) if claims_file is not None else None
             # a claims file's text is the project's own Markdown; a case's claim, from a results file, is made inert
-            text = found[1].text if found else inline(next((r.claim for r in named[claim_id] if r.claim), "(no claim text)"))
+            text = found[1].text if found else inline(next((r.case.claim for r in named[claim_id] if r.case.claim), "(no claim text)"))
             summary = verdicts[claim_id]
             out.append(f"\n### {inline(claim_id)}\n\n> {text}\n\n**Verdict:** {summary.text(strong=True)}.\n")
             for reason in summary.known_bugs:
                 out.append(f"\nKnown bug: {inline(reason)}\n")
             for analysis in (a for a in analyses if claim_id in a.ids):
-                path_of = next((r.case_path for r in named[claim_id] if r.case == analysis.case), "")
+                path_of = next((r.case.path for r in named[claim_id] if r.case.name == analysis.case), "")
                 out.append(f"\n#### {inline(analysis.case)} ({inline(path_of)})\n\n")
                 if analysis.claim:
                     out.append(f"Case claim: {inline(analysis.claim)}\n\n")
                 if analysis.source:
                     out.append(f"Source: {source_text(analysis.source)}\n\n")
                 out.append(evidence(analysis))
-                out.append(varying(r for r in named[claim_id] if r.case == analysis.case))
+                out.append(varying((r for r in named[claim_id] if r.case.name == analysis.case), run.layout))
     # Verdicts name platforms and versions read from results files: no control or bidirectional character passes.
     return escape_control("".join(out).rstrip("\n") + "\n")
 
@@ -110,21 +104,21 @@ def _anchor(claim_id: str) -> str:
     return re.sub(r"[^\w-]", "", claim_id.lower())
 
 
-def varying(results: Iterable[Result]) -> str:
+def varying(results: Iterable[Result], layout: Layout) -> str:
     """Cells of a case declared nondeterministic whose runs disagreed: how often, and the rarer outcomes."""
-    varied = [r for r in results if r.nondeterministic and len(r.observations) > 1]
+    varied = [r for r in results if r.case.nondeterministic and len(r.judged.observations) > 1]
     if not varied:
         return ""
-    runs = sum(o["count"] for r in varied for o in r.observations)
+    runs = sum(o["count"] for r in varied for o in r.judged.observations)
     out = [f"\nVaried between runs in {plural(len(varied), 'cell')} ({runs} observations); the case says why: "
-           f"{inline(varied[0].nondeterministic)}\n\n"]
+           f"{inline(varied[0].case.nondeterministic)}\n\n"]
     for r in varied:
-        usual = max(r.observations, key=lambda o: o["count"])
-        for o in r.observations:
+        usual = max(r.judged.observations, key=lambda o: o["count"])
+        for o in r.judged.observations:
             if o is usual:
                 continue
             diff = difflib.unified_diff(usual["stdout"].splitlines(), o["stdout"].splitlines(), "usually", "this time", n=0, lineterm="")
-            out.append(f"- {inline(r.platform)} {inline(r.tag)} {inline(r.start_method)}, "
-                       f"{o['count']} of {sum(x['count'] for x in r.observations)} runs, stdout against the usual one:\n\n"
+            out.append(f"- {inline(r.cell.platform_tag)} {inline(layout.tag(r.cell))} {inline(r.cell.start_method)}, "
+                       f"{o['count']} of {sum(x['count'] for x in r.judged.observations)} runs, stdout against the usual one:\n\n"
                        + code_block(clip("\n".join(list(diff)[2:]), 2 * EVIDENCE_LINES, 1200)) + "\n")
     return "".join(out)

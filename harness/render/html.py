@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence
 
 import jinja2
 import markupsafe
@@ -20,20 +20,22 @@ from harness.analysis import (
     plural,
 )
 from harness.model import (
+    BUILDS,
     DEFAULT_MARK,
-    METHOD_ABBREV,
-    PLATFORM_NAMES,
+    CellId,
+    Layout,
     Result,
     Run,
     Status,
     Verdict,
     implementation_name,
-    method_legend,
-    tag_label,
+    legend,
+    verdict_phrase,
 )
 from harness.claims import ClaimsBook, ClaimsFile
 from harness.render.links import http_url
-from harness.render.terminal import columns, default_methods, escape_control, render_not_observed, summary_line
+from harness.render.grid import Grid
+from harness.render.terminal import escape_control, render_not_observed, summary_line
 from harness.target import Target
 from harness.verdicts import results_by_claim, summarize
 
@@ -81,27 +83,46 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def _cell_title(r: Result) -> str:
+def _cell_title(r: Result, layout: Layout) -> str:
     """What a cell's tooltip says: where, the status, and what the cell settles about the claim."""
-    words = {Verdict.HOLDS: "claim holds", Verdict.REFUTED: "claim refuted here", Verdict.NOT_JUDGED: "claim not judged",
-             Verdict.KNOWN_BUG: f"known bug: {r.known_bug}"}
-    verdict = words.get(r.verdict, "")
-    if r.verdict is Verdict.UNSETTLED:
-        verdict = f"unsettled (its expectation: {words[r.expected_verdict]})"
-    return f"{r.case} · {PLATFORM_NAMES.get(r.platform, r.platform)} {tag_label(r.tag)} {r.start_method}: {r.status.label}, {verdict}"
+    return (f"{r.case.name} · {r.cell.platform_label} {layout.interpreter_label(r.cell)} {r.cell.start_method}: "
+            f"{r.status.label}, {verdict_phrase(r, settled=True)}")
 
 
-def _versions(results: List[Result]) -> Dict[Tuple[str, str], str]:
-    """Per (platform, column), the exact interpreters observed in it: `CPython 3.11.7`, `PyPy 8.0.1 (Python 3.11.13)`."""
-    seen: Dict[Tuple[str, str], List[str]] = {}
+def _versions(results: List[Result], layout: Layout) -> Dict[CellId, str]:
+    """Per column group, the exact interpreters observed in it: `CPython 3.11.7`, `PyPy 8.0.1 (Python 3.11.13)`."""
+    seen: Dict[CellId, List[str]] = {}
     for r in results:
-        own = r.implementation_version
-        name = implementation_name(r.implementation)
-        text = f"{name} {r.python}" if not own or own == r.python else f"{name} {own} (Python {r.python})"
-        names = seen.setdefault((r.platform, r.tag), [])
+        text = interpreter_text(r)
+        names = seen.setdefault(r.cell.interpreter(), [])
         if text not in names:
             names.append(text)
     return {key: ", ".join(names) for key, names in seen.items()}
+
+
+def interpreter_text(r: Result) -> str:
+    """CPython 3.11.7, PyPy 8.0.1 (Python 3.11.13), CPython 3.13.1 free-threaded."""
+    own = r.setting.implementation_version
+    name = implementation_name(r.cell.implementation)
+    version = r.cell.version
+    text = f"{name} {version}" if not own or own == version else f"{name} {own} (Python {version})"
+    return text + (f" {BUILDS[r.cell.build]}" if BUILDS.get(r.cell.build) else "")
+
+
+_ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+class Anchors:
+    """Stable, unique element ids from names (a case, a cell's identifier): the same results give the same links."""
+
+    def __init__(self) -> None:
+        self.used: Dict[str, int] = {}
+
+    def __call__(self, prefix: str, *names: str) -> str:
+        base = prefix + "-" + "-".join(_ANCHOR_UNSAFE.sub("_", n).strip("_") or "_" for n in names)
+        count = self.used.get(base, 0)
+        self.used[base] = count + 1
+        return base if count == 0 else f"{base}~{count + 1}"
 
 
 def inline_code(text: str) -> markupsafe.Markup:
@@ -120,8 +141,8 @@ def _claim_groups(run: Run, analyses: Sequence[CaseAnalysis], claims: Sequence[C
         entries = []
         for claim_id in ids:
             found = book.lookup(claim_id) if claims_file is not None else None
-            case_claim = next((r.claim for r in named[claim_id] if r.claim), "")
-            summary = summarize(named[claim_id], target)
+            case_claim = next((r.case.claim for r in named[claim_id] if r.case.claim), "")
+            summary = summarize(named[claim_id], target, run.layout)
             entries.append({
                 "id": claim_id, "text": inline_code(found[1].text) if found else case_claim,
                 "section": found[1].section if found else "", "summary": summary, "line": summary.text(),
@@ -146,46 +167,48 @@ def _row_groups(rows: List[Dict[str, Any]], groups: List[Dict[str, Any]]) -> Lis
 
 def _view(run: Run, target: Optional[Target] = None, claims: Sequence[ClaimsFile] = ()) -> Dict[str, Any]:
     results = list(run.results)
+    layout = run.layout
     analyses = analyse(run)
-    cols = columns(results, target)
-    index = {(r.case, r.platform, r.tag, r.start_method): r for r in results}
+    grid = Grid(results, layout)
+    anchor = Anchors()
     rows: List[Dict[str, Any]] = []
     details: List[Dict[str, Any]] = []
+    unobserved = 0
     for analysis in analyses:
         cells: List[Optional[Dict[str, Any]]] = []
-        for col, (platform, tag, method) in enumerate(cols):
-            r = index.get((analysis.case, platform, tag, method))
-            first_of_platform = col == 0 or cols[col - 1][0] != platform
-            first_of_python = first_of_platform or cols[col - 1][1] != tag
+        for index, column in enumerate(grid.columns):
+            r = grid.result(analysis.case, column)
+            edges = {"group_start": grid.first_of_interpreter(index), "platform_start": grid.first_of_platform(index)}
             if r is None:
-                cells.append({"result": None, "group_start": first_of_python, "platform_start": first_of_platform})
+                applies = grid.applies(analysis.case, column)
+                unobserved += applies
+                cells.append(dict(edges, result=None, applies=applies))
                 continue
-            cell_id = f"cell-{len(details) + 1}"
-            details.append({"id": cell_id, "r": r})
-            cells.append({"result": r, "id": cell_id, "title": _cell_title(r), "group_start": first_of_python,
-                          "platform_start": first_of_platform})
-        first = next(r for r in results if r.case == analysis.case)
-        rows.append({"analysis": analysis, "path": first.case_path, "cells": cells, "anchor": f"case-{len(rows) + 1}"})
+            cell_id = anchor("cell", analysis.case, layout.identifier(r.cell))
+            details.append({"id": cell_id, "r": r, "where": f"{r.cell.platform_label} · {layout.interpreter_label(r.cell)} · {r.cell.start_method}",
+                            "verdict": verdict_phrase(r, settled=True), "interpreter": interpreter_text(r)})
+            cells.append(dict(edges, result=r, id=cell_id, title=_cell_title(r, layout)))
+        first = next(r for r in results if r.case.name == analysis.case)
+        rows.append({"analysis": analysis, "path": first.case.path, "cells": cells, "anchor": anchor("case", analysis.case)})
     platforms: List[Dict[str, Any]] = []
     pythons: List[Dict[str, Any]] = []
-    versions = _versions(results)
-    for platform, tag, _ in cols:
-        observed = versions.get((platform, tag), "not observed")
-        if not platforms or platforms[-1]["name"] != platform:
-            platforms.append({"name": platform, "label": PLATFORM_NAMES.get(platform, platform), "span": 0})
-            pythons.append({"tag": tag, "label": tag_label(tag), "title": observed, "span": 0, "platform_start": True})
-        elif pythons[-1]["tag"] != tag:
-            pythons.append({"tag": tag, "label": tag_label(tag), "title": observed, "span": 0, "platform_start": False})
-        platforms[-1]["span"] += 1
-        pythons[-1]["span"] += 1
-    defaults = default_methods(results)
+    versions = _versions(results, layout)
+    for interpreter, columns in grid.groups():
+        if not platforms or platforms[-1]["name"] != interpreter.platform_tag:
+            platforms.append({"name": interpreter.platform_tag, "label": interpreter.platform_label, "span": 0})
+            starts_platform = True
+        else:
+            starts_platform = False
+        pythons.append({"tag": layout.tag(interpreter), "label": layout.interpreter_label(interpreter),
+                        "title": versions.get(interpreter, "not observed"), "span": len(columns),
+                        "platform_start": starts_platform})
+        platforms[-1]["span"] += len(columns)
     methods = []
-    for col, (platform, tag, method) in enumerate(cols):
-        is_default = defaults.get((platform, tag)) == method
-        methods.append({"name": method + (" (the default here)" if is_default else ""),
-                        "abbrev": METHOD_ABBREV.get(method, method[:2]) + (DEFAULT_MARK if is_default else ""),
-                        "group_start": col == 0 or cols[col - 1][:2] != (platform, tag),
-                        "platform_start": col == 0 or cols[col - 1][0] != platform})
+    for index, column in enumerate(grid.columns):
+        is_default = grid.default_method(column) == column.start_method
+        methods.append({"name": column.start_method + (" (the default here)" if is_default else ""),
+                        "abbrev": grid.method_label(column), "group_start": grid.first_of_interpreter(index),
+                        "platform_start": grid.first_of_platform(index)})
     differences = []
     for analysis in differing(analyses):
         usual = analysis.classes[0].representative
@@ -194,6 +217,7 @@ def _view(run: Run, target: Optional[Target] = None, claims: Sequence[ClaimsFile
             "summary": difference_summary(analysis),
             "classes": [
                 {"letter": chr(ord("A") + i), "where": describe_class(analysis, i), "count": len(b.cells), "r": b.representative,
+                 "verdict": verdict_phrase(b.representative),
                  "diff": class_diff(usual, b.representative, max_lines=60) if i else []}
                 for i, b in enumerate(analysis.classes)
             ],
@@ -203,15 +227,18 @@ def _view(run: Run, target: Optional[Target] = None, claims: Sequence[ClaimsFile
     claim_groups = _claim_groups(run, analyses, claims, target)
     anchors = {row["analysis"].case: row["anchor"] for row in rows}
     summaries = {c["id"]: c["line"] for g in claim_groups for c in g["claims"]}
+    entries = legend({r.cell.start_method for r in results}, bool(unobserved))
     return {
         "claim_groups": claim_groups, "row_groups": _row_groups(rows, claim_groups), "anchors": anchors,
-        "summaries": summaries, "verdict_counts": verdict_counts, "unobserved": sum(1 for row in rows for c in row["cells"] if c["result"] is None),
-        "column_count": len(cols) + 1, "has_claims_files": bool(claims),
+        "summaries": summaries, "verdict_counts": verdict_counts, "unobserved": unobserved,
+        "column_count": len(grid.columns) + 1, "has_claims_files": bool(claims),
         "run": run, "summary": summary_line(results) + ("" if run.complete else " (incomplete: the run was interrupted)"),
         "statuses": list(Status), "symbols": SYMBOLS, "verdicts": list(Verdict), "Verdict": Verdict,
-        "method_names": ", ".join(f"{a} {m}" for a, m in method_legend({r.start_method for r in results})), "default_mark": DEFAULT_MARK, "counts": counts, "platforms": platforms, "pythons": pythons, "methods": methods,
+        "legend": entries,
+        "method_names": ", ".join(f"{e.symbol} {e.meaning}" for e in entries if e.kind == "method"),
+        "default_mark": DEFAULT_MARK, "counts": counts, "platforms": platforms, "pythons": pythons, "methods": methods,
         "rows": rows, "details": details, "differences": differences, "analyses": analyses,
-        "refuted": sum(1 for r in results if r.holds is False), "plural": plural,
+        "refuted": verdict_counts[Verdict.REFUTED], "plural": plural,
         "same_everywhere": [a for a in analyses if not a.differs and a.classes],
         "not_observed": render_not_observed(results, target),
     }

@@ -5,34 +5,36 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, List, Optional
 
-from harness.analysis import AXES, CaseAnalysis, analyse, coordinates, coordinates_key, describe_class
-from harness.model import Result, Run, split_tag
+from harness.analysis import CaseAnalysis, analyse, describe_class
+from harness.model import CellId, Layout, Result, Run, parse_tag
 from harness.target import Column, Target, not_observed
 
 REPORT_VERSION = 1
 
 
-def cell_coordinates(cell: Any) -> Dict[str, str]:
+def cell_coordinates(cell: CellId, layout: Layout) -> Dict[str, str]:
     """The cell's value on each axis, and its column: `interpreter` is pypy3.11 where `python` is 3.11."""
-    coordinates = {axis: value for axis, value in zip(AXES, cell)}
-    prefix = "" if coordinates["implementation"] == "cpython" else coordinates["implementation"]
-    coordinates["interpreter"] = prefix + coordinates["python"]
+    coordinates = {axis.name: value for axis, value in zip(layout.axes, layout.coordinates(cell))}
+    coordinates["interpreter"] = layout.tag(cell)
+    if cell.flavour:
+        coordinates["flavour"] = cell.flavour
     return coordinates
 
 
 def observation(result: Result) -> Dict[str, Any]:
     """The normalized observation that makes a behaviour class, and the verdict on the claim."""
+    judged = result.judged
     return {
         "status": result.status.label,
-        "holds": result.holds,
+        "holds": judged.holds,
         "verdict": result.verdict.label,  # holds, refuted, known bug, unsettled or not judged (harness.model.Verdict)
-        "known_bug": result.known_bug,
+        "known_bug": judged.known_bug,
         "exit": result.exit,
-        "exception": result.exception,
-        "stdout": result.stdout,
-        "stderr": result.stderr,
-        "leftovers": len(result.leftovers),
-        "message": result.message,
+        "exception": judged.exception,
+        "stdout": judged.stdout,
+        "stderr": judged.stderr,
+        "leftovers": len(result.observed.leftovers),
+        "message": judged.message,
     }
 
 
@@ -40,7 +42,7 @@ def behaviour_class(analysis: CaseAnalysis, index: int) -> Dict[str, Any]:
     behaviour = analysis.classes[index]
     return {
         "where": describe_class(analysis, index),
-        "cells": [cell_coordinates(c) for c in behaviour.cells],
+        "cells": [cell_coordinates(c, analysis.layout) for c in behaviour.cells],
         "representative": observation(behaviour.representative),
     }
 
@@ -55,7 +57,7 @@ def case_entry(analysis: CaseAnalysis) -> Dict[str, Any]:
         "boundaries": dict(analysis.boundaries),
         "classes": [behaviour_class(analysis, i) for i in range(len(analysis.classes))],
         "not_attributed": [
-            dict(cell_coordinates(coordinates(r)), status=r.status.label) for r in analysis.excluded
+            dict(cell_coordinates(r.cell, analysis.layout), status=r.status.label) for r in analysis.excluded
         ],
     }
 
@@ -65,7 +67,7 @@ def report_data(run: Run, target: Optional[Target] = None) -> Dict[str, Any]:
     target's columns no cell fills."""
     data = run.to_json()
     # Merged runs list cells in the order the files were read; sort them so the same results give the same bytes.
-    cells: List[Result] = sorted(run.results, key=lambda r: (r.case, coordinates_key(coordinates(r))))
+    cells: List[Result] = sorted(run.results, key=lambda r: (r.case.name, r.cell.sort_key()))
     data["cells"] = [r.to_json() for r in cells]
     data["report_version"] = REPORT_VERSION
     data["cases"] = [case_entry(a) for a in analyse(run)]
@@ -77,7 +79,7 @@ def report_data(run: Run, target: Optional[Target] = None) -> Dict[str, Any]:
 
 def column_entry(column: Column) -> Dict[str, str]:
     platform, tag, method = column
-    implementation, _, _ = split_tag(tag)
+    implementation = (parse_tag(tag) or ("cpython",))[0]
     return {"platform": platform, "interpreter": tag, "implementation": implementation, "start_method": method}
 
 

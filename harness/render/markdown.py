@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
@@ -17,14 +18,12 @@ from harness.analysis import (
     differing,
     plural,
 )
-from harness.model import DEFAULT_MARK, METHOD_ABBREV, NOT_OBSERVED, PLATFORM_NAMES, Result, Run, Status, Verdict, method_legend, tag_label
+from harness.model import DEFAULT_MARK, NOT_OBSERVED, Layout, Result, Run, Status, legend
+from harness.render.grid import Grid
 from harness.render.terminal import (
     claim_words,
-    columns,
-    default_methods,
     escape_control,
     known_bug_groups,
-    method_label,
     places,
     render_not_observed,
     summary_line,
@@ -107,67 +106,74 @@ class Section:
         return "".join(self.parts)
 
 
-def _where(r: Result) -> str:
-    return f"{r.platform} {tag_label(r.tag)} {r.start_method}"
+def _where(r: Result, layout: Optional[Layout] = None) -> str:
+    layout = layout or Layout([r.cell])
+    return f"{r.cell.platform_tag} {layout.interpreter_label(r.cell)} {r.cell.start_method}"
 
 
-def render_matrix(results: Sequence[Result], order: Sequence[str], budget: int, target: Optional[Target] = None) -> Tuple[str, int]:
-    """The matrix as a table: one row per case, one column per (platform, interpreter, start method), the
-    implementation named in each header (CPython 3.11, PyPy 3.11); a column of the target no run observed is
-    shown, with every cell in it marked not observed."""
-    cols = columns(results, target)
-    by_cell: Dict[Tuple[str, str, str, str], Result] = {(r.case, r.platform, r.tag, r.start_method): r for r in results}
+def render_matrix(results: Sequence[Result], order: Sequence[str], budget: int, layout: Optional[Layout] = None,
+                  target: Optional[Target] = None) -> Tuple[str, int]:
+    """The matrix as a table: one row per case, one column per observed (platform, interpreter, start method), the
+    implementation named in each header (CPython 3.11, PyPy 3.11); what the target has that no run observed is one
+    line below it."""
+    grid = Grid(results, layout)
     ids: Dict[str, List[str]] = {}
     for r in results:
-        ids.setdefault(r.case, [])
-        ids[r.case].extend(i for i in r.ids if i not in ids[r.case])
-    defaults = default_methods(results)
+        ids.setdefault(r.case.name, [])
+        ids[r.case.name].extend(i for i in r.case.ids if i not in ids[r.case.name])
     head = "| case | IDs | " + " | ".join(
-        f"{inline(PLATFORM_NAMES.get(p, p))}<br>{inline(tag_label(t))}<br>{inline(method_label(m, p, t, defaults))}"
-        for p, t, m in cols
+        f"{inline(c.platform_label)}<br>{inline(grid.layout.interpreter_label(c))}<br>{inline(grid.method_label(c))}"
+        for c in grid.columns
     ) + " |\n"
-    rule = "|---|---|" + ":-:|" * len(cols) + "\n"
+    rule = "|---|---|" + ":-:|" * len(grid.columns) + "\n"
     section = Section(budget)
     section.add(head + rule)
+    unobserved = False
     for case in order:
         cells = []
-        for platform, tag, method in cols:
-            r = by_cell.get((case, platform, tag, method))
-            cells.append(NOT_OBSERVED if r is None else r.status.symbol + r.expected_verdict.mark)
+        for column in grid.columns:
+            r = grid.result(case, column)
+            if r is None:
+                unobserved = unobserved or grid.applies(case, column)
+                cells.append(NOT_OBSERVED if grid.applies(case, column) else "")
+            else:
+                cells.append(r.status.symbol + r.expected_verdict.mark)
         section.add(f"| {inline(case)} | {inline(', '.join(ids[case]))} | " + " | ".join(cells) + " |\n")
-    legend = " · ".join(f"{s.symbol} {s.label}" for s in Status)
-    methods = " · ".join(f"{a} {m}" for a, m in method_legend({r.start_method for r in results}))
-    text = section.text() + f"\n{legend} · {NOT_OBSERVED} not observed · {Verdict.REFUTED.mark} the claim is refuted in that cell · {Verdict.KNOWN_BUG.mark} a known bug there (neither holds nor refuted)\n\nColumns: platform, interpreter, start method ({methods}; {DEFAULT_MARK} marks the default start method of that platform and interpreter).\n"
+    entries = legend({r.cell.start_method for r in results}, unobserved)
+    marks = " · ".join(f"{e.symbol} {e.meaning}" for e in entries if e.kind in ("status", "verdict") or e.css == "not-observed")
+    methods = " · ".join(f"{e.symbol} {e.meaning}" for e in entries if e.kind == "method")
+    text = section.text() + f"\n{marks}\n\nColumns: platform, interpreter, start method ({methods}; {DEFAULT_MARK} marks the default start method of that platform and interpreter).\n"
     missing = render_not_observed(results, target)
     if missing:
         text += f"\n{inline(missing)}\n"
     return text, section.left_out
 
 
-def render_failure(r: Result) -> str:
-    title = f"{r.status.symbol} {r.status.label}: {r.case} · {_where(r)}" + (f" · {r.message}" if r.message else "")
+def render_failure(r: Result, layout: Optional[Layout] = None) -> str:
+    judged = r.judged
+    title = f"{r.status.symbol} {r.status.label}: {r.case.name} · {_where(r, layout)}" + (f" · {judged.message}" if judged.message else "")
     evidence = []
-    if r.diff:
-        evidence.append(code_block(clip(r.diff), "diff"))
+    if judged.diff:
+        evidence.append(code_block(clip(judged.diff), "diff"))
     else:
         parts = [f"exit: {r.exit}"]
-        if r.exception:
-            parts.append(f"exception: {r.exception}")
-        if r.stdout:
-            parts.append("stdout:\n" + clip(r.stdout, 12, 1500))
-        if r.stderr:
-            parts.append("stderr:\n" + clip(r.stderr, 12, 1500))
-        if r.stacks:
-            parts.append("stacks:\n" + clip(r.stacks, 20, 2000))
+        if judged.exception:
+            parts.append(f"exception: {judged.exception}")
+        if judged.stdout:
+            parts.append("stdout:\n" + clip(judged.stdout, 12, 1500))
+        if judged.stderr:
+            parts.append("stderr:\n" + clip(judged.stderr, 12, 1500))
+        if r.observed.stacks:
+            parts.append("stacks:\n" + clip(r.observed.stacks, 20, 2000))
         evidence.append(code_block("\n".join(parts)))
-    if r.leftovers:
-        evidence.append(code_block("\n".join(f"pid {x.pid}{' (zombie)' if x.zombie else ''}: {x.cmdline}" for x in r.leftovers[:10])))
+    if r.observed.leftovers:
+        evidence.append(code_block("\n".join(f"pid {x.pid}{' (zombie)' if x.zombie else ''}: {x.cmdline}" for x in r.observed.leftovers[:10])))
     return f"<details><summary>{html_text(clip(title, 1, 300))}</summary>\n\n" + "\n".join(evidence) + "\n</details>\n\n"
 
 
-def render_flaky(r: Result) -> str:
-    lines = [f"- {r.status.symbol} {inline(r.case)} · {inline(_where(r))}: {inline(r.message)}"]
-    for o in r.observations[:6]:
+def render_flaky(r: Result, layout: Optional[Layout] = None) -> str:
+    lines = [f"- {r.status.symbol} {inline(r.case.name)} · {inline(_where(r, layout))}: {inline(r.judged.message)}"]
+    for o in r.judged.observations[:6]:
         detail = f"{o.get('status')} ×{o.get('count')}, exit {o.get('exit')}"
         if o.get("exception"):
             detail += f", {o.get('exception')}"
@@ -186,7 +192,7 @@ def render_difference(analysis: CaseAnalysis) -> str:
         r = behaviour.representative
         letter = chr(ord("A") + index)
         out.append(f"- **{letter}** {inline(describe_class(analysis, index))} ({plural(len(behaviour.cells), 'cell')}): "
-                   f"{r.status.symbol} {r.status.label}, exit {inline(str(r.exit))}, {_verdict_words(r)}\n")
+                   f"{r.status.symbol} {r.status.label}, exit {inline(str(r.exit))}, {claim_words(r)}\n")
     if len(analysis.classes) > MAX_CLASSES:
         out.append(f"- … and {len(analysis.classes) - MAX_CLASSES} more behaviours\n")
     usual = analysis.classes[0].representative
@@ -194,10 +200,6 @@ def render_difference(analysis: CaseAnalysis) -> str:
         diff = class_diff(usual, behaviour.representative, max_lines=MAX_DIFF_LINES)
         out.append(f"\nA → {chr(ord('A') + index)}:\n\n" + code_block(clip("\n".join(diff)), "diff"))
     return "".join(out) + "\n"
-
-
-def _verdict_words(r: Result) -> str:
-    return "not judged" if r.expected_verdict is Verdict.NOT_JUDGED else claim_words(r)
 
 
 def render_known_bug(item: Tuple[str, str, List[Result]]) -> str:
@@ -231,7 +233,7 @@ def render(run: Run, limit: int = LIMIT_BYTES, target: Optional[Target] = None) 
     out = [header]
     used = len(header.encode("utf-8"))
 
-    matrix, rows_left_out = render_matrix(results, order, budget // 2, target)
+    matrix, rows_left_out = render_matrix(results, order, budget // 2, run.layout, target)
     out.append("## Matrix\n\n" + matrix + "\n")
     if rows_left_out:
         out.append(f"\n… {plural(rows_left_out, 'more case')} not shown: a job summary must stay under 1 MiB.\n")
@@ -244,8 +246,9 @@ def render(run: Run, limit: int = LIMIT_BYTES, target: Optional[Target] = None) 
     nowhere = f"## Where behaviour differs\n\nNowhere: every case behaved alike wherever it was observed ({plural(len(analyses), 'case')}).\n\n"
     # (title, items, render one item, what the items are, what stands in for an empty section)
     sections: List[Tuple[str, Sequence[Any], Callable[[Any], str], str, str]] = [
-        (f"## Failures ({len(failures)})\n\n", failures, render_failure, "failing cells", ""),
-        (f"## Flaky cells ({len(flaky)})\n\n", flaky, render_flaky, "flaky cells", ""),
+        (f"## Failures ({len(failures)})\n\n", failures, functools.partial(render_failure, layout=run.layout),
+         "failing cells", ""),
+        (f"## Flaky cells ({len(flaky)})\n\n", flaky, functools.partial(render_flaky, layout=run.layout), "flaky cells", ""),
         ("## Known bugs\n\nCells whose expectation declares a known upstream bug: the claim neither holds nor is "
          "refuted there.\n\n", known_bug_groups(results), render_known_bug, "known bugs", ""),
         (f"## Where behaviour differs ({len(changing)} of {plural(len(analyses), 'case')})\n\n",

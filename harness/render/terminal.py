@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
-from harness.model import DEFAULT_MARK, METHOD_ABBREV, NOT_OBSERVED, Result, Run, Status, Verdict, method_legend
+from harness.analysis import CaseAnalysis, analyse, class_diff, describe_class, difference_summary, differing, plural
+from harness.model import NOT_OBSERVED, Layout, Result, Run, Status, legend
+from harness.render.grid import Grid
+from harness.target import Target, describe_columns, not_observed
 
 # Controls (tab and newline aside), bidirectional controls (which reorder what a reader sees: "Trojan Source"),
 # and lone surrogates (an undecodable byte of a file name, as Python keeps it).
@@ -55,77 +58,53 @@ def terminal_text(text: str, width: int = MAX_LINE_CELLS) -> str:
     return "\n".join(clip_line(escape_control(line), width) for line in text.split("\n"))
 
 
-REFUTED_MARK = Verdict.REFUTED.mark
-KNOWN_BUG_MARK = Verdict.KNOWN_BUG.mark
+def legend_line(results: Sequence[Result], unobserved: bool) -> str:
+    """The legend under the matrix (the same entries as every format's: harness.model.legend)."""
+    entries = legend({r.cell.start_method for r in results}, unobserved)
+    methods = "  ".join(f"{e.symbol} {e.meaning}" for e in entries if e.kind in ("method", "mark") and e.css != "not-observed")
+    rest = "  ".join(f"{e.symbol} {e.meaning}" for e in entries if e.kind not in ("method", "mark") or e.css == "not-observed")
+    return f"{methods}    {rest}"
 
 
-def default_methods(results: Sequence[Result]) -> Dict[Tuple[str, str], str]:
-    """What the default start method resolves to for each (platform, interpreter): users write code against it."""
-    return {(r.platform, r.tag): r.default_start_method for r in results if r.default_start_method}
-
-
-def method_label(method: str, platform: str, tag: str, defaults: Dict[Tuple[str, str], str], abbrev: Dict[str, str] = METHOD_ABBREV) -> str:
-    label = abbrev.get(method, method[:2])
-    return label + (DEFAULT_MARK if defaults.get((platform, tag)) == method else "")
-
-
-def columns(results: Sequence[Result], target: Optional["Target"] = None) -> List[Tuple[str, str, str]]:
-    """(platform, interpreter tag, start method) columns in matrix order: those observed, and the target's."""
-    from harness.target import all_columns
-
-    return all_columns(results, target)
-
-
-def render_matrix(results: Sequence[Result]) -> str:
+def render_matrix(results: Sequence[Result], layout: Optional[Layout] = None) -> str:
     """Cases × observed columns; a column group is as wide as its label (pypy3.11 is wider than three cells)."""
-    cols = columns(results)
-    cases = sorted({r.case for r in results})
-    by_cell: Dict[Tuple[str, str, str, str], Result] = {(r.case, r.platform, r.tag, r.start_method): r for r in results}
-    names = {case: clip_line(escape_control(case), 60) for case in cases}  # untrusted: escaped, then measured
+    grid = Grid(results, layout)
+    names = {case: clip_line(escape_control(case), 60) for case in grid.cases}  # untrusted: escaped, then measured
     width = max([cell_len(n) for n in names.values()] + [4])
-    platforms = sorted({c[0] for c in cols})
-    defaults = default_methods(results)
-    groups: List[Tuple[Tuple[str, str], List[str]]] = []
-    for platform, tag, method in cols:
-        if not groups or groups[-1][0] != (platform, tag):
-            groups.append(((platform, tag), []))
-        groups[-1][1].append(method)
-    lines = []
+    several_platforms = len(grid.layout.platforms()) > 1
     header_py = " " * width + "  "
     header_m = " " * width + "  "
-    rows = {case: pad(names[case], width) + "  " for case in cases}  # by terminal columns: wide names stay aligned
+    rows = {case: pad(names[case], width) + "  " for case in grid.cases}  # by terminal columns: wide names stay aligned
     missing = 0
-    for (platform, tag), methods in groups:
-        label = tag if len(platforms) == 1 else escape_control(f"{platform[:3]}{tag}")
-        span = max(3 * len(methods) - 1, len(label))
+    for interpreter, columns in grid.groups():
+        tag = grid.layout.tag(interpreter)
+        short = interpreter.platform[:3] + (f"-{interpreter.flavour}-" if interpreter.flavour else "")
+        label = escape_control(f"{short}{tag}" if several_platforms else tag)
+        span = max(3 * len(columns) - 1, len(label))
         header_py += " " + label.ljust(span + 1)
-        header_m += " " + "".join(method_label(m, platform, tag, defaults).ljust(3) for m in methods).ljust(span + 1)
-        for case in cases:
+        header_m += " " + "".join(grid.method_label(c).ljust(3) for c in columns).ljust(span + 1)
+        for case in grid.cases:
             cells = ""
-            for method in methods:
-                result = by_cell.get((case, platform, tag, method))
+            for column in columns:
+                result = grid.result(case, column)
                 if result is None:
-                    missing += 1
-                    cells += NOT_OBSERVED + "  "
+                    if grid.applies(case, column):
+                        missing += 1
+                        cells += NOT_OBSERVED + "  "
+                    else:
+                        cells += "   "
                     continue
                 cells += result.status.symbol + (result.expected_verdict.mark or " ") + " "
             rows[case] += " " + cells.ljust(span + 1)
-    lines.append(header_py.rstrip())
-    lines.append(header_m.rstrip())
-    lines.extend(rows[case].rstrip() for case in cases)
-    legend = "  ".join(f"{s.symbol} {s.label}" for s in Status)
-    unseen = f"  {NOT_OBSERVED} not observed" if missing else ""
+    lines = [header_py.rstrip(), header_m.rstrip()]
+    lines.extend(rows[case].rstrip() for case in grid.cases)
     lines.append("")
-    methods = "  ".join(f"{a} {m}" for a, m in method_legend({r.start_method for r in results}))
-    lines.append(f"{methods}  {DEFAULT_MARK} the default there    {legend}{unseen}  {REFUTED_MARK} claim refuted there  "
-                 f"{KNOWN_BUG_MARK} known bug there")
+    lines.append(legend_line(results, bool(missing)))
     return "\n".join(lines)
 
 
-def render_not_observed(results: Sequence[Result], target: Optional["Target"]) -> str:
+def render_not_observed(results: Sequence[Result], target: Optional[Target]) -> str:
     """The target's columns no run holds, named compactly below the matrix."""
-    from harness.target import describe_columns, not_observed
-
     missing = not_observed(results, target)
     if target is None or not missing:
         return ""
@@ -134,21 +113,21 @@ def render_not_observed(results: Sequence[Result], target: Optional["Target"]) -
 
 def known_bug_groups(results: Sequence[Result]) -> List[Tuple[str, str, List[Result]]]:
     """(case, reason, its cells) for every known bug the expectations declare, in case order."""
-    from harness.target import column_key
-
     groups: Dict[Tuple[str, str], List[Result]] = {}
-    for r in sorted(results, key=lambda r: (r.case, column_key((r.platform, r.tag, r.start_method)))):
-        if r.known_bug:
-            groups.setdefault((r.case, r.known_bug), []).append(r)
+    for r in sorted(results, key=lambda r: (r.case.name, r.cell.sort_key())):
+        if r.judged.known_bug:
+            groups.setdefault((r.case.name, r.judged.known_bug), []).append(r)
     return [(case, reason, cells) for (case, reason), cells in groups.items()]
 
 
-def places(results: Sequence[Result]) -> str:
+def places(results: Sequence[Result], layout: Optional[Layout] = None) -> str:
     """`pypy3.9 spawn, forkserver; linux 3.12 fork`: the cells, per interpreter (and platform when there are several)."""
-    several = len({r.platform for r in results}) > 1
+    layout = layout or Layout.of(results)
+    several = len({r.cell.platform_tag for r in results}) > 1
     by_column: Dict[str, List[str]] = {}
     for r in results:
-        by_column.setdefault(f"{r.platform} {r.tag}" if several else r.tag, []).append(r.start_method)
+        tag = layout.tag(r.cell)
+        by_column.setdefault(f"{r.cell.platform_tag} {tag}" if several else tag, []).append(r.cell.start_method)
     return "; ".join(f"{column} {', '.join(methods)}" for column, methods in by_column.items())
 
 
@@ -174,44 +153,41 @@ def summary_line(results: Sequence[Result], elapsed_s: float = 0.0) -> str:
     parts = [f"{counts[s]} {s.label}" for s in Status if counts[s]]
     failures = sum(n for s, n in counts.items() if s.is_failure)
     timing = f" in {elapsed_s:.1f} s" if elapsed_s else ""
-    from harness.analysis import plural
-
     return f"{plural(len(results), 'cell')}{timing}: {', '.join(parts) or 'none'}; {failures} failing"
 
 
-def _interpreter(r: Result) -> str:
-    """3.12.1, or pypy 3.11.13 where the implementation is not CPython."""
-    return r.python if r.implementation == "cpython" else f"{r.implementation} {r.python}"
+def where(r: Result) -> str:
+    """A cell as a failure line names it: `linux 3.12.1 spawn`, `linux pypy 3.11.13 fork` (the full version)."""
+    version = r.cell.version + r.cell.build
+    interpreter = version if r.cell.implementation == "cpython" else f"{r.cell.implementation} {version}"
+    variant = f" {r.cell.variant_text()}" if r.cell.variant else ""
+    return f"{r.cell.platform_tag} {interpreter}{variant} {r.cell.start_method}"
 
 
 def render_failures(results: Sequence[Result], limit: int = 20) -> str:
     """Failing cells with their reasons and diffs; flaky cells apart, each with its distinct observations."""
-    from harness.analysis import plural
-
     failing = [r for r in results if r.status.is_failure and r.status is not Status.FLAKY]
     flaky = [r for r in results if r.status is Status.FLAKY]
     out: List[str] = []
     for r in failing[:limit]:
-        message = escape_control(r.message).replace("\n", "\n    ")  # a stderr tail, indented as the diff is
-        out.append(f"{r.status.label.upper()}: {r.case} [{r.platform} {_interpreter(r)} {r.start_method}] {message}")
-        if r.diff:
-            out.extend("    " + escape_control(line) for line in r.diff.splitlines())
+        message = escape_control(r.judged.message).replace("\n", "\n    ")  # a stderr tail, indented as the diff is
+        out.append(f"{r.status.label.upper()}: {escape_control(r.case.name)} [{escape_control(where(r))}] {message}")
+        if r.judged.diff:
+            out.extend("    " + escape_control(line) for line in r.judged.diff.splitlines())
     if len(failing) > limit:
         out.append(f"... and {plural(len(failing) - limit, 'more failing cell')} (see the results file)")
     if flaky:
         out.append(f"{plural(len(flaky), 'flaky cell')}: the same cell behaved differently between runs")
         for r in flaky[:limit]:
-            out.append(f"FLAKY: {r.case} [{r.platform} {_interpreter(r)} {r.start_method}] {escape_control(r.message)}")
+            out.append(f"FLAKY: {escape_control(r.case.name)} [{escape_control(where(r))}] {escape_control(r.judged.message)}")
     return "\n".join(out)
 
 
-def render_terminal(run: Run, elapsed_s: float = 0.0, target: Optional["Target"] = None) -> str:
+def render_terminal(run: Run, elapsed_s: float = 0.0, target: Optional[Target] = None) -> str:
     """The matrix, what the target has that no run observed, what failed and why, the cases whose behaviour differs
     and along which axes, then a summary."""
-    from harness.analysis import analyse
-
     results = list(run.results)
-    parts = [render_matrix(results), render_not_observed(results, target), render_known_bugs(results)]
+    parts = [render_matrix(results, run.layout), render_not_observed(results, target), render_known_bugs(results)]
     failures = render_failures(results)
     if failures:
         parts.append(failures)
@@ -220,21 +196,14 @@ def render_terminal(run: Run, elapsed_s: float = 0.0, target: Optional["Target"]
     return "\n\n".join(part for part in parts if part)
 
 
-if TYPE_CHECKING:  # for the annotations only: the matrix alone should not import the analysis
-    from harness.analysis import CaseAnalysis
-    from harness.target import Target
-
-
 def claim_words(r: Result) -> str:
     """`claim holds`, `claim refuted`, `known bug`, `claim not judged`: what the cell's expectation says of the claim."""
     verdict = r.expected_verdict
-    return verdict.label if verdict is Verdict.KNOWN_BUG else f"claim {verdict.label}"
+    return verdict.phrase
 
 
 def render_differences(analyses: Sequence[CaseAnalysis], max_classes: int = 4) -> str:
     """Below the matrix: the cases whose behaviour differs, with the axes that explain it and a short diff."""
-    from harness.analysis import class_diff, describe_class, difference_summary, differing, plural
-
     cases = differing(analyses)
     if not cases:
         return f"Behaviour is the same everywhere observed ({plural(len(analyses), 'case')})."
