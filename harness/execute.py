@@ -17,7 +17,12 @@ import time
 from dataclasses import dataclass
 from typing import IO, Any, Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
+import psutil
+
 from harness.model import Cell, Leftover, Observation
+
+if sys.platform != "win32":  # the keeper is POSIX only (it needs `resource`): Windows cells are started by Popen
+    from harness import keeper
 
 BOOTSTRAP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bootstrap.py")
 DEFAULT_CAP = 4 * 1024 * 1024
@@ -264,15 +269,13 @@ class KeeperServer:
         return self.process.poll() is None
 
     def start(self, argv: Sequence[str], cwd: str, env: Mapping[str, str]) -> "KeptCell":
-        from harness.keeper import send_request
-
         out_read, out_write = os.pipe()
         err_read, err_write = os.pipe()
         control, keeper_end = socket.socketpair()
         request = {"argv": list(argv), "cwd": cwd, "env": dict(env), "fds": 3}
         try:
             with self.lock:
-                send_request(self.sock, request, [out_write, err_write, keeper_end.fileno()])
+                keeper.send_request(self.sock, request, [out_write, err_write, keeper_end.fileno()])
         except OSError as exc:
             for fd in (out_read, err_read):
                 os.close(fd)
@@ -397,8 +400,6 @@ class KeptCell(Launched):
             event.set()
 
     def _hear(self, line: str) -> None:
-        from harness.keeper import exit_code
-
         word, _, rest = line.partition(" ")
         if word == "started":
             keeper_pid, main_pid = rest.split()
@@ -408,7 +409,7 @@ class KeptCell(Launched):
             self.error = json.loads(rest)
             self.started.set()
         elif word == "exited":
-            self.returncode = exit_code(int(rest))
+            self.returncode = keeper.exit_code(int(rest))
             self.exited.set()
         elif word == "ended":
             try:
@@ -426,11 +427,9 @@ class KeptCell(Launched):
         return self.returncode
 
     def processes(self) -> List[int]:
-        from harness.keeper import descendants
-
         if not self.keeper_pid or self.ended.is_set():
             return []
-        return descendants(self.keeper_pid, group=self.pid)
+        return keeper.descendants(self.keeper_pid, group=self.pid)
 
     def request_end(self, grace: bool = True) -> None:
         try:
@@ -442,9 +441,7 @@ class KeptCell(Launched):
         if self.ended.is_set():
             return
         self.request_end(grace)
-        from harness.keeper import GIVE_UP_S
-
-        if not self.ended.wait(KILL_GRACE_S + GIVE_UP_S + 2) and self.keeper_pid:
+        if not self.ended.wait(KILL_GRACE_S + keeper.GIVE_UP_S + 2) and self.keeper_pid:
             try:  # a keeper that does not answer (stopped by its cell?) is killed: the server ends its orphans
                 os.kill(self.keeper_pid, signal.SIGKILL)
             except OSError:
@@ -519,8 +516,6 @@ def session_processes(session_id: int) -> List[int]:
     if os.path.isdir("/proc/self"):
         candidates = [int(name) for name in os.listdir("/proc") if name.isdigit()]
     else:
-        import psutil
-
         candidates = psutil.pids()
     own = os.getpid()
     found = []
@@ -550,8 +545,6 @@ def _exiting(pid: int) -> bool:
 
 def describe(pids: Sequence[int]) -> Tuple[Leftover, ...]:
     """The processes as leftovers; a zombie, or a process already exiting, counts as dead (`zombie`)."""
-    import psutil
-
     out = []
     for pid in pids:
         try:
@@ -594,8 +587,6 @@ def _is_zombie(pid: int) -> bool:
         with open(f"/proc/{pid}/stat", "rb") as f:
             return f.read().rsplit(b")", 1)[1].split()[0] == b"Z"
     except (OSError, IndexError):
-        import psutil
-
         try:
             return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
         except psutil.Error:
@@ -604,8 +595,6 @@ def _is_zombie(pid: int) -> bool:
 
 def _windows_tree(pid: int) -> List[Any]:
     """The process and all its descendants (psutil.Process objects); empty when it is already gone."""
-    import psutil
-
     try:
         root = psutil.Process(pid)
         return [root] + root.children(recursive=True)
@@ -615,8 +604,6 @@ def _windows_tree(pid: int) -> List[Any]:
 
 def _stop_windows(procs: List[Any], grace: bool) -> None:
     """Terminate and give them the grace period (when asked), then kill what remains; never waits longer."""
-    import psutil
-
     if grace:
         for proc in procs:
             try:
@@ -634,8 +621,6 @@ def _stop_windows(procs: List[Any], grace: bool) -> None:
 
 def _wait_tracking_tree(process: "subprocess.Popen[bytes]", timeout: float) -> Set[int]:
     """Windows has no sessions: note every descendant while the main process runs, so orphans are still found."""
-    import psutil
-
     deadline = time.monotonic() + timeout
     tracked: Set[int] = set()
     while True:
@@ -654,8 +639,6 @@ def _wait_tracking_tree(process: "subprocess.Popen[bytes]", timeout: float) -> S
 
 
 def _alive(pids: Set[int]) -> List[int]:
-    import psutil
-
     return [pid for pid in sorted(pids) if psutil.pid_exists(pid)]
 
 
@@ -722,8 +705,6 @@ def _assign_to_job(process: "subprocess.Popen[bytes]", kernel32: Any = None) -> 
 
 
 def _procs(pids: Sequence[int]) -> List[Any]:
-    import psutil
-
     procs = []
     for pid in pids:
         try:

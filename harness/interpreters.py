@@ -13,6 +13,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
+from packaging.version import Version
+
 from harness import execute
 from harness.errors import UsageError
 from harness.model import IMPLEMENTATIONS, Interpreter, implementation_name
@@ -464,8 +466,6 @@ def select_interpreters(specs: Optional[Sequence[str]], report: Callable[[str], 
 
 def one_per_column(items: Sequence[Interpreter]) -> List[Interpreter]:
     """One interpreter per matrix column (implementation, minor version, free-threading): the newest patch wins."""
-    from packaging.version import Version
-
     best: Dict[Tuple[str, str, str], Interpreter] = {}
     for item in items:
         key = (item.implementation, item.tag, item.platform)

@@ -22,6 +22,9 @@ import pytest
 
 from harness.model import CASE_METHODS, Interpreter, Layout, Result
 
+# The rest of the harness is imported inside the hooks that need it: this module is loaded by every pytest session of
+# an environment where mpmatrix is installed (its pytest11 entry point), and most of those collect no case file.
+
 if TYPE_CHECKING:
     from harness.casefile import Case
     from harness.plan import Planned

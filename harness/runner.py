@@ -8,6 +8,8 @@ import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
+import psutil
+
 from harness.execute import Limits, end_all, run_cell
 from harness.judge import before_running, judge, result_of
 from harness.model import Judgement, Observation, Result, Status
@@ -60,10 +62,8 @@ def job_limits(requested: Optional[int] = None, cpus: Optional[int] = None,
 
 def _available_memory() -> int:
     try:
-        import psutil
-
         return int(psutil.virtual_memory().available)
-    except Exception:  # no psutil (PyPy without a compiler), an odd system: no memory bound
+    except Exception:  # an odd system: no memory bound
         return 0
 
 
@@ -85,8 +85,6 @@ class CpuLoad:
         except (OSError, ValueError, IndexError):
             pass
         try:
-            import psutil
-
             times = psutil.cpu_times()
             return float(sum(times)), float(times.idle + getattr(times, "iowait", 0.0))
         except Exception:

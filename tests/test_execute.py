@@ -271,7 +271,7 @@ def test_ending_a_windows_cell_terminates_the_tree_and_kills_the_stubborn(monkey
     log: List[str] = []
     grandchild = FakeProc(3, log, stubborn=True)
     root = FakeProc(1, log, children=[FakeProc(2, log), grandchild])
-    monkeypatch.setitem(sys.modules, "psutil", fake_psutil(root))
+    monkeypatch.setattr(execute, "psutil", fake_psutil(root))
     monkeypatch.setattr(sys, "platform", "win32")
     monkeypatch.setattr(os, "killpg", lambda *a: pytest.fail("no killpg on Windows"), raising=False)
     windows_cell(1).end()
@@ -279,7 +279,7 @@ def test_ending_a_windows_cell_terminates_the_tree_and_kills_the_stubborn(monkey
 
 
 def test_ending_a_windows_cell_whose_root_is_already_gone(monkeypatch):
-    monkeypatch.setitem(sys.modules, "psutil", fake_psutil(FakeProc(1, [])))
+    monkeypatch.setattr(execute, "psutil", fake_psutil(FakeProc(1, [])))
     monkeypatch.setattr(sys, "platform", "win32")
     windows_cell(77).end()  # no error, nothing to do
 
@@ -307,7 +307,7 @@ def test_a_windows_cell_is_started_in_a_new_process_group_and_its_crash_is_named
     fp.register([INTERP.executable, execute.BOOTSTRAP, "spawn", fp.any(min=3, max=3)],
                 callback=lambda process: seen.update(process.kwargs), returncode=0xC0000005)
     monkeypatch.setattr(sys, "platform", "win32")
-    monkeypatch.setitem(sys.modules, "psutil", fake_psutil(FakeProc(-1, [])))  # the cell's pid is unknown: no children
+    monkeypatch.setattr(execute, "psutil", fake_psutil(FakeProc(-1, [])))  # the cell's pid is unknown: no children
     observation = run_cell(CELL, Limits(timeout=5))
     assert seen["creationflags"] == getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0x200)
     assert "start_new_session" not in seen and "process_group" not in seen

@@ -52,7 +52,7 @@ def fake_psutil(children_by_poll: List[List[int]], alive: set) -> Any:
 
 def test_descendants_seen_while_running_are_tracked_even_after_they_are_orphaned(monkeypatch: pytest.MonkeyPatch) -> None:
     psutil = fake_psutil([[201], [201, 202], []], alive={202})
-    monkeypatch.setitem(sys.modules, "psutil", psutil)
+    monkeypatch.setattr(execute, "psutil", psutil)
     process = FakeProcess()
     tracked = execute._wait_tracking_tree(process, timeout=5)
     assert tracked == {201, 202}
@@ -60,7 +60,7 @@ def test_descendants_seen_while_running_are_tracked_even_after_they_are_orphaned
 
 
 def test_tracking_honours_the_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "psutil", fake_psutil([[7]], alive=set()))
+    monkeypatch.setattr(execute, "psutil", fake_psutil([[7]], alive=set()))
 
     class Hung(FakeProcess):
         def wait(self, timeout: float | None = None) -> int:
@@ -94,7 +94,7 @@ def test_a_second_ctrl_c_kills_each_running_cells_whole_tree_at_once(monkeypatch
             killed.append(self.pid)
 
     psutil = types.SimpleNamespace(Process=Proc, Error=Exception, wait_procs=lambda procs, timeout=None: (procs, []))
-    monkeypatch.setitem(sys.modules, "psutil", psutil)
+    monkeypatch.setattr(execute, "psutil", psutil)
     monkeypatch.setattr(sys, "platform", "win32")
     cell = execute.WindowsCell.__new__(execute.WindowsCell)  # as started by Popen, without starting anything
     cell.process, cell.pid, cell.tracked = FakeProcess(), 100, set()

@@ -6,6 +6,8 @@ import re
 from collections import Counter
 from typing import Dict, List, Optional, Sequence, Tuple
 
+from rich.cells import cell_len as rich_cell_len
+
 from harness.analysis import CaseAnalysis, analyse, class_diff, describe_class, difference_summary, differing, plural
 from harness.model import NOT_OBSERVED, Layout, Result, Run, Status, legend
 from harness.render.grid import Grid
@@ -33,8 +35,6 @@ def escape_control(text: str) -> str:
 
 def cell_len(text: str) -> int:
     """Terminal columns the text takes: a wide (CJK) character takes two."""
-    from rich.cells import cell_len as rich_cell_len
-
     return rich_cell_len(text)
 
 
