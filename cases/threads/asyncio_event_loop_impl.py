@@ -29,6 +29,50 @@
 # asyncio.run() runs a SelectorEventLoop with EpollSelector
 # asyncio.EventLoop is that class: True
 # """
+#
+# # predicted from Lib/selectors.py (DefaultSelector: kqueue before poll and select), not observed
+# [[expect.when]]
+# platform = ["darwin"]
+# stdout = """
+# asyncio.run() runs a SelectorEventLoop with KqueueSelector
+# asyncio.EventLoop is that class: no asyncio.EventLoop
+# """
+#
+# # predicted from Lib/selectors.py, not observed
+# [[expect.when]]
+# platform = ["darwin"]
+# python = ">=3.13"
+# stdout = """
+# asyncio.run() runs a SelectorEventLoop with KqueueSelector
+# asyncio.EventLoop is that class: True
+# """
+#
+# # predicted from Lib/asyncio/windows_events.py (3.7: DefaultEventLoopPolicy = WindowsSelectorEventLoopPolicy), not observed
+# [[expect.when]]
+# platform = ["win32"]
+# python = "<3.8"
+# stdout = """
+# asyncio.run() runs a SelectorEventLoop with SelectSelector
+# asyncio.EventLoop is that class: no asyncio.EventLoop
+# """
+#
+# # predicted from Lib/asyncio/windows_events.py (3.8+: WindowsProactorEventLoopPolicy, IOCP, no selector), not observed
+# [[expect.when]]
+# platform = ["win32"]
+# python = ">=3.8,<3.13"
+# stdout = """
+# asyncio.run() runs a ProactorEventLoop with no selector
+# asyncio.EventLoop is that class: no asyncio.EventLoop
+# """
+#
+# # predicted from Lib/asyncio/windows_events.py (3.13: EventLoop = ProactorEventLoop), not observed
+# [[expect.when]]
+# platform = ["win32"]
+# python = ">=3.13"
+# stdout = """
+# asyncio.run() runs a ProactorEventLoop with no selector
+# asyncio.EventLoop is that class: True
+# """
 # ///
 import asyncio
 

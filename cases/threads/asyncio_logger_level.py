@@ -21,6 +21,7 @@ configuration (the last-resort handler prints WARNING and above to stderr).
 # stderr = """
 # a WARNING record
 # """
+# holds = false
 # ///
 import asyncio  # noqa: F401  (creates the "asyncio" logger)
 import logging

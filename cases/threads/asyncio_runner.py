@@ -28,7 +28,7 @@ contextvars.copy_context()`` once; ``Runner.run`` passes ``context=self._context
 # exception = "AttributeError: module 'asyncio' has no attribute 'Runner'"
 # stderr = """
 # Traceback (most recent call last):
-#   File "<case>/asyncio_runner.py", line 37, in <module>
+#   File "<case>/asyncio_runner.py", line [..], in <module>
 #     with asyncio.Runner() as runner:
 # AttributeError: module 'asyncio' has no attribute 'Runner'
 # """
@@ -40,7 +40,7 @@ contextvars.copy_context()`` once; ``Runner.run`` passes ``context=self._context
 # exception = "AttributeError: module 'asyncio' has no attribute 'Runner'. Did you mean: 'runners'?"
 # stderr = """
 # Traceback (most recent call last):
-#   File "<case>/asyncio_runner.py", line 37, in <module>
+#   File "<case>/asyncio_runner.py", line [..], in <module>
 #     with asyncio.Runner() as runner:
 # AttributeError: module 'asyncio' has no attribute 'Runner'. Did you mean: 'runners'?
 # """

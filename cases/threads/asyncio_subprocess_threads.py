@@ -41,10 +41,10 @@ attached``.  3.12 deprecates ``get_child_watcher``; 3.14 removes it (``unix_even
 # Future exception was never retrieved
 # future: <Future finished exception=CancelledError()>
 # Traceback (most recent call last):
-#   File "<case>/asyncio_subprocess_threads.py", line 34, in in_thread
+#   File "<case>/asyncio_subprocess_threads.py", line [..], in in_thread
 #     out.append(asyncio.run(run()))
 #   [stdlib frames]
-#   File "<case>/asyncio_subprocess_threads.py", line 27, in run
+#   File "<case>/asyncio_subprocess_threads.py", line [..], in run
 #     stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
 #   [stdlib frames]
 # RuntimeError: Cannot add child handler, the child watcher does not have a loop attached

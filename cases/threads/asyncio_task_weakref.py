@@ -22,7 +22,7 @@ references; the case drops one task's reference, collects, and checks both throu
 # """
 # stderr = """
 # Task was destroyed but it is pending!
-# task: <Task pending name='Task-3' coro=<waits_forever() done, defined at <case>/asyncio_task_weakref.py:23> wait_for=<Future pending cb=[Task.task_wakeup()]>>
+# task: <Task pending name='Task-3' coro=<waits_forever() done, defined at <case>/asyncio_task_weakref.py:[..]> wait_for=<Future pending cb=[Task.task_wakeup()]>>
 # """
 #
 # [[expect.when]]
@@ -31,7 +31,7 @@ references; the case drops one task's reference, collects, and checks both throu
 # exit = 0
 # stderr = """
 # Task was destroyed but it is pending!
-# task: <Task pending name='Task-3' coro=<waits_forever() done, defined at <case>/asyncio_task_weakref.py:23> wait_for=<Future pending cb=[<TaskWakeupMethWrapper object at 0x<addr>>()]>>
+# task: <Task pending name='Task-3' coro=<waits_forever() done, defined at <case>/asyncio_task_weakref.py:[..]> wait_for=<Future pending cb=[<TaskWakeupMethWrapper object at 0x<addr>>()]>>
 # """
 #
 # [[expect.when]]
@@ -39,7 +39,7 @@ references; the case drops one task's reference, collects, and checks both throu
 # exit = 0
 # stderr = """
 # Task was destroyed but it is pending!
-# task: <Task pending name='Task-3' coro=<waits_forever() running at <case>/asyncio_task_weakref.py:24> wait_for=<Future pending cb=[Task.__wakeup()]>>
+# task: <Task pending name='Task-3' coro=<waits_forever() running at <case>/asyncio_task_weakref.py:[..]> wait_for=<Future pending cb=[Task.__wakeup()]>>
 # """
 #
 # [[expect.when]]
@@ -47,7 +47,7 @@ references; the case drops one task's reference, collects, and checks both throu
 # exit = 0
 # stderr = """
 # Task was destroyed but it is pending!
-# task: <Task pending coro=<waits_forever() done, defined at <case>/asyncio_task_weakref.py:23> wait_for=<Future pending cb=[<TaskWakeupMethWrapper object at 0x<addr>>()]>>
+# task: <Task pending coro=<waits_forever() done, defined at <case>/asyncio_task_weakref.py:[..]> wait_for=<Future pending cb=[<TaskWakeupMethWrapper object at 0x<addr>>()]>>
 # """
 # ///
 import asyncio

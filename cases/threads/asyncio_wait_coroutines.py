@@ -33,6 +33,11 @@ it with ``raise TypeError("Passing coroutines is forbidden, use tasks explicitly
 # asyncio.wait([a coroutine]): ran it: ['done']; warnings: none
 # asyncio.wait([a task]): ['done']
 # """
+#
+# # 3.8: the docs date the deprecation to 3.8, but the warning is in 3.9's tasks.py only.
+# [[expect.when]]
+# python = ">=3.8,<3.9"
+# holds = false
 # ///
 import asyncio
 import warnings

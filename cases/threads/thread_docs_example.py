@@ -15,125 +15,34 @@ before 3.10 the name is ``Thread-N`` alone.
 # timeout = 60
 #
 # [expect]
-# exit = 0
 # stdout = """
+# [unordered]
 # crawl started for https://python.org
 # crawl started for https://docs.python.org
+# crawl started for https://peps.python.org
 # crawl ended for https://python.org
 # crawl ended for https://docs.python.org
-# crawl started for https://peps.python.org
 # crawl ended for https://peps.python.org
+# [/unordered]
 # all alive after join(): False
 # default names: ['Thread-N (crawl)']
 # """
 # stderr = ""
 #
+# # 3.7-3.9 (and PyPy 3.9): the name has no "(target)" yet.
 # [[expect.when]]
-# python = "<3.8"
-# implementation = ["cpython"]
+# python = "<3.10"
 # stdout = """
+# [unordered]
 # crawl started for https://python.org
-# crawl ended for https://python.org
 # crawl started for https://docs.python.org
-# crawl ended for https://docs.python.org
 # crawl started for https://peps.python.org
+# crawl ended for https://python.org
+# crawl ended for https://docs.python.org
 # crawl ended for https://peps.python.org
+# [/unordered]
 # all alive after join(): False
 # default names: ['Thread-N']
-# """
-#
-# [[expect.when]]
-# python = ">=3.9,<3.10"
-# implementation = ["cpython"]
-# stdout = """
-# crawl started for https://python.org
-# crawl ended for https://python.org
-# crawl started for https://docs.python.org
-# crawl ended for https://docs.python.org
-# crawl started for https://peps.python.org
-# crawl ended for https://peps.python.org
-# all alive after join(): False
-# default names: ['Thread-N']
-# """
-#
-# [[expect.when]]
-# python = ">=3.8,<3.9"
-# stdout = """
-# crawl started for https://python.org
-# crawl started for https://docs.python.org
-# crawl ended for https://docs.python.org
-# crawl started for https://peps.python.org
-# crawl ended for https://python.org
-# crawl ended for https://peps.python.org
-# all alive after join(): False
-# default names: ['Thread-N']
-# """
-#
-# [[expect.when]]
-# python = ">=3.9,<3.10"
-# implementation = ["pypy"]
-# stdout = """
-# crawl started for https://python.org
-# crawl ended for https://python.org
-# crawl started for https://docs.python.org
-# crawl started for https://peps.python.org
-# crawl ended for https://peps.python.org
-# crawl ended for https://docs.python.org
-# all alive after join(): False
-# default names: ['Thread-N']
-# """
-#
-# [[expect.when]]
-# python = ">=3.10,<3.11"
-# stdout = """
-# crawl started for https://python.org
-# crawl ended for https://python.org
-# crawl started for https://peps.python.org
-# crawl ended for https://peps.python.org
-# crawl started for https://docs.python.org
-# crawl ended for https://docs.python.org
-# all alive after join(): False
-# default names: ['Thread-N (crawl)']
-# """
-#
-# [[expect.when]]
-# python = ">=3.11,<3.12"
-# implementation = ["cpython"]
-# stdout = """
-# crawl started for https://python.org
-# crawl ended for https://python.org
-# crawl started for https://docs.python.org
-# crawl started for https://peps.python.org
-# crawl ended for https://docs.python.org
-# crawl ended for https://peps.python.org
-# all alive after join(): False
-# default names: ['Thread-N (crawl)']
-# """
-#
-# [[expect.when]]
-# python = ">=3.14,<3.15"
-# stdout = """
-# crawl started for https://python.org
-# crawl started for https://docs.python.org
-# crawl ended for https://python.org
-# crawl started for https://peps.python.org
-# crawl ended for https://docs.python.org
-# crawl ended for https://peps.python.org
-# all alive after join(): False
-# default names: ['Thread-N (crawl)']
-# """
-#
-# [[expect.when]]
-# python = ">=3.15"
-# stdout = """
-# crawl started for https://python.org
-# crawl ended for https://python.org
-# crawl started for https://docs.python.org
-# crawl started for https://peps.python.org
-# crawl ended for https://peps.python.org
-# crawl ended for https://docs.python.org
-# all alive after join(): False
-# default names: ['Thread-N (crawl)']
 # """
 # ///
 import re

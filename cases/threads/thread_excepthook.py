@@ -25,7 +25,7 @@ traceback itself): replacing it there is an AttributeError; its default printing
 # Exception in thread failing:
 # Traceback (most recent call last):
 #   [stdlib frames]
-#   File "<case>/thread_excepthook.py", line 22, in fail
+#   File "<case>/thread_excepthook.py", line [..], in fail
 #     raise ValueError("boom")
 # ValueError: boom
 # """
@@ -38,14 +38,14 @@ traceback itself): replacing it there is an AttributeError; its default printing
 # Exception in thread failing:
 # Traceback (most recent call last):
 #   [stdlib frames]
-#   File "<case>/thread_excepthook.py", line 22, in fail
+#   File "<case>/thread_excepthook.py", line [..], in fail
 #     raise ValueError("boom")
 # ValueError: boom
 #
 # Exception in thread hooked:
 # Traceback (most recent call last):
 #   [stdlib frames]
-#   File "<case>/thread_excepthook.py", line 22, in fail
+#   File "<case>/thread_excepthook.py", line [..], in fail
 #     raise ValueError("boom")
 # ValueError: boom
 #
