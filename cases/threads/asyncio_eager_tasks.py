@@ -1,14 +1,16 @@
 """Eager tasks (3.12): with ``loop.set_task_factory(asyncio.eager_task_factory)`` a coroutine starts running
 inside ``create_task()``, up to its first suspension, and a coroutine that never suspends is already done when
-``create_task()`` returns; from 3.14 ``create_task(coro, eager_start=True)`` does the same for one task.
+``create_task()`` returns; ``loop.create_task(coro, eager_start=True)`` does the same for one task from 3.13.3, where
+``create_task`` began to pass extra keyword arguments on to the Task (3.14 passes all of them).
 
 ``Lib/asyncio/tasks.py``: ``create_eager_task_factory`` returns a factory that builds ``Task(coro, loop=loop,
 eager_start=True)``; ``Task.__init__`` with ``eager_start`` and a running loop calls ``self.__eager_start()``,
-which runs the first step synchronously (C: ``task_eager_start`` in ``Modules/_asynciomodule.c``).  3.14 passes
-``eager_start`` through ``loop.create_task``.  The order of the printed steps shows when the coroutine ran.
+which runs the first step synchronously (C: ``task_eager_start`` in ``Modules/_asynciomodule.c``).  3.13.18
+``base_events.py:462-476``: ``create_task(self, coro, *, name=None, context=None, **kwargs)`` hands ``**kwargs`` to
+``tasks.Task``; 3.12.1's ``create_task`` has no ``**kwargs`` (TypeError).  The order of the printed steps shows when the coroutine ran.
 """
 # /// case
-# claim = "With asyncio.eager_task_factory (3.12), create_task() runs the coroutine synchronously up to its first suspension; create_task(eager_start=True) does so from 3.14."
+# claim = "With asyncio.eager_task_factory (3.12), create_task() runs the coroutine synchronously up to its first suspension; loop.create_task(coro, eager_start=True) does so from 3.13.3."
 # source = "https://docs.python.org/3.14/library/asyncio-task.html#eager-task-factory"
 # ids = ["T60", "T61"]
 # start_methods = ["default"]

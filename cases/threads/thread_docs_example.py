@@ -2,7 +2,8 @@
 target, and ``join()`` waits for every one of them; a thread left unnamed is called ``Thread-N (target)``.
 
 The example's ``crawl(link, delay)`` is run as written with ``delay=0`` instead of 2 (the sleep only stands for
-network I/O), and ``print`` writes each line in one call.  The six lines come from three threads, so their order is not fixed: they are matched unordered.
+network I/O), and ``print`` writes each line in one call.  The six lines come from three threads, so their order
+is not fixed: they are matched unordered.
 ``Thread.__init__`` builds the default name with ``_newname("Thread-%d")`` and, from 3.10, appends
 ``f" ({target.__name__})"`` when a target is given (3.10 ``threading.py``: ``name += f" ({target.__name__})"``);
 before 3.10 the name is ``Thread-N`` alone.
