@@ -5,7 +5,7 @@ a thread other than the main thread it raises RuntimeError on every version.
 ``Lib/asyncio/events.py``, ``BaseDefaultEventLoopPolicy.get_event_loop``: the policy creates a loop only
 ``if self._local._loop is None and not self._local._set_called and threading.current_thread() is
 threading.main_thread()``; 3.12 adds ``warnings.warn('There is no current event loop', DeprecationWarning)``
-there (3.12 ``events.py:676``); 3.14 removes the creation and raises ``RuntimeError('There is no current event
+there (3.12 ``events.py:693``); 3.14 removes the creation and raises ``RuntimeError('There is no current event
 loop in thread %r.')``.  Each call is made in a fresh interpreter (``-I -W always``), so no earlier loop is
 set.
 """
