@@ -18,13 +18,14 @@ joined) took up to 0.24 s and were logged too.
 # ids = ["T45", "T46", "T47"]
 # start_methods = ["default"]
 # timeout = 60
+# normalize = [["took \\d+\\.\\d+ seconds", "took <duration> seconds"]]
 #
 # [expect]
 # stdout = """
 # debug mode of a new loop: plain False, PYTHONASYNCIODEBUG=1 True, -X dev True
 # asyncio.run(debug=True): loop.get_debug() = True, slow_callback_duration = 0.1
 # call_soon() from another thread: RuntimeError: Non-thread-safe operation invoked on an event loop other than the current one
-# asyncio WARNING: Executing <Handle main.<locals>.slow() at <case>/asyncio_debug_mode.py:[..] created at <case>/asyncio_debug_mode.py:[..]> took [..] seconds
+# asyncio WARNING: Executing <Handle main.<locals>.slow() at <case>/asyncio_debug_mode.py:[..] created at <case>/asyncio_debug_mode.py:[..]> took <duration> seconds
 # """
 # stderr = ""
 # ///
