@@ -28,10 +28,10 @@ coroutine sets, which it can only do if the loop kept running.  3.7-3.8 have no 
 # exception = "AttributeError: module 'asyncio' has no attribute 'to_thread'"
 # stderr = """
 # Traceback (most recent call last):
-#   File "<case>/asyncio_to_thread.py", line [..], in <module>
+#   File "<case>/to_thread_context.py", line [..], in <module>
 #     asyncio.run(main())
 #   [stdlib frames]
-#   File "<case>/asyncio_to_thread.py", line [..], in main
+#   File "<case>/to_thread_context.py", line [..], in main
 #     (off_loop, released_meanwhile, seen), _ = await asyncio.gather(asyncio.to_thread(blocking_io), other())
 # AttributeError: module 'asyncio' has no attribute 'to_thread'
 # """
