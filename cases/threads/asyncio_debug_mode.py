@@ -5,8 +5,7 @@ RuntimeError, and a callback that runs longer than ``loop.slow_callback_duration
 ``Lib/asyncio/base_events.py``: ``BaseEventLoop.__init__`` sets ``self.set_debug(coroutines._is_debug_mode())``
 (``sys.flags.dev_mode or (not sys.flags.ignore_environment and bool(os.environ.get('PYTHONASYNCIODEBUG')))``);
 ``call_soon`` calls ``self._check_thread()`` when ``self._debug``, which raises ``RuntimeError("Non-thread-safe
-operation invoked on an event loop other than the current one")``; ``events.Handle._run`` ...
-``_run_once`` logs ``'Executing %s took %.3f seconds'`` when a handle ran ``>= self.slow_callback_duration``.
+operation invoked on an event loop other than the current one")``; ``_run_once`` logs ``'Executing %s took %.3f seconds'`` when a handle ran ``>= self.slow_callback_duration``.
 The slow callback sleeps 0.3 s, three times the threshold; the debug flag is read in fresh interpreters.  Every
 other step is judged against a threshold of 1e9 s (``_run_once`` compares each handle's duration with the value
 the attribute has once the handle returns): under saturation the main task's own steps (a thread started and

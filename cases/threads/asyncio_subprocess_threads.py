@@ -5,8 +5,8 @@ the child watchers, deprecated in 3.12, are gone in 3.14.
 ``Lib/asyncio/unix_events.py``: 3.8 makes ``ThreadedChildWatcher`` the default (``_init_watcher``), which waits for
 each child in a thread of its own; 3.7's ``SafeChildWatcher`` is attached to the main thread's loop only, so a
 loop in another thread fails with ``RuntimeError: Cannot add child handler, the child watcher does not have a loop
-attached``.  3.12 deprecates ``get_child_watcher``; 3.14 removes it (``unix_events.py`` uses
-``_PidfdChildWatcher`` / ``_ThreadedChildWatcher`` internally).
+attached``.  3.12 deprecates ``get_child_watcher``; 3.14 removes it and keeps private watchers (3.14
+``unix_events.py:871``, ``_PidfdChildWatcher``; ``:907``, ``_ThreadedChildWatcher``).
 """
 # /// case
 # claim = "The default event loop runs subprocesses, from a loop in a non-main thread too (3.8, ThreadedChildWatcher); the child watcher API, deprecated in 3.12, is removed in 3.14."

@@ -2,8 +2,8 @@
 collected mid-execution ("Save a reference to the result of this function"); asyncio then logs ``Task was
 destroyed but it is pending!``.  A task whose reference is kept survives the same collection.
 
-``Lib/asyncio/tasks.py``: ``_scheduled_tasks = weakref.WeakSet()`` (3.12+: ``_scheduled_tasks`` plus the C
-``_asyncio`` linked list of eager tasks, still weak); a task waiting on a future is referenced only by that
+``Lib/asyncio/tasks.py``: ``_scheduled_tasks = weakref.WeakSet()`` (3.14 ``tasks.py:1066``; the C tasks of 3.14
+sit in a per-thread linked list, which owns no reference either); a task waiting on a future is referenced only by that
 future's callback, and the future only by the task (``_fut_waiter``): a cycle that ``gc.collect()`` frees.
 ``Task.__del__`` (C: ``TaskObj_finalize``) reports the pending task.  Each task awaits a future nothing else
 references; the case drops one task's reference, collects, and checks both through weak references.

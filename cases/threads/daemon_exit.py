@@ -3,9 +3,10 @@ shutdown never runs its ``finally`` block.  A non-daemon thread, by contrast, is
 main thread's last statement.
 
 At exit the interpreter calls ``threading._shutdown()``, which joins every non-daemon thread
-(``_shutdown_locks`` before 3.13, ``_thread._shutdown`` from 3.13) and no daemon thread; daemon threads are then
-frozen when they next try to take the GIL (``Python/ceval_gil.c``, the thread exits in ``take_gil`` once the
-runtime is finalizing) and their ``finally`` clauses never run.  Both threads wait on Events set by the main
+(3.12 ``threading.py:852-853``, ``_shutdown_locks``; 3.13 ``threading.py:1543``, ``_thread_shutdown()``) and
+no daemon thread; a daemon thread that then tries to take the GIL is stopped there (``Python/ceval_gil.c``,
+``take_gil`` once the runtime is finalizing: the thread exits, or from 3.14 hangs) and never runs Python code
+again, so its ``finally`` clause never runs.  Both threads wait on Events set by the main
 thread, so nothing depends on timing: the non-daemon one is released by the main thread's last line, the daemon one
 never is.
 """

@@ -2,8 +2,8 @@
 times; another thread cannot release it (RuntimeError), and cannot acquire it while it is held.  From 3.14
 ``RLock.locked()`` and ``Condition.locked()`` tell whether the lock is held.
 
-``Modules/_threadmodule.c``, ``rlock_release``: ``if (!_PyRecursiveMutex_IsLockedByCurrentThread(...))``
-(``self->rlock_owner != tid`` before 3.13) raises ``RuntimeError("cannot release un-acquired lock")``.
+``Modules/_threadmodule.c``, ``rlock_release``: when the calling thread is not the owner it raises
+``RuntimeError("cannot release un-acquired lock")``.
 ``rlock_locked`` and ``Condition.locked`` (``Lib/threading.py``: ``return self._lock.locked()``) are new in 3.14;
 before, the C RLock has no ``locked`` (AttributeError) and ``Condition`` has none either.
 """
