@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Hashable, Iterable, List, Mapping, Optional, Sequence, Tuple
 
-from harness.model import CellId, Layout, Result, Run, Status, verdict_phrase
+from harness.model import Axis, CellId, Layout, Result, Run, Status, verdict_phrase
 
 # A cell's place on every axis of a layout, in the order of its axes: start method, python, platform,
 # implementation, then any variant axes.
@@ -67,7 +67,15 @@ def minimal_axes(values: Mapping[Coordinates, Hashable], layout: Layout) -> Tupl
     for size in range(1, len(names) + 1):
         found = [axes for axes in itertools.combinations(names, size) if _determines(values, axes, names)]
         if found:
-            return tuple(sorted(min(found, key=lambda axes: _erratic_in_python(values, axes, layout))))
+            best = min(found, key=lambda axes: _erratic_in_python(values, axes, layout))
+            if _erratic_in_python(values, best, layout) and size < len(names):
+                # A behaviour that comes and goes along the versions is no story when one more axis tells it
+                # plainly (PyPy 3.9 alone differs among CPython 3.8, 3.12 and PyPy 3.11: the implementation too).
+                steady = [axes for axes in itertools.combinations(names, size + 1)
+                          if _determines(values, axes, names) and not _erratic_in_python(values, axes, layout)]
+                if steady:
+                    best = steady[0]
+            return tuple(sorted(best))
     # Only reachable when the same coordinates carry different values, which a merged run never has.
     return tuple(sorted(names))
 
@@ -182,6 +190,10 @@ def describe_cells(cells: Iterable[CellId], axes: Sequence[str], layout: Layout,
     chosen = [a for a in layout.axes if a.name in axes]
     if not chosen:
         return "everywhere"
+    if "python" in axes and "implementation" not in axes and len({c.implementation for c in layout.cells}) > 1:
+        # versions named with their implementation where several ran: pypy3.9, not a 3.9 that reads as CPython's
+        chosen = [Axis(a.name, lambda layout, cell: layout.tag(cell.interpreter()), a.order, a.label)
+                  if a.name == "python" else a for a in chosen]
     projections = sorted({tuple(a.read(layout, c) for a in chosen) for c in cells},
                          key=lambda p: tuple(a.order(v) for a, v in zip(chosen, p)))
     per_axis = [sorted({p[i] for p in projections}, key=chosen[i].order) for i in range(len(chosen))]

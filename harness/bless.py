@@ -10,13 +10,18 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
+import tomlkit
+import tomlkit.items
+
 from harness.budget import JudgingTimeout
-from harness.casefile import BLOCK_RE, KEY_GROUPS, Case, CaseError, Selector, parse_case
+from harness.casefile import KEY_GROUPS, SELECTOR_KEYS, Block, Case, CaseError, Selector, find_blocks, parse_case
 from harness.judge import decide
 from harness.model import CASE_METHODS, Layout, Result, Status, implementation_name, version_numbers
 
+DOUBT = "# bless: "  # a comment bless writes above a table it could not choose for certain (and rewrites)
 BLESSABLE = (Status.PASS, Status.FAIL, Status.RECORDED, Status.CRASH, Status.LEAK)
 AXES = ("start_method", "python", "implementation", "platform")
 
@@ -39,6 +44,7 @@ class Written:
     known_bug: Optional[str] = None
     stdout_not: Tuple[str, ...] = ()
     stderr_not: Tuple[str, ...] = ()
+    outcome: str = ""  # the author's [[...outcome]] tables, as JSON ("" for none): kept as the verdict is
 
 
 def _escape_literal(text: str) -> str:
@@ -50,6 +56,35 @@ def _escape_literal(text: str) -> str:
         else:
             out.append(line)
     return "\n".join(out) + ("\n" if out else "")
+
+
+def _case_frame(name: str) -> "re.Pattern[str]":
+    """A traceback frame in the case's own file, as normalized output shows it: `File "<case>/x.py", line 24, ...`."""
+    return re.compile(r'^(?P<head>(?: *\| )?\s*File "<case>/' + re.escape(name) + r'", line )(?P<line>\d+)(?P<rest>(?:, .*)?)$')
+
+
+def _frames_anywhere(pattern: str, name: str) -> str:
+    """The line numbers of the case's own frames as `[..]`: bless moves the code below the block by the lines it
+    writes (and an author's edit moves it again), so an expectation naming them would fail the run that follows."""
+    frame = _case_frame(name)
+    out = []
+    for line in pattern.split("\n"):
+        found = frame.match(line) if not line.endswith(" (re)") and "[..]" not in line else None
+        out.append(f"{found['head']}[..]{found['rest']}" if found else line)
+    return "\n".join(out)
+
+
+def shifted_frames(text: str, name: str, after: int, by: int) -> str:
+    """Output as it would be with the case's code below line `after` moved by `by` lines."""
+    frame = _case_frame(name)
+
+    def move(line: str) -> str:
+        found = frame.match(line)
+        if found is None or int(found["line"]) <= after:
+            return line
+        return f"{found['head']}{int(found['line']) + by}{found['rest']}"
+
+    return "\n".join(move(line) for line in text.split("\n"))
 
 
 def written_for(case: Case, result: Result) -> Written:
@@ -65,8 +100,9 @@ def written_for(case: Case, result: Result) -> Written:
         return literal
 
     judged = result.judged
-    stdout = keep(existing.stdout if existing else None, judged.stdout, _escape_literal(judged.stdout))
-    stderr = keep(existing.stderr if existing else None, judged.stderr, _escape_literal(judged.stderr))
+    name = Path(case.path).name
+    stdout = keep(existing.stdout if existing else None, judged.stdout, _frames_anywhere(_escape_literal(judged.stdout), name))
+    stderr = keep(existing.stderr if existing else None, judged.stderr, _frames_anywhere(_escape_literal(judged.stderr), name))
     exception = keep(existing.exception if existing else None, judged.exception,
                      re.escape(judged.exception) + " (re)" if "[..]" in judged.exception else judged.exception)
     holds = existing.holds if existing is not None else None
@@ -74,7 +110,26 @@ def written_for(case: Case, result: Result) -> Written:
     alive = bool(result.observed.alive_leftovers)
     return Written(stdout, stderr, result.exit or "0", exception, alive, holds, known_bug,
                    _kept_negatives(existing.stdout_not if existing else None, judged.stdout),
-                   _kept_negatives(existing.stderr_not if existing else None, judged.stderr))
+                   _kept_negatives(existing.stderr_not if existing else None, judged.stderr),
+                   _outcome_data(existing.outcome if existing is not None else None))
+
+
+def _outcome_data(outcomes: Any) -> str:
+    """The author's outcome tables as they are written (patterns as their source), for writing them back."""
+    if not outcomes:
+        return ""
+    tables = []
+    for outcome in outcomes:
+        table: Dict[str, Any] = {}
+        for key in ("stdout_has", "stderr_has"):
+            if getattr(outcome, key) is not None:
+                table[key] = getattr(outcome, key).source
+        if outcome.holds is not None:
+            table["holds"] = outcome.holds
+        if outcome.known_bug:
+            table["known_bug"] = outcome.known_bug
+        tables.append(table)
+    return json.dumps(tables)
 
 
 def _kept_negatives(patterns: Any, observed: str) -> Tuple[str, ...]:
@@ -122,12 +177,21 @@ def _cell_axes(result: Result, layout: Layout) -> Dict[str, Any]:
             "implementation": cell.implementation, "platform": cell.platform}
 
 
-def selectors_for(members: Sequence[Result], others: Sequence[Result]) -> List[Dict[str, Any]]:
+def selectors_for(members: Sequence[Result], others: Sequence[Result],
+                  doubts: Optional[List[str]] = None) -> List[Dict[str, Any]]:
     """The fewest, narrowest selector tables matching every member cell and no cell of another behaviour: one box of
     axis values if one separates them, else the members split by one axis (CPython 3.7 and every PyPy: two
-    tables), else one table per cell."""
+    tables), else one table per cell. A box must be supported by what was observed (see _supported): PyPy 3.9's own
+    behaviour is not written as a range of Python versions that no CPython inside it showed. Where two boxes of
+    other axes separate the cells as well, the observed cells cannot tell those axes apart: `doubts` gets a sentence
+    saying so."""
     layout = Layout.of(list(members) + list(others))
-    best = _box(members, others, layout)
+    found = _boxes(members, others, layout)
+    best = found[0] if found else None
+    if doubts is not None and len(found) > 1:
+        axes = [" and ".join(sorted({k for t in tables for k in t})) for tables in found]
+        doubts.append(f"the observed cells cannot tell {' from '.join(dict.fromkeys(axes))} apart: written by "
+                      f"{axes[0]}; observe a cell that tells them apart to be sure")
     if best is not None and len(best) == 1:
         return best
     for axis in AXES:
@@ -138,22 +202,23 @@ def selectors_for(members: Sequence[Result], others: Sequence[Result]) -> List[D
             continue
         tables: List[Dict[str, Any]] = []
         for part in parts.values():
-            boxed = _box(part, others, layout)
-            if boxed is None:
+            boxed = _boxes(part, others, layout)
+            if not boxed:
                 break
-            tables += [t for t in boxed if t not in tables]
+            tables += [t for t in boxed[0] if t not in tables]
         else:
             if best is None or len(tables) < len(best):
                 best = tables
     return best if best is not None else _one_per_cell(members, layout)
 
 
-def _box(members: Sequence[Result], others: Sequence[Result], layout: Layout) -> Optional[List[Dict[str, Any]]]:
-    """Tables for the smallest set of axes whose member values hold no cell of `others`, or None."""
+def _boxes(members: Sequence[Result], others: Sequence[Result], layout: Layout) -> List[List[Dict[str, Any]]]:
+    """Tables for the smallest sets of axes whose member values hold no cell of `others` and that the observations
+    support, fewest tables first, the earlier axes first among equals; [] when there is none."""
     all_cells = list(members) + list(others)
     observed = {axis: {_cell_axes(r, layout)[axis] for r in all_cells} for axis in AXES}
-    best: Optional[List[Dict[str, Any]]] = None
     for size in range(1, len(AXES) + 1):
+        found: List[List[Dict[str, Any]]] = []
         for axes in itertools.combinations(AXES, size):
             if any(len(observed[a]) < 2 for a in axes):
                 continue
@@ -178,11 +243,26 @@ def _box(members: Sequence[Result], others: Sequence[Result], layout: Layout) ->
                 if "platform" in axes:
                     table["platform"] = sorted(values["platform"])
                 tables.append(table)
-            if best is None or len(tables) < len(best):
-                best = tables
-        if best is not None:
-            return best
-    return None
+            if _supported(tables, members, observed, layout):
+                found.append(tables)
+        if found:
+            return sorted(found, key=len)  # stable: the earlier axes first among as many tables
+    return []
+
+
+def _supported(tables: List[Dict[str, Any]], members: Sequence[Result], observed: Dict[str, set],
+               layout: Layout) -> bool:
+    """Whether what was observed supports the tables where they leave the implementation or the platform open: each
+    implementation (and platform) of the run must have a member cell that the tables catch. A range of versions
+    written for PyPy 3.9's behaviour, without `implementation`, would predict it for the CPythons in that range,
+    and none of them showed it."""
+    for axis in ("implementation", "platform"):
+        if len(observed[axis]) < 2 or any(axis in table for table in tables):
+            continue
+        for value in observed[axis]:
+            if not any(_cell_axes(r, layout)[axis] == value and any(_catches(t, r) for t in tables) for r in members):
+                return False
+    return True
 
 
 def _one_per_cell(members: Sequence[Result], layout: Layout) -> List[Dict[str, Any]]:
@@ -199,101 +279,52 @@ def _one_per_cell(members: Sequence[Result], layout: Layout) -> List[Dict[str, A
     return tables
 
 
-def _toml_string(text: str) -> str:
-    """Basic strings where nothing needs escaping (as people write them), literal strings for backslashes."""
-    controls = re.search(r"[\x00-\x08\x0b-\x1f\x7f]", text)
-    if text == "":
-        return '""'
-    if "\n" in text:
-        if not controls and "\\" not in text and '"""' not in text and not text.endswith('"'):
-            return '"""\n' + text + '"""'
-        if not controls and "\'\'\'" not in text and not text.endswith("'"):
-            return "\'\'\'\n" + text + "\'\'\'"
-        escaped = re.sub(r'["\\\x00-\x08\x0b-\x1f\x7f]', lambda m: "\\u%04x" % ord(m.group()), text)
-        return '"""\n' + escaped + '"""'
-    if not controls and "\\" not in text and '"' not in text:
-        return '"' + text + '"'
-    if not controls and "'" not in text:
-        return "'" + text + "'"
-    return '"' + re.sub(r'["\\\x00-\x1f\x7f]', lambda m: "\\u%04x" % ord(m.group()), text) + '"'
-
-
-def _toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    return _toml_string(str(value))
-
-
-def _group_lines(written: Written, group: str) -> List[str]:
-    """The lines of one key group (casefile.KEY_GROUPS), written in full: a [[expect.when]] table that sets any key
+def _entries(written: Written, group: str) -> List[Tuple[str, Any]]:
+    """The keys of one key group (casefile.KEY_GROUPS), written in full: a [[expect.when]] table that sets any key
     of a group replaces the whole group, so it must say every key of it that is checked."""
-    lines = []
+    entries: List[Tuple[str, Any]] = []
     if group == "outcome":
-        exit_value: Any = int(written.exit) if re.fullmatch(r"-?\d+", written.exit) else written.exit
-        lines.append(f"exit = {_toml_value(exit_value)}")
+        entries.append(("exit", int(written.exit) if re.fullmatch(r"-?\d+", written.exit) else written.exit))
         if written.exception:
-            lines.append(f"exception = {_toml_value(written.exception)}")
+            entries.append(("exception", written.exception))
     elif group == "stdout":
-        lines.append(f"stdout = {_toml_value(written.stdout)}")
+        entries.append(("stdout", written.stdout))
         if written.stdout_not:
-            lines.append(f"stdout_not = {_toml_value(list(written.stdout_not))}")
+            entries.append(("stdout_not", list(written.stdout_not)))
     elif group == "stderr":
-        lines.append(f"stderr = {_toml_value(written.stderr)}")
+        entries.append(("stderr", written.stderr))
         if written.stderr_not:
-            lines.append(f"stderr_not = {_toml_value(list(written.stderr_not))}")
+            entries.append(("stderr_not", list(written.stderr_not)))
     elif group == "leaks":
-        lines.append(f"leaks = {_toml_value(written.leaks)}")
+        entries.append(("leaks", written.leaks))
     elif group == "verdict":
         if written.known_bug:
-            lines.append(f"known_bug = {_toml_value(written.known_bug)}")
+            entries.append(("known_bug", written.known_bug))
         if written.holds is not None or not written.known_bug:
-            lines.append(f"holds = {_toml_value(True if written.holds is None else written.holds)}")
-    return lines
+            entries.append(("holds", True if written.holds is None else written.holds))
+        if written.outcome:
+            entries.append(("outcome", json.loads(written.outcome)))
+    return entries
 
 
-
-def _expectation_lines(written: Written, base: Optional[Written] = None) -> List[str]:
+def _expectation_entries(written: Written, base: Optional[Written] = None) -> List[Tuple[str, Any]]:
     """[expect] (base None) says everything checked; a [[expect.when]] table each group that differs from base."""
     if base is None:
-        lines = _group_lines(written, "outcome") + _group_lines(written, "stdout") + _group_lines(written, "stderr")
+        entries = _entries(written, "outcome") + _entries(written, "stdout") + _entries(written, "stderr")
         if written.leaks:
-            lines += _group_lines(written, "leaks")
-        if written.holds is not None or written.known_bug:
-            lines += _group_lines(written, "verdict")
-        return lines
-    lines = []
+            entries += _entries(written, "leaks")
+        if written.holds is not None or written.known_bug or written.outcome:
+            entries += _entries(written, "verdict")
+        return entries
+    entries = []
     for group, fields in KEY_GROUPS.items():
         if all(getattr(written, f) == getattr(base, f) for f in fields):
             continue
         if group == "outcome":
-            lines += _group_lines(written, "outcome") + _group_lines(written, "stderr")
+            entries += _entries(written, "outcome") + _entries(written, "stderr")
         else:
-            lines += _group_lines(written, group)
-    return lines
-
-
-def _unobserved_tables(case: Case, block_lines: List[str], results: Sequence[Result]) -> List[str]:
-    """Hand-written [[expect.when]] tables that match no observed cell (other OSes): kept word for word."""
-    header = re.compile(r"^\s*\[\[expect\.when\]\]")
-    starts = [i for i, line in enumerate(block_lines) if header.match(line)]
-    any_header = re.compile(r"^\s*\[")
-    kept: List[str] = []
-    for index, (selector, _) in enumerate(case.when):
-        if any(selector.matches(r.cell) for r in results):
-            continue
-        if index >= len(starts):
-            continue
-        start = starts[index]
-        end = next((j for j in range(start + 1, len(block_lines)) if any_header.match(block_lines[j])), len(block_lines))
-        # comments directly above the table belong to it
-        while start > 0 and block_lines[start - 1].startswith("#"):
-            start -= 1
-        kept.extend(block_lines[start:end])
-    return kept
+            entries += _entries(written, group)
+    return entries
 
 
 def _selector(table: Dict[str, Any]) -> Selector:
@@ -328,70 +359,119 @@ def _fold_one_off_leaks(groups: Dict[Written, List[Result]], notes: List[str]) -
     return folded
 
 
-def _key_orders(case: Case, block_lines: List[str]) -> Dict[str, Dict[str, str]]:
-    """Each existing table's keys in the author's order with the line each is on, by table identity (`[expect]` or
-    its selector), so that a re-bless leaves a `holds` line (or any other) where the author put it, as written."""
-    from harness.casefile import EXPECT_KEYS, SELECTOR_KEYS, _BlockReader
-
-    reader = _BlockReader(case.path, block_lines, 0)
-    orders: Dict[str, Dict[str, str]] = {}
-    tables = [("[expect]", 0, "[expect]")] + [
-        (json.dumps(selector.to_toml(), sort_keys=True), index, "[[expect.when]]")
-        for index, (selector, _) in enumerate(case.when)]
-    for identity, occurrence, name in tables:
-        start, end = reader._span(name, occurrence)
-        lines: Dict[str, int] = {}
-        for key in EXPECT_KEYS + SELECTOR_KEYS:
-            found = reader.line(key, name, occurrence) - 1
-            if start < found < end and re.match(r"^\s*" + key + r"\s*=", block_lines[found]):
-                lines[key] = found
-        orders.setdefault(identity, {key: block_lines[lines[key]] for key in sorted(lines, key=lines.__getitem__)})
-    return orders
+# -- writing the block back, with tomlkit: what the author wrote stays as written where it still says the same ------
 
 
-def _same_value(line: str, entry: str) -> bool:
-    """Whether an author's one-line `key = value  # remark` says what the entry says."""
-    from harness.casefile import tomllib
+def _value(value: Any) -> Any:
+    """A value as a case block writes it: text of several lines as a multi-line string opening on its own line."""
+    if isinstance(value, str) and "\n" in value:
+        written = tomlkit.string(value, multiline=True).as_string()  # escaped as TOML needs, between """ and """
+        kind = tomlkit.items.StringType.MLB if written.startswith('"""') else tomlkit.items.StringType.MLL
+        # the line break right after the opening quotes is no part of the value (TOML), so it costs nothing to add
+        return tomlkit.items.String(kind, value, "\n" + written[3:-3], tomlkit.items.Trivia())
+    return value
 
-    try:
-        return tomllib.loads(line) == tomllib.loads(entry)
-    except tomllib.TOMLDecodeError:  # the start of a multi-line value: not kept as written
-        return False
+
+def _identity(table: Any) -> str:
+    """What makes two [[expect.when]] tables the same table for bless: their selectors."""
+    return json.dumps({k: table[k] for k in SELECTOR_KEYS if k in table}, sort_keys=True, default=list)
 
 
-def _in_order(entries: List[str], written: Optional[Dict[str, str]]) -> List[str]:
-    """`key = value` entries in the author's key order, as the author wrote them (a trailing remark included) where
-    the value is the same; a key the author did not write follows the one before it."""
-    if not written:
-        return entries
-    order = list(written)
-    ranked, last = [], -1.0
-    for index, entry in enumerate(entries):
-        key = entry.split("=", 1)[0].strip()
-        if key in order:
-            last = float(order.index(key))
-            ranked.append((last, index, written[key] if _same_value(written[key], entry) else entry))
+Body = List[Tuple[Any, Any]]  # a table's body to write: (tomlkit Key, or a key's name, or None for a comment; item)
+
+
+def _body(table: Any) -> List[Tuple[Any, Any]]:
+    return table.value.body if isinstance(table, tomlkit.items.Table) else table.body
+
+
+def _split_trailing(table: Any) -> Tuple[Body, List[Any]]:
+    """A table's items (its nested arrays of tables aside), and the comments at its end: tomlkit keeps there what an
+    author wrote above the next table's header."""
+    items = [(k, v) for k, v in _body(table) if not isinstance(v, tomlkit.items.AoT)]
+    trailing: List[Any] = []
+    while items and items[-1][0] is None and isinstance(items[-1][1], (tomlkit.items.Comment, tomlkit.items.Whitespace)):
+        trailing.insert(0, items.pop()[1])
+    while items and items[0][0] is None and isinstance(items[0][1], tomlkit.items.Whitespace):
+        items.pop(0)
+    return items, [item for item in trailing if isinstance(item, tomlkit.items.Comment)]
+
+
+def _layout(entries: List[Tuple[str, Any]], old: Any = None) -> Body:
+    """The body of a table of `entries`, laid out as the author's old table was: its keys in the author's order (a key
+    it did not have follows the entry before it), each item kept as written (a remark after a value included) where
+    the value is the same, its comments among the keys kept."""
+    wanted = dict(entries)
+    layout: Body = []
+    if old is not None:
+        items, _ = _split_trailing(old)
+        layout = [(key, item) for key, item in items if key is None or key.key in wanted]
+    names = [key.key if isinstance(key, tomlkit.items.Key) else key for key, _ in layout]
+    for position, (name, _) in enumerate(entries):
+        if name in names:
+            continue
+        placed_before = [entry for entry, _ in entries[:position] if entry in names]
+        at = names.index(placed_before[-1]) + 1 if placed_before else 0  # right after the entry before it
+        layout.insert(at, (name, None))
+        names.insert(at, name)
+    out: Body = []
+    for key, item in layout:
+        name = key.key if isinstance(key, tomlkit.items.Key) else key
+        if name is None:
+            out.append((None, item))
+        elif item is not None and item.unwrap() == wanted[name]:
+            out.append((key, item))
         else:
-            ranked.append((last + 0.5, index, entry))
-    return [entry for _, _, entry in sorted(ranked)]
+            out.append((name, _value(wanted[name])))
+    return out
+
+
+def _render(header: str, layout: Body, old: Any = None) -> List[str]:
+    """A table as lines: its header, its keys and comments; an `outcome` array as its own `[[...outcome]]` tables
+    (the author's, word for word, while they say the same)."""
+    document = tomlkit.document()
+    outcome = None
+    for key, item in layout:
+        if key is None:
+            document.add(item)
+        elif (key.key if isinstance(key, tomlkit.items.Key) else key) == "outcome":
+            outcome = item
+        else:
+            document.add(key, item)
+    lines = [header] + tomlkit.dumps(document).rstrip("\n").split("\n")
+    if outcome is not None:
+        old_outcome = old.get("outcome") if old is not None else None
+        if isinstance(old_outcome, tomlkit.items.AoT) and old_outcome.unwrap() == outcome.unwrap():
+            lines += [""] + old_outcome.as_string().strip("\n").split("\n")
+        else:
+            for table in outcome.unwrap() if hasattr(outcome, "unwrap") else outcome:
+                lines += ["", f"[[{header.strip('[]')}.outcome]]"] + tomlkit.dumps(table).rstrip("\n").split("\n")
+    return [line for line in lines if line or len(lines) > 1]
 
 
 def blessed_text(text: str, case: Case, results: Sequence[Result], notes: Optional[List[str]] = None,
                  unblessed: Optional[List[Result]] = None) -> str:
-    """The case file's text with its expectations rewritten from the observed results. What bless chose not to
-    write is said in `notes`, and the cells it left out are added to `unblessed`."""
+    """The case file's text with its expectations rewritten from the observed results, with tomlkit: everything
+    outside [expect] stays as written; a table bless writes again keeps the author's key order, the remarks after
+    unchanged values, its comments among the keys and those above it; the author's [[expect.when]] tables that match
+    no observed cell (other OSes) are kept word for word with their comments, after the blessed ones; comments that
+    were above a table bless no longer writes follow the blessed tables. What bless chose not to write is said in
+    `notes`, and the cells it left out are added to `unblessed`."""
     notes = notes if notes is not None else []
     usable = [r for r in results if r.status in BLESSABLE]
     if not usable:
         raise BlessError(f"{case.path}: no cell can be blessed (statuses: {', '.join(sorted({r.status.label for r in results})) or 'none'})")
-    match = next(m for m in BLOCK_RE.finditer(text) if m.group("type") == "case")
-    raw_lines = match.group("content").splitlines()
-    block_lines = [line[2:] if line.startswith("# ") else line[1:] for line in raw_lines]
-    first_expect = next((i for i, line in enumerate(block_lines) if re.match(r"^\s*\[(\[)?expect", line)), len(block_lines))
-    head = block_lines[:first_expect]
-    while head and head[-1].strip() == "":
-        head.pop()
-    orders = _key_orders(case, block_lines)
+    block = case_block(text)
+    document = tomlkit.parse(block.toml)
+    old_expect = document.get("expect")
+    old_expect = old_expect if isinstance(old_expect, tomlkit.items.Table) else None
+    old_when = list(old_expect["when"]) if old_expect is not None and "when" in old_expect else []
+    # The comments written above each old [[expect.when]] header: tomlkit keeps them at the end of what precedes it.
+    above: Dict[int, List[Any]] = {}
+    previous = old_expect
+    for index, table in enumerate(old_when):
+        above[index] = _split_trailing(previous)[1] if previous is not None else []
+        previous = table
+    remarks: List[Any] = _split_trailing(previous)[1] if previous is not None else []  # below the last table
 
     groups: Dict[Written, List[Result]] = {}
     for result in usable:
@@ -402,45 +482,84 @@ def blessed_text(text: str, case: Case, results: Sequence[Result], notes: Option
     groups = kept
     ranked = sorted(groups.items(), key=lambda item: (-len(item[1]), min(r.cell.sort_key() for r in item[1])))
     base_written, _ = ranked[0]
-    body: List[str] = ["", "[expect]"] + _in_order(_expectation_lines(base_written), orders.get("[expect]"))
+    by_identity = {_identity(t): i for i, t in enumerate(old_when)}
+    observed_tables = {i for i, (selector, _) in enumerate(case.when) if any(selector.matches(r.cell) for r in usable)}
+
+    lines = ["[expect]"] + _render("", _layout(_expectation_entries(base_written), old_expect), old_expect)[1:]
+    used = set()
     for written, members in ranked[1:]:
         others = [r for w, rs in groups.items() if w != written for r in rs]
-        for table in selectors_for(members, others):
-            entries = [f"{k} = {_toml_value(v)}" for k, v in table.items()] + _expectation_lines(written, base_written)
-            body += ["", "[[expect.when]]"] + _in_order(entries, orders.get(json.dumps(table, sort_keys=True)))
-    unobserved = _unobserved_tables(case, block_lines, usable)
-    remarks = [line for line in block_lines[first_expect:] if line.startswith("#") and line not in unobserved]
-    if remarks:  # the author's remarks among the old tables are kept, after the blessed ones
-        body += [""] + remarks
-    if unobserved:
-        body += [""] + unobserved
-    new_lines = "\n".join(head + body).split("\n")  # multi-line values become several comment lines
+        doubts: List[str] = []
+        for selector in selectors_for(members, others, doubts):
+            entries = list(selector.items()) + _expectation_entries(written, base_written)
+            index = by_identity.get(json.dumps(selector, sort_keys=True, default=list))
+            old_table = old_when[index] if index is not None else None
+            if index is not None:
+                used.add(index)
+            comments = [c.as_string().rstrip("\n") for c in above.get(index, [])] if index is not None else []
+            comments = [c for c in comments if not c.startswith(DOUBT)] + [f"{DOUBT}{doubt}" for doubt in doubts]
+            lines += [""] + comments + _render("[[expect.when]]", _layout(entries, old_table), old_table)
+        notes.extend(f"{_where(members[0])}{f' and {len(members) - 1} more cells' if len(members) > 1 else ''}: {doubt}"
+                      for doubt in doubts)
+    for index in sorted(observed_tables - used):  # a table bless no longer writes: what was said above it stays
+        remarks = above.get(index, []) + remarks
+    remarks = [c for c in remarks if not c.as_string().startswith(DOUBT)]  # bless says its doubts anew each time
+    if remarks:
+        lines += [""] + [c.as_string().rstrip("\n") for c in remarks]
+    for index, table in enumerate(old_when):
+        if index in observed_tables or index in used:
+            continue
+        header = "[[expect.when]]" + (table.trivia.comment_ws + table.trivia.comment if table.trivia.comment else "")
+        body = _split_trailing(table)[0]
+        lines += [""] + [c.as_string().rstrip("\n") for c in above.get(index, [])] + _render(header, body, table)
+
+    if "expect" in document:
+        document.remove("expect")
+    head = tomlkit.dumps(document).rstrip("\n").split("\n")
+    new_lines = head + [""] + lines
     while new_lines and new_lines[-1].strip() == "":
         new_lines.pop()
     content = "".join(("# " + line if line else "#") + "\n" for line in new_lines)
-    return text[: match.start("content")] + content + text[match.end("content") :]
+    return text[: block.content_start] + content + text[block.content_end :]
+
+
+def case_block(text: str) -> Block:
+    return next(b for b in find_blocks(text) if b.type == "case")
 
 
 def proposed_block(text: str) -> str:
     """The `# /// case` block of a case file's text, as bless would write it."""
-    match = next(m for m in BLOCK_RE.finditer(text) if m.group("type") == "case")
-    return match.group(0)
+    block = case_block(text)
+    first = text.rfind("\n", 0, max(0, block.content_start - 1)) + 1
+    end = text.find("\n", block.content_end)
+    return text[first : end if end >= 0 else len(text)]
 
 
-def check_blessed(new_text: str, path: str, results: Sequence[Result]) -> None:
-    """The rewritten case must parse and must pass on every cell it was blessed from."""
+def check_blessed(new_text: str, path: str, results: Sequence[Result], old_text: Optional[str] = None) -> None:
+    """The rewritten case must parse and must pass on every cell it was blessed from, and (given the old text) also
+    once the lines bless added or removed have moved the case's code: the run that follows sees its frames there."""
     try:
         case = parse_case(new_text, path)
     except CaseError as exc:
         raise BlessError(f"the blessed text would not parse: {exc}") from None
+    after, by = 0, 0
+    if old_text is not None:
+        old_block, new_block = case_block(old_text), case_block(new_text)
+        after = old_block.first_line + len(old_block.lines) + 1
+        by = len(new_block.lines) - len(old_block.lines)
+    name = Path(path).name
     for r in results:
         if r.status not in BLESSABLE:
             continue
         expectation, _ = case.expectation_for(r.cell)
-        status, message, _ = decide(case, r.cell, r.observed, expectation, r.judged.stdout, r.judged.stderr,
-                                    r.judged.exception)
-        if status is not Status.PASS:
-            raise BlessError(f"{path}: the blessed expectation would not pass on {_where(r)}: {message}")
+        for moved in ((False, True) if by else (False,)):
+            stdout, stderr = r.judged.stdout, r.judged.stderr
+            if moved:
+                stdout, stderr = shifted_frames(stdout, name, after, by), shifted_frames(stderr, name, after, by)
+            status, message, _ = decide(case, r.cell, r.observed, expectation, stdout, stderr, r.judged.exception)
+            if status is not Status.PASS:
+                when = f" once its code has moved {by:+d} lines (the next run)" if moved else ""
+                raise BlessError(f"{path}: the blessed expectation would not pass on {_where(r)}{when}: {message}")
 
 
 @dataclass(frozen=True)
@@ -470,7 +589,7 @@ def bless(case: Case, text: str, results: Sequence[Result]) -> Blessing:
     unblessed: List[Result] = []
     new_text = blessed_text(text, case, results, notes, unblessed)
     try:
-        check_blessed(new_text, case.path, [r for r in results if r not in unblessed])
+        check_blessed(new_text, case.path, [r for r in results if r not in unblessed], text)
     except BlessError as exc:  # show what it would have written, so the author can finish it by hand
         raise BlessError(f"{exc}\nnot written; the block bless proposed:\n{proposed_block(new_text)}") from None
     not_blessed = Counter(r.status.label for r in results if r.status not in BLESSABLE)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import functools
 import hashlib
@@ -14,6 +15,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
+import tomlkit
+import tomlkit.container
+import tomlkit.items
+import tomlkit.parser
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from harness.match import Pattern, PatternError, compile_line, compile_pattern
@@ -27,17 +32,23 @@ else:  # pragma: no cover - exercised on older interpreters only
 
 DEFAULT_TIMEOUT = 30.0
 OPENING_RE = re.compile(r"(?m)^# /// case[ \t]*$")
-BLOCK_RE = re.compile(r"(?m)^# /// (?P<type>[a-zA-Z0-9-]+)[ \t]*$\n(?P<content>(?:^#(?:| .*)$\n)*?)^# ///[ \t]*$")
+_BLOCK_OPEN = re.compile(r"^# /// (?P<type>[a-zA-Z0-9-]+)[ \t]*$")
+_BLOCK_CLOSE = re.compile(r"^# ///[ \t]*$")
+MAX_NESTING = 32  # arrays and tables inside one another in a case block: no expectation needs more
 
 TOP_KEYS = ("claim", "source", "ids", "timeout", "normalize", "platforms", "start_methods", "nondeterministic", "expect")
 REQUIRED_KEYS = ("claim", "source", "ids")
-EXPECT_KEYS = ("stdout", "stderr", "exit", "exception", "holds", "leaks", "stdout_not", "stderr_not", "known_bug")
+EXPECT_KEYS = ("stdout", "stderr", "exit", "exception", "holds", "leaks", "stdout_not", "stderr_not", "known_bug",
+               "outcome")
+# An accepted outcome that settles the claim its own way: `[[expect.outcome]]` (or `[[expect.when.outcome]]`, for the
+# `[[expect.when]]` above it) says what the verdict is when a line of the output matches.
+OUTCOME_KEYS = ("stdout_has", "stderr_has", "holds", "known_bug")
 # A [[expect.when]] table that sets any key of a group replaces the whole group: the group's keys it leaves out
 # return to their defaults instead of carrying over from earlier tables (see docs/case-format.md, "Overrides").
 KEY_GROUPS = {
     "outcome": ("exit", "exception", "stderr", "stderr_not"),  # how the process ended and what it said on stderr
     "stdout": ("stdout", "stdout_not"),
-    "verdict": ("holds", "known_bug"),
+    "verdict": ("holds", "known_bug", "outcome"),
     "leaks": ("leaks",),
 }
 SELECTOR_KEYS = ("start_method", "platform", "python", "implementation")
@@ -47,6 +58,48 @@ EXIT_RE = re.compile(r"^signal:[A-Z][A-Z0-9_]+$")  # POSIX signals (SIGINT) and 
 @functools.lru_cache(maxsize=1024)  # parsing a specifier costs more than matching it, and every cell matches some
 def _specifier(text: str) -> SpecifierSet:
     return SpecifierSet(text)
+
+
+@dataclass(frozen=True)
+class Block:
+    """A `# /// TYPE` comment block of a script (PEP 723's syntax): its type, where it is, and its TOML."""
+
+    type: str
+    first_line: int  # the 1-based line of `# /// TYPE`
+    lines: Tuple[str, ...]  # the lines between the markers, without their `# ` (or `#`)
+    content_start: int  # offsets in the text: where those lines begin and end (what bless rewrites)
+    content_end: int
+
+    @property
+    def toml(self) -> str:
+        return "\n".join(self.lines) + "\n"  # so an error on the last line is placed there, not at "end of document"
+
+
+def find_blocks(text: str) -> List[Block]:
+    """Every `# /// TYPE` ... `# ///` block, as PEP 723 reads them: each line between is `#` or starts with `# `, and
+    the first `# ///` closes. One pass over the lines: an opening whose block breaks at a line that is not a comment
+    cannot be followed by a good one before that line, so the scan goes on from there."""
+    lines = text.split("\n")
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line) + 1)
+    found: List[Block] = []
+    index = 0
+    while index < len(lines):
+        opening = _BLOCK_OPEN.match(lines[index])
+        if opening is None:
+            index += 1
+            continue
+        end = index + 1
+        while end < len(lines) and not _BLOCK_CLOSE.match(lines[end]) and (lines[end] == "#" or lines[end].startswith("# ")):
+            end += 1
+        if end < len(lines) and _BLOCK_CLOSE.match(lines[end]):
+            content = tuple(line[2:] if line.startswith("# ") else line[1:] for line in lines[index + 1 : end])
+            found.append(Block(opening["type"], index + 1, content, offsets[index + 1], offsets[end]))
+            index = end + 1
+        else:
+            index = max(end, index + 1)
+    return found
 
 
 class CaseError(Exception):
@@ -89,6 +142,22 @@ class Selector:
 
 
 @dataclass(frozen=True)
+class Outcome:
+    """One accepted outcome's own verdict: when a line of the (normalized) stdout or stderr matches, the claim holds
+    or not, or a known bug stands in its way, whatever the expectation's `holds` says for the other outcomes."""
+
+    stdout_has: Optional[Pattern] = None
+    stderr_has: Optional[Pattern] = None
+    holds: Optional[bool] = None
+    known_bug: Optional[str] = None
+    line: int = 0
+
+    def seen_in(self, stdout: str, stderr: str, budget: Any = None) -> bool:
+        return all(pattern is None or pattern.first_matching_line(text, budget) is not None
+                   for pattern, text in ((self.stdout_has, stdout), (self.stderr_has, stderr)))
+
+
+@dataclass(frozen=True)
 class Expectation:
     """Expected behaviour; a None field is not set by this table."""
 
@@ -101,7 +170,18 @@ class Expectation:
     stdout_not: Optional[Tuple[Pattern, ...]] = None  # pattern lines no line of the normalized stdout may match
     stderr_not: Optional[Tuple[Pattern, ...]] = None
     known_bug: Optional[str] = None  # a known upstream bug (with a reference): verdict "known bug"
+    outcome: Optional[Tuple[Outcome, ...]] = None  # outcomes whose verdict is their own, the first seen wins
     line: int = 0
+
+    def verdict_for(self, stdout: str, stderr: str, budget: Any = None) -> Tuple[Optional[bool], str]:
+        """(holds, known bug) of the outcome observed: the first `outcome` table whose line is in the output, else
+        this expectation's own (holds when it says nothing)."""
+        for outcome in self.outcome or ():
+            if outcome.seen_in(stdout, stderr, budget):
+                return (None, outcome.known_bug) if outcome.known_bug else (outcome.holds, "")
+        if self.known_bug:
+            return None, self.known_bug
+        return (True if self.holds is None else self.holds), ""
 
     def overlay(self, other: "Expectation") -> "Expectation":
         """This expectation with each key group (KEY_GROUPS) that other sets any key of replaced by other's."""
@@ -139,6 +219,7 @@ class Case:
     when: Tuple[Tuple[Selector, Expectation], ...] = ()
     block: Tuple[int, int] = (0, 0)  # first and last line of the `# /// case` block, 1-based
     digest: str = ""  # "sha256:..." of the file's bytes, recorded with each result (see `mpmatrix run --resume`)
+    warnings: Tuple[str, ...] = ()  # "path:line: ..." for what is allowed but cannot be meant (see table_warnings)
 
     @property
     def ref(self) -> CaseRef:
@@ -239,7 +320,7 @@ def file_digest(data: bytes) -> str:
 
 def parse_case(text: str, path: str) -> Case:
     """Parse a case file's text; raises CaseError."""
-    blocks = [m for m in BLOCK_RE.finditer(text) if m.group("type") == "case"]
+    blocks = [b for b in find_blocks(text) if b.type == "case"]
     if not blocks:
         opening = OPENING_RE.search(text)
         if opening:
@@ -247,13 +328,22 @@ def parse_case(text: str, path: str) -> Case:
                             "expected every line up to it to start with `#` (see docs/case-format.md)")
         raise CaseError(path, 0, "no `# /// case` block; expected one, closed by `# ///` (see docs/case-format.md)")
     if len(blocks) > 1:
-        raise CaseError(path, _line_of(text, blocks[1].start()), "a second `# /// case` block; expected exactly one")
+        raise CaseError(path, blocks[1].first_line, "a second `# /// case` block; expected exactly one")
     block = blocks[0]
-    first_line = _line_of(text, block.start())
-    lines = [line[2:] if line.startswith("# ") else line[1:] for line in block.group("content").splitlines()]
-    toml_text = "\n".join(lines) + "\n"  # so an error on the last line is placed there, not at "end of document"
+    data = read_toml(block, path)
+    reader = _BlockReader(path, block)
+    return reader.case(data, (block.first_line, block.first_line + len(block.lines) + 1))
+
+
+def read_toml(block: Block, path: str) -> Dict[str, Any]:
+    """The block's TOML as values; raises CaseError naming the file line and what is wrong."""
+    lines, first_line = list(block.lines), block.first_line
+    deep = _too_deep(lines)
+    if deep:
+        raise CaseError(path, first_line + deep, f"arrays or tables nested more than {MAX_NESTING} deep; a case "
+                        "block needs a few levels at most")
     try:
-        data = tomllib.loads(toml_text)
+        return tomllib.loads(block.toml)
     except tomllib.TOMLDecodeError as exc:
         line, message = _toml_error(str(exc))
         duplicate = _duplicate_key(lines, line, first_line)
@@ -267,9 +357,40 @@ def parse_case(text: str, path: str) -> Case:
                 line, message = opened, f"{message}: the value opened on this line is never closed"
         line = line or len(lines)
         raise CaseError(path, first_line + line, f"invalid TOML in the case block: {message}") from None
-    reader = _BlockReader(path, lines, first_line)
-    last_line = first_line + len(lines) + 1
-    return reader.case(data, (first_line, last_line))
+    except ValueError as exc:  # an integer beyond Python's digit limit for str -> int (3.11+)
+        raise CaseError(path, first_line, f"a value the TOML reader refuses: {exc}") from None
+
+
+def _too_deep(lines: Sequence[str]) -> int:
+    """The block line (1-based) where brackets outside strings first nest deeper than MAX_NESTING, or 0. Counted
+    before parsing: the TOML readers recurse once per level and a deep enough file would exhaust the stack."""
+    depth = 0
+    quote = ""
+    for number, line in enumerate(lines, 1):
+        position = 0
+        while position < len(line):
+            char = line[position]
+            if quote:
+                if line.startswith(quote, position):
+                    position += len(quote) - 1
+                    quote = ""
+                elif char == "\\" and quote in ('"', '"""'):
+                    position += 1
+            elif char == "#":
+                break
+            elif char in "\"'":
+                quote = line[position : position + 3] if line.startswith(char * 3, position) else char
+                position += len(quote) - 1
+            elif char in "[{":
+                depth += 1
+                if depth > MAX_NESTING:
+                    return number
+            elif char in "]}":
+                depth = max(0, depth - 1)
+            position += 1
+        if quote in ('"', "'"):  # a one-line string ends with its line
+            quote = ""
+    return 0
 
 
 def _line_of(text: str, offset: int) -> int:
@@ -332,41 +453,98 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
+class _Located(tomlkit.parser.Parser):
+    """tomlkit's parser, noting where each key and each table header starts in the text as it goes."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.keys: Dict[int, int] = {}  # id(item) -> offset of its key
+        self.headers: List[int] = []  # offsets of the `[...]` and `[[...]]` headers, in document order
+
+    def _parse_key_value(self, parse_comment: bool = False) -> Any:
+        start = self._idx
+        key, item = super()._parse_key_value(parse_comment)
+        self.keys[id(item)] = start
+        return key, item
+
+    def _parse_table(self, parent_name: Any = None, parent: Any = None) -> Any:
+        self.headers.append(self._idx)
+        return super()._parse_table(parent_name, parent)
+
+
+@dataclass(frozen=True)
+class Positions:
+    """Where the keys and tables of a case block are: block lines, 0-based. `top`, `expect` and each of `when` map
+    key -> line; `headers` maps `[expect]` and `[[expect.when]]` to the lines of their headers, in order."""
+
+    top: Dict[str, int] = field(default_factory=dict)
+    expect: Dict[str, int] = field(default_factory=dict)
+    when: Tuple[Dict[str, int], ...] = ()
+    headers: Dict[str, Tuple[int, ...]] = field(default_factory=dict)
+
+
+def block_positions(block: Block) -> Positions:
+    """The block's key and header lines, from tomlkit's reading of it: one pass, whatever its size. A block tomlkit
+    cannot read (it has been read as TOML already) has no positions: messages then name the block's first line."""
+    text = block.toml
+    parser = _Located(text)
+    try:
+        document = parser.parse()
+    except Exception:  # tomlkit's ParseError and its occasional internal errors alike
+        return Positions()
+    starts = [0] + [i + 1 for i, char in enumerate(text) if char == "\n"]
+
+    def line_of(offset: int) -> int:
+        return bisect.bisect_right(starts, offset) - 1
+
+    def keys(container: Any) -> Dict[str, int]:
+        out: Dict[str, int] = {}
+        body = container.body if isinstance(container, tomlkit.container.Container) else container.value.body
+        for key, item in body:
+            if key is not None and id(item) in parser.keys:
+                out.setdefault(key.key, line_of(parser.keys[id(item)]))
+        return out
+
+    headers: Dict[str, List[int]] = {}
+    for offset in parser.headers:
+        end = text.find("\n", offset)
+        header = re.sub(r"\s+", "", text[offset : end if end >= 0 else len(text)].split("#", 1)[0])
+        headers.setdefault(header, []).append(line_of(offset))
+    expect = document.get("expect")
+    when = expect.get("when") if isinstance(expect, dict) else None
+    tables = list(when.body) if isinstance(when, tomlkit.items.AoT) else []
+    return Positions(keys(document), keys(expect) if isinstance(expect, tomlkit.items.Table) else {},
+                     tuple(keys(t) for t in tables), {k: tuple(v) for k, v in headers.items()})
+
+
 class _BlockReader:
     """Turns the parsed TOML into a Case, finding line numbers for messages."""
 
-    def __init__(self, path: str, lines: List[str], first_line: int) -> None:
+    def __init__(self, path: str, block: Block) -> None:
         self.path = path
-        self.lines = lines
-        self.first_line = first_line  # the line of `# /// case`; block line i (0-based) is file line first_line+1+i
-        self.tables = self._table_spans()
+        self.lines = list(block.lines)
+        self.first_line = block.first_line  # the line of `# /// case`; block line i (0-based) is file line first_line+1+i
+        self.positions = block_positions(block)
+        self.outcomes_read: Dict[str, int] = {}  # outcome tables read so far, per header: their lines follow in order
 
     # -- line numbers -------------------------------------------------------------------------------------
-    def _table_spans(self) -> List[Tuple[str, int, int]]:
-        """(header, start index, end index) for the top table, [expect] and each [[expect.when]]."""
-        spans: List[Tuple[str, int, int]] = []
-        current, start = "", 0
-        for index, line in enumerate(self.lines):
-            header = re.match(r"^\s*(\[\[?[^\]]+\]\]?)\s*(#.*)?$", line)
-            if header:
-                spans.append((current, start, index))
-                current, start = header.group(1).replace(" ", ""), index
-        spans.append((current, start, len(self.lines)))
-        return spans
-
-    def _span(self, table: str, occurrence: int = 0) -> Tuple[int, int]:
-        matches = [(s, e) for name, s, e in self.tables if name == table]
-        if occurrence < len(matches):
-            return matches[occurrence]
-        return (0, len(self.lines))
+    def header_line(self, table: str, occurrence: int = 0) -> int:
+        """The file line of a table's header (`[expect]`, `[[expect.when]]`), or the block's first line."""
+        found = self.positions.headers.get(table, ())
+        return self.first_line + 1 + found[occurrence] if occurrence < len(found) else self.first_line
 
     def line(self, key: str, table: str = "", occurrence: int = 0) -> int:
-        start, end = self._span(table, occurrence)
-        pattern = re.compile(r"^\s*" + re.escape(key) + r"\s*=")
-        for index in range(start, end):
-            if pattern.match(self.lines[index]):
-                return self.first_line + 1 + index
-        return self.first_line + 1 + start
+        """The file line of a key in a table ("" the top of the block), or of the table's header when it is not
+        there."""
+        if table == "[expect]":
+            keys = self.positions.expect
+        elif table == "[[expect.when]]":
+            keys = self.positions.when[occurrence] if occurrence < len(self.positions.when) else {}
+        else:
+            keys = self.positions.top
+        if key in keys:
+            return self.first_line + 1 + keys[key]
+        return self.header_line(table, occurrence) if table else self.first_line + 1
 
     def error(self, line: int, message: str) -> CaseError:
         return CaseError(self.path, line, message)
@@ -401,12 +579,13 @@ class _BlockReader:
         if "nondeterministic" in data and not nondeterministic.strip():
             raise self.error(self.line("nondeterministic"), "empty 'nondeterministic'; say why the outcome varies, with evidence")
         expect, when = self._expectations(data.get("expect"), rules)
-        return Case(
+        case = Case(
             name=case_name(self.path), path=self.path, claim=claim, source=source, ids=tuple(ids),
             timeout=float(timeout), rules=rules, platforms=platforms, start_methods=start_methods,
             nondeterministic=nondeterministic, expect=expect,
             when=when, block=block,
         )
+        return replace(case, warnings=tuple(f"{self.path}:{line}: {text}" for line, text in table_warnings(case)))
 
     def _string(self, data: Dict[str, Any], key: str, table: str = "", occurrence: int = 0) -> str:
         value = data[key]
@@ -470,8 +649,7 @@ class _BlockReader:
 
     def _when(self, table: Any, index: int, rules: Rules) -> Tuple[Selector, Expectation]:
         name = "[[expect.when]]"
-        start, _ = self._span(name, index)
-        header_line = self.first_line + 1 + start
+        header_line = self.header_line(name, index)
         if not isinstance(table, dict):
             raise self.error(header_line, f"{name} must be a table")
         allowed = EXPECT_KEYS + SELECTOR_KEYS
@@ -540,8 +718,49 @@ class _BlockReader:
                 if not isinstance(table[key], bool):
                     raise self.error(self.line(key, name, index), f"{key} must be true or false, got {table[key]!r}")
                 values[key] = table[key]
-        line = header_line or (self.first_line + 1 + self._span(name, index)[0])
+        if "outcome" in table:
+            values["outcome"] = self._outcomes(table["outcome"], name, index)
+        line = header_line or self.header_line(name, index)
         return Expectation(line=line, **values)
+
+    def _outcomes(self, tables: Any, name: str, index: int) -> Tuple[Outcome, ...]:
+        """The `[[...outcome]]` tables of one expectation table, in order; their lines follow the document's."""
+        where = "[[expect.outcome]]" if name == "[expect]" else "[[expect.when.outcome]]"
+        if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
+            raise self.error(self.line("outcome", name, index), f"outcome must be an array of tables: write {where}")
+        found = []
+        for table in tables:
+            header = self.header_line(where, self.outcomes_read.get(where, 0))
+            self.outcomes_read[where] = self.outcomes_read.get(where, 0) + 1
+            for key in table:
+                if key not in OUTCOME_KEYS:
+                    raise self.error(header, f"unknown key {key!r} in {where}{did_you_mean(key, OUTCOME_KEYS)}; "
+                                             f"expected {_or(OUTCOME_KEYS)}")
+            if "stdout_has" not in table and "stderr_has" not in table:
+                raise self.error(header, f"{where} says no outcome; expected stdout_has or stderr_has, a pattern line "
+                                         "that a line of the output matches in that outcome")
+            if "holds" not in table and "known_bug" not in table:
+                raise self.error(header, f"{where} gives no verdict; expected holds = true or false, or known_bug")
+            values: Dict[str, Any] = {"line": header}
+            for key in ("stdout_has", "stderr_has"):
+                if key in table:
+                    text = table[key]
+                    if not isinstance(text, str):
+                        raise self.error(header, f"{key} must be a pattern line (a string), got {text!r}")
+                    try:
+                        values[key] = compile_line(text, normalize=normalize_line).located(self.path, header, False)
+                    except PatternError as exc:
+                        raise self.error(header, f"bad {key} pattern {text!r} in {where}: {exc}") from None
+            if "holds" in table:
+                if not isinstance(table["holds"], bool):
+                    raise self.error(header, f"holds must be true or false, got {table['holds']!r}")
+                values["holds"] = table["holds"]
+            if "known_bug" in table:
+                if not isinstance(table["known_bug"], str) or not table["known_bug"].strip():
+                    raise self.error(header, "empty 'known_bug'; say which upstream bug, with a reference")
+                values["known_bug"] = table["known_bug"]
+            found.append(Outcome(**values))
+        return tuple(found)
 
     def _pattern(self, table: Dict[str, Any], key: str, name: str, index: int, rules: Rules) -> Pattern:
         text = self._string(table, key, name, index)
@@ -596,6 +815,27 @@ class _BlockReader:
         if not EXIT_RE.match(value):
             raise self.error(line, f"bad exit {value!r}; expected an integer or \"signal:NAME\" such as \"signal:SIGINT\" or \"signal:ACCESS_VIOLATION\"")
         return value
+
+
+def table_warnings(case: Case) -> List[Tuple[int, str]]:
+    """(line, why) for each `[[expect.when]]` table that can never apply (its platforms or start methods are none of
+    the case's) or that says nothing [expect] does not already say where it applies."""
+    found: List[Tuple[int, str]] = []
+    for selector, expectation in case.when:
+        if case.platforms is not None and selector.platform is not None and not set(selector.platform) & set(case.platforms):
+            found.append((expectation.line, f"this [[expect.when]] can never apply: platform = {list(selector.platform)} "
+                                            f"but the case runs on {', '.join(case.platforms)} only"))
+            continue
+        methods = case.start_methods or START_METHODS
+        if selector.start_method is not None and not set(selector.start_method) & set(methods):
+            found.append((expectation.line, f"this [[expect.when]] can never apply: start_method = "
+                                            f"{list(selector.start_method)} but the case's cells run under "
+                                            f"{', '.join(methods)}"))
+            continue
+        if case.expect is not None and replace(case.expect.overlay(expectation), line=0) == replace(case.expect, line=0):
+            found.append((expectation.line, "this [[expect.when]] repeats [expect]: every key it sets has the same "
+                                            "value there; remove it, or say what differs"))
+    return found
 
 
 def _specifier_hint(value: str) -> str:

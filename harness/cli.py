@@ -194,6 +194,9 @@ def cmd_list(args: argparse.Namespace) -> int:
         say(f"{pad(escape_control(case.name), 32)} {pad(escape_control(','.join(case.ids)), 10)} {case.claim}")
     for _, error in broken:
         say(f"mpmatrix: {error}", sys.stderr)
+    for case in cases:
+        for warning in case.warnings:
+            say(f"mpmatrix: warning: {warning}", sys.stderr)
     return EXIT_USAGE if broken else EXIT_OK
 
 

@@ -116,10 +116,8 @@ def _judge(case: Case, cell: Cell, observation: Observation, stop: Optional[thre
         return result_of(case, cell, observation, judgement)
     holds: Optional[bool] = None
     known_bug = ""
-    if status.ran and status is not Status.ERROR:
-        known_bug = expectation.known_bug or ""
-        # A known bug is neither holds nor refuted: its verdict is "known bug".
-        holds = None if known_bug else True if expectation.holds is None else expectation.holds
+    if status.ran and status is not Status.ERROR:  # the verdict of the outcome observed; a known bug is neither
+        holds, known_bug = expectation.verdict_for(stdout, stderr, Budget(stop=stop))
     checked = ("exit",) + tuple(k for k in ("exception", "stdout", "stderr") if getattr(expectation, k) is not None)
     return result_of(case, cell, observation, replace(judgement, holds=holds, known_bug=known_bug, checked=checked))
 

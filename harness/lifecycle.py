@@ -93,6 +93,9 @@ def run_matrix(request: RunRequest, display: Any, warn: Warn) -> RunOutcome:
         raise UsageError(f"no case files under {', '.join(paths)}; a case is a .py file with a `# /// case` block")
     for _, error in broken:
         warn(f"mpmatrix: {error}")
+    for case in cases:
+        for warning in case.warnings:
+            warn(f"mpmatrix: warning: {warning}")
     interpreters = select_interpreters(list(request.pythons) if request.pythons else None, warn)
 
     lock = OutLock.acquire(out_dir, option, warn)  # from here on, the folder is ours until the run ends

@@ -263,3 +263,15 @@ def test_a_known_bug_is_its_own_behaviour_and_says_so() -> None:
     bug = plain.judged_again(holds=None, known_bug="gh-1: broken")
     assert behaviour_signature(bug) != behaviour_signature(plain.judged_again(holds=None))
     assert observation_text(bug)[1] == "verdict: known bug (gh-1: broken)"
+
+
+def test_a_pypy_3_9_only_difference_among_cpython_and_pypy_3_11_is_named_with_its_implementation() -> None:
+    """The bless issue's run, analysed: CPython 3.8, 3.12, 3.14, PyPy 3.9 and 3.11, only PyPy 3.9 differs. Python
+    alone separates it, but only by a behaviour that comes and goes along the versions; with the implementation it
+    is one boundary. Either way the class reads pypy3.9, never a 3.9 that sounds like CPython."""
+    tags = ("3.8", "3.12", "3.14", "pypy3.9", "pypy3.11")
+    analysis = analyse_case(interpreters_grid(lambda impl, v, m: BROKEN if (impl, v) == ("pypy", "3.9") else OK, tags))
+    assert analysis.differs_by == ("implementation", "python")
+    odd = [c for c in analysis.classes if c.representative.exit == "1"][0]
+    assert "pypy" in describe_cells(odd.cells, analysis.differs_by, analysis.layout)
+    assert describe_cells(odd.cells, ("python",), analysis.layout) == "pypy3.9"

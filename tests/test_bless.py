@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, List
 
 import pytest
 
@@ -229,3 +229,41 @@ def test_re_blessing_keeps_a_remark_after_a_value_that_did_not_change() -> None:
     new = bless(case_text(block), results)
     assert ('# start_method = ["fork"]  # fork alone\n# holds = false  # the child shares the parent\'s memory\n'
             '# stdout = "fork"\n') in new
+
+
+def test_a_pypy_3_9_difference_is_never_written_as_a_range_of_cpython_versions() -> None:
+    """The issue's run: CPython 3.8, 3.12, 3.14, PyPy 3.9 and 3.11. `python = ">=3.9,<3.11"` alone would separate
+    PyPy 3.9 too, but it predicts CPython 3.9 and 3.10, and no CPython inside the range showed the behaviour."""
+    runs = [("cpython", "3.8.18"), ("cpython", "3.12.1"), ("cpython", "3.14.10"), ("pypy", "3.9.16"), ("pypy", "3.11.17")]
+    results = [cell(v, m, "odd\n" if (i, v) == ("pypy", "3.9.16") else "x\n", implementation=i)
+               for i, v in runs for m in METHODS]
+    new = bless(case_text(), results)
+    assert '# [[expect.when]]\n# python = ">=3.9,<3.11"\n# implementation = ["pypy"]\n' in new
+    # and a CPython 3.10 seen later still gets [expect]
+    later = parse_case(new, "cases/c.py").expectation_for(cell("3.10.13", "fork", "").cell)[0]
+    assert later.stdout.source == "x\n"
+
+
+def test_when_the_cells_cannot_tell_two_axes_apart_bless_says_so_in_the_table_and_on_the_terminal() -> None:
+    # fork only seen on 3.12, spawn only on 3.13: the start method and the version explain the difference equally
+    results = [cell("3.12.1", "fork", "a\n"), cell("3.12.1", "fork", "a\n"), cell("3.13.0", "spawn", "b\n")]
+    notes: List[str] = []
+    text = case_text()
+    new = blessed_text(text, parse_case(text, "cases/c.py"), results, notes)
+    assert "# # bless: the observed cells cannot tell start_method from python apart: written by start_method" in new
+    assert notes and "cannot tell start_method from python apart" in notes[0]
+    # a re-bless from cells that tell them apart drops the doubt
+    results.append(cell("3.13.0", "fork", "a\n"))
+    again = blessed_text(new, parse_case(new, "cases/c.py"), results)
+    assert "bless:" not in again
+
+
+def test_frames_of_the_case_file_are_written_without_their_line_number() -> None:
+    """bless adds lines above the case's code, which moves its frames: a blessed traceback must still match."""
+    tb = ('Traceback (most recent call last):\n  File "<case>/c.py", line 7, in <module>\n    boom()\n'
+          '  File "<case>/c.py", line 4, in boom\n    raise ValueError("x")\nValueError: x\n')
+    results = [cell(v, m, "", exit="1", stderr=tb, exception="ValueError: x") for v in VERSIONS for m in METHODS]
+    text = case_text()
+    new = blessed_text(text, parse_case(text, "cases/c.py"), results)
+    assert '#   File "<case>/c.py", line [..], in <module>' in new and "line 7" not in new
+    check_blessed(new, "cases/c.py", results, text)  # passes as the code moves too

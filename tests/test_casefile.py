@@ -488,3 +488,56 @@ def test_every_selector_value_is_checked(value, line, values):
 ])
 def test_toml_errors_name_the_line_at_fault(toml, line, values):
     assert_names(error(HEAD + toml), "cases/bad.py", line, *values)
+
+
+# -- reading the block: its lines, its nesting, its numbers ---------------------------------------------------------
+
+
+def test_blocks_are_found_as_pep_723_reads_them() -> None:
+    from harness.casefile import find_blocks
+
+    text = ("# /// script\n# dependencies = []\n# ///\nx = 1\n"
+            "# /// case\n#\n# claim = 'c'\n# ///\n"
+            "# /// broken\n# a\nprint()\n# ///\n"  # a line that is not a comment ends the chance of a block
+            "# /// x\n# /// y\n# ///\n")  # the first `# ///` closes: `# /// y` is a line of block x
+    found = [(b.type, b.first_line, b.lines) for b in find_blocks(text)]
+    assert found == [("script", 1, ("dependencies = []",)), ("case", 5, ("", "claim = 'c'")), ("x", 13, ("/// y",))]
+
+
+def test_a_block_nested_too_deep_is_an_error_at_its_line_not_a_recursion() -> None:
+    deep = "[" * 500 + "]" * 500
+    exc = error(HEAD + f"normalize = {deep}\n")
+    assert_names(exc, "cases/bad.py", 5, "nested more than 32 deep")
+    assert "[" * 40 not in str(exc)  # the value itself is not repeated back
+    # brackets inside strings and comments are text
+    assert parse(HEAD + "[expect]\nstdout = '" + "[" * 100 + "'  # " + "{" * 100 + "\n").expect.stdout.source == "[" * 100
+
+
+def test_an_integer_too_long_to_read_is_an_error_naming_the_file() -> None:
+    exc = error(HEAD + "timeout = " + "9" * 5000 + "\n")
+    assert exc.path == "cases/bad.py" and ("digit" in str(exc) or "timeout" in str(exc))
+
+
+def test_key_lines_come_from_the_toml_reader_whatever_the_layout() -> None:
+    """Keys are placed by the TOML reader (tomlkit), not by matching lines: a multi-line value that holds text like
+    `exit = 3` or a `[[expect.when]]` line is no key, and indented or commented keys are still found."""
+    toml = HEAD + '[expect]\nstdout = """\nexit = 3\n[[expect.when]]\n"""\n  exit = "signal:SIGKILL"  # crash\n' \
+                  '\n[[expect.when]]\npython = ">=3.12"\nexit = "bad"\n'
+    exc = error(toml)
+    assert_names(exc, "cases/bad.py", 14, "bad exit 'bad'")  # the second table's exit, not the string's text
+    case = parse(HEAD + '[expect]\nstdout = """\nexit = 3\n"""\n  exit = 2\n')
+    assert case.expect.exit == "2" and case.expect.stdout.origin.key_line == 6
+
+
+def test_tables_that_can_never_apply_or_repeat_expect_are_warned_about() -> None:
+    case = parse(HEAD + 'platforms = ["linux"]\nstart_methods = ["spawn"]\n\n[expect]\nstdout = "a"\n\n'
+                 '[[expect.when]]\nplatform = ["win32"]\nexit = 77\n\n'
+                 '[[expect.when]]\nstart_method = ["fork"]\nstdout = "b"\n\n'
+                 '[[expect.when]]\npython = ">=3.12"\nstdout = "a"\n\n'
+                 '[[expect.when]]\npython = ">=3.13"\nstdout = "c"\n')
+    assert case.warnings == (
+        "cases/x.py:11: this [[expect.when]] can never apply: platform = ['win32'] but the case runs on linux only",
+        "cases/x.py:15: this [[expect.when]] can never apply: start_method = ['fork'] but the case's cells run under spawn",
+        "cases/x.py:19: this [[expect.when]] repeats [expect]: every key it sets has the same value there; remove it, "
+        "or say what differs",
+    )

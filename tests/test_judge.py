@@ -309,3 +309,30 @@ def test_a_case_file_removed_during_the_run_is_not_judged(tmp_path):
     path.unlink()
     result = judge(case, Cell(case.name, case.path, INTERP, "spawn"), OK)
     assert result.status is Status.ERROR and "can no longer be read" in result.judged.message and str(path) in result.judged.message
+
+
+def test_each_accepted_outcome_can_settle_the_claim_its_own_way():
+    """ctrl_c_pool_map's shape: either outcome is accepted; the claim holds only in the one where workers are left."""
+    expect = ('stdout = "left: (nothing|worker) (re)"\nholds = false\n\n'
+              '[[expect.outcome]]\nstdout_has = "left: worker"\nholds = true\n')
+    left = run(Observation(exit=0, stdout="left: worker\n"), expect)
+    clean = run(Observation(exit=0, stdout="left: nothing\n"), expect)
+    assert (left.status, left.judged.holds, left.verdict.label) == (Status.PASS, True, "holds")
+    assert (clean.status, clean.judged.holds, clean.verdict.label) == (Status.PASS, False, "refuted")
+    bug = run(Observation(exit=0, stdout="left: worker\n"), expect.replace("holds = true", 'known_bug = "gh-9: leaks"'))
+    assert (bug.judged.holds, bug.judged.known_bug) == (None, "gh-9: leaks")
+    # a [[expect.when]] that sets the verdict replaces the outcomes too (one key group)
+    when = expect + '\n[[expect.when]]\nstart_method = ["fork"]\nholds = false\n'
+    assert run(Observation(exit=0, stdout="left: worker\n"), when, method="fork").judged.holds is False
+    assert run(Observation(exit=0, stdout="left: worker\n"), when, method="spawn").judged.holds is True
+
+
+def test_outcome_tables_are_checked_with_their_lines():
+    from harness.casefile import CaseError
+
+    for body, fragment in [("stdout_has = 'x'\n", "gives no verdict"), ("holds = true\n", "says no outcome"),
+                           ("stdout_has = 'x'\nholds = 1\n", "holds must be true or false"),
+                           ("stdout_hs = 'x'\nholds = true\n", "did you mean 'stdout_has'?")]:
+        with pytest.raises(CaseError) as info:
+            case_with('stdout = "ok"\n\n[[expect.outcome]]\n' + body)
+        assert fragment in str(info.value) and str(info.value).startswith("/cases/c.py:9:"), str(info.value)

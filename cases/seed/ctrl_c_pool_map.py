@@ -127,11 +127,6 @@ behaves as on Linux, and spawn is the default start method.
 # python = "<3.10"
 # start_method = ["fork"]
 # holds = true
-#
-# [[expect.when]]
-# platform = ["darwin", "win32"]
-# exit = 77
-# stdout = ""
 # ///
 import multiprocessing
 import os

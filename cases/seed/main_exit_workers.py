@@ -68,14 +68,10 @@ Why (CPython ``multiprocessing/util.py``, ``pool.py``):
 # processes left in the sessions now: 0
 # """
 #
-# # Not yet observed here: the case needs /proc and POSIX sessions and skips elsewhere.  From the CPython source,
-# # the same is expected on darwin and win32: atexit terminates the workers on a normal end or an exception;
-# # after os._exit() idle workers see EOF on the task pipe (worker() closes its copy of the write end on every
-# # platform) and return, and a busy worker runs its task to the end first.
-# [[expect.when]]
-# platform = ["darwin", "win32"]
-# exit = 77
-# stdout = ""
+# # Not yet observed elsewhere: the case needs /proc and POSIX sessions, so it runs on Linux only.  From the CPython
+# # source, the same is expected on darwin and win32: atexit terminates the workers on a normal end or an
+# # exception; after os._exit() idle workers see EOF on the task pipe (worker() closes its copy of the write end on
+# # every platform) and return, and a busy worker runs its task to the end first.
 # ///
 import multiprocessing
 import os

@@ -20,16 +20,8 @@ happens at all is a separate question: see process_argument_pickling.py.
 # stderr = ""
 # exit = 0
 #
-# # Not yet observed here: written from the CPython docs.  Windows and macOS (spawn) copy by pickling as Linux
+# # Predicted for Windows and macOS, not observed: [expect] as it stands, written from the CPython docs.  Windows and macOS (spawn) copy by pickling as Linux
 # # spawn does, so the same output is expected; the post's author saw it on Windows.
-# [[expect.when]]
-# platform = ["win32", "darwin"]
-# stdout = """
-# I am Process-1, a is [1, 2, 3, 4]
-# I am MainProcess, a is [1, 2, 3]
-# """
-# stderr = ""
-# exit = 0
 # ///
 from multiprocessing import Process
 import multiprocessing

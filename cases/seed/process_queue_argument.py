@@ -26,16 +26,9 @@ One change from the post: ``p.join()``.  Without it the post's code fails under 
 # stderr = ""
 # exit = 0
 #
-# # Not yet observed here: written from the CPython source and docs.  Windows offers only spawn and macOS
+# # Predicted for Windows and macOS, not observed: [expect] as it stands, written from the CPython source and docs.  Windows offers only spawn and macOS
 # # defaults to spawn (3.8+); the queue travels the same way as under spawn on Linux (pickled while spawning,
 # # multiprocessing/popen_spawn_win32.py also calls set_spawning_popen), so the same output is expected.
-# [[expect.when]]
-# platform = ["win32", "darwin"]
-# stdout = """
-# I am Process-1, result is 42
-# """
-# stderr = ""
-# exit = 0
 # ///
 from multiprocessing import Queue, Process
 import multiprocessing
