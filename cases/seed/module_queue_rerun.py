@@ -59,8 +59,8 @@ re-create no queue).  PyPy 3.9 warns under spawn and forkserver, PyPy 3.11 under
 # """
 # holds = true
 #
-# # 3.14.10 and 3.15.2 observed; 3.13.8+ and 3.14.1+ from the fix's history (gh-126631, backported to 3.13 by
-# # python/cpython#138609); 3.14.0 still re-ran the script in every child.
+# # 3.13.18, 3.14.10 and 3.15.2 observed (3.13.0 re-runs it); the boundaries 3.13.8 and 3.14.1 are the fix's
+# # releases (3.13's changelog lists gh-126631 under 3.13.8; backported to 3.13 by python/cpython#138609); 3.14.0 still re-ran the script in every child.
 # [[expect.when]]
 # start_method = ["forkserver"]
 # python = ">=3.13.8,!=3.14.0"
