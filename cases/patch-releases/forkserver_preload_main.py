@@ -37,6 +37,7 @@ them) and names the process it runs in: the program, the fork server (``MainProc
 # source = "https://github.com/python/cpython/issues/126631"
 # ids = ["P1"]
 # timeout = 120
+# # Windows has no forkserver.  macOS: not observed here; its forkserver runs the same forkserver.py and spawn.py.
 # platforms = ["linux", "darwin"]
 #
 # # CPython up to 3.13.7 and 3.14.0, and PyPy (whose forkserver.py still keeps the keys main_path and sys_path):

@@ -25,6 +25,7 @@ in ``PYTHONPATH`` (so that the server finds the module on every version, gh-1173
 # source = "https://github.com/python/cpython/issues/98552"
 # ids = ["P4"]
 # timeout = 60
+# # Windows has no forkserver.  macOS: not observed here; its forkserver runs the same forkserver.py and spawn.py.
 # platforms = ["linux", "darwin"]
 #
 # # Flushed after the preloads: 3.13.18, 3.14.10 and 3.15.2 observed; from 3.13.6 and 3.14.0 by the changelogs

@@ -31,6 +31,7 @@ in: the program, the fork server (``MainProcess`` importing the script as ``__mp
 # source = "https://github.com/python/cpython/issues/143706"
 # ids = ["P2"]
 # timeout = 60
+# # Windows has no forkserver.  macOS: not observed here; its forkserver runs the same forkserver.py and spawn.py.
 # platforms = ["linux", "darwin"]
 #
 # # Each table below covers releases observed here or known from the changelog to run the same code; 3.13.8-3.13.11

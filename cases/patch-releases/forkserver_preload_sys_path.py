@@ -29,6 +29,7 @@ come in a fixed order.
 # source = "https://github.com/python/cpython/issues/117378"
 # ids = ["P3"]
 # timeout = 60
+# # Windows has no forkserver.  macOS: not observed here; its forkserver runs the same forkserver.py and spawn.py.
 # platforms = ["linux", "darwin"]
 #
 # # The fork server preloads the module: 3.13.18, 3.14.10 and 3.15.2 observed.  From 3.12.8 and 3.13.1 by the
