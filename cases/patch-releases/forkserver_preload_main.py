@@ -19,8 +19,8 @@ server is meant to import the program's main script once, so that every worker i
   whose ``current_process()`` is a fresh ``MainProcess``; a worker forked from it has a ``__main__`` whose
   ``__file__`` is the script, so ``_fixup_main_from_path()`` returns early (spawn.py lines 289-290) and no
   worker runs the script.  ``set_forkserver_preload(['__main__'])`` is the default spelled out, and
-  ``set_forkserver_preload([])`` turns preloading off (``if self._preload_modules:``, line 138): then every
-  worker runs the script again, on every version.
+  ``set_forkserver_preload([])`` turns preloading off (``if self._preload_modules:``, line 138; 130 in
+  3.13.0): then every worker runs the script again, on every version.
 
 gh-98552 reported the dead code in 2022 (its fixes were not merged; the issue was retitled to the server's
 unflushed output, fixed in 3.13.6 by gh-135335); gh-126631 found it again while fixing gh-117378, and gh-137996
