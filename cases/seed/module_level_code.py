@@ -116,7 +116,9 @@ def func(r):
 def run_default_pool():
     """The post's ``Pool()``: one worker per CPU, each printing its own ``in ...`` line under spawn/forkserver."""
     pool = Pool()
-    print(f"workers: {len(multiprocessing.active_children())}")
+    # One write, as for the module-level line above: the workers print meanwhile, and a worker's line written
+    # between this text and its newline would leave the count unreadable.
+    print(f"workers: {len(multiprocessing.active_children())}\n", end="")
     pool.map(func, range(8))
     pool.close()
     pool.join()
