@@ -1,4 +1,5 @@
-"""Find the interpreters that can run cells: python3.X on PATH, pyenv installs, the Windows py launcher, this one."""
+"""Find the interpreters that can run cells: python3.X on PATH, pyenv, uv and conda installs, the Windows py launcher,
+this one."""
 
 from __future__ import annotations
 
@@ -166,7 +167,11 @@ def discover(
     environ = os.environ if environ is None else environ
     platform = sys.platform if platform is None else platform
     candidates = _unique_candidates(
-        _path_candidates(environ, platform) + _pyenv_candidates(environ, platform) + _py_launcher_candidates(platform)
+        _path_candidates(environ, platform)
+        + _pyenv_candidates(environ, platform)
+        + _uv_candidates(environ, platform)
+        + _conda_candidates(environ, platform)
+        + _py_launcher_candidates(platform)
     )
     outcomes = _probe_all(candidates)
 
@@ -182,7 +187,7 @@ def discover(
     kept: List[Interpreter] = []
     seen_paths = set()
     seen_builds = set()
-    for interpreter in found:  # in source order, so PATH beats pyenv beats the py launcher beats the running one
+    for interpreter in found:  # in source order: PATH, pyenv, uv, conda, the py launcher, the running one
         path_key = os.path.normcase(os.path.realpath(interpreter.executable))
         build_key = (interpreter.implementation, interpreter.version, interpreter.free_threaded)
         if path_key in seen_paths or build_key in seen_builds:
@@ -343,6 +348,95 @@ def _pyenv_candidates(environ: Mapping[str, str], platform: str) -> List[_Candid
         free_threaded_builds = sorted(glob.glob(os.path.join(glob.escape(bin_dir), free_threaded)))
         executables = ([plain] if plain else []) + free_threaded_builds
         candidates.extend(_Candidate(path, "pyenv") for path in executables if os.path.isfile(path))
+    return candidates
+
+
+# A uv-managed installation's folder: cpython-3.12.7-linux-x86_64-gnu, cpython-3.13.0+freethreaded-macos-aarch64-none,
+# pypy-3.10.14-windows-x86_64-none.  uv's minor-version links (cpython-3.12-linux-x86_64-gnu, pointing at the newest
+# 3.12.x) have no patch version and do not match: the installation they point at is found under its own name.
+_UV_INSTALL_NAME = re.compile(
+    r"^(?P<implementation>[a-z]+)-(?P<major>\d+)\.(?P<minor>\d+)\.\d+(?:[a-z]+\d+)?"
+    r"(?P<variant>(?:\+[a-z]+)*)-(?P<os>[a-z0-9_]+)-[^-]+-[^-]+$"
+)
+# The operating system part of those names, for the platforms whose installations discovery probes.
+_UV_OS = {"linux": "linux", "darwin": "macos", "win32": "windows"}
+_CONDA_ROOTS = ("miniconda3", "anaconda3", "miniforge3", "mambaforge")
+
+
+def _uv_install_dirs(environ: Mapping[str, str], platform: str) -> List[str]:
+    """Where uv keeps the Pythons it installs: $UV_PYTHON_INSTALL_DIR, else its data folder's python/
+    ($XDG_DATA_HOME/uv or ~/.local/share/uv; on Windows %APPDATA%\\uv, or the older %APPDATA%\\uv\\data)."""
+    if environ.get("UV_PYTHON_INSTALL_DIR"):
+        return [environ["UV_PYTHON_INSTALL_DIR"]]
+    if platform == "win32":
+        appdata = environ.get("APPDATA")
+        return [os.path.join(appdata, "uv", "python"), os.path.join(appdata, "uv", "data", "python")] if appdata else []
+    if environ.get("XDG_DATA_HOME"):
+        return [os.path.join(environ["XDG_DATA_HOME"], "uv", "python")]
+    home = environ.get("HOME") or os.path.expanduser("~")
+    return [os.path.join(home, ".local", "share", "uv", "python")]
+
+
+def _uv_candidates(environ: Mapping[str, str], platform: str) -> List[_Candidate]:
+    """uv-managed installations: <install dir>/<implementation>-<version>[+variant]-<os>-<arch>-<libc>/, with the
+    interpreter in bin/ (python3.12, python3.13t, pypy3.10) or, on Windows, at the top (python.exe)."""
+    windows = platform == "win32"
+    wanted_os = _UV_OS.get(platform)
+    candidates = []
+    for install_dir in _uv_install_dirs(environ, platform):
+        for folder in sorted(glob.glob(os.path.join(glob.escape(install_dir), "*"))):
+            match = _UV_INSTALL_NAME.match(os.path.basename(folder))
+            if not match or os.path.islink(folder) or (wanted_os and match["os"] != wanted_os):
+                continue  # a lock or cache file, a minor-version link, an installation for another system
+            variants = match["variant"].split("+")
+            suffix = ("t" if "freethreaded" in variants else "") + ("d" if "debug" in variants else "")
+            version = f"{match['major']}.{match['minor']}"
+            if match["implementation"] == "pypy":
+                names = [f"pypy{version}", f"pypy{match['major']}", "python"]
+            else:
+                names = [f"python{version}{suffix}", f"python{match['major']}", "python"]
+            # The first uv releases unpacked an installation into an install/ subfolder.
+            home = os.path.join(folder, "install") if os.path.isdir(os.path.join(folder, "install")) else folder
+            if windows:
+                paths = [os.path.join(home, name + ".exe") for name in [f"python{version}{suffix}", "python"]]
+            else:
+                paths = [os.path.join(home, "bin", name) for name in names]
+            found = next((path for path in paths if os.path.isfile(path)), None)
+            if found:
+                candidates.append(_Candidate(found, "uv"))
+    return candidates
+
+
+def _conda_environments(environ: Mapping[str, str], platform: str) -> List[str]:
+    """Conda environments: $CONDA_PREFIX; each of ~/miniconda3, ~/anaconda3, ~/miniforge3, ~/mambaforge and their
+    envs/*; the environments conda lists in ~/.conda/environments.txt."""
+    home = (environ.get("USERPROFILE") if platform == "win32" else environ.get("HOME")) or os.path.expanduser("~")
+    environments = [environ["CONDA_PREFIX"]] if environ.get("CONDA_PREFIX") else []
+    for name in _CONDA_ROOTS:
+        root = os.path.join(home, name)
+        if os.path.isdir(root):
+            environments.append(root)
+            environments.extend(sorted(glob.glob(os.path.join(glob.escape(root), "envs", "*"))))
+    try:
+        with open(os.path.join(home, ".conda", "environments.txt"), encoding="utf-8", errors="replace") as listing:
+            environments.extend(line.strip() for line in listing if line.strip() and not line.startswith("#"))
+    except OSError:
+        pass
+    return list(dict.fromkeys(os.path.normpath(env) for env in environments))
+
+
+def _conda_candidates(environ: Mapping[str, str], platform: str) -> List[_Candidate]:
+    """The Python of each conda environment (bin/python, or python.exe at the top on Windows), and its free-threaded
+    build (python3.13t) where the environment has one; an environment without Python has none."""
+    windows = platform == "win32"
+    candidates = []
+    for environment in _conda_environments(environ, platform):
+        bin_dir = environment if windows else os.path.join(environment, "bin")
+        plain = os.path.join(bin_dir, "python.exe" if windows else "python")
+        pattern = "python3.*t.exe" if windows else "python3.*t"
+        free_threaded = sorted(glob.glob(os.path.join(glob.escape(bin_dir), pattern)))
+        executables = ([plain] if os.path.isfile(plain) else []) + free_threaded
+        candidates.extend(_Candidate(path, "conda") for path in executables if os.path.isfile(path))
     return candidates
 
 

@@ -1,4 +1,4 @@
-"""Interpreter discovery: PATH, pyenv, pyenv-win and the py launcher faked; one end-to-end probe of real installs."""
+"""Interpreter discovery: PATH, pyenv, pyenv-win, uv, conda and the py launcher faked; end-to-end probes of real installs."""
 
 from __future__ import annotations
 
@@ -305,6 +305,168 @@ def test_discover_sorts_by_implementation_version_and_threading(
 
 def test_discover_on_a_bare_machine_finds_the_running_interpreter(fp: Any, home: Path, fake_current: Any) -> None:
     assert discover({"PATH": "", "HOME": str(home)}, platform="linux") == ([FAKE_CURRENT], [])
+
+
+# discover: uv-managed installations and conda environments, in the folder layouts those tools make
+
+
+def link(path: Path, target: str) -> str:
+    """A symlink at path (its parents created) to target, as uv and conda make python3 -> python3.12."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.symlink_to(target)
+    return str(path)
+
+
+def uv_install(root: Path, name: str, executable_name: str, *aliases: str) -> str:
+    """A uv installation <root>/<name>/bin/<executable_name>, with uv's aliases (python3, python) linking to it."""
+    python = executable(root / name / "bin" / executable_name)
+    for alias in aliases:
+        link(root / name / "bin" / alias, executable_name)
+    return python
+
+
+def test_discover_finds_uv_managed_installations(fp: Any, home: Path, fake_current: Any) -> None:
+    root = home / ".local/share/uv/python"
+    cpython = uv_install(root, "cpython-3.12.7-linux-x86_64-gnu", "python3.12", "python3", "python")
+    older = uv_install(root, "cpython-3.12.3-linux-x86_64-gnu", "python3.12", "python3", "python")
+    free = uv_install(root, "cpython-3.13.0+freethreaded-linux-x86_64-gnu", "python3.13t", "python3", "python")
+    pypy_python = uv_install(root, "pypy-3.10.14-linux-x86_64-gnu", "pypy3.10", "pypy3", "python")
+    # Never probed (fp refuses an unregistered command): uv's minor-version link to the newest 3.12, an install
+    # for another system, uv's own lock file and cache folder.
+    (root / "cpython-3.12-linux-x86_64-gnu").symlink_to("cpython-3.12.7-linux-x86_64-gnu")
+    uv_install(root, "cpython-3.11.9-macos-aarch64-none", "python3.11")
+    (root / ".lock").write_text("")
+    (root / ".cache").mkdir()
+    answers(fp, cpython, description("3.12.7"))
+    answers(fp, older, description("3.12.3"))
+    answers(fp, free, description("3.13.0", free_threaded=True))
+    answers(fp, pypy_python, pypy("3.10.14", "7.3.17"))
+
+    found, problems = discover({"PATH": "", "HOME": str(home)}, platform="linux")
+
+    assert [(i.tag, i.version, i.executable, i.source) for i in found] == [
+        ("3.12", "3.12.3", older, "uv"),
+        ("3.12", "3.12.7", cpython, "uv"),
+        ("3.13t", "3.13.0", free, "uv"),
+        ("3.14", "3.14.0", FAKE_CURRENT.executable, "current"),
+        ("pypy3.10", "3.10.14", pypy_python, "uv"),
+    ]
+    assert problems == []
+
+
+def test_uv_python_install_dir_replaces_the_data_folder(fp: Any, tmp_path: Path, home: Path, fake_current: Any) -> None:
+    uv_install(home / ".local/share/uv/python", "cpython-3.12.7-linux-x86_64-gnu", "python3.12")  # never probed
+    elsewhere = uv_install(tmp_path / "pythons", "cpython-3.11.10-linux-x86_64-gnu", "python3.11", "python3")
+    answers(fp, elsewhere, description("3.11.10"))
+    environ = {"PATH": "", "HOME": str(home), "UV_PYTHON_INSTALL_DIR": str(tmp_path / "pythons")}
+    found, _ = discover(environ, platform="linux")
+    assert [(i.executable, i.source) for i in found] == [(elsewhere, "uv"), (FAKE_CURRENT.executable, "current")]
+
+
+def test_uv_follows_xdg_data_home(fp: Any, tmp_path: Path, home: Path, fake_current: Any) -> None:
+    python = uv_install(tmp_path / "xdg/uv/python", "cpython-3.9.20-macos-x86_64-none", "python3.9", "python3")
+    answers(fp, python, description("3.9.20", platform="darwin"))
+    found, _ = discover({"PATH": "", "HOME": str(home), "XDG_DATA_HOME": str(tmp_path / "xdg")}, platform="darwin")
+    assert [(i.version, i.source) for i in found] == [("3.9.20", "uv"), ("3.14.0", "current")]
+
+
+def test_uv_installation_of_an_early_uv_release_lives_in_install(fp: Any, home: Path, fake_current: Any) -> None:
+    python = executable(home / ".local/share/uv/python/cpython-3.12.4-linux-x86_64-gnu/install/bin/python3")
+    answers(fp, python, description("3.12.4"))
+    found, _ = discover({"PATH": "", "HOME": str(home)}, platform="linux")
+    assert [(i.executable, i.source) for i in found[:1]] == [(python, "uv")]
+
+
+def test_discover_finds_uv_installations_on_windows(fp: Any, tmp_path: Path, fake_current: Any) -> None:
+    appdata = tmp_path / "AppData/Roaming"
+    python = executable(appdata / "uv/python/cpython-3.12.7-windows-x86_64-none/python.exe")
+    executable(appdata / "uv/python/cpython-3.12.7-windows-x86_64-none/pythonw.exe")
+    free = executable(appdata / "uv/python/cpython-3.13.1+freethreaded-windows-x86_64-none/python3.13t.exe")
+    executable(appdata / "uv/python/cpython-3.13.1+freethreaded-windows-x86_64-none/python.exe")
+    legacy = executable(appdata / "uv/data/python/cpython-3.10.15-windows-x86_64-none/python.exe")
+    executable(appdata / "uv/python/cpython-3.12.7-linux-x86_64-gnu/bin/python3.12")  # another system's: not probed
+    fp.register(["py", "-0p"], stdout="No installed Pythons found!\n", returncode=1)
+    windows = {"platform": "win32"}
+    answers(fp, python, description("3.12.7", **windows))
+    answers(fp, free, description("3.13.1", free_threaded=True, **windows))
+    answers(fp, legacy, description("3.10.15", **windows))
+    environ = {"PATH": "", "USERPROFILE": str(tmp_path / "Users/me"), "APPDATA": str(appdata)}
+
+    found, problems = discover(environ, platform="win32")
+
+    assert [(i.version, i.free_threaded, i.executable, i.source) for i in found] == [
+        ("3.10.15", False, legacy, "uv"),
+        ("3.12.7", False, python, "uv"),
+        ("3.13.1", True, free, "uv"),
+        ("3.14.0", False, FAKE_CURRENT.executable, "current"),
+    ]
+    assert problems == []
+
+
+def test_discover_finds_conda_environments(fp: Any, tmp_path: Path, home: Path, fake_current: Any) -> None:
+    base = executable(home / "miniconda3/bin/python3.12")
+    link(home / "miniconda3/bin/python", "python3.12")
+    py311 = executable(home / "miniconda3/envs/py311/bin/python3.11")
+    link(home / "miniconda3/envs/py311/bin/python", "python3.11")
+    (home / "miniconda3/envs/tools-only/bin").mkdir(parents=True)  # an environment without Python
+    forge = executable(home / "miniforge3/envs/ft/bin/python")
+    forge_free = executable(home / "miniforge3/envs/ft/bin/python3.13t")
+    mamba = executable(home / "mambaforge/bin/python")
+    anaconda = executable(home / "anaconda3/envs/old/bin/python")
+    active = executable(tmp_path / "projects/env/bin/python")
+    listed = executable(tmp_path / "elsewhere/env/bin/python")
+    (home / ".conda").mkdir()
+    # conda's own list, which names environments anywhere, the base again (probed once) and one since removed.
+    (home / ".conda/environments.txt").write_text(
+        f"{home / 'miniconda3'}\n{tmp_path / 'elsewhere/env'}\n\n{tmp_path / 'removed/env'}\n"
+    )
+    answers(fp, str(home / "miniconda3/bin/python"), description("3.12.7"))
+    answers(fp, str(home / "miniconda3/envs/py311/bin/python"), description("3.11.10"))
+    answers(fp, forge, description("3.13.1"))
+    answers(fp, forge_free, description("3.13.1", free_threaded=True))
+    answers(fp, mamba, description("3.10.14"))
+    answers(fp, anaconda, description("3.8.20"))
+    answers(fp, active, description("3.9.20"))
+    answers(fp, listed, description("3.7.12"))
+
+    found, problems = discover({"PATH": "", "HOME": str(home), "CONDA_PREFIX": str(tmp_path / "projects/env")},
+                               platform="linux")
+
+    assert [(i.version + ("t" if i.free_threaded else ""), i.executable, i.source) for i in found] == [
+        ("3.7.12", listed, "conda"),
+        ("3.8.20", anaconda, "conda"),
+        ("3.9.20", active, "conda"),
+        ("3.10.14", mamba, "conda"),
+        ("3.11.10", str(home / "miniconda3/envs/py311/bin/python"), "conda"),
+        ("3.12.7", str(home / "miniconda3/bin/python"), "conda"),
+        ("3.13.1", forge, "conda"),
+        ("3.13.1t", forge_free, "conda"),
+        ("3.14.0", FAKE_CURRENT.executable, "current"),
+    ]
+    assert (base, py311) and problems == []
+
+
+def test_discover_finds_conda_environments_on_windows(fp: Any, tmp_path: Path, fake_current: Any) -> None:
+    profile = tmp_path / "Users/me"
+    base = executable(profile / "anaconda3/python.exe")
+    env = executable(profile / "anaconda3/envs/py312/python.exe")
+    fp.register(["py", "-0p"], stdout="No installed Pythons found!\n", returncode=1)
+    answers(fp, base, description("3.11.7", platform="win32"))
+    answers(fp, env, description("3.12.1", platform="win32"))
+    found, _ = discover({"PATH": "", "USERPROFILE": str(profile)}, platform="win32")
+    assert [(i.executable, i.source) for i in found] == [
+        (base, "conda"), (env, "conda"), (FAKE_CURRENT.executable, "current"),
+    ]
+
+
+def test_an_interpreter_on_path_and_in_conda_is_probed_once_and_found_on_path(
+    fp: Any, tmp_path: Path, home: Path, fake_current: Any
+) -> None:
+    python = executable(home / "miniconda3/bin/python3.12")
+    link(home / "miniconda3/bin/python", "python3.12")
+    answers(fp, python, description("3.12.7"))  # one probe: fp allows one call
+    found, _ = discover({"PATH": str(home / "miniconda3/bin"), "HOME": str(home)}, platform="linux")
+    assert [(i.executable, i.source) for i in found[:1]] == [(python, "path")]
 
 
 # discover on Windows: PATH with .exe, pyenv-win, the py launcher
@@ -687,3 +849,27 @@ def test_interpreter_table_aligns_every_column_whatever_the_lengths() -> None:
     for header in ("platform", "default", "found in", "executable"):
         offset = rows[0].index(header)
         assert all(row[offset - 2 : offset] == "  " and row[offset] != " " for row in rows), header
+
+
+PYENV_3_11_7 = PYENV_VERSIONS / "3.11.7" / "bin" / "python3.11"
+DEBIAN_3_11 = Path("/usr/bin/python3.11")
+
+
+@pytest.mark.e2e
+@pytest.mark.skipif(not (PYENV_3_11_7.exists() and DEBIAN_3_11.exists()), reason="needs pyenv's 3.11.7 and /usr/bin/python3.11")
+def test_uv_and_conda_layouts_of_real_interpreters_give_two_releases_of_one_minor_version(tmp_path: Path) -> None:
+    """A uv installation and a conda environment as those tools lay them out, their interpreters symlinks to real
+    ones (uv cannot download here): both are probed for real and both releases of 3.11 are discovered."""
+    home = tmp_path / "home"
+    uv_python = link(home / ".local/share/uv/python/cpython-3.11.7-linux-x86_64-gnu/bin/python3.11", str(PYENV_3_11_7))
+    link(home / ".local/share/uv/python/cpython-3.11.7-linux-x86_64-gnu/bin/python3", "python3.11")
+    conda_python = link(home / "miniforge3/envs/debian/bin/python", str(DEBIAN_3_11))
+
+    found, problems = discover({"PATH": "", "HOME": str(home)}, platform=sys.platform)
+
+    releases = [(i.version, i.executable, i.source) for i in found if i.source in ("uv", "conda")]
+    debian_version = subprocess.run([str(DEBIAN_3_11), "-c", "import platform; print(platform.python_version())"],
+                                    capture_output=True, text=True, check=True).stdout.strip()
+    assert sorted(releases) == sorted([("3.11.7", uv_python, "uv"), (debian_version, conda_python, "conda")])
+    assert not [p for p in problems if p.source in ("uv", "conda")]
+    assert resolve(debian_version, {"PATH": "", "HOME": str(home)}).executable == conda_python

@@ -12,7 +12,11 @@ what it sees, which command line its process runs and in which process the main 
 * fork: ``os.fork()`` copies the parent: the changed global and the imported module are there, the command line
   is the parent's, and the main module was imported in the parent only.
 * forkserver (not a claim of D1/D6, shown for contrast): the child is forked from the server, which is a fresh
-  interpreter; the child sees no run-time state of the parent either.
+  interpreter; the child sees no run-time state of the parent either.  Who imported the main module changed in a
+  patch release: up to 3.13.7 (and on 3.14.0, and PyPy) the server preloads nothing and the child imports the
+  script itself in ``spawn.prepare()``; from 3.13.8 and 3.14.1 (gh-126631) the server imports it once, as
+  ``__mp_main__``, and the child inherits that copy, so ``IMPORTED_IN`` is the server's pid
+  (cases/patch-releases/forkserver_preload_main.py explains the mechanism).
 """
 # /// case
 # claim = "Under spawn the child is a fresh interpreter without the parent's run-time state (a slower start: a new interpreter and a new import of the main module); under fork it is a copy of the parent."
@@ -42,13 +46,27 @@ what it sees, which command line its process runs and in which process the main 
 # main module imported in the child itself: False
 # """
 #
+# # 3.7-3.12.1, 3.11.2 and 3.13.0 observed importing the script in the child, as PyPy 3.9 and 3.11 do.
 # [[expect.when]]
 # start_method = ["forkserver"]
 # stdout = """
 # child sees STATE = 'set at import'
 # child has colorsys imported: False
 # child runs spawn_main in a new interpreter: False
-# main module imported in the child itself: [..]
+# main module imported in the child itself: True
+# """
+#
+# # The fork server imports it: 3.13.18, 3.14.10 and 3.15.2 observed; 3.13.8 and 3.14.1 are the releases of the
+# # fix (gh-126631 in the NEWS files of 3.13.18 and 3.14.10).
+# [[expect.when]]
+# start_method = ["forkserver"]
+# implementation = ["cpython"]
+# python = ">=3.13.8,!=3.14.0"
+# stdout = """
+# child sees STATE = 'set at import'
+# child has colorsys imported: False
+# child runs spawn_main in a new interpreter: False
+# main module imported in the child itself: False
 # """
 # ///
 import multiprocessing

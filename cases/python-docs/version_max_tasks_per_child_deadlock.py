@@ -1,13 +1,16 @@
-"""ProcessPoolExecutor(max_tasks_per_child=n) with a backlog of tasks: hangs up to 3.14.6 and 3.13.0, fixed in
-3.14.7 (gh-115634).
+"""ProcessPoolExecutor(max_tasks_per_child=n) with a backlog of tasks: hangs on 3.11-3.13.14 and 3.14.0-3.14.6,
+fixed in 3.13.15 and 3.14.7 (gh-115634).
 
 With ``max_tasks_per_child`` (3.11), a worker exits after n tasks and the executor manager thread replaces it
 (``_adjust_process_count``).  That function first tries ``self._idle_worker_semaphore.acquire(blocking=False)``
 and spawns nothing when it gets a token, taking the token for an idle worker.  But a worker releases a token after
 every task it finishes, and only ``submit()`` takes them: with a backlog queued up front, stale tokens pile up,
 the replacement finds one, and no worker is left to run the queue: the remaining futures never finish.  3.14.7
-(and a later 3.13 release) replace dead workers by counting ``self._processes`` instead (``_replace_dead_worker``,
-python/cpython#140900).
+and 3.13.15 replace dead workers by counting ``self._processes`` instead: in 3.13.18's
+Lib/concurrent/futures/process.py the manager thread calls ``executor._replace_dead_worker()`` (line 364) where
+3.13.0 called ``executor._adjust_process_count()`` (line 364), and ``_replace_dead_worker`` (lines 755-777)
+spawns a worker whenever ``len(self._processes) < self._max_workers``, without consulting the semaphore
+(python/cpython#140900).  3.12 and 3.11 were past their bug-fix releases and keep the bug.
 
 The case queues six tasks on one worker with two tasks per child and waits up to 20 s for them (they take well
 under a second when nothing hangs).  If some are still pending, it kills the workers and leaves with
@@ -36,8 +39,11 @@ private: it is the only handle on the workers to kill.
 # max_tasks_per_child: TypeError
 # """
 #
+# # The bug: observed on 3.11.2, 3.11.7, 3.12.1 and 3.13.0; 3.13.18 and 3.14.10 observed fixed.  The fixed
+# # releases, 3.13.15 and 3.14.7, are from the changelogs ("What's New in Python 3.13.15" lists gh-115634; the
+# # 3.14 docs carry "Changed in version 3.14.7"), not observed here.
 # [[expect.when]]
-# python = ">=3.11,<3.14"
+# python = ">=3.11,<3.13.15"
 # stdout = """
 # tasks finished within 20 s: 2 of 6
 # """
@@ -47,7 +53,21 @@ private: it is the only handle on the workers to kill.
 # ...
 # """
 # exit = 0
-# known_bug = "the idle-worker semaphore keeps stale tokens, so a retiring worker is not replaced and the queued tasks never run (https://github.com/python/cpython/issues/115634, fixed in 3.14.7 and a later 3.13 release)."
+# known_bug = "the idle-worker semaphore keeps stale tokens, so a retiring worker is not replaced and the queued tasks never run (https://github.com/python/cpython/issues/115634, fixed in 3.13.15 and 3.14.7)."
+#
+# # 3.14.0-3.14.6: not observed here (3.14.10 is); the bug is there until the 3.14.7 fix.
+# [[expect.when]]
+# python = ">=3.14,<3.14.7"
+# stdout = """
+# tasks finished within 20 s: 2 of 6
+# """
+# stderr = """
+# ...
+# [..]UserWarning: resource_tracker: There appear to be [..] leaked semaphore objects to clean up at shutdown[..]
+# ...
+# """
+# exit = 0
+# known_bug = "the idle-worker semaphore keeps stale tokens, so a retiring worker is not replaced and the queued tasks never run (https://github.com/python/cpython/issues/115634, fixed in 3.13.15 and 3.14.7)."
 # ///
 import os
 import sys

@@ -68,8 +68,8 @@ worker, ``os.cpu_count()`` workers, or none under fork.
 # Pool(): module-level code ran in every worker: True
 # """
 #
-# # 3.14.10 and 3.15.2 observed; 3.13.8+ and 3.14.1+ from the fix's history (gh-126631, backported to 3.13 by
-# # python/cpython#138609); 3.14.0 still re-ran the script in every worker.
+# # 3.13.18, 3.14.10 and 3.15.2 observed (3.13.0 re-runs it); the boundaries 3.13.8 and 3.14.1 are the fix's
+# # releases (3.13's changelog lists gh-126631 under 3.13.8; backported to 3.13 by python/cpython#138609); 3.14.0 still re-ran the script in every worker.
 # [[expect.when]]
 # start_method = ["forkserver"]
 # python = ">=3.13.8,!=3.14.0"
@@ -116,7 +116,9 @@ def func(r):
 def run_default_pool():
     """The post's ``Pool()``: one worker per CPU, each printing its own ``in ...`` line under spawn/forkserver."""
     pool = Pool()
-    print(f"workers: {len(multiprocessing.active_children())}")
+    # One write, as for the module-level line above: the workers print meanwhile, and a worker's line written
+    # between this text and its newline would leave the count unreadable.
+    print(f"workers: {len(multiprocessing.active_children())}\n", end="")
     pool.map(func, range(8))
     pool.close()
     pool.join()

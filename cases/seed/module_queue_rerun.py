@@ -23,11 +23,11 @@ item into its module-level queue; the parent sees it only under fork.  Finally a
 which is what the post's initargs workaround relies on (pool_initargs_queue.py).  The pool is closed and joined
 so that workers exit normally.
 
-Side effect seen on stderr (not checked, and not explained here): under forkserver on 3.7-3.13 and under spawn
-on 3.7-3.9, the resource tracker warns at exit "There appear to be 9 leaked semaphore objects to clean up at
+Side effect seen on stderr (not checked, and not explained here): under forkserver on 3.7-3.13.0 and under
+spawn on 3.7-3.9, the resource tracker warns at exit "There appear to be 9 leaked semaphore objects to clean up at
 shutdown" (3 re-created queues × 3 semaphores each): the semaphores of the children's module-level queues were
-never unlinked.  3.10-3.13 spawn print nothing, nor do 3.14-3.15 under any method (their forkserver children
-re-create no queue).  PyPy 3.9 warns under spawn and forkserver, PyPy 3.11 under forkserver, as CPython 3.9 and
+never unlinked.  3.10-3.13 spawn print nothing, nor do 3.13.18, 3.14 and 3.15 under any method (their forkserver
+children re-create no queue).  PyPy 3.9 warns under spawn and forkserver, PyPy 3.11 under forkserver, as CPython 3.9 and
 3.11 do.
 """
 # /// case
@@ -59,8 +59,8 @@ re-create no queue).  PyPy 3.9 warns under spawn and forkserver, PyPy 3.11 under
 # """
 # holds = true
 #
-# # 3.14.10 and 3.15.2 observed; 3.13.8+ and 3.14.1+ from the fix's history (gh-126631, backported to 3.13 by
-# # python/cpython#138609); 3.14.0 still re-ran the script in every child.
+# # 3.13.18, 3.14.10 and 3.15.2 observed (3.13.0 re-runs it); the boundaries 3.13.8 and 3.14.1 are the fix's
+# # releases (3.13's changelog lists gh-126631 under 3.13.8; backported to 3.13 by python/cpython#138609); 3.14.0 still re-ran the script in every child.
 # [[expect.when]]
 # start_method = ["forkserver"]
 # python = ">=3.13.8,!=3.14.0"

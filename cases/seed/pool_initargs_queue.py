@@ -20,9 +20,10 @@ The parent counts calls of ``Queue.__getstate__`` while the pool starts, by wrap
 queue exists, inside the main guard).  The pool is closed and joined at the end (added; the post leaves it
 open): otherwise spawn and forkserver workers are terminated at exit, before they unlink the semaphores of the
 queues their module-level ``Queue()`` made, and the resource tracker's "leaked semaphore objects" warning on
-stderr varies from run to run with how far each worker got.  Even so, forkserver on every version and spawn on
-3.7-3.9 print that warning (see module_queue_rerun.py), so stderr is not checked.  The start method is set before this module runs (the harness does; run
-by hand, the default applies), so the module-level ``Queue()`` is made for the right context.
+stderr varies from run to run with how far each worker got.  Even so, forkserver up to 3.13.0 (not 3.13.18, 3.14
+or 3.15, whose fork server made the module-level queue once) and spawn on 3.7-3.9 print that warning (see
+module_queue_rerun.py), so stderr is not checked.  The start method is set before this module runs (the harness
+does; run by hand, the default applies), so the module-level ``Queue()`` is made for the right context.
 """
 # /// case
 # claim = "A module-level Queue passed through Pool(initializer=initialize_shared, initargs=(queue,)) and a global in the initializer lets pool workers read 42; initargs travel with the worker's creation."

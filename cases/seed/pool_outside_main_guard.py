@@ -1,5 +1,5 @@
-"""``pool = Pool()`` outside ``if __name__ == "__main__":``: fine under fork, an endless respawn storm otherwise
-(or, under forkserver on 3.14, a crash at once).
+"""``pool = Pool()`` outside ``if __name__ == "__main__":``: fine under fork (and under forkserver on 3.13.8+), an
+endless respawn storm otherwise (or, under forkserver on 3.14.1-3.14.x, a crash at once).
 
 The post says the pool must be created inside the ``__main__`` guard "because creating the pool already starts
 processes in the background".  This case creates it at module level, as the warning forbids, and waits for an
@@ -10,8 +10,8 @@ What happens, and why (CPython ``multiprocessing/spawn.py`` and ``pool.py``):
 
 * fork: the module runs once, in the parent.  The workers are copies of the parent, nothing re-runs the module,
   so the unguarded pool is harmless and ``map`` returns.  The claim ("must") does not hold under fork.
-* spawn, and forkserver up to 3.13.7 (3.14.0): each worker re-runs the main script as ``__mp_main__`` while it bootstraps
-  (``spawn._main()`` sets ``current_process()._inheriting = True`` and calls ``prepare()`` ->
+* spawn, and forkserver up to 3.13.7 and on 3.14.0: each worker re-runs the main script as ``__mp_main__``
+  while it bootstraps (``spawn._main()`` sets ``current_process()._inheriting = True`` and calls ``prepare()`` ->
   ``_fixup_main_from_path()``).  There the module-level ``Pool(2)`` tries to start its own workers;
   ``Popen._launch()`` calls ``spawn.get_preparation_data()`` -> ``_check_not_importing_main()``, which raises
   ``RuntimeError: An attempt has been made to start a new process before the current process has finished its
@@ -19,10 +19,19 @@ What happens, and why (CPython ``multiprocessing/spawn.py`` and ``pool.py``):
   thread (``Pool._handle_workers`` -> ``_maintain_pool`` -> ``_repopulate_pool``) sees the dead worker and starts a
   new one, which dies the same way: a storm of tracebacks on stderr that never ends, while ``map`` waits forever
   (a hang).  There is no recursion: the error stops each worker before it can start grandchildren.
-* forkserver on 3.13.8+ and 3.14.1-3.14.x: the fork server preloads ``__main__`` (gh-126631 made
-  ``ensure_running()`` pass ``main_path``; see module_level_code.py), so the module-level ``Pool(2)`` first runs in
-  the fork server itself, inside ``spawn.import_main_path(main_path)`` with ``_inheriting = True``, and raises the
-  same RuntimeError there.  ``forkserver.main()`` does not catch it (only ``ImportError`` of the other preload
+* forkserver on 3.13.8-3.13.x: the fork server preloads ``__main__`` (gh-126631 made ``ensure_running()`` pass
+  ``main_path``; see module_level_code.py), so the module-level ``Pool(2)`` first runs in the fork server itself,
+  inside ``spawn.import_main_path(main_path)``.  Nothing has set a start method in that fresh interpreter, and on
+  3.13 the default context on Linux is *fork* (``_default_context = DefaultContext(_concrete_contexts['fork'])``,
+  Lib/multiprocessing/context.py line 334 in 3.13.18): the fork server's ``Pool(2)`` forks two workers of its own
+  (``popen_fork.Popen._launch`` calls ``os.fork()`` and never ``get_preparation_data()``, so
+  ``_check_not_importing_main()`` does not run) and the server goes on serving.  The program's own workers are
+  then forked from the server with ``__main__`` already imported (its ``pool`` a lifeless copy), re-run nothing,
+  take the tasks, and ``map`` returns: the outcome of fork, and the claim does not hold (observed on 3.13.18; the
+  log names the server's run ``ran MainProcess``, as the parent's).
+* forkserver on 3.14.1-3.14.x: the same preload, but the default context of 3.14 is *forkserver*, so the server's
+  ``Pool(2)`` goes through ``get_preparation_data()`` while ``_inheriting = True`` and raises the RuntimeError
+  there.  ``forkserver.main()`` does not catch it (only ``ImportError`` of the other preload
   modules is ignored), so the fork server dies before it serves anyone; the parent, which connected to it to
   start its first worker, gets ``ConnectionResetError: [Errno 104] Connection reset by peer`` from
   ``connection.answer_challenge()`` in ``connect_to_new_process()`` and dies at ``pool = Pool(2)``: no storm, the
@@ -69,11 +78,27 @@ on the machine's speed.
 # pool terminated, processes left: 0
 # """
 #
-# # The fork server preloads __main__ and dies of the RuntimeError (3.14.10 observed; 3.13.8+ and 3.14.1+ from
-# # the history of gh-126631); 3.15 ignores the preload's error (gh-141860) and shows the storm again.
+# # The fork server preloads __main__ (the fix of gh-126631: 3.13.8 and 3.14.1 by the changelogs; 3.13.0 observed
+# # without it, 3.13.18 and 3.14.10 with it).  On 3.13 the server's own Pool(2) is a fork pool and the program
+# # works (3.13.18 observed) ...
 # [[expect.when]]
 # start_method = ["forkserver"]
-# python = ">=3.13.8,!=3.14.0,<3.15"
+# python = ">=3.13.8,<3.14"
+# holds = false
+# stdout = """
+# map returned: True
+# map results: [42, 33, 24]
+# the module ran again in a worker: False
+# workers that died while bootstrapping: 0
+# a worker took a task: True
+# pool terminated, processes left: 0
+# """
+#
+# # ... on 3.14 it is a forkserver pool, and the fork server dies of the RuntimeError (3.14.10 observed); 3.15
+# # ignores the preload's error (gh-141860) and shows the storm again.
+# [[expect.when]]
+# start_method = ["forkserver"]
+# python = ">=3.14.1,<3.15"
 # stdout = ""
 # exception = "ConnectionResetError: [Errno 104] Connection reset by peer"
 # exit = 1
