@@ -537,32 +537,48 @@ def session_processes(session_id: int) -> List[int]:
     return found
 
 
-PF_EXITING = 0x4  # Linux: the process is exiting (its memory and command line already gone)
+def _dead(pid: int) -> Optional[bool]:
+    """Linux: True when no thread of the process runs any more (a zombie, or every thread already in exit(): dead
+    but for its last steps; its keeper reaps it at once, so unlike an orphan of init it may never be seen as a
+    zombie). A process whose main thread has exited while another runs is alive. None where there is no /proc."""
+    from harness.keeper import thread_states, threads_running
+
+    if not os.path.isdir("/proc/self"):
+        return None
+    return not thread_states(pid) or not threads_running(pid)
 
 
-def _exiting(pid: int) -> bool:
-    """Linux only: already in exit(). Such a process is dead but for its last steps; its keeper reaps it at once,
-    so unlike an orphan of init it may never be seen as a zombie."""
+def _command_line(pid: int, proc: Any) -> str:
+    """Its command line; a process whose main thread has exited has none in /proc, so its name says what it is."""
+    import psutil
+
     try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            return bool(int(f.read().rsplit(b")", 1)[1].split()[6]) & PF_EXITING)
-    except (OSError, IndexError, ValueError):
-        return False
+        cmdline = " ".join(proc.cmdline())
+    except psutil.Error:
+        cmdline = ""
+    if cmdline:
+        return cmdline
+    try:
+        return f"{proc.name()} (its main thread has exited; {proc.num_threads() - 1} other thread(s) run)"
+    except psutil.Error:
+        return f"pid {pid}"
 
 
 def describe(pids: Sequence[int]) -> Tuple[Leftover, ...]:
-    """The processes as leftovers; a zombie, or a process already exiting, counts as dead (`zombie`)."""
+    """The processes as leftovers; one none of whose threads runs counts as dead (`zombie`)."""
     import psutil
 
     out = []
     for pid in pids:
         try:
             proc = psutil.Process(pid)
-            zombie = proc.status() == psutil.STATUS_ZOMBIE or _exiting(pid)
-            cmdline = " ".join(proc.cmdline()) if not zombie else proc.name()
+            dead = _dead(pid)
+            if dead is None:
+                dead = proc.status() == psutil.STATUS_ZOMBIE
+            cmdline = proc.name() if dead else _command_line(pid, proc)
         except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
             continue
-        out.append(Leftover(pid=pid, cmdline=cmdline, zombie=zombie))
+        out.append(Leftover(pid=pid, cmdline=cmdline, zombie=dead))
     return tuple(out)
 
 
@@ -592,16 +608,16 @@ def settle_leftovers(launched: Launched) -> Tuple[Leftover, ...]:
 
 
 def _is_zombie(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            return f.read().rsplit(b")", 1)[1].split()[0] == b"Z"
-    except (OSError, IndexError):
-        import psutil
+    """Dead but not reaped (or gone): no thread of it runs."""
+    dead = _dead(pid)
+    if dead is not None:
+        return dead
+    import psutil
 
-        try:
-            return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
-        except psutil.Error:
-            return True
+    try:
+        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return True
 
 
 def _windows_tree(pid: int) -> List[Any]:

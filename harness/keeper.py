@@ -67,7 +67,11 @@ def prctl(option, value):
 
 
 def process_table():
-    """{pid: (ppid, pgid, zombie)} of every process, from /proc where there is one, else from psutil."""
+    """{pid: (ppid, pgid, dead)} of every process, from /proc where there is one, else from psutil.
+
+    A process is dead once none of its threads runs: a zombie waiting to be reaped, or one already exiting. A
+    process whose main thread has exited (pthread_exit) while another thread goes on shows Z in /proc/PID/stat but
+    is alive: it is found, signalled and counted like any other."""
     table = {}
     if os.path.isdir("/proc/self"):
         for name in os.listdir("/proc"):
@@ -78,7 +82,8 @@ def process_table():
                     fields = f.read().rsplit(b")", 1)[1].split()
             except (OSError, IndexError):
                 continue
-            table[int(name)] = (int(fields[1]), int(fields[2]), fields[0] in (b"Z", b"X"))
+            dead = fields[0] in (b"Z", b"X") and not threads_running(int(name))
+            table[int(name)] = (int(fields[1]), int(fields[2]), dead)
         return table
     import psutil
 
@@ -91,8 +96,33 @@ def process_table():
     return table
 
 
+PF_EXITING = 0x4  # Linux, in a thread's flags: the thread is in exit(), dead but for its last steps
+
+
+def thread_states(pid):
+    """[(state, flags)] of every thread of a process, from /proc/PID/task (Linux); [] when it is gone."""
+    states = []
+    try:
+        tids = os.listdir("/proc/%d/task" % pid)
+    except OSError:
+        return states
+    for tid in tids:
+        try:
+            with open("/proc/%d/task/%s/stat" % (pid, tid), "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+            states.append((fields[0], int(fields[6])))
+        except (OSError, IndexError, ValueError):
+            continue
+    return states
+
+
+def threads_running(pid):
+    """True when some thread of the process is neither a zombie nor exiting (Linux)."""
+    return any(state not in (b"Z", b"X") and not flags & PF_EXITING for state, flags in thread_states(pid))
+
+
 def descendants(root, table=None, group=0):
-    """Pids below `root` (and, given `group`, every other member of that process group), zombies included."""
+    """Pids below `root` (and, given `group`, every other member of that process group), the dead included."""
     table = process_table() if table is None else table
     children = {}
     for pid, (ppid, _, _) in table.items():

@@ -363,3 +363,22 @@ def test_ctrl_c_is_honoured_while_a_cell_is_being_judged(tmp_path):
     interrupted = time.monotonic()
     process.communicate(timeout=30)
     assert process.returncode == 130 and time.monotonic() - interrupted < 2.0
+
+
+# -- a process that looks dead but runs ---------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pthread_exit of the main thread, read from /proc")
+def test_a_process_whose_main_thread_exited_is_alive_until_reaped_and_is_ended(tmp_path):
+    """Its main thread's Z in /proc/PID/stat does not make it dead: the child is a leak, the main process a
+    timeout, and neither runs after the run (they used to go on, reparented to init)."""
+    from harness import keeper
+
+    done = mpmatrix("run", str(HOSTILE / "main_thread_exits"), "--python", "current", "-m", "spawn", "-q",
+                    out=tmp_path / "out")
+    cells = {c["case"]: c for c in done.results()["cells"]}
+    assert (cells["child"]["status"], cells["main"]["status"]) == ("leak", "timeout"), done.stderr
+    assert "its main thread has exited; 1 other thread(s) run" in cells["child"]["message"]
+    assert cells["main"]["exit"] == "signal:SIGKILL"  # it ignores SIGTERM: it was running, and was killed
+    pids = [int(cells[name]["stdout_raw"].split()[1]) for name in ("child", "main")]
+    assert [pid for pid in pids if keeper.threads_running(pid)] == []

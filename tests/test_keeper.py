@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import subprocess
 import sys
 import time
 
@@ -168,3 +169,43 @@ def test_children_cpu_reads_the_reaped_children_of_this_process():
         os._exit(0)
     os.waitpid(pid, 0)
     assert keeper.children_cpu() - before >= 0.1
+
+
+def test_a_process_whose_main_thread_exited_while_another_runs_is_alive_and_ended(monkeypatch):
+    """/proc/PID/stat says Z for the main thread; /proc/PID/task says another thread sleeps: it is signalled."""
+    table = {10: (1, 10, False), 11: (10, 11, False)}
+    sent = []
+    monkeypatch.setattr(keeper, "threads_running", lambda pid: pid in table)
+
+    def kill(pid, sig):
+        sent.append(pid)
+        table.pop(pid, None)
+
+    def fake_table():
+        return {pid: (ppid, pgid, False) for pid, (ppid, pgid, _) in table.items()}
+
+    monkeypatch.setattr(keeper, "process_table", fake_table)
+    monkeypatch.setattr(os, "kill", kill)
+    monkeypatch.setattr(os, "killpg", lambda group, sig: None)
+    assert keeper.end_processes(10, 0, grace=False, reap=lambda: None) and sent == [11]
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="/proc")
+def test_the_process_table_counts_a_zombie_looking_leader_with_a_live_thread_as_alive():
+    script = ("import ctypes, os, threading\n"
+              "r, w = os.pipe()\n"
+              "threading.Thread(target=os.read, args=(r, 1)).start()\n"
+              "print('thread started', flush=True)\n"
+              "ctypes.CDLL(None).pthread_exit(None)\n")
+    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, close_fds=True)
+    try:
+        child.stdout.readline()
+        deadline = time.monotonic() + 10
+        while open(f"/proc/{child.pid}/stat", "rb").read().rsplit(b")", 1)[1].split()[0] != b"Z":
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        assert keeper.threads_running(child.pid) and keeper.process_table()[child.pid][2] is False
+    finally:
+        child.kill()
+        child.wait(10)
+    assert child.pid not in keeper.process_table()
