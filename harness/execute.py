@@ -6,7 +6,6 @@ from __future__ import annotations
 import atexit
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -330,7 +329,9 @@ def shutdown_keeper() -> None:
     if server is not None:
         server.close()
     if root is not None:
-        shutil.rmtree(root, ignore_errors=True)
+        from harness.keeper import remove_tree
+
+        remove_tree(root)
 
 
 def _forget_keeper_in_child() -> None:
@@ -760,7 +761,11 @@ def _read_text(path: str) -> str:
 
 
 def _remove(workdir: str, dump_file: str) -> None:
-    shutil.rmtree(workdir, ignore_errors=True)
+    """A cell's working folder and stack file, whatever the cell left in them; never raises (the observation is
+    already made)."""
+    from harness.keeper import remove_tree
+
+    remove_tree(workdir)
     try:
         os.unlink(dump_file)
     except OSError:

@@ -27,9 +27,8 @@ nothing is left) or `kill` (SIGKILL at once).
 import array
 import json
 import os
-import resource
 import select
-import shutil
+import stat
 import signal
 import socket
 import struct
@@ -206,6 +205,125 @@ def exit_code(status):
     return -1
 
 
+# -- removing a cell's folders ---------------------------------------------------------------------------------
+
+_DIRECTORY = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
+
+
+def remove_tree(path):
+    """Remove a folder and everything in it as far as it can, however deep and whatever a cell left there; never
+    raises. Iterative (a cell's 3,000-deep tree made shutil.rmtree raise RecursionError) and, where the OS allows,
+    by descriptor: one folder open at a time, entered by name and left by "..", so no path grows with the depth
+    (it would pass PATH_MAX) and no symbolic link is followed. True when nothing is left."""
+    try:
+        if os.open in os.supports_dir_fd and os.scandir in os.supports_fd:
+            _remove_by_descriptor(path)
+        else:
+            _remove_by_path(path)
+    except (OSError, ValueError):
+        pass
+    return not os.path.lexists(path)
+
+
+def _identity(fd):
+    info = os.fstat(fd)
+    return info.st_dev, info.st_ino
+
+
+def _remove_by_descriptor(path):
+    try:
+        if not stat.S_ISDIR(os.lstat(path).st_mode):
+            os.unlink(path)
+            return
+    except FileNotFoundError:
+        return
+    fd = os.open(path, _DIRECTORY)
+    above = []  # (identity of the folder above, name of this folder in it), from the top down to fd's parent
+    stuck = set()  # folders that could not be emptied: not entered again
+    try:
+        while True:
+            child = None
+            with os.scandir(fd) as entries:
+                for entry in entries:
+                    if not entry.is_dir(follow_symlinks=False):
+                        try:
+                            os.unlink(entry.name, dir_fd=fd)
+                        except FileNotFoundError:
+                            pass
+                        except OSError:
+                            stuck.add(_identity(fd))
+                        continue
+                    try:
+                        child = os.open(entry.name, _DIRECTORY, dir_fd=fd)
+                    except PermissionError:  # a cell may leave a folder it took its own rights from
+                        try:
+                            os.chmod(entry.name, 0o700, dir_fd=fd, follow_symlinks=False)
+                            child = os.open(entry.name, _DIRECTORY, dir_fd=fd)
+                        except (OSError, NotImplementedError):
+                            stuck.add(_identity(fd))
+                            continue
+                    except OSError:
+                        continue
+                    if _identity(child) in stuck:
+                        os.close(child)
+                        child = None
+                        continue
+                    above.append((_identity(fd), entry.name))
+                    break
+            if child is not None:
+                os.close(fd)
+                fd = child
+                continue
+            if not above:
+                break
+            parent_identity, name = above.pop()
+            parent = os.open("..", _DIRECTORY, dir_fd=fd)
+            if _identity(parent) != parent_identity:  # moved while we were inside: stop rather than go astray
+                os.close(parent)
+                return
+            done = _identity(fd)
+            os.close(fd)
+            fd = parent
+            try:
+                os.rmdir(name, dir_fd=fd)
+            except FileNotFoundError:
+                pass
+            except OSError:
+                stuck.add(done)
+    finally:
+        os.close(fd)
+    os.rmdir(path)
+
+
+def _remove_by_path(path):
+    """Without descriptors (Windows): depth first with a list for a stack, by path."""
+    stack = [(path, False)]
+    while stack:
+        folder, emptied = stack.pop()
+        if emptied:
+            try:
+                os.rmdir(folder)
+            except OSError:
+                pass
+            continue
+        try:
+            if not os.path.isdir(folder) or os.path.islink(folder):
+                os.unlink(folder)
+                continue
+            stack.append((folder, True))
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append((entry.path, False))
+                    else:
+                        try:
+                            os.unlink(entry.path)
+                        except OSError:
+                            pass
+        except OSError:
+            continue
+
+
 # -- messages -------------------------------------------------------------------------------------------------
 
 
@@ -338,6 +456,8 @@ class CellKeeper:
 def children_cpu():
     """User+sys seconds of every reaped descendant: the cell's processes, each reaped by its parent or, orphaned, by
     the cell keeper (a subreaper); usage of a process's reaped children is counted in its own when it is reaped."""
+    import resource  # POSIX only: imported here, so that execute may use remove_tree on Windows too
+
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
 
@@ -442,7 +562,7 @@ class Server:
     def shutdown(self):
         """The harness has gone (or asked us to stop): nothing of any cell outlives it, nor its temporary files."""
         end_processes(os.getpid(), 0, False, lambda: reap_children(self.exited))
-        shutil.rmtree(self.root, ignore_errors=True)
+        remove_tree(self.root)
         os._exit(0)
 
 

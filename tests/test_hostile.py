@@ -382,3 +382,51 @@ def test_a_process_whose_main_thread_exited_is_alive_until_reaped_and_is_ended(t
     assert cells["main"]["exit"] == "signal:SIGKILL"  # it ignores SIGTERM: it was running, and was killed
     pids = [int(cells[name]["stdout_raw"].split()[1]) for name in ("child", "main")]
     assert [pid for pid in pids if keeper.threads_running(pid)] == []
+
+
+# -- cleanup of what a cell leaves --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def tmp(tmp_path):
+    """A TMPDIR for a run, emptied afterwards even when the test fails: a 3,000-deep tree left in it would make
+    pytest's own clean-up of old temporary folders raise RecursionError in every later session."""
+    from harness.keeper import remove_tree
+
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    yield folder
+    remove_tree(str(folder))
+
+
+def test_a_3000_deep_tree_left_by_a_cell_keeps_its_observation_and_leaves_no_temporary_folder(tmp_path, tmp):
+    argv = [sys.executable, "-m", "harness", "run", str(HOSTILE / "deep_tree.py"), "--python", "current", "-m", "spawn",
+            "-q", "--out", str(tmp_path / "out")]
+    done = subprocess.run(argv, cwd=str(REPO), capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
+                          env=dict(os.environ, TMPDIR=str(tmp)))
+    (cell,) = json.loads((tmp_path / "out" / "results.json").read_text())["cells"]
+    assert (cell["status"], done.returncode) == ("pass", 0), (cell["message"], done.stderr)
+    assert "Traceback" not in done.stderr and list(tmp.iterdir()) == []
+
+
+def test_the_keeper_server_removes_a_3000_deep_tree_when_the_harness_is_killed(tmp_path, tmp):
+    made = tmp_path / "made"
+    code = (HOSTILE / "deep_tree.py").read_text().split("# ///\n", 2)[-1] + f"open({str(made)!r}, 'w').close()\n" \
+        "import time\ntime.sleep(3600)\n"
+    case = write_case(tmp_path / "cases", "deep_tree_then_hang.py",
+                      'claim = "c"\nsource = "s"\nids = ["H13"]\ntimeout = 120\n\n[expect]\nstdout = "made 3000 folders"\n',
+                      code=code)
+    process = subprocess.Popen([sys.executable, "-m", "harness", "run", str(case), "--python", "current", "-m", "spawn",
+                                "-q", "--out", str(tmp_path / "out")], cwd=str(REPO), stdin=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ, TMPDIR=str(tmp)))
+    deadline = time.monotonic() + 60
+    while not made.exists():
+        assert time.monotonic() < deadline and process.poll() is None
+        time.sleep(0.1)
+    process.kill()
+    process.communicate()
+    deadline = time.monotonic() + 10
+    while list(tmp.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert list(tmp.iterdir()) == []
+    assert wait_until_gone(str(case)) == []

@@ -209,3 +209,60 @@ def test_the_process_table_counts_a_zombie_looking_leader_with_a_live_thread_as_
         child.kill()
         child.wait(10)
     assert child.pid not in keeper.process_table()
+
+
+# -- removing a cell's folders ----------------------------------------------------------------------------------
+
+
+def deep_tree(top, depth):
+    """`depth` nested folders under top, each with a file, made by descriptor (their paths pass PATH_MAX)."""
+    top.mkdir()
+    fd = os.open(str(top), os.O_RDONLY)
+    try:
+        for _ in range(depth):
+            os.mkdir("d", dir_fd=fd)
+            child = os.open("d", os.O_RDONLY, dir_fd=fd)
+            os.close(os.open("f", os.O_WRONLY | os.O_CREAT, dir_fd=child))
+            os.close(fd)
+            fd = child
+    finally:
+        os.close(fd)
+
+
+def test_a_tree_deeper_than_the_recursion_limit_and_path_max_is_removed_without_raising(tmp_path):
+    try:
+        deep_tree(tmp_path / "top", 3000)
+        assert keeper.remove_tree(str(tmp_path / "top")) is True
+        assert list(tmp_path.iterdir()) == []
+    finally:  # pytest's own removal of old temporary folders would raise RecursionError on what is left
+        keeper.remove_tree(str(tmp_path / "top"))
+
+
+def test_removal_follows_no_symbolic_link_and_takes_back_rights_a_cell_took_away(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep").write_text("kept")
+    top = tmp_path / "top"
+    (top / "a" / "locked" / "inner").mkdir(parents=True)
+    (top / "a" / "locked" / "inner" / "f").write_text("x")
+    (top / "a" / "link").symlink_to(outside)
+    (top / "a" / "locked").chmod(0)
+    assert keeper.remove_tree(str(top)) is True
+    assert (outside / "keep").read_text() == "kept"
+    assert keeper.remove_tree(str(tmp_path / "missing")) is True  # nothing there: nothing to do, no error
+
+
+def test_without_descriptors_the_tree_is_removed_by_path_iteratively(tmp_path):
+    import inspect
+
+    top = tmp_path / "top"
+    os.makedirs(os.path.join(str(top), *["d"] * 500))
+    (top / "f").write_text("x")
+    (top / "link").symlink_to(tmp_path)  # removed, not followed
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(len(inspect.stack(0)) + 40)  # 500 levels would not fit in it: nothing may recurse
+    try:
+        keeper._remove_by_path(str(top))
+    finally:
+        sys.setrecursionlimit(limit)
+    assert list(tmp_path.iterdir()) == []
