@@ -248,18 +248,42 @@ class KeeperServer:
     def __init__(self, root: str) -> None:
         self.root = root
         ours, theirs = socket.socketpair()
+        said_read, said_write = os.pipe()
         try:
+            # No descriptor of the user's terminal: a cell could borrow one through /proc/KEEPER/fd (its own
+            # /dev/tty is closed to it, in a session without a terminal). What a keeper says goes to a pipe.
             self.process = subprocess.Popen(
                 [sys.executable, KEEPER, str(theirs.fileno()), self.root], pass_fds=[theirs.fileno()],
-                stdin=subprocess.DEVNULL, start_new_session=True,  # no terminal: Ctrl+C is the harness's to act on
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=said_write,
+                start_new_session=True,  # no controlling terminal: Ctrl+C is the harness's to act on
             )
         except BaseException:
             ours.close()
+            os.close(said_read)
             raise
         finally:
             theirs.close()
+            os.close(said_write)
+        os.set_blocking(said_read, False)
+        self.said = said_read
         self.sock = ours
         self.lock = threading.Lock()
+
+    def told(self) -> str:
+        """What the server and its cell keepers wrote on their standard error (a traceback would be a bug of
+        theirs), escaped and cut to its end; "" when nothing."""
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(self.said, 65536)
+            except (BlockingIOError, OSError):
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+            del chunks[:-2]  # keep the end, where a traceback says what happened
+        text = b"".join(chunks)[-2000:].decode("utf-8", "replace")
+        return "".join(c if c.isprintable() or c == "\n" else repr(c)[1:-1] for c in text).strip()
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -286,13 +310,18 @@ class KeeperServer:
         return KeptCell(control, open(out_read, "rb"), open(err_read, "rb"))
 
     def close(self) -> None:
-        """Let the server go: it ends whatever is left below it and removes ROOT."""
+        """Let the server go: it ends whatever is left below it and removes ROOT. What it said on its standard
+        error, if anything, is passed on to the harness's, as the keeper's."""
         self.sock.close()
         try:
             self.process.wait(timeout=KEEPER_REPLY_S)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        said = self.told()
+        os.close(self.said)
+        if said:
+            sys.stderr.write(f"mpmatrix: the keeper process (pid {self.process.pid}) said:\n{said}\n")
 
 
 _server: Optional[KeeperServer] = None

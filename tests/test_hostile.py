@@ -430,3 +430,33 @@ def test_the_keeper_server_removes_a_3000_deep_tree_when_the_harness_is_killed(t
         time.sleep(0.05)
     assert list(tmp.iterdir()) == []
     assert wait_until_gone(str(case)) == []
+
+
+# -- the user's terminal ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc/PID/fd")
+def test_no_keeper_holds_the_terminal_a_cell_could_borrow(tmp_path):
+    """The harness runs on a real terminal (a pseudo-terminal): the case looks through /proc for a descriptor
+    of it in its keepers and writes on any it finds; the terminal must show nothing of it."""
+    import pty
+
+    primary, secondary = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "harness", "run", str(HOSTILE / "terminal"), "--python",
+                                "current", "-m", "spawn", "-q", "--out", str(tmp_path / "out")], cwd=str(REPO),
+                               stdin=subprocess.DEVNULL, stdout=secondary, stderr=secondary)
+    os.close(secondary)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:  # EIO: every holder of the terminal closed it
+            break
+        if not chunk:
+            break
+        shown += chunk
+    process.wait(60)
+    os.close(primary)
+    (cell,) = json.loads((tmp_path / "out" / "results.json").read_text())["cells"]
+    assert cell["status"] == "pass", cell["stdout_raw"]
+    assert b"a case wrote this" not in shown and b"1 pass" in shown
