@@ -237,6 +237,8 @@ def start_cell(argv: Sequence[str], cwd: str, env: Mapping[str, str]) -> Launche
 
 KEEPER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "keeper.py")
 KEEPER_REPLY_S = 30.0  # a cell keeper answers at once; this only bounds a wait on a keeper that hangs
+# While the harness waits on a keeper, it looks this often whether a cell stopped it (SIGSTOP), and resumes it.
+WATCH_KEEPERS_S = 0.25
 
 
 class KeeperServer:
@@ -307,17 +309,23 @@ class KeeperServer:
             for fd in (out_write, err_write):
                 os.close(fd)
             keeper_end.close()
-        return KeptCell(control, open(out_read, "rb"), open(err_read, "rb"))
+        return KeptCell(control, open(out_read, "rb"), open(err_read, "rb"), self.process.pid)
 
     def close(self) -> None:
         """Let the server go: it ends whatever is left below it and removes ROOT. What it said on its standard
         error, if anything, is passed on to the harness's, as the keeper's."""
         self.sock.close()
-        try:
-            self.process.wait(timeout=KEEPER_REPLY_S)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        deadline = time.monotonic() + KEEPER_REPLY_S
+        while True:
+            resume_stopped([self.process.pid])
+            try:
+                self.process.wait(timeout=max(0.0, min(WATCH_KEEPERS_S, deadline - time.monotonic())))
+                break
+            except subprocess.TimeoutExpired:
+                if time.monotonic() >= deadline:
+                    self.process.kill()
+                    self.process.wait()
+                    break
         said = self.told()
         os.close(self.said)
         if said:
@@ -390,12 +398,20 @@ def _cell_paths() -> Tuple[str, str]:
     return workdir, dump_file
 
 
+def resume_stopped(pids: Sequence[int]) -> None:
+    from harness.keeper import resume_if_stopped
+
+    for pid in pids:
+        resume_if_stopped(pid)
+
+
 class KeptCell(Launched):
     """A cell started by a cell keeper, followed through its control socket (a thread reads it)."""
 
-    def __init__(self, control: socket.socket, stdout: IO[bytes], stderr: IO[bytes]) -> None:
+    def __init__(self, control: socket.socket, stdout: IO[bytes], stderr: IO[bytes], server_pid: int = 0) -> None:
         self.control = control
         self.stdout, self.stderr = stdout, stderr
+        self.server_pid = server_pid
         self.keeper_pid = 0
         self.returncode: Optional[int] = None
         self.cpu_s: Optional[float] = None
@@ -405,11 +421,21 @@ class KeptCell(Launched):
         self.exited = threading.Event()
         self.ended = threading.Event()
         threading.Thread(target=self._read, daemon=True, name="mpmatrix-keeper-control").start()
-        if not self.started.wait(KEEPER_REPLY_S) or self.error or self.lost:
+        if not self._await(self.started, KEEPER_REPLY_S) or self.error or self.lost:
             self.request_end(grace=False)
             self.stdout.close()
             self.stderr.close()
             raise OSError(0, self.error or "the keeper did not start the cell")
+
+    def _await(self, event: threading.Event, timeout: float) -> bool:
+        """Wait for the keeper to say something, resuming it and the server whenever a cell has stopped them: a
+        cell's status says what the cell did, never what a stopped helper made it look like."""
+        deadline = time.monotonic() + timeout
+        while not event.wait(max(0.0, min(WATCH_KEEPERS_S, deadline - time.monotonic()))):
+            if time.monotonic() >= deadline:
+                return False
+            resume_stopped([self.server_pid, self.keeper_pid])
+        return True
 
     def _read(self) -> None:
         pending = b""
@@ -450,7 +476,7 @@ class KeptCell(Launched):
             self.ended.set()
 
     def wait(self, timeout: float) -> int:
-        if not self.exited.wait(timeout):
+        if not self._await(self.exited, timeout):
             raise subprocess.TimeoutExpired("cell", timeout)
         if self.returncode is None:
             raise CellLost(f"its keeper process (pid {self.keeper_pid}) ended before it did; the keeper server "
@@ -476,7 +502,7 @@ class KeptCell(Launched):
         self.request_end(grace)
         from harness.keeper import GIVE_UP_S
 
-        if not self.ended.wait(KILL_GRACE_S + GIVE_UP_S + 2) and self.keeper_pid:
+        if not self._await(self.ended, KILL_GRACE_S + GIVE_UP_S + 2) and self.keeper_pid:
             try:  # a keeper that does not answer (stopped by its cell?) is killed: the server ends its orphans
                 os.kill(self.keeper_pid, signal.SIGKILL)
             except OSError:

@@ -120,6 +120,26 @@ def threads_running(pid):
     return any(state not in (b"Z", b"X") and not flags & PF_EXITING for state, flags in thread_states(pid))
 
 
+def resume_if_stopped(pid):
+    """SIGCONT a process stopped by a signal (a cell may SIGSTOP its keeper or the server): a stopped helper
+    would otherwise make its cell, or every later cell, look hung. True when it was stopped."""
+    if pid <= 0:
+        return False
+    try:
+        if os.path.isdir("/proc/self"):
+            with open("/proc/%d/stat" % pid, "rb") as f:
+                stopped = f.read().rsplit(b")", 1)[1].split()[0] == b"T"
+        else:
+            import psutil
+
+            stopped = psutil.Process(pid).status() == psutil.STATUS_STOPPED
+        if stopped:
+            os.kill(pid, signal.SIGCONT)
+        return stopped
+    except Exception:  # gone, or unreadable: nothing to resume
+        return False
+
+
 def descendants(root, table=None, group=0):
     """Pids below `root` (and, given `group`, every other member of that process group), the dead included."""
     table = process_table() if table is None else table
@@ -528,7 +548,10 @@ class Server:
                 self.abandoned = True
 
     def sweep(self):
-        """End the processes a dead cell keeper left behind: children of ours that are not cell keepers."""
+        """Resume a cell keeper its cell stopped; end the processes a dead cell keeper left behind: children of
+        ours that are not cell keepers."""
+        for keeper in self.keepers:
+            resume_if_stopped(keeper)
         table = process_table()
         me = os.getpid()
         orphans = [pid for pid, (ppid, _, zombie) in table.items() if ppid == me and pid not in self.keepers]

@@ -460,3 +460,19 @@ def test_no_keeper_holds_the_terminal_a_cell_could_borrow(tmp_path):
     (cell,) = json.loads((tmp_path / "out" / "results.json").read_text())["cells"]
     assert cell["status"] == "pass", cell["stdout_raw"]
     assert b"a case wrote this" not in shown and b"1 pass" in shown
+
+
+# -- stopped helpers ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the server is found through /proc")
+def test_a_stopped_keeper_or_keeper_server_is_resumed_and_every_cell_says_what_it_did(tmp_path):
+    """One cell at a time, the server-stopping case first (the largest timeout): before, the keeper-stopping cell
+    was a `timeout` 18 s later and every cell after the stopped server waited 30 s and was an `error`."""
+    done = mpmatrix("run", str(HOSTILE / "stopped_helpers"), "--python", "current", "-m", "spawn", "--jobs", "1", "-q",
+                    out=tmp_path / "out")
+    cells = {c["case"]: c for c in done.results()["cells"]}
+    assert {name: c["status"] for name, c in cells.items()} == {
+        "stop_the_server": "pass", "stop_the_keeper": "pass", "after_them": "pass"}, done.stderr
+    assert done.returncode == 0 and done.seconds < 10, done.seconds
+    assert all(c["duration_s"] < 5 for c in cells.values())

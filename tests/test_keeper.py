@@ -266,3 +266,20 @@ def test_without_descriptors_the_tree_is_removed_by_path_iteratively(tmp_path):
     finally:
         sys.setrecursionlimit(limit)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_stopped_process_is_resumed_and_a_running_one_left_alone():
+    child = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE)
+    try:
+        assert keeper.resume_if_stopped(child.pid) is False
+        os.kill(child.pid, signal.SIGSTOP)
+        deadline = time.monotonic() + 10
+        while not keeper.resume_if_stopped(child.pid):
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        child.stdin.close()
+        assert child.wait(10) == 0  # it ran again: it read to the end of its input
+    finally:
+        child.kill()
+        child.wait()
+    assert keeper.resume_if_stopped(child.pid) is False  # gone: nothing to do
