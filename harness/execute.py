@@ -126,6 +126,17 @@ class _CappedReader(threading.Thread):
             return data.decode("utf-8", errors="replace"), True
 
 
+def _start_reader(stream: IO[bytes], cap: int) -> _CappedReader:
+    from harness.keeper import with_room
+
+    def start() -> _CappedReader:
+        reader = _CappedReader(stream, cap)  # a new thread object each try: a failed start may not be retried
+        reader.start()
+        return reader
+
+    return with_room(start, "cannot start a thread to read the cell's output")
+
+
 def run_cell(
     cell: Cell, limits: Limits, environ: Optional[Mapping[str, str]] = None, stop: Optional[threading.Event] = None,
 ) -> Observation:
@@ -148,9 +159,14 @@ def run_cell(
         _live.add(launched)
     if stop is not None and stop.is_set():
         launched.end()
-    readers = [_CappedReader(launched.stdout, limits.cap_bytes), _CappedReader(launched.stderr, limits.cap_bytes)]
-    for reader in readers:
-        reader.start()
+    try:
+        readers = [_start_reader(launched.stdout, limits.cap_bytes), _start_reader(launched.stderr, limits.cap_bytes)]
+    except OSError as exc:  # the system had no room for a thread for this long: the cell cannot be followed
+        with _live_lock:
+            _live.discard(launched)
+        launched.end(grace=False)
+        _remove(workdir, dump_file)
+        return Observation(harness_error=f"{exc.strerror or exc}; the cell was ended")
     timed_out = False
     lost = ""
     code: Optional[int] = None
@@ -250,7 +266,11 @@ class KeeperServer:
     def __init__(self, root: str) -> None:
         self.root = root
         ours, theirs = socket.socketpair()
-        said_read, said_write = os.pipe()
+        try:
+            said_read, said_write = os.pipe()
+        except OSError:
+            _close_all([ours, theirs])
+            raise
         try:
             # No descriptor of the user's terminal: a cell could borrow one through /proc/KEEPER/fd (its own
             # /dev/tty is closed to it, in a session without a terminal). What a keeper says goes to a pipe.
@@ -291,25 +311,37 @@ class KeeperServer:
         return self.process.poll() is None
 
     def start(self, argv: Sequence[str], cwd: str, env: Mapping[str, str]) -> "KeptCell":
-        from harness.keeper import send_request
+        """Ask the server for a cell keeper; what the harness needs to follow the cell (pipes, a socket, a thread)
+        is made first, each tried again while the system is short of room (keeper.with_room), so that nothing of
+        the cell starts unless it can be followed."""
+        from harness.keeper import send_request, with_room
 
-        out_read, out_write = os.pipe()
-        err_read, err_write = os.pipe()
-        control, keeper_end = socket.socketpair()
+        opened: List[Any] = []
+        try:
+            out_read, out_write = with_room(os.pipe, "cannot make a pipe for the cell's output")
+            opened += [out_read, out_write]
+            err_read, err_write = with_room(os.pipe, "cannot make a pipe for the cell's output")
+            opened += [err_read, err_write]
+            control, keeper_end = with_room(socket.socketpair, "cannot make a socket to the cell's keeper")
+            opened += [control, keeper_end]
+            cell = KeptCell(control, open(out_read, "rb"), open(err_read, "rb"), self.process.pid)
+            opened[0:1] = [cell.stdout]
+            opened[2:3] = [cell.stderr]
+        except BaseException:
+            _close_all(opened)
+            raise
         request = {"argv": list(argv), "cwd": cwd, "env": dict(env), "fds": 3}
         try:
             with self.lock:
-                send_request(self.sock, request, [out_write, err_write, keeper_end.fileno()])
+                with_room(lambda: send_request(self.sock, request, [out_write, err_write, keeper_end.fileno()]),
+                          "cannot send the cell to the keeper")
         except OSError as exc:
-            for fd in (out_read, err_read):
-                os.close(fd)
-            control.close()
+            _close_all(opened)
             raise OSError(exc.errno, f"the keeper process is gone ({exc.strerror or exc})") from None
         finally:
-            for fd in (out_write, err_write):
-                os.close(fd)
-            keeper_end.close()
-        return KeptCell(control, open(out_read, "rb"), open(err_read, "rb"), self.process.pid)
+            _close_all([out_write, err_write, keeper_end])
+        cell.await_start()
+        return cell
 
     def close(self) -> None:
         """Let the server go: it ends whatever is left below it and removes ROOT. What it said on its standard
@@ -353,7 +385,9 @@ def _keeper() -> KeeperServer:
         if _server is None or not _server.alive():
             if _server is not None:
                 _server.close()
-            _server = KeeperServer(root)
+            from harness.keeper import with_room
+
+            _server = with_room(lambda: KeeperServer(root), "cannot start the keeper process")
         return _server
 
 
@@ -405,6 +439,15 @@ def resume_stopped(pids: Sequence[int]) -> None:
         resume_if_stopped(pid)
 
 
+def _close_all(items: Sequence[Any]) -> None:
+    """Close descriptors (ints) and objects with close(), each once, ignoring what is already closed."""
+    for item in items:
+        try:
+            os.close(item) if isinstance(item, int) else item.close()
+        except OSError:
+            pass
+
+
 class KeptCell(Launched):
     """A cell started by a cell keeper, followed through its control socket (a thread reads it)."""
 
@@ -420,7 +463,13 @@ class KeptCell(Launched):
         self.started = threading.Event()
         self.exited = threading.Event()
         self.ended = threading.Event()
-        threading.Thread(target=self._read, daemon=True, name="mpmatrix-keeper-control").start()
+        from harness.keeper import with_room
+
+        with_room(lambda: threading.Thread(target=self._read, daemon=True, name="mpmatrix-keeper-control").start(),
+                  "cannot start a thread to follow the cell")
+
+    def await_start(self) -> None:
+        """Wait for the keeper to say it started the cell; raises OSError saying why it did not."""
         if not self._await(self.started, KEEPER_REPLY_S) or self.error or self.lost:
             self.request_end(grace=False)
             self.stdout.close()

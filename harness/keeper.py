@@ -25,6 +25,7 @@ nothing is left) or `kill` (SIGKILL at once).
 """
 
 import array
+import errno
 import json
 import os
 import select
@@ -41,6 +42,11 @@ PR_SET_CHILD_SUBREAPER = 36
 KILL_GRACE_S = 1.0  # between SIGTERM and SIGKILL when a cell is ended
 GIVE_UP_S = 10.0  # a process in uninterruptible sleep cannot be killed: stop trying after this long
 POLL_S = 0.5  # how often the loops look around even without an event
+# fork() and the like refused for want of processes, memory or descriptors (another cell may have taken them all)
+# are tried again for this long, with pauses doubling up to POLL_S, before the cell is an error saying why: nothing
+# of the cell has run yet, so a late start changes nothing it does.
+ROOM_WAIT_S = 10.0
+ROOM_ERRNOS = frozenset(getattr(errno, name) for name in ("EAGAIN", "ENOMEM", "EMFILE", "ENFILE", "ENOBUFS") if hasattr(errno, name))
 HEADER = struct.Struct("!I")
 MAX_FDS = 4
 # A cell keeper ignores what a cell may send its parent, as a shell does; SIGTERM also tells it that the server
@@ -199,6 +205,35 @@ def _signal_all(pids, group, sig):
             os.kill(pid, sig)
         except OSError:
             pass
+
+
+def lack_of_room(exc):
+    """True for a failure that says the system is short of processes, threads, memory or descriptors."""
+    if isinstance(exc, MemoryError):
+        return True
+    if isinstance(exc, OSError):
+        return exc.errno in ROOM_ERRNOS
+    return isinstance(exc, RuntimeError) and "can't start new thread" in str(exc)
+
+
+def with_room(action, what, wait=None):
+    """action(), tried again while it fails for want of room (see ROOM_WAIT_S); raises OSError saying what could
+    not be done and why once the wait is over, or at once for any other OSError."""
+    deadline = time.monotonic() + (ROOM_WAIT_S if wait is None else wait)
+    pause = 0.01
+    while True:
+        try:
+            return action()
+        except (OSError, RuntimeError, MemoryError) as exc:
+            if not lack_of_room(exc):
+                raise
+            if time.monotonic() + pause > deadline:
+                reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+                raise OSError(getattr(exc, "errno", None) or errno.EAGAIN,
+                              "%s: %s, for %g s (the system's limit of processes, threads, memory or open files "
+                              "was reached, by this or another cell)" % (what, reason, ROOM_WAIT_S if wait is None else wait)) from None
+            time.sleep(pause)
+            pause = min(2 * pause, POLL_S)
 
 
 def reap_children(on_exit=None):
@@ -407,6 +442,13 @@ class CellKeeper:
             pass  # the harness has gone: the loop sees the socket close and ends the cell
 
     def run(self):
+        try:
+            self.keep()
+        except Exception as exc:  # out of memory or descriptors before the cell started: say so, end what there is
+            self.send("error " + json.dumps("the cell keeper failed: %s" % (getattr(exc, "strerror", None) or exc)))
+            self.finish(grace=False)
+
+    def keep(self):
         os.setpgid(0, 0)  # a group of its own: a cell that signals its parent's group reaches no other keeper
         prctl(PR_SET_CHILD_SUBREAPER, 1)
         prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
@@ -420,10 +462,10 @@ class CellKeeper:
         if os.getppid() != self.server_pid:
             self.finish(grace=False)  # the server died before this keeper could watch it
         try:
-            main = subprocess.Popen(
+            main = with_room(lambda: subprocess.Popen(
                 self.request["argv"], cwd=self.request["cwd"], env=self.request["env"], stdin=subprocess.DEVNULL,
                 stdout=self.stdout_fd, stderr=self.stderr_fd, close_fds=True, **_own_group(),
-            )
+            ), "cannot start the cell's main process")
         except (OSError, ValueError, subprocess.SubprocessError) as exc:
             self.send("error " + json.dumps(getattr(exc, "strerror", None) or str(exc)))
             self.finish(grace=False)
@@ -511,32 +553,53 @@ class Server:
         os.set_blocking(wake_write, False)
         signal.set_wakeup_fd(wake_write)
         signal.signal(signal.SIGCHLD, lambda signum, frame: None)
-        reader = RequestReader(self.sock)
-        last_sweep = time.monotonic()
+        self.reader = RequestReader(self.sock)
+        self.last_sweep = time.monotonic()
+        self.waiting = []  # [due, give_up_at, pause, request, fds]: requests whose fork() was refused for want of room
         while not self.stopping:
             try:
-                ready, _, _ = select.select([self.sock, wake_read], [], [], POLL_S)
-            except InterruptedError:
-                continue
-            if wake_read in ready:
-                try:
-                    os.read(wake_read, 4096)
-                except BlockingIOError:
-                    pass
-            reap_children(self.exited)
-            if self.abandoned or time.monotonic() - last_sweep > 4 * POLL_S:
-                self.sweep()
-                last_sweep = time.monotonic()
-            if self.sock in ready:
-                try:
-                    requests = reader.read()
-                except OSError:
-                    requests = None
-                if requests is None:
+                if not self.serve(wake_read, wake_write):
                     break
-                for request, fds in requests:
-                    self.start(request, fds, wake_read, wake_write)
+            except Exception as exc:  # short of memory or descriptors: this round is lost, not the server
+                say("keeper server: %r" % (exc,))
+                time.sleep(POLL_S / 5)
         self.shutdown()
+
+    def serve(self, wake_read, wake_write):
+        """One round: wait for a request or a child's end, then act on it; False when the harness has gone."""
+        now = time.monotonic()
+        timeout = min([POLL_S] + [max(0.0, item[0] - now) for item in self.waiting])
+        try:
+            ready, _, _ = select.select([self.sock, wake_read], [], [], timeout)
+        except InterruptedError:
+            return True
+        if wake_read in ready:
+            try:
+                os.read(wake_read, 4096)
+            except BlockingIOError:
+                pass
+        reap_children(self.exited)
+        if self.abandoned or time.monotonic() - self.last_sweep > 4 * POLL_S:
+            self.sweep()
+            self.last_sweep = time.monotonic()
+        waiting, self.waiting = self.waiting, []
+        for item in waiting:
+            if item[0] > time.monotonic():
+                self.waiting.append(item)
+            else:
+                self.start(item[3], item[4], wake_read, wake_write, item)
+        if self.sock in ready:
+            try:
+                requests = self.reader.read()
+            except OSError as exc:
+                if lack_of_room(exc):
+                    return True  # the request stays in the socket: read it next round
+                requests = None
+            if requests is None:
+                return False
+            for request, fds in requests:
+                self.start(request, fds, wake_read, wake_write)
+        return True
 
     def stop(self, signum, frame):
         self.stopping = True
@@ -561,12 +624,23 @@ class Server:
         table = process_table()
         self.abandoned = any(ppid == me and pid not in self.keepers for pid, (ppid, _, _) in table.items())
 
-    def start(self, request, fds, wake_read, wake_write):
+    def start(self, request, fds, wake_read, wake_write, waited=None):
         if len(fds) != 3:
             for fd in fds:
                 os.close(fd)
             return
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError as exc:  # another cell took every process there is, or the memory: try again, then say why
+            now = time.monotonic()
+            due, give_up, pause = waited[:3] if waited else (now, now + ROOM_WAIT_S, 0.01)
+            if lack_of_room(exc) and now < give_up:
+                self.waiting.append([now + pause, give_up, min(2 * pause, POLL_S), request, fds])
+                return
+            refuse(fds, "cannot start a keeper for the cell: fork() failed: %s%s" % (
+                exc.strerror or exc, ", for %g s (the system's limit of processes or memory was reached, by this "
+                "or another cell)" % ROOM_WAIT_S if lack_of_room(exc) else ""))
+            return
         if pid == 0:
             try:
                 self.sock.close()
@@ -587,6 +661,31 @@ class Server:
         end_processes(os.getpid(), 0, False, lambda: reap_children(self.exited))
         remove_tree(self.root)
         os._exit(0)
+
+
+def refuse(fds, message):
+    """Tell the harness, on the cell's control socket, that its cell could not be started; close what came."""
+    try:
+        control = socket.socket(fileno=fds[2])
+        try:
+            control.sendall(("error " + json.dumps(message) + "\n").encode("utf-8", "surrogateescape"))
+        finally:
+            control.close()
+    except OSError:
+        pass  # the harness has gone, or sees the socket close: the cell is lost either way
+    for fd in fds[:2]:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+
+
+def say(line):
+    """A line on standard error, a pipe to the harness (see execute.KeeperServer.told); never blocks or raises."""
+    try:
+        os.write(2, (line[:1000] + "\n").encode("utf-8", "replace"))
+    except OSError:
+        pass
 
 
 def end_processes_of(pid, table):

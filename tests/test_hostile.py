@@ -476,3 +476,68 @@ def test_a_stopped_keeper_or_keeper_server_is_resumed_and_every_cell_says_what_i
         "stop_the_server": "pass", "stop_the_keeper": "pass", "after_them": "pass"}, done.stderr
     assert done.returncode == 0 and done.seconds < 10, done.seconds
     assert all(c["duration_s"] < 5 for c in cells.values())
+
+
+# -- exhaustion ---------------------------------------------------------------------------------------------------
+
+PIDS_CGROUP = "/sys/fs/cgroup/pids"  # cgroup v1's pids controller; a root harness is not bound by RLIMIT_NPROC
+
+
+@pytest.fixture
+def pids_limit(tmp_path):
+    """A pids cgroup of the test's own, limited to 80 processes and threads; every process in it is killed and the
+    group removed afterwards. Skipped where the tests may not make one."""
+    group = os.path.join(PIDS_CGROUP, f"mpmatrix-test-{os.getpid()}-{tmp_path.name}")
+    try:
+        os.mkdir(group)
+    except OSError as exc:
+        pytest.skip(f"cannot make a pids cgroup here: {exc}")
+    try:
+        with open(os.path.join(group, "pids.max"), "w") as f:
+            f.write("80")
+        yield group
+    finally:
+        for _ in range(100):
+            with open(os.path.join(group, "cgroup.procs")) as f:
+                left = [int(line) for line in f if line.strip()]
+            if not left:
+                break
+            for pid in left:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+            time.sleep(0.05)
+        os.rmdir(group)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a pids cgroup")
+def test_a_cell_that_takes_every_process_leaves_the_helpers_alive_and_every_cell_judged_on_its_own(tmp_path, pids_limit):
+    """The harness runs in a pids cgroup of 80: the fork bomb holds every process left for 1.5 s while the ten cells
+    beside it start, one after another (wait_for_the_bomb.py holds them back until it does). Before, fork() raised in the keeper server (a traceback, the server gone),
+    the cell beside was an `error` ("can't start new thread") and the bomb was recorded as killed."""
+    cases = tmp_path / "cases"
+    shutil.copytree(HOSTILE / "exhaustion", cases)
+    for n in range(10):
+        write_case(cases, f"beside_{n}.py", 'claim = "c"\nsource = "s"\nids = ["H19"]\ntimeout = 30\n\n[expect]\nstdout = "served"\n',
+                   code='print("served")\n')
+
+    def enter_the_group() -> None:
+        default_signals()
+        with open(os.path.join(pids_limit, "cgroup.procs"), "w") as f:
+            f.write(str(os.getpid()))
+
+    done = subprocess.run([sys.executable, "-m", "harness", "run", str(cases), "--python", "current", "-m", "fork",
+                           "--jobs", "2", "-q", "--out", str(tmp_path / "out")], cwd=str(REPO), capture_output=True,
+                          text=True, timeout=120, stdin=subprocess.DEVNULL, preexec_fn=enter_the_group)
+    with open(os.path.join(pids_limit, "pids.events")) as f:
+        refused = int(f.read().split()[1])  # "max N": forks and thread starts refused by the limit
+    cells = {c["case"]: c for c in json.loads((tmp_path / "out" / "results.json").read_text())["cells"]}
+    assert {name: c["status"] for name, c in cells.items()} == {
+        "fork_to_the_limit": "pass", "wait_for_the_bomb": "pass", **{f"beside_{n}": "pass" for n in range(10)}}, (
+        {name: c["message"] for name, c in cells.items()}, done.stderr)
+    assert done.returncode == 0 and "Traceback" not in done.stderr and done.stderr == ""
+    by_the_bomb = int(cells["fork_to_the_limit"]["stdout_raw"].split("refused ")[-1].split()[0])
+    assert refused > by_the_bomb, "only the bomb met the limit: nothing beside it was tested"
+    print(f"pids limit 80: {refused - by_the_bomb} forks or thread starts of the harness and its keepers refused "
+          f"(and {by_the_bomb} of the bomb's); every cell passed; {done.stdout.splitlines()[0]}")

@@ -283,3 +283,121 @@ def test_a_stopped_process_is_resumed_and_a_running_one_left_alone():
         child.kill()
         child.wait()
     assert keeper.resume_if_stopped(child.pid) is False  # gone: nothing to do
+
+
+# -- exhaustion: fork, thread start, pipes refused for want of room -----------------------------------------------
+
+FAULTS = HOSTILE.parent / "faults"
+
+
+@pytest.fixture
+def failing_fork(tmp_path, monkeypatch):
+    """A keeper server of this test's own whose fork() fails while the returned flag file exists."""
+    from harness import execute
+
+    flag = tmp_path / "fork-fails"
+    flag.write_text("")
+    execute.shutdown_keeper()
+    monkeypatch.setattr(execute, "KEEPER", str(FAULTS / "keeper_failing_fork.py"))
+    monkeypatch.setenv("MPMATRIX_TEST_FORK_FAILS", str(flag))
+    monkeypatch.setenv("MPMATRIX_TEST_ROOM_WAIT_S", "1.5")
+    yield flag
+    execute.shutdown_keeper()
+
+
+def test_a_refused_fork_in_the_server_is_tried_again_and_the_cell_runs(failing_fork, capfd):
+    import threading
+
+    from harness import execute
+
+    threading.Timer(0.5, failing_fork.unlink).start()  # the pressure passes
+    began = time.monotonic()
+    cell = execute.start_cell([sys.executable, "-c", "print('ran')"], "/", {})
+    assert time.monotonic() - began >= 0.4 and cell.wait(30) == 0 and cell.stdout.read() == b"ran\n"
+    cell.end()
+    execute.shutdown_keeper()
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_a_fork_refused_for_too_long_makes_that_cell_an_error_saying_why_and_the_server_lives_on(failing_fork, capfd):
+    from harness import execute
+
+    with pytest.raises(OSError, match=r"fork\(\) failed: Resource temporarily unavailable, for 1.5 s \(the system's limit"):
+        execute.start_cell([sys.executable, "-c", "print('never')"], "/", {})
+    server = execute._server.process.pid
+    failing_fork.unlink()
+    cell = execute.start_cell([sys.executable, "-c", "print('next')"], "/", {})
+    assert cell.wait(30) == 0 and cell.stdout.read() == b"next\n" and execute._server.process.pid == server
+    cell.end()
+    execute.shutdown_keeper()
+    assert "Traceback" not in capfd.readouterr().err
+
+
+class FailingThreads:
+    """threading.Thread.start raising as CPython does when no thread can be made, for the first `count` calls."""
+
+    def __init__(self, monkeypatch, count, kind=object):
+        import threading
+
+        self.count, self.kind, self.real = count, kind, threading.Thread.start
+        monkeypatch.setattr(threading.Thread, "start", self)
+
+    def __get__(self, thread, owner):
+        return lambda: self.start(thread)
+
+    def start(self, thread):
+        if self.count > 0 and isinstance(thread, self.kind):
+            self.count -= 1
+            raise RuntimeError("can't start new thread")
+        return self.real(thread)
+
+
+def test_a_thread_refused_to_the_harness_is_tried_again_and_the_cell_judged_on_its_own(monkeypatch):
+    from harness import execute
+    from harness.model import Cell
+
+    cell = Cell("c", str(HOSTILE / "shell_like.py"), _current(), "spawn")
+    FailingThreads(monkeypatch, 5)  # the control thread, then the output readers
+    observation = execute.run_cell(cell, execute.Limits(timeout=30))
+    assert observation.harness_error == "" and observation.exit == 0 and "still running" in observation.stdout
+
+
+def test_a_thread_refused_for_too_long_is_an_error_saying_why_and_nothing_of_the_cell_runs(monkeypatch, tmp_path):
+    from harness import execute
+    from harness.model import Cell
+
+    monkeypatch.setattr(keeper, "ROOM_WAIT_S", 0.3)
+    ran = tmp_path / "ran"
+    cell = Cell("c", str(HOSTILE / "shell_like.py"), _current(), "spawn")
+    monkeypatch.setattr(execute, "bootstrap_argv", lambda *args: [sys.executable, "-c", f"open({str(ran)!r}, 'w')"])
+    FailingThreads(monkeypatch, 10**6)
+    observation = execute.run_cell(cell, execute.Limits(timeout=30))
+    assert observation.harness_error.endswith(
+        "cannot start a thread to follow the cell: can't start new thread, for 0.3 s (the system's limit of processes, "
+        "threads, memory or open files was reached, by this or another cell)"), observation.harness_error
+    time.sleep(0.5)
+    assert not ran.exists()  # it was never sent to the keeper: a cell is started only once it can be followed
+
+
+def test_a_cell_whose_output_cannot_be_read_for_want_of_threads_is_ended_and_an_error_saying_why(monkeypatch):
+    from harness import execute
+    from harness.model import Cell
+
+    monkeypatch.setattr(keeper, "ROOM_WAIT_S", 0.3)
+    marker = f"mpmatrix-unread-{os.getpid()}"
+    cell = Cell("c", str(HOSTILE / "shell_like.py"), _current(), "spawn")
+    monkeypatch.setattr(execute, "bootstrap_argv", lambda *args: [sys.executable, "-c", f"import time; time.sleep(60)  # {marker}"])
+    FailingThreads(monkeypatch, 10**6, kind=execute._CappedReader)
+    observation = execute.run_cell(cell, execute.Limits(timeout=30))
+    assert observation.harness_error == ("cannot start a thread to read the cell's output: can't start new thread, "
+                                         "for 0.3 s (the system's limit of processes, threads, memory or open files "
+                                         "was reached, by this or another cell); the cell was ended")
+    from conftest import wait_until_gone
+
+    assert wait_until_gone(marker) == []
+
+
+def _current():
+    from harness import interpreters
+
+    return interpreters.current()
