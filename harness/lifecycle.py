@@ -98,6 +98,7 @@ def run_matrix(request: RunRequest, display: Any, warn: Warn) -> RunOutcome:
 
     lock = OutLock.acquire(out_dir, option, warn)  # from here on, the folder is ours until the run ends
     try:
+        results_io.remove_stale_temporaries(out_dir)  # an earlier run killed while writing its results
         results_path = out_dir / results_io.RESULTS_NAME
         journal_path = out_dir / results_io.JOURNAL_NAME
         digests = {item.case.name: item.case.digest for item in planned}  # broken cases' placeholders included
@@ -184,13 +185,15 @@ def _execute(request: RunRequest, planned: List[Any], carried: List[Result], jou
     except (KeyboardInterrupt, _Stop) as exc:
         interrupted = isinstance(exc, KeyboardInterrupt)
         stop.set()
-        previous_handler = signal.signal(signal.SIGINT, _hurry)
+        hurried = {sig: signal.signal(sig, _hurry) for sig in results_io.TERMINATING_SIGNALS  # a second signal
+                   if signal.getsignal(sig) != signal.SIG_IGN}
         execute.end_all()
-        signal.signal(signal.SIGINT, previous_handler)
+        for sig, handler in hurried.items():
+            signal.signal(sig, handler)
     finally:
+        held = results_io.HeldSignals()  # from here a signal ends the run once its results are written
         display.stop()
         journal.close()
-        restore()
     elapsed = time.monotonic() - clock
     timings_io.save_timings(timings_io.from_results(collected[len(carried):]), timings_io.cache_path())
     run = Run(
@@ -213,8 +216,13 @@ def _execute(request: RunRequest, planned: List[Any], carried: List[Result], jou
             journal.path.unlink()
         except OSError:
             pass
+    if held.release(deliver=False):
+        interrupted = True  # it came while the results were written: they are complete, the exit says it came
+    restore()
     notes = ()
-    if interrupted:
+    if interrupted and run.complete:
+        notes = (f"interrupted while the results were written: they are complete, in {written}",)
+    elif interrupted:
         notes = (f"interrupted: partial results in {written}; finish with `mpmatrix run --resume {out_dir}`",)
     return RunOutcome(run, written, elapsed, interrupted, "; ".join(problems), notes)
 

@@ -541,3 +541,41 @@ def test_a_cell_that_takes_every_process_leaves_the_helpers_alive_and_every_cell
     assert refused > by_the_bomb, "only the bomb met the limit: nothing beside it was tested"
     print(f"pids limit 80: {refused - by_the_bomb} forks or thread starts of the harness and its keepers refused "
           f"(and {by_the_bomb} of the bomb's); every cell passed; {done.stdout.splitlines()[0]}")
+
+
+# -- a signal at the worst moment: while results.json is written ------------------------------------------------------
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the fault reads /proc/self/fd")
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP], ids=lambda s: signal.Signals(s).name)
+def test_a_signal_while_the_results_are_written_ends_the_run_with_them_complete_and_no_temporary_file(tmp_path, sig):
+    """Before: Ctrl+C there gave a KeyboardInterrupt traceback and no results.json; SIGTERM killed the harness
+    silently (exit 143) leaving `.results.json.*.tmp`. Stale temporary files of an earlier run are removed."""
+    from harness import results as results_io
+
+    out = tmp_path / "out"
+    out.mkdir()
+    stale = [out / ".results.json.k1ll3d.tmp", out / ".results.partial.jsonl.k1ll3d.tmp"]
+    for path in stale:
+        path.write_text("{")
+    writing = tmp_path / "writing"
+    process = subprocess.Popen([sys.executable, str(HOSTILE.parent / "faults" / "harness_signal_in_final_write.py"),
+                                "run", str(HOSTILE / "stopped_helpers" / "after_them.py"), "--python", "current", "-m",
+                                "spawn", "-q", "--out", str(out)], cwd=str(REPO), stdin=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=default_signals,
+                               env=dict(os.environ, MPMATRIX_TEST_WRITING=str(writing)))
+    deadline = time.monotonic() + 60
+    while not writing.exists():
+        assert time.monotonic() < deadline and process.poll() is None, process.communicate()
+        time.sleep(0.005)
+    process.send_signal(sig)
+    signalled = time.monotonic()
+    stdout, stderr = process.communicate(timeout=30)
+    seconds = time.monotonic() - signalled
+    assert process.returncode == 130, stderr
+    assert "Traceback" not in stderr.decode() and "interrupted while the results were written" in stderr.decode()
+    run = results_io.read_run(out / "results.json")
+    assert run.complete and [r.status.label for r in run.results] == ["pass"]
+    assert sorted(p.name for p in out.iterdir()) == [".mpmatrix.lock", "results.json"]  # no journal, no .tmp
+    assert seconds < 2.0, seconds
+    print(f"{signal.Signals(sig).name} during the final write: exit 130 {seconds:.3f} s later")
