@@ -316,17 +316,19 @@ class KeeperServer:
         the cell starts unless it can be followed."""
         from harness.keeper import send_request, with_room
 
-        opened: List[Any] = []
+        opened: List[Any] = []  # each closed once, should the cell not be sent
         try:
             out_read, out_write = with_room(os.pipe, "cannot make a pipe for the cell's output")
-            opened += [out_read, out_write]
+            opened.append(out_write)
+            stdout = open(out_read, "rb")
+            opened.append(stdout)
             err_read, err_write = with_room(os.pipe, "cannot make a pipe for the cell's output")
-            opened += [err_read, err_write]
+            opened.append(err_write)
+            stderr = open(err_read, "rb")
+            opened.append(stderr)
             control, keeper_end = with_room(socket.socketpair, "cannot make a socket to the cell's keeper")
             opened += [control, keeper_end]
-            cell = KeptCell(control, open(out_read, "rb"), open(err_read, "rb"), self.process.pid)
-            opened[0:1] = [cell.stdout]
-            opened[2:3] = [cell.stderr]
+            cell = KeptCell(control, stdout, stderr, self.process.pid)
         except BaseException:
             _close_all(opened)
             raise
@@ -336,10 +338,10 @@ class KeeperServer:
                 with_room(lambda: send_request(self.sock, request, [out_write, err_write, keeper_end.fileno()]),
                           "cannot send the cell to the keeper")
         except OSError as exc:
-            _close_all(opened)
+            _close_all([stdout, stderr, control])
             raise OSError(exc.errno, f"the keeper process is gone ({exc.strerror or exc})") from None
         finally:
-            _close_all([out_write, err_write, keeper_end])
+            _close_all([out_write, err_write, keeper_end])  # the keeper has its own copies now
         cell.await_start()
         return cell
 
@@ -440,10 +442,13 @@ def resume_stopped(pids: Sequence[int]) -> None:
 
 
 def _close_all(items: Sequence[Any]) -> None:
-    """Close descriptors (ints) and objects with close(), each once, ignoring what is already closed."""
+    """Close descriptors (ints) and objects with close(); an error closing one does not keep the others open."""
     for item in items:
         try:
-            os.close(item) if isinstance(item, int) else item.close()
+            if isinstance(item, int):
+                os.close(item)
+            else:
+                item.close()
         except OSError:
             pass
 

@@ -539,8 +539,8 @@ def test_a_cell_that_takes_every_process_leaves_the_helpers_alive_and_every_cell
     assert done.returncode == 0 and "Traceback" not in done.stderr and done.stderr == ""
     by_the_bomb = int(cells["fork_to_the_limit"]["stdout_raw"].split("refused ")[-1].split()[0])
     assert refused > by_the_bomb, "only the bomb met the limit: nothing beside it was tested"
-    print(f"pids limit 80: {refused - by_the_bomb} forks or thread starts of the harness and its keepers refused "
-          f"(and {by_the_bomb} of the bomb's); every cell passed; {done.stdout.splitlines()[0]}")
+    print(f"pids limit 80: {refused - by_the_bomb} forks or thread starts of the harness, its keepers and the "
+          f"cells' bootstraps refused (and {by_the_bomb} of the bomb's); every cell passed; {done.stdout.splitlines()[0]}")
 
 
 # -- a signal at the worst moment: while results.json is written ------------------------------------------------------
