@@ -25,6 +25,7 @@ nothing is left) or `kill` (SIGKILL at once).
 """
 
 import array
+import collections
 import errno
 import json
 import os
@@ -534,6 +535,10 @@ def _own_group():
 # -- the server -----------------------------------------------------------------------------------------------
 
 
+class Waiting(collections.namedtuple("Waiting", "due give_up pause request fds")):
+    """A request whose fork() was refused for want of room: tried again at `due`, refused after `give_up`."""
+
+
 class Server:
     """Forks a cell keeper per request; ends everything below it when the harness goes."""
 
@@ -555,7 +560,7 @@ class Server:
         signal.signal(signal.SIGCHLD, lambda signum, frame: None)
         self.reader = RequestReader(self.sock)
         self.last_sweep = time.monotonic()
-        self.waiting = []  # [due, give_up_at, pause, request, fds]: requests whose fork() was refused for want of room
+        self.waiting = []  # Waiting requests: their fork() was refused for want of room
         while not self.stopping:
             try:
                 if not self.serve(wake_read, wake_write):
@@ -568,7 +573,7 @@ class Server:
     def serve(self, wake_read, wake_write):
         """One round: wait for a request or a child's end, then act on it; False when the harness has gone."""
         now = time.monotonic()
-        timeout = min([POLL_S] + [max(0.0, item[0] - now) for item in self.waiting])
+        timeout = min([POLL_S] + [max(0.0, item.due - now) for item in self.waiting])
         try:
             ready, _, _ = select.select([self.sock, wake_read], [], [], timeout)
         except InterruptedError:
@@ -582,12 +587,11 @@ class Server:
         if self.abandoned or time.monotonic() - self.last_sweep > 4 * POLL_S:
             self.sweep()
             self.last_sweep = time.monotonic()
-        waiting, self.waiting = self.waiting, []
-        for item in waiting:
-            if item[0] > time.monotonic():
-                self.waiting.append(item)
-            else:
-                self.start(item[3], item[4], wake_read, wake_write, item)
+        now = time.monotonic()
+        due = [item for item in self.waiting if item.due <= now]
+        self.waiting = [item for item in self.waiting if item.due > now]
+        for item in due:
+            self.start(item.request, item.fds, wake_read, wake_write, item)
         if self.sock in ready:
             try:
                 requests = self.reader.read()
@@ -633,9 +637,9 @@ class Server:
             pid = os.fork()
         except OSError as exc:  # another cell took every process there is, or the memory: try again, then say why
             now = time.monotonic()
-            due, give_up, pause = waited[:3] if waited else (now, now + ROOM_WAIT_S, 0.01)
+            give_up, pause = (waited.give_up, waited.pause) if waited else (now + ROOM_WAIT_S, 0.01)
             if lack_of_room(exc) and now < give_up:
-                self.waiting.append([now + pause, give_up, min(2 * pause, POLL_S), request, fds])
+                self.waiting.append(Waiting(now + pause, give_up, min(2 * pause, POLL_S), request, fds))
                 return
             refuse(fds, "cannot start a keeper for the cell: fork() failed: %s%s" % (
                 exc.strerror or exc, ", for %g s (the system's limit of processes or memory was reached, by this "
