@@ -474,7 +474,7 @@ def test_a_stopped_keeper_or_keeper_server_is_resumed_and_every_cell_says_what_i
     cells = {c["case"]: c for c in done.results()["cells"]}
     assert {name: c["status"] for name, c in cells.items()} == {
         "stop_the_server": "pass", "stop_the_keeper": "pass", "after_them": "pass"}, done.stderr
-    assert done.returncode == 0 and done.seconds < 10, done.seconds
+    assert done.returncode == 0 and done.seconds < 15, done.seconds  # before: 23 s for the keeper, then 30 s a cell
     assert all(c["duration_s"] < 5 for c in cells.values())
 
 
