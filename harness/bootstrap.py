@@ -16,6 +16,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import time
 import types
 
 # Exit codes the harness understands (documented in the README).
@@ -49,6 +50,25 @@ def _restore_terminal_signals():
         signal.signal(signal.SIGQUIT, signal.SIG_DFL)
 
 
+def _watch_for_hangs(dump_after, dump):
+    """Dump every thread's stack after dump_after seconds. faulthandler starts a thread for it, which the system may
+    refuse when another cell has taken every process or thread there is: it is tried again for up to a second, then
+    the case runs without it (a timeout would then lack its stacks; the file says why)."""
+    pause, waited = 0.01, 0.0
+    while True:
+        try:
+            faulthandler.dump_traceback_later(dump_after, exit=False, file=dump)
+            return
+        except RuntimeError as exc:  # "unable to start watchdog thread"
+            if waited >= 1.0:
+                dump.write("mpmatrix: no stacks: %s (the system's limit of threads was reached)\n" % exc)
+                dump.flush()
+                return
+            time.sleep(pause)
+            waited += pause
+            pause = min(2 * pause, 0.25)
+
+
 def main():
     method, dump_after, dump_file, path = sys.argv[1], float(sys.argv[2]), sys.argv[3], sys.argv[4]
     _restore_terminal_signals()
@@ -59,8 +79,7 @@ def main():
         # Before the case's first line: a module-level Queue() would otherwise fix the default context.
         multiprocessing.set_start_method(method)
     if dump_after > 0:
-        dump = open(dump_file, "w")
-        faulthandler.dump_traceback_later(dump_after, exit=False, file=dump)
+        _watch_for_hangs(dump_after, open(dump_file, "w"))
 
     path = os.path.abspath(path)
     sys.excepthook = _strip_bootstrap_frames(sys.excepthook)  # before compile: a SyntaxError is the case's too

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Optional, Sequence, TextIO
 
-from harness.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError
+from harness.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError
 
 DEFAULT_CASES = "cases"
 RENDERER_MODULES = {"md": "markdown", "html": "html", "json": "json", "junit": "junit"}  # imported only when used
@@ -128,6 +128,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return EXIT_USAGE
     except BrokenPipeError:  # `mpmatrix list | head`
         return EXIT_OK
+    except KeyboardInterrupt:  # before a run started or after it ended (a run acts on it itself): no traceback
+        print("mpmatrix: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 # -- interpreters ---------------------------------------------------------------------------------------------

@@ -6,7 +6,6 @@ from __future__ import annotations
 import atexit
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -19,10 +18,8 @@ from typing import IO, Any, Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 import psutil
 
+from harness import keeper
 from harness.model import Cell, Leftover, Observation
-
-if sys.platform != "win32":  # the keeper is POSIX only (it needs `resource`): Windows cells are started by Popen
-    from harness import keeper
 
 BOOTSTRAP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bootstrap.py")
 DEFAULT_CAP = 4 * 1024 * 1024
@@ -130,6 +127,15 @@ class _CappedReader(threading.Thread):
             return data.decode("utf-8", errors="replace"), True
 
 
+def _start_reader(stream: IO[bytes], cap: int) -> _CappedReader:
+    def start() -> _CappedReader:
+        reader = _CappedReader(stream, cap)  # a new thread object each try: a failed start may not be retried
+        reader.start()
+        return reader
+
+    return keeper.with_room(start, "cannot start a thread to read the cell's output")
+
+
 def run_cell(
     cell: Cell, limits: Limits, environ: Optional[Mapping[str, str]] = None, stop: Optional[threading.Event] = None,
 ) -> Observation:
@@ -152,9 +158,14 @@ def run_cell(
         _live.add(launched)
     if stop is not None and stop.is_set():
         launched.end()
-    readers = [_CappedReader(launched.stdout, limits.cap_bytes), _CappedReader(launched.stderr, limits.cap_bytes)]
-    for reader in readers:
-        reader.start()
+    try:
+        readers = [_start_reader(launched.stdout, limits.cap_bytes), _start_reader(launched.stderr, limits.cap_bytes)]
+    except OSError as exc:  # the system had no room for a thread for this long: the cell cannot be followed
+        with _live_lock:
+            _live.discard(launched)
+        launched.end(grace=False)
+        _remove(workdir, dump_file)
+        return Observation(harness_error=f"{exc.strerror or exc}; the cell was ended")
     timed_out = False
     lost = ""
     code: Optional[int] = None
@@ -241,6 +252,8 @@ def start_cell(argv: Sequence[str], cwd: str, env: Mapping[str, str]) -> Launche
 
 KEEPER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "keeper.py")
 KEEPER_REPLY_S = 30.0  # a cell keeper answers at once; this only bounds a wait on a keeper that hangs
+# While the harness waits on a keeper, it looks this often whether a cell stopped it (SIGSTOP), and resumes it.
+WATCH_KEEPERS_S = 0.25
 
 
 class KeeperServer:
@@ -253,48 +266,101 @@ class KeeperServer:
         self.root = root
         ours, theirs = socket.socketpair()
         try:
+            said_read, said_write = os.pipe()
+        except OSError:
+            _close_all([ours, theirs])
+            raise
+        try:
+            # No descriptor of the user's terminal: a cell could borrow one through /proc/KEEPER/fd (its own
+            # /dev/tty is closed to it, in a session without a terminal). What a keeper says goes to a pipe.
             self.process = subprocess.Popen(
                 [sys.executable, KEEPER, str(theirs.fileno()), self.root], pass_fds=[theirs.fileno()],
-                stdin=subprocess.DEVNULL, start_new_session=True,  # no terminal: Ctrl+C is the harness's to act on
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=said_write,
+                start_new_session=True,  # no controlling terminal: Ctrl+C is the harness's to act on
             )
         except BaseException:
             ours.close()
+            os.close(said_read)
             raise
         finally:
             theirs.close()
+            os.close(said_write)
+        os.set_blocking(said_read, False)
+        self.said = said_read
         self.sock = ours
         self.lock = threading.Lock()
+
+    def told(self) -> str:
+        """What the server and its cell keepers wrote on their standard error (a traceback would be a bug of
+        theirs), escaped and cut to its end; "" when nothing."""
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(self.said, 65536)
+            except (BlockingIOError, OSError):
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+            del chunks[:-2]  # keep the end, where a traceback says what happened
+        text = b"".join(chunks)[-2000:].decode("utf-8", "replace")
+        return "".join(c if c.isprintable() or c == "\n" else repr(c)[1:-1] for c in text).strip()
 
     def alive(self) -> bool:
         return self.process.poll() is None
 
     def start(self, argv: Sequence[str], cwd: str, env: Mapping[str, str]) -> "KeptCell":
-        out_read, out_write = os.pipe()
-        err_read, err_write = os.pipe()
-        control, keeper_end = socket.socketpair()
+        """Ask the server for a cell keeper; what the harness needs to follow the cell (pipes, a socket, a thread)
+        is made first, each tried again while the system is short of room (keeper.with_room), so that nothing of
+        the cell starts unless it can be followed."""
+        opened: List[Any] = []  # each closed once, should the cell not be sent
+        try:
+            out_read, out_write = keeper.with_room(os.pipe, "cannot make a pipe for the cell's output")
+            opened.append(out_write)
+            stdout = open(out_read, "rb")
+            opened.append(stdout)
+            err_read, err_write = keeper.with_room(os.pipe, "cannot make a pipe for the cell's output")
+            opened.append(err_write)
+            stderr = open(err_read, "rb")
+            opened.append(stderr)
+            control, keeper_end = keeper.with_room(socket.socketpair, "cannot make a socket to the cell's keeper")
+            opened += [control, keeper_end]
+            cell = KeptCell(control, stdout, stderr, self.process.pid)
+        except BaseException:
+            _close_all(opened)
+            raise
         request = {"argv": list(argv), "cwd": cwd, "env": dict(env), "fds": 3}
         try:
             with self.lock:
-                keeper.send_request(self.sock, request, [out_write, err_write, keeper_end.fileno()])
+                keeper.with_room(lambda: keeper.send_request(self.sock, request, [out_write, err_write, keeper_end.fileno()]),
+                          "cannot send the cell to the keeper")
         except OSError as exc:
-            for fd in (out_read, err_read):
-                os.close(fd)
-            control.close()
+            _close_all([stdout, stderr, control])
             raise OSError(exc.errno, f"the keeper process is gone ({exc.strerror or exc})") from None
         finally:
-            for fd in (out_write, err_write):
-                os.close(fd)
-            keeper_end.close()
-        return KeptCell(control, open(out_read, "rb"), open(err_read, "rb"))
+            _close_all([out_write, err_write, keeper_end])  # the keeper has its own copies now
+        cell.await_start()
+        return cell
 
     def close(self) -> None:
-        """Let the server go: it ends whatever is left below it and removes ROOT."""
+        """Let the server go: it ends whatever is left below it and removes ROOT. What it said on its standard
+        error, if anything, is passed on to the harness's, as the keeper's."""
         self.sock.close()
-        try:
-            self.process.wait(timeout=KEEPER_REPLY_S)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        deadline = time.monotonic() + KEEPER_REPLY_S
+        while True:
+            resume_stopped([self.process.pid])
+            try:
+                self.process.wait(timeout=max(0.0, min(WATCH_KEEPERS_S, deadline - time.monotonic())))
+                break
+            except subprocess.TimeoutExpired:
+                if time.monotonic() >= deadline:
+                    self.process.kill()
+                    self.process.wait()
+                    break
+        said = self.told()
+        os.close(self.said)
+        if said:
+            sys.stderr.write(f"mpmatrix: the keeper process (pid {self.process.pid}) said:\n{said}\n")
 
 
 _server: Optional[KeeperServer] = None
@@ -318,7 +384,7 @@ def _keeper() -> KeeperServer:
         if _server is None or not _server.alive():
             if _server is not None:
                 _server.close()
-            _server = KeeperServer(root)
+            _server = keeper.with_room(lambda: KeeperServer(root), "cannot start the keeper process")
         return _server
 
 
@@ -331,7 +397,7 @@ def shutdown_keeper() -> None:
     if server is not None:
         server.close()
     if root is not None:
-        shutil.rmtree(root, ignore_errors=True)
+        keeper.remove_tree(root)
 
 
 def _forget_keeper_in_child() -> None:
@@ -361,12 +427,30 @@ def _cell_paths() -> Tuple[str, str]:
     return workdir, dump_file
 
 
+def resume_stopped(pids: Sequence[int]) -> None:
+    for pid in pids:
+        keeper.resume_if_stopped(pid)
+
+
+def _close_all(items: Sequence[Any]) -> None:
+    """Close descriptors (ints) and objects with close(); an error closing one does not keep the others open."""
+    for item in items:
+        try:
+            if isinstance(item, int):
+                os.close(item)
+            else:
+                item.close()
+        except OSError:
+            pass
+
+
 class KeptCell(Launched):
     """A cell started by a cell keeper, followed through its control socket (a thread reads it)."""
 
-    def __init__(self, control: socket.socket, stdout: IO[bytes], stderr: IO[bytes]) -> None:
+    def __init__(self, control: socket.socket, stdout: IO[bytes], stderr: IO[bytes], server_pid: int = 0) -> None:
         self.control = control
         self.stdout, self.stderr = stdout, stderr
+        self.server_pid = server_pid
         self.keeper_pid = 0
         self.returncode: Optional[int] = None
         self.cpu_s: Optional[float] = None
@@ -375,12 +459,26 @@ class KeptCell(Launched):
         self.started = threading.Event()
         self.exited = threading.Event()
         self.ended = threading.Event()
-        threading.Thread(target=self._read, daemon=True, name="mpmatrix-keeper-control").start()
-        if not self.started.wait(KEEPER_REPLY_S) or self.error or self.lost:
+        keeper.with_room(lambda: threading.Thread(target=self._read, daemon=True, name="mpmatrix-keeper-control").start(),
+                  "cannot start a thread to follow the cell")
+
+    def await_start(self) -> None:
+        """Wait for the keeper to say it started the cell; raises OSError saying why it did not."""
+        if not self._await(self.started, KEEPER_REPLY_S) or self.error or self.lost:
             self.request_end(grace=False)
             self.stdout.close()
             self.stderr.close()
             raise OSError(0, self.error or "the keeper did not start the cell")
+
+    def _await(self, event: threading.Event, timeout: float) -> bool:
+        """Wait for the keeper to say something, resuming it and the server whenever a cell has stopped them: a
+        cell's status says what the cell did, never what a stopped helper made it look like."""
+        deadline = time.monotonic() + timeout
+        while not event.wait(max(0.0, min(WATCH_KEEPERS_S, deadline - time.monotonic()))):
+            if time.monotonic() >= deadline:
+                return False
+            resume_stopped([self.server_pid, self.keeper_pid])
+        return True
 
     def _read(self) -> None:
         pending = b""
@@ -419,7 +517,7 @@ class KeptCell(Launched):
             self.ended.set()
 
     def wait(self, timeout: float) -> int:
-        if not self.exited.wait(timeout):
+        if not self._await(self.exited, timeout):
             raise subprocess.TimeoutExpired("cell", timeout)
         if self.returncode is None:
             raise CellLost(f"its keeper process (pid {self.keeper_pid}) ended before it did; the keeper server "
@@ -441,7 +539,7 @@ class KeptCell(Launched):
         if self.ended.is_set():
             return
         self.request_end(grace)
-        if not self.ended.wait(KILL_GRACE_S + keeper.GIVE_UP_S + 2) and self.keeper_pid:
+        if not self._await(self.ended, KILL_GRACE_S + keeper.GIVE_UP_S + 2) and self.keeper_pid:
             try:  # a keeper that does not answer (stopped by its cell?) is killed: the server ends its orphans
                 os.kill(self.keeper_pid, signal.SIGKILL)
             except OSError:
@@ -530,30 +628,42 @@ def session_processes(session_id: int) -> List[int]:
     return found
 
 
-PF_EXITING = 0x4  # Linux: the process is exiting (its memory and command line already gone)
+def _dead(pid: int) -> Optional[bool]:
+    """Linux: True when no thread of the process runs any more (a zombie, or every thread already in exit(): dead
+    but for its last steps; its keeper reaps it at once, so unlike an orphan of init it may never be seen as a
+    zombie). A process whose main thread has exited while another runs is alive. None where there is no /proc."""
+    if not os.path.isdir("/proc/self"):
+        return None
+    return not keeper.thread_states(pid) or not keeper.threads_running(pid)
 
 
-def _exiting(pid: int) -> bool:
-    """Linux only: already in exit(). Such a process is dead but for its last steps; its keeper reaps it at once,
-    so unlike an orphan of init it may never be seen as a zombie."""
+def _command_line(pid: int, proc: Any) -> str:
+    """Its command line; a process whose main thread has exited has none in /proc, so its name says what it is."""
     try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            return bool(int(f.read().rsplit(b")", 1)[1].split()[6]) & PF_EXITING)
-    except (OSError, IndexError, ValueError):
-        return False
+        cmdline = " ".join(proc.cmdline())
+    except psutil.Error:
+        cmdline = ""
+    if cmdline:
+        return cmdline
+    try:
+        return f"{proc.name()} (its main thread has exited; {proc.num_threads() - 1} other thread(s) run)"
+    except psutil.Error:
+        return f"pid {pid}"
 
 
 def describe(pids: Sequence[int]) -> Tuple[Leftover, ...]:
-    """The processes as leftovers; a zombie, or a process already exiting, counts as dead (`zombie`)."""
+    """The processes as leftovers; one none of whose threads runs counts as dead (`zombie`)."""
     out = []
     for pid in pids:
         try:
             proc = psutil.Process(pid)
-            zombie = proc.status() == psutil.STATUS_ZOMBIE or _exiting(pid)
-            cmdline = " ".join(proc.cmdline()) if not zombie else proc.name()
+            dead = _dead(pid)
+            if dead is None:
+                dead = proc.status() == psutil.STATUS_ZOMBIE
+            cmdline = proc.name() if dead else _command_line(pid, proc)
         except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
             continue
-        out.append(Leftover(pid=pid, cmdline=cmdline, zombie=zombie))
+        out.append(Leftover(pid=pid, cmdline=cmdline, zombie=dead))
     return tuple(out)
 
 
@@ -583,14 +693,14 @@ def settle_leftovers(launched: Launched) -> Tuple[Leftover, ...]:
 
 
 def _is_zombie(pid: int) -> bool:
+    """Dead but not reaped (or gone): no thread of it runs."""
+    dead = _dead(pid)
+    if dead is not None:
+        return dead
     try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            return f.read().rsplit(b")", 1)[1].split()[0] == b"Z"
-    except (OSError, IndexError):
-        try:
-            return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
-        except psutil.Error:
-            return True
+        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return True
 
 
 def _windows_tree(pid: int) -> List[Any]:
@@ -723,7 +833,9 @@ def _read_text(path: str) -> str:
 
 
 def _remove(workdir: str, dump_file: str) -> None:
-    shutil.rmtree(workdir, ignore_errors=True)
+    """A cell's working folder and stack file, whatever the cell left in them; never raises (the observation is
+    already made)."""
+    keeper.remove_tree(workdir)
     try:
         os.unlink(dump_file)
     except OSError:

@@ -25,11 +25,12 @@ nothing is left) or `kill` (SIGKILL at once).
 """
 
 import array
+import collections
+import errno
 import json
 import os
-import resource
 import select
-import shutil
+import stat
 import signal
 import socket
 import struct
@@ -42,6 +43,11 @@ PR_SET_CHILD_SUBREAPER = 36
 KILL_GRACE_S = 1.0  # between SIGTERM and SIGKILL when a cell is ended
 GIVE_UP_S = 10.0  # a process in uninterruptible sleep cannot be killed: stop trying after this long
 POLL_S = 0.5  # how often the loops look around even without an event
+# fork() and the like refused for want of processes, memory or descriptors (another cell may have taken them all)
+# are tried again for this long, with pauses doubling up to POLL_S, before the cell is an error saying why: nothing
+# of the cell has run yet, so a late start changes nothing it does.
+ROOM_WAIT_S = 10.0
+ROOM_ERRNOS = frozenset(getattr(errno, name) for name in ("EAGAIN", "ENOMEM", "EMFILE", "ENFILE", "ENOBUFS") if hasattr(errno, name))
 HEADER = struct.Struct("!I")
 MAX_FDS = 4
 # A cell keeper ignores what a cell may send its parent, as a shell does; SIGTERM also tells it that the server
@@ -67,7 +73,11 @@ def prctl(option, value):
 
 
 def process_table():
-    """{pid: (ppid, pgid, zombie)} of every process, from /proc where there is one, else from psutil."""
+    """{pid: (ppid, pgid, dead)} of every process, from /proc where there is one, else from psutil.
+
+    A process is dead once none of its threads runs: a zombie waiting to be reaped, or one already exiting. A
+    process whose main thread has exited (pthread_exit) while another thread goes on shows Z in /proc/PID/stat but
+    is alive: it is found, signalled and counted like any other."""
     table = {}
     if os.path.isdir("/proc/self"):
         for name in os.listdir("/proc"):
@@ -78,7 +88,8 @@ def process_table():
                     fields = f.read().rsplit(b")", 1)[1].split()
             except (OSError, IndexError):
                 continue
-            table[int(name)] = (int(fields[1]), int(fields[2]), fields[0] in (b"Z", b"X"))
+            dead = fields[0] in (b"Z", b"X") and not threads_running(int(name))
+            table[int(name)] = (int(fields[1]), int(fields[2]), dead)
         return table
     import psutil
 
@@ -91,8 +102,53 @@ def process_table():
     return table
 
 
+PF_EXITING = 0x4  # Linux, in a thread's flags: the thread is in exit(), dead but for its last steps
+
+
+def thread_states(pid):
+    """[(state, flags)] of every thread of a process, from /proc/PID/task (Linux); [] when it is gone."""
+    states = []
+    try:
+        tids = os.listdir("/proc/%d/task" % pid)
+    except OSError:
+        return states
+    for tid in tids:
+        try:
+            with open("/proc/%d/task/%s/stat" % (pid, tid), "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+            states.append((fields[0], int(fields[6])))
+        except (OSError, IndexError, ValueError):
+            continue
+    return states
+
+
+def threads_running(pid):
+    """True when some thread of the process is neither a zombie nor exiting (Linux)."""
+    return any(state not in (b"Z", b"X") and not flags & PF_EXITING for state, flags in thread_states(pid))
+
+
+def resume_if_stopped(pid):
+    """SIGCONT a process stopped by a signal (a cell may SIGSTOP its keeper or the server): a stopped helper
+    would otherwise make its cell, or every later cell, look hung. True when it was stopped."""
+    if pid <= 0:
+        return False
+    try:
+        if os.path.isdir("/proc/self"):
+            with open("/proc/%d/stat" % pid, "rb") as f:
+                stopped = f.read().rsplit(b")", 1)[1].split()[0] == b"T"
+        else:
+            import psutil
+
+            stopped = psutil.Process(pid).status() == psutil.STATUS_STOPPED
+        if stopped:
+            os.kill(pid, signal.SIGCONT)
+        return stopped
+    except Exception:  # gone, or unreadable: nothing to resume
+        return False
+
+
 def descendants(root, table=None, group=0):
-    """Pids below `root` (and, given `group`, every other member of that process group), zombies included."""
+    """Pids below `root` (and, given `group`, every other member of that process group), the dead included."""
     table = process_table() if table is None else table
     children = {}
     for pid, (ppid, _, _) in table.items():
@@ -152,6 +208,35 @@ def _signal_all(pids, group, sig):
             pass
 
 
+def lack_of_room(exc):
+    """True for a failure that says the system is short of processes, threads, memory or descriptors."""
+    if isinstance(exc, MemoryError):
+        return True
+    if isinstance(exc, OSError):
+        return exc.errno in ROOM_ERRNOS
+    return isinstance(exc, RuntimeError) and "can't start new thread" in str(exc)
+
+
+def with_room(action, what, wait=None):
+    """action(), tried again while it fails for want of room (see ROOM_WAIT_S); raises OSError saying what could
+    not be done and why once the wait is over, or at once for any other OSError."""
+    deadline = time.monotonic() + (ROOM_WAIT_S if wait is None else wait)
+    pause = 0.01
+    while True:
+        try:
+            return action()
+        except (OSError, RuntimeError, MemoryError) as exc:
+            if not lack_of_room(exc):
+                raise
+            if time.monotonic() + pause > deadline:
+                reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+                raise OSError(getattr(exc, "errno", None) or errno.EAGAIN,
+                              "%s: %s, for %g s (the system's limit of processes, threads, memory or open files "
+                              "was reached, by this or another cell)" % (what, reason, ROOM_WAIT_S if wait is None else wait)) from None
+            time.sleep(pause)
+            pause = min(2 * pause, POLL_S)
+
+
 def reap_children(on_exit=None):
     """Collect every exited child (orphans reparented here included); on_exit(pid, status) for each."""
     while True:
@@ -174,6 +259,125 @@ def exit_code(status):
     if os.WIFEXITED(status):
         return os.WEXITSTATUS(status)
     return -1
+
+
+# -- removing a cell's folders ---------------------------------------------------------------------------------
+
+_DIRECTORY = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
+
+
+def remove_tree(path):
+    """Remove a folder and everything in it as far as it can, however deep and whatever a cell left there; never
+    raises. Iterative (a cell's 3,000-deep tree made shutil.rmtree raise RecursionError) and, where the OS allows,
+    by descriptor: one folder open at a time, entered by name and left by "..", so no path grows with the depth
+    (it would pass PATH_MAX) and no symbolic link is followed. True when nothing is left."""
+    try:
+        if os.open in os.supports_dir_fd and os.scandir in os.supports_fd:
+            _remove_by_descriptor(path)
+        else:
+            _remove_by_path(path)
+    except (OSError, ValueError):
+        pass
+    return not os.path.lexists(path)
+
+
+def _identity(fd):
+    info = os.fstat(fd)
+    return info.st_dev, info.st_ino
+
+
+def _remove_by_descriptor(path):
+    try:
+        if not stat.S_ISDIR(os.lstat(path).st_mode):
+            os.unlink(path)
+            return
+    except FileNotFoundError:
+        return
+    fd = os.open(path, _DIRECTORY)
+    above = []  # (identity of the folder above, name of this folder in it), from the top down to fd's parent
+    stuck = set()  # folders that could not be emptied: not entered again
+    try:
+        while True:
+            child = None
+            with os.scandir(fd) as entries:
+                for entry in entries:
+                    if not entry.is_dir(follow_symlinks=False):
+                        try:
+                            os.unlink(entry.name, dir_fd=fd)
+                        except FileNotFoundError:
+                            pass
+                        except OSError:
+                            stuck.add(_identity(fd))
+                        continue
+                    try:
+                        child = os.open(entry.name, _DIRECTORY, dir_fd=fd)
+                    except PermissionError:  # a cell may leave a folder it took its own rights from
+                        try:
+                            os.chmod(entry.name, 0o700, dir_fd=fd, follow_symlinks=False)
+                            child = os.open(entry.name, _DIRECTORY, dir_fd=fd)
+                        except (OSError, NotImplementedError):
+                            stuck.add(_identity(fd))
+                            continue
+                    except OSError:
+                        continue
+                    if _identity(child) in stuck:
+                        os.close(child)
+                        child = None
+                        continue
+                    above.append((_identity(fd), entry.name))
+                    break
+            if child is not None:
+                os.close(fd)
+                fd = child
+                continue
+            if not above:
+                break
+            parent_identity, name = above.pop()
+            parent = os.open("..", _DIRECTORY, dir_fd=fd)
+            if _identity(parent) != parent_identity:  # moved while we were inside: stop rather than go astray
+                os.close(parent)
+                return
+            done = _identity(fd)
+            os.close(fd)
+            fd = parent
+            try:
+                os.rmdir(name, dir_fd=fd)
+            except FileNotFoundError:
+                pass
+            except OSError:
+                stuck.add(done)
+    finally:
+        os.close(fd)
+    os.rmdir(path)
+
+
+def _remove_by_path(path):
+    """Without descriptors (Windows): depth first with a list for a stack, by path."""
+    stack = [(path, False)]
+    while stack:
+        folder, emptied = stack.pop()
+        if emptied:
+            try:
+                os.rmdir(folder)
+            except OSError:
+                pass
+            continue
+        try:
+            if not os.path.isdir(folder) or os.path.islink(folder):
+                os.unlink(folder)
+                continue
+            stack.append((folder, True))
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append((entry.path, False))
+                    else:
+                        try:
+                            os.unlink(entry.path)
+                        except OSError:
+                            pass
+        except OSError:
+            continue
 
 
 # -- messages -------------------------------------------------------------------------------------------------
@@ -239,6 +443,13 @@ class CellKeeper:
             pass  # the harness has gone: the loop sees the socket close and ends the cell
 
     def run(self):
+        try:
+            self.keep()
+        except Exception as exc:  # out of memory or descriptors before the cell started: say so, end what there is
+            self.send("error " + json.dumps("the cell keeper failed: %s" % (getattr(exc, "strerror", None) or exc)))
+            self.finish(grace=False)
+
+    def keep(self):
         os.setpgid(0, 0)  # a group of its own: a cell that signals its parent's group reaches no other keeper
         prctl(PR_SET_CHILD_SUBREAPER, 1)
         prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
@@ -252,10 +463,10 @@ class CellKeeper:
         if os.getppid() != self.server_pid:
             self.finish(grace=False)  # the server died before this keeper could watch it
         try:
-            main = subprocess.Popen(
+            main = with_room(lambda: subprocess.Popen(
                 self.request["argv"], cwd=self.request["cwd"], env=self.request["env"], stdin=subprocess.DEVNULL,
                 stdout=self.stdout_fd, stderr=self.stderr_fd, close_fds=True, **_own_group(),
-            )
+            ), "cannot start the cell's main process")
         except (OSError, ValueError, subprocess.SubprocessError) as exc:
             self.send("error " + json.dumps(getattr(exc, "strerror", None) or str(exc)))
             self.finish(grace=False)
@@ -308,6 +519,8 @@ class CellKeeper:
 def children_cpu():
     """User+sys seconds of every reaped descendant: the cell's processes, each reaped by its parent or, orphaned, by
     the cell keeper (a subreaper); usage of a process's reaped children is counted in its own when it is reaped."""
+    import resource  # POSIX only: imported here, so that execute may use remove_tree on Windows too
+
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
 
@@ -320,6 +533,10 @@ def _own_group():
 
 
 # -- the server -----------------------------------------------------------------------------------------------
+
+
+class Waiting(collections.namedtuple("Waiting", "due give_up pause request fds")):
+    """A request whose fork() was refused for want of room: tried again at `due`, refused after `give_up`."""
 
 
 class Server:
@@ -341,32 +558,52 @@ class Server:
         os.set_blocking(wake_write, False)
         signal.set_wakeup_fd(wake_write)
         signal.signal(signal.SIGCHLD, lambda signum, frame: None)
-        reader = RequestReader(self.sock)
-        last_sweep = time.monotonic()
+        self.reader = RequestReader(self.sock)
+        self.last_sweep = time.monotonic()
+        self.waiting = []  # Waiting requests: their fork() was refused for want of room
         while not self.stopping:
             try:
-                ready, _, _ = select.select([self.sock, wake_read], [], [], POLL_S)
-            except InterruptedError:
-                continue
-            if wake_read in ready:
-                try:
-                    os.read(wake_read, 4096)
-                except BlockingIOError:
-                    pass
-            reap_children(self.exited)
-            if self.abandoned or time.monotonic() - last_sweep > 4 * POLL_S:
-                self.sweep()
-                last_sweep = time.monotonic()
-            if self.sock in ready:
-                try:
-                    requests = reader.read()
-                except OSError:
-                    requests = None
-                if requests is None:
+                if not self.serve(wake_read, wake_write):
                     break
-                for request, fds in requests:
-                    self.start(request, fds, wake_read, wake_write)
+            except Exception as exc:  # short of memory or descriptors: this round is lost, not the server
+                say("keeper server: %r" % (exc,))
+                time.sleep(POLL_S / 5)
         self.shutdown()
+
+    def serve(self, wake_read, wake_write):
+        """One round: wait for a request or a child's end, then act on it; False when the harness has gone."""
+        now = time.monotonic()
+        timeout = min([POLL_S] + [max(0.0, item.due - now) for item in self.waiting])
+        try:
+            ready, _, _ = select.select([self.sock, wake_read], [], [], timeout)
+        except InterruptedError:
+            return True
+        if wake_read in ready:
+            try:
+                os.read(wake_read, 4096)
+            except BlockingIOError:
+                pass
+        reap_children(self.exited)
+        if self.abandoned or time.monotonic() - self.last_sweep > 4 * POLL_S:
+            self.sweep()
+            self.last_sweep = time.monotonic()
+        now = time.monotonic()
+        due = [item for item in self.waiting if item.due <= now]
+        self.waiting = [item for item in self.waiting if item.due > now]
+        for item in due:
+            self.start(item.request, item.fds, wake_read, wake_write, item)
+        if self.sock in ready:
+            try:
+                requests = self.reader.read()
+            except OSError as exc:
+                if lack_of_room(exc):
+                    return True  # the request stays in the socket: read it next round
+                requests = None
+            if requests is None:
+                return False
+            for request, fds in requests:
+                self.start(request, fds, wake_read, wake_write)
+        return True
 
     def stop(self, signum, frame):
         self.stopping = True
@@ -378,7 +615,10 @@ class Server:
                 self.abandoned = True
 
     def sweep(self):
-        """End the processes a dead cell keeper left behind: children of ours that are not cell keepers."""
+        """Resume a cell keeper its cell stopped; end the processes a dead cell keeper left behind: children of
+        ours that are not cell keepers."""
+        for keeper in self.keepers:
+            resume_if_stopped(keeper)
         table = process_table()
         me = os.getpid()
         orphans = [pid for pid, (ppid, _, zombie) in table.items() if ppid == me and pid not in self.keepers]
@@ -388,12 +628,23 @@ class Server:
         table = process_table()
         self.abandoned = any(ppid == me and pid not in self.keepers for pid, (ppid, _, _) in table.items())
 
-    def start(self, request, fds, wake_read, wake_write):
+    def start(self, request, fds, wake_read, wake_write, waited=None):
         if len(fds) != 3:
             for fd in fds:
                 os.close(fd)
             return
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError as exc:  # another cell took every process there is, or the memory: try again, then say why
+            now = time.monotonic()
+            give_up, pause = (waited.give_up, waited.pause) if waited else (now + ROOM_WAIT_S, 0.01)
+            if lack_of_room(exc) and now < give_up:
+                self.waiting.append(Waiting(now + pause, give_up, min(2 * pause, POLL_S), request, fds))
+                return
+            refuse(fds, "cannot start a keeper for the cell: fork() failed: %s%s" % (
+                exc.strerror or exc, ", for %g s (the system's limit of processes or memory was reached, by this "
+                "or another cell)" % ROOM_WAIT_S if lack_of_room(exc) else ""))
+            return
         if pid == 0:
             try:
                 self.sock.close()
@@ -412,8 +663,33 @@ class Server:
     def shutdown(self):
         """The harness has gone (or asked us to stop): nothing of any cell outlives it, nor its temporary files."""
         end_processes(os.getpid(), 0, False, lambda: reap_children(self.exited))
-        shutil.rmtree(self.root, ignore_errors=True)
+        remove_tree(self.root)
         os._exit(0)
+
+
+def refuse(fds, message):
+    """Tell the harness, on the cell's control socket, that its cell could not be started; close what came."""
+    try:
+        control = socket.socket(fileno=fds[2])
+        try:
+            control.sendall(("error " + json.dumps(message) + "\n").encode("utf-8", "surrogateescape"))
+        finally:
+            control.close()
+    except OSError:
+        pass  # the harness has gone, or sees the socket close: the cell is lost either way
+    for fd in fds[:2]:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+
+
+def say(line):
+    """A line on standard error, a pipe to the harness (see execute.KeeperServer.told); never blocks or raises."""
+    try:
+        os.write(2, (line[:1000] + "\n").encode("utf-8", "replace"))
+    except OSError:
+        pass
 
 
 def end_processes_of(pid, table):
@@ -424,6 +700,10 @@ def end_processes_of(pid, table):
 
 def main():
     fd, root = int(sys.argv[1]), sys.argv[2]
+    try:  # standard error is a pipe the harness reads when it is done with us: never wait on it
+        os.set_blocking(2, False)
+    except OSError:
+        pass
     Server(socket.socket(fileno=fd), root).run()
 
 

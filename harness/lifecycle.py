@@ -100,6 +100,7 @@ def run_matrix(request: RunRequest, display: Any, warn: Warn) -> RunOutcome:
 
     lock = OutLock.acquire(out_dir, option, warn)  # from here on, the folder is ours until the run ends
     try:
+        results_io.remove_stale_temporaries(out_dir)  # an earlier run killed while writing its results
         results_path = out_dir / results_io.RESULTS_NAME
         journal_path = out_dir / results_io.JOURNAL_NAME
         known = timings_io.known_timings(results_path)
@@ -181,6 +182,7 @@ def _execute(session: Session, carried: List[Result], journal: results_io.Journa
         with second_signal_kills(EXIT_INTERRUPTED):
             execute.end_all()
     finally:
+        held = results_io.HeldSignals()  # from here a signal ends the run once its results are written
         display.stop()
         journal.close()
     elapsed = time.monotonic() - clock
@@ -199,8 +201,12 @@ def _execute(session: Session, carried: List[Result], journal: results_io.Journa
             journal.path.unlink()
         except OSError:
             pass
+    if held.release(deliver=False):
+        interrupted = True  # it came while the results were written: they are complete, the exit says it came
     notes = ()
-    if interrupted:
+    if interrupted and run.complete:
+        notes = (f"interrupted while the results were written: they are complete, in {written}",)
+    elif interrupted:
         notes = (f"interrupted: partial results in {written}; finish with `mpmatrix run --resume {out_dir}`",)
     return RunOutcome(run, written, elapsed, interrupted, "; ".join(problems), notes)
 

@@ -8,7 +8,9 @@ import errno
 import json
 import os
 import re
+import signal
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
@@ -57,23 +59,74 @@ def blocking_file(path: Path) -> Optional[Path]:
     return None
 
 
+TERMINATING_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+class HeldSignals:
+    """Ctrl+C, SIGTERM and SIGHUP wait while results are being written (no file is then left half written or a
+    temporary file behind); release() puts the handlers back and says which arrived meanwhile. Only the main thread
+    can hold them (it is the one that receives them); elsewhere this does nothing."""
+
+    def __init__(self) -> None:
+        self.arrived: List[int] = []
+        self.previous: Dict[int, Any] = {}
+        if threading.current_thread() is not threading.main_thread():
+            return
+        for sig in TERMINATING_SIGNALS:
+            handler = signal.getsignal(sig)
+            if handler not in (signal.SIG_IGN, None):  # an ignored signal stays ignored; None: not set from Python
+                self.previous[sig] = signal.signal(sig, self._arrive)
+
+    def _arrive(self, signum: int, frame: Any) -> None:
+        self.arrived.append(signum)
+
+    def release(self, deliver: bool = True) -> List[int]:
+        """Put the handlers back; with `deliver`, act on the first signal that arrived as if it came now."""
+        previous, self.previous = self.previous, {}
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if deliver and self.arrived and previous:
+            signal.raise_signal(self.arrived[0])
+        return self.arrived
+
+
 def write_text_atomic(path: Path, text: str) -> None:
-    """UTF-8 text written beside the target and renamed over it; a lone surrogate is written as "\\udcff"."""
+    """UTF-8 text written beside the target and renamed over it; a lone surrogate is written as "\\udcff".
+
+    A terminating signal that arrives meanwhile is acted on once the file is in place (HeldSignals)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
+    held = HeldSignals()
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; a results file is for everyone who may read the folder
-        os.replace(tmp, path)
-    except BaseException:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
         try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+            with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as f:
+                f.write(text)
+                f.flush()
+                os.fsync(f.fileno())
+            os.chmod(tmp, 0o644)  # mkstemp makes it private; a results file is for everyone who may read the folder
+            os.replace(tmp, path)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+    finally:
+        held.release()
+
+
+def remove_stale_temporaries(folder: Path) -> List[Path]:
+    """Remove the temporary files an earlier run left in its output folder (killed while writing results.json or
+    its journal: `.results.json.*.tmp`); only for the run that holds the folder's lock. Returns what it removed."""
+    removed = []
+    for name in (RESULTS_NAME, JOURNAL_NAME):
+        for stale in folder.glob(f".{name}.*.tmp"):
+            try:
+                stale.unlink()
+                removed.append(stale)
+            except OSError:
+                pass
+    return removed
 
 
 def write_run(run: Run, path: Path) -> None:
@@ -124,6 +177,7 @@ class Journal:
         self.path = path
         header = {"journal": JOURNAL_VERSION, "run_id": run_id, "started": started}
         text = "".join(dumps(item) + "\n" for item in [header, *(r.to_json() for r in seed)])
+        held = HeldSignals()  # a signal meanwhile is acted on once the journal is in place, not half made
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
@@ -141,16 +195,22 @@ class Journal:
             self._file: Any = open(path, "a", encoding="utf-8")
         except OSError as exc:
             raise ResultsNotWritten(exc.errno, f"cannot write the journal {path}: {exc.strerror or exc}") from None
+        finally:
+            held.release()
 
     def append(self, result: Result) -> None:
         if self._file is None:
             return
+        line = dumps(result.to_json()) + "\n"
+        held = HeldSignals()  # Ctrl+C is acted on after the line, not in the middle of it
         try:
-            self._file.write(dumps(result.to_json()) + "\n")
+            self._file.write(line)
             self._file.flush()
         except OSError as exc:
             self._abandon()
             raise ResultsNotWritten(exc.errno, f"cannot write the journal {self.path}: {exc.strerror or exc}") from None
+        finally:
+            held.release()
 
     def _abandon(self) -> None:
         file, self._file = self._file, None

@@ -18,6 +18,7 @@ from harness.casefile import Case, CaseError
 from harness.display import now_iso
 from harness.model import Interpreter, Result, Run
 from harness.plan import Planned, plan
+from harness.results import TERMINATING_SIGNALS
 from harness.runner import Landed, Progress, job_limits, order_longest_first, run_all
 from harness.timings import Timings
 
@@ -97,7 +98,7 @@ def signals_as_interrupt() -> Iterator[None]:
 
 @contextlib.contextmanager
 def second_signal_kills(exit_code: Optional[int] = None) -> Iterator[None]:
-    """While the cells of an interrupted session are being ended, another Ctrl+C or SIGTERM (tox sends both) kills
+    """While the cells of an interrupted session are being ended, another Ctrl+C, SIGTERM (tox sends both) or SIGHUP kills
     them at once instead of interrupting their ending half-way; with `exit_code`, the harness then exits at once
     with it (the keeper ends whatever is left when this process is gone)."""
 
@@ -108,9 +109,8 @@ def second_signal_kills(exit_code: Optional[int] = None) -> Iterator[None]:
 
     previous: Dict[int, Any] = {}
     if threading.current_thread() is threading.main_thread():
-        for name in ("SIGINT", "SIGTERM"):
-            sig = getattr(signal, name, None)
-            if sig is not None:
+        for sig in TERMINATING_SIGNALS:
+            if signal.getsignal(sig) != signal.SIG_IGN:
                 previous[sig] = signal.signal(sig, kill)
     try:
         yield

@@ -111,3 +111,24 @@ def test_the_bootstraps_exit_codes_are_the_harness_s() -> None:
     from harness import bootstrap, model
 
     assert (bootstrap.EXIT_SKIP, bootstrap.EXIT_UNSUPPORTED) == (model.CASE_EXIT_SKIP, model.CASE_EXIT_UNSUPPORTED)
+
+
+@pytest.mark.parametrize("refusals, said", [(3, ""), (10**6, "mpmatrix: no stacks: unable to start watchdog thread")])
+def test_a_refused_watchdog_thread_is_tried_again_then_done_without(monkeypatch, tmp_path, refusals, said):
+    """The system may refuse faulthandler's thread (another cell took every thread there is): the case still runs."""
+    import faulthandler
+
+    from harness import bootstrap
+
+    calls = []
+
+    def dump_later(*args, **kwargs):
+        calls.append(args)
+        if len(calls) <= refusals:
+            raise RuntimeError("unable to start watchdog thread")
+
+    monkeypatch.setattr(faulthandler, "dump_traceback_later", dump_later)
+    with open(tmp_path / "stacks", "w") as dump:
+        bootstrap._watch_for_hangs(5.0, dump)
+    assert (tmp_path / "stacks").read_text().startswith(said)
+    assert len(calls) == 4 if refusals == 3 else len(calls) > 4

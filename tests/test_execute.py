@@ -362,11 +362,30 @@ def test_without_a_job_object_a_windows_cell_is_still_tracked(monkeypatch):
 def test_a_process_already_exiting_counts_as_dead_not_as_a_leak(monkeypatch):
     """Its keeper reaps it the moment it is a zombie: caught in its last steps of exit(), it must not be a leak
     (a PyPy forkserver takes ~0.3 s to exit, and was reported with an empty command line)."""
+    from harness import keeper
+
     pid = os.getpid()
-    assert execute._exiting(pid) is False  # this process is not exiting
-    assert execute.describe([pid])[0].zombie is False
-    monkeypatch.setattr(execute, "_exiting", lambda pid: True)
+    assert execute.describe([pid])[0].zombie is False  # this process runs
+    if not os.path.isdir("/proc/self"):
+        return
+    monkeypatch.setattr(keeper, "thread_states", lambda pid: [(b"R", keeper.PF_EXITING), (b"R", keeper.PF_EXITING)])
     assert execute.describe([pid])[0].zombie is True
+
+
+@pytest.mark.parametrize("threads, dead", [
+    ([(b"Z", 0)], True),  # a zombie
+    ([(b"Z", 0x4), (b"X", 0)], True),  # every thread gone
+    ([(b"Z", 0x4), (b"S", 0)], False),  # its main thread exited (pthread_exit), another sleeps: alive
+    ([(b"Z", 0x4), (b"R", 0x4)], True),  # its last thread in exit()
+    ([], True),  # gone
+])
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="threads are read from /proc")
+def test_a_process_is_dead_only_when_no_thread_of_it_runs(monkeypatch, threads, dead):
+    from harness import keeper
+
+    monkeypatch.setattr(keeper, "thread_states", lambda pid: threads)
+    assert execute._is_zombie(os.getpid()) is dead
+    assert execute.describe([os.getpid()])[0].zombie is dead
 
 
 class Lingering:

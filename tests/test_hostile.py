@@ -363,3 +363,219 @@ def test_ctrl_c_is_honoured_while_a_cell_is_being_judged(tmp_path):
     interrupted = time.monotonic()
     process.communicate(timeout=30)
     assert process.returncode == 130 and time.monotonic() - interrupted < 2.0
+
+
+# -- a process that looks dead but runs ---------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pthread_exit of the main thread, read from /proc")
+def test_a_process_whose_main_thread_exited_is_alive_until_reaped_and_is_ended(tmp_path):
+    """Its main thread's Z in /proc/PID/stat does not make it dead: the child is a leak, the main process a
+    timeout, and neither runs after the run (they used to go on, reparented to init)."""
+    from harness import keeper
+
+    done = mpmatrix("run", str(HOSTILE / "main_thread_exits"), "--python", "current", "-m", "spawn", "-q",
+                    out=tmp_path / "out")
+    cells = {c["case"]: c for c in done.results()["cells"]}
+    assert (cells["child"]["status"], cells["main"]["status"]) == ("leak", "timeout"), done.stderr
+    assert "its main thread has exited; 1 other thread(s) run" in cells["child"]["message"]
+    assert cells["main"]["exit"] == "signal:SIGKILL"  # it ignores SIGTERM: it was running, and was killed
+    pids = [int(cells[name]["stdout_raw"].split()[1]) for name in ("child", "main")]
+    assert [pid for pid in pids if keeper.threads_running(pid)] == []
+
+
+# -- cleanup of what a cell leaves --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def tmp(tmp_path):
+    """A TMPDIR for a run, emptied afterwards even when the test fails: a 3,000-deep tree left in it would make
+    pytest's own clean-up of old temporary folders raise RecursionError in every later session."""
+    from harness.keeper import remove_tree
+
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    yield folder
+    remove_tree(str(folder))
+
+
+def test_a_3000_deep_tree_left_by_a_cell_keeps_its_observation_and_leaves_no_temporary_folder(tmp_path, tmp):
+    argv = [sys.executable, "-m", "harness", "run", str(HOSTILE / "deep_tree.py"), "--python", "current", "-m", "spawn",
+            "-q", "--out", str(tmp_path / "out")]
+    done = subprocess.run(argv, cwd=str(REPO), capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
+                          env=dict(os.environ, TMPDIR=str(tmp)))
+    (cell,) = json.loads((tmp_path / "out" / "results.json").read_text())["cells"]
+    assert (cell["status"], done.returncode) == ("pass", 0), (cell["message"], done.stderr)
+    assert "Traceback" not in done.stderr and list(tmp.iterdir()) == []
+
+
+def test_the_keeper_server_removes_a_3000_deep_tree_when_the_harness_is_killed(tmp_path, tmp):
+    made = tmp_path / "made"
+    code = (HOSTILE / "deep_tree.py").read_text().split("# ///\n", 2)[-1] + f"open({str(made)!r}, 'w').close()\n" \
+        "import time\ntime.sleep(3600)\n"
+    case = write_case(tmp_path / "cases", "deep_tree_then_hang.py",
+                      'claim = "c"\nsource = "s"\nids = ["H13"]\ntimeout = 120\n\n[expect]\nstdout = "made 3000 folders"\n',
+                      code=code)
+    process = subprocess.Popen([sys.executable, "-m", "harness", "run", str(case), "--python", "current", "-m", "spawn",
+                                "-q", "--out", str(tmp_path / "out")], cwd=str(REPO), stdin=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ, TMPDIR=str(tmp)))
+    deadline = time.monotonic() + 60
+    while not made.exists():
+        assert time.monotonic() < deadline and process.poll() is None
+        time.sleep(0.1)
+    process.kill()
+    process.communicate()
+    deadline = time.monotonic() + 10
+    while list(tmp.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert list(tmp.iterdir()) == []
+    assert wait_until_gone(str(case)) == []
+
+
+# -- the user's terminal ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc/PID/fd")
+def test_no_keeper_holds_the_terminal_a_cell_could_borrow(tmp_path):
+    """The harness runs on a real terminal (a pseudo-terminal): the case looks through /proc for a descriptor
+    of it in its keepers and writes on any it finds; the terminal must show nothing of it."""
+    import pty
+
+    primary, secondary = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "harness", "run", str(HOSTILE / "terminal"), "--python",
+                                "current", "-m", "spawn", "-q", "--out", str(tmp_path / "out")], cwd=str(REPO),
+                               stdin=subprocess.DEVNULL, stdout=secondary, stderr=secondary)
+    os.close(secondary)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:  # EIO: every holder of the terminal closed it
+            break
+        if not chunk:
+            break
+        shown += chunk
+    process.wait(60)
+    os.close(primary)
+    (cell,) = json.loads((tmp_path / "out" / "results.json").read_text())["cells"]
+    assert cell["status"] == "pass", cell["stdout_raw"]
+    assert b"a case wrote this" not in shown and b"1 pass" in shown
+
+
+# -- stopped helpers ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the server is found through /proc")
+def test_a_stopped_keeper_or_keeper_server_is_resumed_and_every_cell_says_what_it_did(tmp_path):
+    """One cell at a time, the server-stopping case first (the largest timeout): before, the keeper-stopping cell
+    was a `timeout` 18 s later and every cell after the stopped server waited 30 s and was an `error`."""
+    done = mpmatrix("run", str(HOSTILE / "stopped_helpers"), "--python", "current", "-m", "spawn", "--jobs", "1", "-q",
+                    out=tmp_path / "out")
+    cells = {c["case"]: c for c in done.results()["cells"]}
+    assert {name: c["status"] for name, c in cells.items()} == {
+        "stop_the_server": "pass", "stop_the_keeper": "pass", "after_them": "pass"}, done.stderr
+    assert done.returncode == 0 and done.seconds < 15, done.seconds  # before: 23 s for the keeper, then 30 s a cell
+    assert all(c["duration_s"] < 5 for c in cells.values())
+
+
+# -- exhaustion ---------------------------------------------------------------------------------------------------
+
+PIDS_CGROUP = "/sys/fs/cgroup/pids"  # cgroup v1's pids controller; a root harness is not bound by RLIMIT_NPROC
+
+
+@pytest.fixture
+def pids_limit(tmp_path):
+    """A pids cgroup of the test's own, limited to 80 processes and threads; every process in it is killed and the
+    group removed afterwards. Skipped where the tests may not make one."""
+    group = os.path.join(PIDS_CGROUP, f"mpmatrix-test-{os.getpid()}-{tmp_path.name}")
+    try:
+        os.mkdir(group)
+    except OSError as exc:
+        pytest.skip(f"cannot make a pids cgroup here: {exc}")
+    try:
+        with open(os.path.join(group, "pids.max"), "w") as f:
+            f.write("80")
+        yield group
+    finally:
+        for _ in range(100):
+            with open(os.path.join(group, "cgroup.procs")) as f:
+                left = [int(line) for line in f if line.strip()]
+            if not left:
+                break
+            for pid in left:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+            time.sleep(0.05)
+        os.rmdir(group)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a pids cgroup")
+def test_a_cell_that_takes_every_process_leaves_the_helpers_alive_and_every_cell_judged_on_its_own(tmp_path, pids_limit):
+    """The harness runs in a pids cgroup of 80: the fork bomb holds every process left for 1.5 s while the ten cells
+    beside it start, one after another (wait_for_the_bomb.py holds them back until it does). Before, fork() raised in the keeper server (a traceback, the server gone),
+    the cell beside was an `error` ("can't start new thread") and the bomb was recorded as killed."""
+    cases = tmp_path / "cases"
+    shutil.copytree(HOSTILE / "exhaustion", cases)
+    for n in range(10):
+        write_case(cases, f"beside_{n}.py", 'claim = "c"\nsource = "s"\nids = ["H19"]\ntimeout = 30\n\n[expect]\nstdout = "served"\n',
+                   code='print("served")\n')
+
+    def enter_the_group() -> None:
+        default_signals()
+        with open(os.path.join(pids_limit, "cgroup.procs"), "w") as f:
+            f.write(str(os.getpid()))
+
+    done = subprocess.run([sys.executable, "-m", "harness", "run", str(cases), "--python", "current", "-m", "fork",
+                           "--jobs", "2", "-q", "--out", str(tmp_path / "out")], cwd=str(REPO), capture_output=True,
+                          text=True, timeout=120, stdin=subprocess.DEVNULL, preexec_fn=enter_the_group)
+    with open(os.path.join(pids_limit, "pids.events")) as f:
+        refused = int(f.read().split()[1])  # "max N": forks and thread starts refused by the limit
+    cells = {c["case"]: c for c in json.loads((tmp_path / "out" / "results.json").read_text())["cells"]}
+    assert {name: c["status"] for name, c in cells.items()} == {
+        "fork_to_the_limit": "pass", "wait_for_the_bomb": "pass", **{f"beside_{n}": "pass" for n in range(10)}}, (
+        {name: c["message"] for name, c in cells.items()}, done.stderr)
+    assert done.returncode == 0 and "Traceback" not in done.stderr and done.stderr == ""
+    by_the_bomb = int(cells["fork_to_the_limit"]["stdout_raw"].split("refused ")[-1].split()[0])
+    assert refused > by_the_bomb, "only the bomb met the limit: nothing beside it was tested"
+    print(f"pids limit 80: {refused - by_the_bomb} forks or thread starts of the harness, its keepers and the "
+          f"cells' bootstraps refused (and {by_the_bomb} of the bomb's); every cell passed; {done.stdout.splitlines()[0]}")
+
+
+# -- a signal at the worst moment: while results.json is written ------------------------------------------------------
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the fault reads /proc/self/fd")
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP], ids=lambda s: signal.Signals(s).name)
+def test_a_signal_while_the_results_are_written_ends_the_run_with_them_complete_and_no_temporary_file(tmp_path, sig):
+    """Before: Ctrl+C there gave a KeyboardInterrupt traceback and no results.json; SIGTERM killed the harness
+    silently (exit 143) leaving `.results.json.*.tmp`. Stale temporary files of an earlier run are removed."""
+    from harness import results as results_io
+
+    out = tmp_path / "out"
+    out.mkdir()
+    stale = [out / ".results.json.k1ll3d.tmp", out / ".results.partial.jsonl.k1ll3d.tmp"]
+    for path in stale:
+        path.write_text("{")
+    writing = tmp_path / "writing"
+    process = subprocess.Popen([sys.executable, str(HOSTILE.parent / "faults" / "harness_signal_in_final_write.py"),
+                                "run", str(HOSTILE / "stopped_helpers" / "after_them.py"), "--python", "current", "-m",
+                                "spawn", "-q", "--out", str(out)], cwd=str(REPO), stdin=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=default_signals,
+                               env=dict(os.environ, MPMATRIX_TEST_WRITING=str(writing)))
+    deadline = time.monotonic() + 60
+    while not writing.exists():
+        assert time.monotonic() < deadline and process.poll() is None, process.communicate()
+        time.sleep(0.005)
+    process.send_signal(sig)
+    signalled = time.monotonic()
+    stdout, stderr = process.communicate(timeout=30)
+    seconds = time.monotonic() - signalled
+    assert process.returncode == 130, stderr
+    assert "Traceback" not in stderr.decode() and "interrupted while the results were written" in stderr.decode()
+    run = results_io.read_run(out / "results.json")
+    assert run.complete and [r.status.label for r in run.results] == ["pass"]
+    assert sorted(p.name for p in out.iterdir()) == [".mpmatrix.lock", "results.json"]  # no journal, no .tmp
+    assert seconds < 2.0, seconds
+    print(f"{signal.Signals(sig).name} during the final write: exit 130 {seconds:.3f} s later")

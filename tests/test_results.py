@@ -252,3 +252,71 @@ def test_a_results_file_of_schema_1_still_loads_and_writes_back_as_schema_2(tmp_
     again = read_run(tmp_path / "again.json")
     assert json.loads((tmp_path / "again.json").read_text())["schema_version"] == SCHEMA_VERSION == 2
     assert again.results == old.results
+
+
+# -- signals while results are written ------------------------------------------------------------------------------
+
+
+def test_a_signal_while_a_results_file_is_written_is_acted_on_once_it_is_in_place(tmp_path, monkeypatch):
+    import os
+    import signal
+
+    from harness import results as results_io
+
+    real_fsync = os.fsync
+
+    def fsync_then_ctrl_c(fd):
+        os.kill(os.getpid(), signal.SIGINT)  # Ctrl+C, mid-write
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync_then_ctrl_c)
+    target = tmp_path / "results.json"
+    with pytest.raises(KeyboardInterrupt):
+        results_io.write_text_atomic(target, '{"whole": true}')
+    assert target.read_text() == '{"whole": true}' and [p.name for p in tmp_path.iterdir()] == ["results.json"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
+
+
+def test_held_signals_say_what_arrived_and_deliver_it_only_when_asked():
+    import os
+    import signal
+
+    from harness.results import HeldSignals
+
+    held = HeldSignals()
+    os.kill(os.getpid(), signal.SIGINT)
+    assert held.release(deliver=False) == [signal.SIGINT]  # no KeyboardInterrupt: the caller acts on it
+    held = HeldSignals()
+    os.kill(os.getpid(), signal.SIGINT)
+    with pytest.raises(KeyboardInterrupt):
+        held.release()
+
+
+def test_a_journal_line_is_written_whole_through_a_signal(tmp_path, monkeypatch):
+    import os
+    import signal
+
+    from harness import results as results_io
+
+    journal = results_io.Journal(tmp_path / "results.partial.jsonl", "run1", "2024-01-01T00:00:00")
+    real_write = journal._file.write
+
+    def write_then_ctrl_c(text):
+        os.kill(os.getpid(), signal.SIGINT)
+        return real_write(text)
+
+    monkeypatch.setattr(journal._file, "write", write_then_ctrl_c)
+    with pytest.raises(KeyboardInterrupt):
+        journal.append(result("a"))
+    journal.close()
+    assert [r.case.name for r in results_io.read_journal(journal.path).results] == ["a"]
+
+
+def test_stale_temporary_files_of_an_earlier_run_are_removed(tmp_path):
+    from harness import results as results_io
+
+    for name in (".results.json.abc.tmp", ".results.partial.jsonl.def.tmp", "results.json", ".other.tmp"):
+        (tmp_path / name).write_text("x")
+    removed = results_io.remove_stale_temporaries(tmp_path)
+    assert sorted(p.name for p in removed) == [".results.json.abc.tmp", ".results.partial.jsonl.def.tmp"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".other.tmp", "results.json"]
