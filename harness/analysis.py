@@ -39,6 +39,7 @@ class CaseAnalysis:
     differs_by: Tuple[str, ...]  # sorted; empty when every attributed cell behaved alike
     boundary: Optional[str]  # "3.12" when the behaviour changed in that version (the same in every group)
     boundaries: Dict[str, Optional[str]] = field(default_factory=dict)  # group label -> version; None: no single change
+    changes: Dict[str, str] = field(default_factory=dict)  # group label -> how it changed: "in 3.12", "between ..."
     claim: str = ""
     excluded: Tuple[Result, ...] = ()  # unsupported, skipped and flaky cells: shown, never used to attribute
     source: str = ""  # the case's `source`: where the claim is made
@@ -137,6 +138,54 @@ def python_boundaries(values: Mapping[Coordinates, Hashable], differs_by: Sequen
     return boundary, boundaries
 
 
+def python_changes(values: Mapping[Coordinates, Hashable], differs_by: Sequence[str], layout: Layout) -> Dict[str, str]:
+    """How behaviour changed along the versions, per group of the other chosen axes, in words: `in 3.12` (3.11 was
+    observed, then 3.12), `between 3.13.0 and 3.13.18 (3.13.1-3.13.17 not observed)`; a group whose releases of
+    several minor versions each change once reads `in patch releases: between 3.13.0 and 3.13.18; between 3.14.0
+    and 3.14.10`; `more than once` otherwise."""
+    if "python" not in differs_by:
+        return {}
+    others = [a.name for a in layout.axes if a.name in differs_by and a.name != "python"]
+    order = layout.axis("python").order
+    groups: Dict[str, Dict[str, Hashable]] = {}
+    for coords, value in values.items():
+        groups.setdefault(group_label(coords, others, layout), {})[axis_value(coords, "python", layout)] = value
+    out: Dict[str, str] = {}
+    for label in sorted(groups):
+        by_version = groups[label]
+        tags = sorted(by_version, key=order)
+        steps = [(a, b) for a, b in zip(tags, tags[1:]) if by_version[a] != by_version[b]]
+        if not steps:
+            continue
+        if len(steps) == 1:
+            out[label] = _step_words(*steps[0])
+            continue
+        lines: Dict[str, List[str]] = {}
+        for tag in tags:
+            lines.setdefault(".".join(re.findall(r"\d+", tag)[:2]), []).append(tag)
+        per_line = [[(a, b) for a, b in zip(line, line[1:]) if by_version[a] != by_version[b]] for line in lines.values()]
+        if all(len(line) <= 1 for line in per_line) and any(per_line):
+            out[label] = "in patch releases: " + "; ".join(_step_words(*line[0]) for line in per_line if line)
+        else:
+            out[label] = "more than once"
+    return out
+
+
+def _step_words(before: str, after: str) -> str:
+    """`in 3.12` for neighbouring minor versions, else `between A and B`, naming what lay unobserved in between."""
+    a, b = [tuple(int(p) for p in re.findall(r"\d+", t)) for t in (before, after)]
+    if len(a) == 2 and len(b) == 2 and a[0] == b[0] and b[1] == a[1] + 1:
+        return f"in {after}"
+    gap = ""
+    if len(a) == 3 and len(b) == 3 and a[:2] == b[:2] and b[2] > a[2] + 1:
+        low, high = f"{a[0]}.{a[1]}.{a[2] + 1}", f"{b[0]}.{b[1]}.{b[2] - 1}"
+        gap = f" ({low} not observed)" if low == high else f" ({low}-{high} not observed)"
+    elif len(a) >= 2 and len(b) >= 2 and a[0] == b[0] and b[1] > a[1] + 1:
+        low, high = f"{a[0]}.{a[1] + 1}", f"{b[0]}.{b[1] - 1}"
+        gap = f" ({low} not observed)" if low == high else f" ({low}-{high} not observed)"
+    return f"between {before} and {after}{gap}"
+
+
 def analyse_case(results: Sequence[Result], layout: Optional[Layout] = None) -> CaseAnalysis:
     """One case's results (one per cell) analysed, named as `layout` (by default, the results' own) names them."""
     layout = layout or Layout.of(results)
@@ -155,10 +204,12 @@ def analyse_case(results: Sequence[Result], layout: Optional[Layout] = None) -> 
     values = {layout.coordinates(r.cell): behaviour_signature(r) for r in attributed}
     differs_by = minimal_axes(values, layout)
     boundary, boundaries = python_boundaries(values, differs_by, layout)
+    changes = python_changes(values, differs_by, layout)
     ids = tuple(sorted({i for r in results for i in r.case.ids}, key=claim_id_key))
     return CaseAnalysis(
         case=first.case.name, ids=ids, classes=classes, differs_by=differs_by, boundary=boundary,
-        boundaries=boundaries, claim=first.case.claim, excluded=excluded, source=first.case.source, layout=layout,
+        boundaries=boundaries, changes=changes, claim=first.case.claim, excluded=excluded, source=first.case.source,
+        layout=layout,
     )
 
 
@@ -250,16 +301,18 @@ def class_diff(usual: Result, other: Result, context: int = 1, max_lines: int = 
 
 
 def difference_summary(analysis: CaseAnalysis) -> str:
-    """`differs by python, start_method; changed in 3.12`."""
+    """`differs by python, start_method; changed in 3.12`, `...; changed between 3.13.0 and 3.13.18`."""
     text = "differs by " + ", ".join(analysis.differs_by)
-    if analysis.boundary:
-        text += f"; changed in {analysis.boundary}"
-        (label, *others) = analysis.boundaries or ["everywhere"]
+    changes = analysis.changes
+    if not changes:
+        return text
+    if len(set(changes.values())) == 1 and "more than once" not in changes.values():
+        (label, *others) = changes
+        text += f"; changed {changes[label]}"
         if not others and label != "everywhere":  # only there: `changed in 3.11 (implementation=pypy)`
             text += f" ({label})"
-    elif analysis.boundaries:
-        parts = [f"{label}: {'in ' + b if b else 'more than once'}" for label, b in analysis.boundaries.items()]
-        text += "; changed " + "; ".join(parts)
+    else:
+        text += "; changed " + "; ".join(f"{label}: {words}" for label, words in changes.items())
     return text
 
 

@@ -36,7 +36,8 @@ _BLOCK_OPEN = re.compile(r"^# /// (?P<type>[a-zA-Z0-9-]+)[ \t]*$")
 _BLOCK_CLOSE = re.compile(r"^# ///[ \t]*$")
 MAX_NESTING = 32  # arrays and tables inside one another in a case block: no expectation needs more
 
-TOP_KEYS = ("claim", "source", "ids", "timeout", "normalize", "platforms", "start_methods", "nondeterministic", "expect")
+TOP_KEYS = ("claim", "source", "ids", "timeout", "normalize", "platforms", "start_methods", "nondeterministic",
+            "changed_in", "expect")
 REQUIRED_KEYS = ("claim", "source", "ids")
 EXPECT_KEYS = ("stdout", "stderr", "exit", "exception", "holds", "leaks", "stdout_not", "stderr_not", "known_bug",
                "outcome")
@@ -215,6 +216,7 @@ class Case:
     # threads or coroutines: one cell per interpreter, under the start method the interpreter chose itself.
     start_methods: Optional[Tuple[str, ...]] = None
     nondeterministic: str = ""  # why (with evidence) outcomes the expectation accepts may vary between runs
+    changed_in: Tuple[str, ...] = ()  # the releases the claim names for a change (a fix): CPython 3.13.8, 3.14.1
     expect: Optional[Expectation] = None
     when: Tuple[Tuple[Selector, Expectation], ...] = ()
     block: Tuple[int, int] = (0, 0)  # first and last line of the `# /// case` block, 1-based
@@ -225,7 +227,7 @@ class Case:
     def ref(self) -> CaseRef:
         """What a result records of its case."""
         return CaseRef(self.name, self.path, self.digest, self.ids, self.claim, self.source, self.nondeterministic,
-                       self.start_methods or START_METHODS)
+                       self.start_methods or START_METHODS, self.changed_in)
 
     def expectation_for(self, cell: CellId) -> Tuple[Optional[Expectation], str]:
         """The expectation that applies in a cell, and which tables it came from."""
@@ -575,6 +577,14 @@ class _BlockReader:
             if not start_methods:
                 raise self.error(self.line("start_methods"), "empty 'start_methods'; expected some of "
                                  f"{_or(CASE_METHODS)} ({DEFAULT_METHOD!r}: once, under the interpreter's own default)")
+        changed_in: Tuple[str, ...] = ()
+        if "changed_in" in data:
+            changed_in = tuple(self._strings(data, "changed_in"))
+            for release in changed_in:
+                numbers = release.split(".")
+                if not (2 <= len(numbers) <= 3 and all(n.isdigit() for n in numbers)):
+                    raise self.error(self.line("changed_in"), f"bad release {release!r} in changed_in; expected CPython "
+                                     "releases such as \"3.13.8\" (one per minor version the change landed in)")
         nondeterministic = self._string(data, "nondeterministic") if "nondeterministic" in data else ""
         if "nondeterministic" in data and not nondeterministic.strip():
             raise self.error(self.line("nondeterministic"), "empty 'nondeterministic'; say why the outcome varies, with evidence")
@@ -582,7 +592,7 @@ class _BlockReader:
         case = Case(
             name=case_name(self.path), path=self.path, claim=claim, source=source, ids=tuple(ids),
             timeout=float(timeout), rules=rules, platforms=platforms, start_methods=start_methods,
-            nondeterministic=nondeterministic, expect=expect,
+            nondeterministic=nondeterministic, changed_in=changed_in, expect=expect,
             when=when, block=block,
         )
         return replace(case, warnings=tuple(f"{self.path}:{line}: {text}" for line, text in table_warnings(case)))

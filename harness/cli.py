@@ -83,7 +83,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def _add_python(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--python", "-p", action="append", metavar="EXE_OR_VERSION",
-                        help="an interpreter: a path, a command, or a version like 3.12 (repeatable; default: every one found)")
+                        help="an interpreter: a path, a command, or a version like 3.12 or 3.13.0 (repeatable, two "
+                             "releases of one version included; default: the newest release of each version found)")
+    parser.add_argument("--all-releases", action="store_true", default=None,
+                        help="without --python, every release found rather than the newest of each version (e.g. "
+                             "3.13.0 and 3.13.18; also MPMATRIX_RELEASES=all)")
 
 
 def _add_claims_file(parser: argparse.ArgumentParser, note: str) -> None:
@@ -137,13 +141,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
 
 def cmd_interpreters(args: argparse.Namespace) -> int:
-    from harness.interpreters import select_interpreters
+    from harness.interpreters import discover, interpreter_table, select_interpreters
 
-    from harness.interpreters import interpreter_table
-
-    found = select_interpreters(args.python, lambda line: say(line))
+    found = select_interpreters(args.python, lambda line: None, args.all_releases)
     for line in interpreter_table(found):
         say(line)
+    if not args.python:
+        for problem in discover()[1]:  # each unusable one, and why (other commands only count them)
+            say(f"mpmatrix: skipping {problem.executable} ({problem.source}): {problem.reason}", sys.stderr)
     return EXIT_OK
 
 
@@ -159,9 +164,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     request = RunRequest(
         paths=tuple(args.paths or [DEFAULT_CASES]), pythons=tuple(args.python) if args.python else None,
         start_methods=tuple(args.start_methods) if args.start_methods else None, out=args.resume or args.out,
-        resume=bool(args.resume), jobs=args.jobs, repeat=args.repeat, cap=args.cap,
+        resume=bool(args.resume), jobs=args.jobs, repeat=args.repeat, cap=args.cap, all_releases=args.all_releases,
     )
-    outcome = run_matrix(request, make_display(args.quiet), lambda line: say(line, sys.stderr))
+    outcome = run_matrix(request, make_display(args.quiet), lambda line: None if args.quiet else say(line, sys.stderr))
     if args.quiet:
         say(summary_line(list(outcome.run.results), outcome.elapsed_s))
     else:
@@ -313,7 +318,7 @@ def cmd_bless(args: argparse.Namespace) -> int:
             results = [r for r in merged.results if r.case.name == case.name]
         else:
             if interpreters is None:
-                interpreters = select_interpreters(args.python, lambda line: say(line, sys.stderr))
+                interpreters = select_interpreters(args.python, lambda line: say(line, sys.stderr), args.all_releases)
             session = Session.assemble([case], [], interpreters, args.start_methods, jobs=args.jobs)
             with signals_as_interrupt():
                 results, _ = session.run()

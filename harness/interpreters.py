@@ -189,7 +189,7 @@ def discover(
     seen_builds = set()
     for interpreter in found:  # in source order: PATH, pyenv, uv, conda, the py launcher, the running one
         path_key = os.path.normcase(os.path.realpath(interpreter.executable))
-        build_key = (interpreter.implementation, interpreter.version, interpreter.free_threaded)
+        build_key = interpreter.cell_id("")  # one of each identity: the same release twice is one
         if path_key in seen_paths or build_key in seen_builds:
             continue
         seen_paths.add(path_key)
@@ -539,8 +539,16 @@ def _sort_key(interpreter: Interpreter) -> Tuple[str, Tuple[int, ...], bool]:
     return (interpreter.implementation, _version_tuple(interpreter.version), interpreter.free_threaded)
 
 
-def select_interpreters(specs: Optional[Sequence[str]], report: Callable[[str], None]) -> List[Interpreter]:
-    """The interpreters asked for (`--python`), or every one found; unusable ones are reported once and skipped."""
+RELEASES_ENV = "MPMATRIX_RELEASES"  # "all": discovery keeps every release it finds, as --all-releases does
+
+
+def select_interpreters(specs: Optional[Sequence[str]], report: Callable[[str], None],
+                        all_releases: Optional[bool] = None) -> List[Interpreter]:
+    """The interpreters asked for (`--python`, each of them, two releases of one version included), or those
+    discovery finds: the newest release of each version, or every release with `all_releases` (default: the
+    MPMATRIX_RELEASES environment variable). Interpreters found but unusable are summed up in one report line (for
+    each, `mpmatrix interpreters`). Two interpreters with the same identity (one CPython 3.12.1 twice) are refused:
+    their cells would be one."""
     if specs:
         chosen = []
         for spec in specs:
@@ -551,21 +559,42 @@ def select_interpreters(specs: Optional[Sequence[str]], report: Callable[[str], 
                 chosen.append(resolve(spec))
             except InterpreterError as exc:
                 raise UsageError(f"--python {spec}: {exc}") from None
-        return one_per_column(chosen)
+        return distinct(chosen, specs)
+    if all_releases is None:
+        all_releases = os.environ.get(RELEASES_ENV, "").lower() == "all"
     found, problems = discover()
-    for problem in problems:
-        report(f"mpmatrix: skipping {problem.executable} ({problem.source}): {problem.reason}")
-    return one_per_column(found) or [current()]
+    if problems:
+        report(f"mpmatrix: {len(problems)} {'interpreter was' if len(problems) == 1 else 'interpreters were'} found "
+               "but cannot be used (`mpmatrix interpreters` says why)")
+    return (found if all_releases else newest_releases(found)) or [current()]
 
 
-def one_per_column(items: Sequence[Interpreter]) -> List[Interpreter]:
-    """One interpreter per matrix column (implementation, minor version, free-threading): the newest patch wins."""
-    best: Dict[Tuple[str, str, str], Interpreter] = {}
+def distinct(chosen: Sequence[Interpreter], specs: Sequence[str]) -> List[Interpreter]:
+    """The chosen interpreters, one named twice (3.12 and its path) once; two different executables of one identity
+    refused with both named."""
+    kept: Dict[Any, Tuple[Interpreter, str]] = {}
+    for interpreter, spec in zip(chosen, specs):
+        identity = interpreter.cell_id("")
+        if identity in kept:
+            first, first_spec = kept[identity]
+            if os.path.normcase(os.path.realpath(first.executable)) == os.path.normcase(os.path.realpath(interpreter.executable)):
+                continue
+            raise UsageError(f"--python {first_spec} ({first.executable}) and --python {spec} ({interpreter.executable}) "
+                             f"are both {describe(interpreter)} on {interpreter.cell_id('').platform_tag}: their cells "
+                             "would be the same cells; name one of them")
+        kept[identity] = (interpreter, spec)
+    return [interpreter for interpreter, _ in kept.values()]
+
+
+def newest_releases(items: Sequence[Interpreter]) -> List[Interpreter]:
+    """The newest release of each line (implementation, minor version, build, platform and its flavour): what a run
+    uses of an interpreter discovery found several releases of, unless every release is asked for."""
+    best: Dict[Tuple[Any, ...], Interpreter] = {}
     for item in items:
-        key = (item.implementation, item.tag, item.platform)
-        if key not in best or Version(item.version) > Version(best[key].version):
-            best[key] = item
-    return [item for item in items if best[(item.implementation, item.tag, item.platform)] is item]
+        line = item.cell_id("").line()
+        if line not in best or Version(item.version) > Version(best[line].version):
+            best[line] = item
+    return [item for item in items if best[item.cell_id("").line()] is item]
 
 
 INTERPRETER_COLUMNS = ("column", "interpreter", "platform", "default", "start methods", "found in", "executable")

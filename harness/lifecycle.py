@@ -52,6 +52,7 @@ class RunRequest:
     jobs: Optional[int] = None  # None: the CPU count, more while the CPUs are mostly idle
     repeat: int = 1
     cap: int = execute.DEFAULT_CAP
+    all_releases: Optional[bool] = None  # without pythons: every release found, not the newest of each version
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ def run_matrix(request: RunRequest, display: Any, warn: Warn) -> RunOutcome:
     for case in cases:
         for warning in case.warnings:
             warn(f"mpmatrix: warning: {warning}")
-    interpreters = select_interpreters(list(request.pythons) if request.pythons else None, warn)
+    interpreters = select_interpreters(list(request.pythons) if request.pythons else None, warn, request.all_releases)
 
     lock = OutLock.acquire(out_dir, option, warn)  # from here on, the folder is ours until the run ends
     try:

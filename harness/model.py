@@ -312,6 +312,7 @@ class CaseRef:
     source: str = ""  # where the claim is made (a URL or `seed §heading`)
     nondeterministic: str = ""  # the case declares (with evidence) that accepted outcomes vary between runs
     start_methods: Tuple[str, ...] = START_METHODS  # those its cells run under: a column of another does not apply
+    changed_in: Tuple[str, ...] = ()  # the CPython releases its claim names for a change (a fix), checked by verdicts
 
     def applies(self, start_method: str) -> bool:
         return start_method in self.start_methods
@@ -538,7 +539,8 @@ class Result:
             cell=CellId(values["platform"], values["flavour"], values["implementation"], values["python"],
                         "t" if values["free_threaded"] else "", values["start_method"], values["variant"]),
             case=CaseRef(values["case"], values["case_path"], values["case_digest"], values["ids"], values["claim"],
-                         values["source"], values["nondeterministic"], values["case_start_methods"]),
+                         values["source"], values["nondeterministic"], values["case_start_methods"],
+                         values["changed_in"]),
             observed=Observation.from_exit_label(
                 values["exit"], stdout=values["stdout_raw"], stderr=values["stderr_raw"],
                 stdout_dropped=values["stdout_dropped"], stderr_dropped=values["stderr_dropped"],
@@ -602,6 +604,7 @@ RESULT_FIELDS: Dict[str, Tuple[Any, Callable[[Result], Any], Callable[[Any], Any
     "checked": ((), lambda r: list(r.judged.checked), tuple),
     "case_digest": ("", lambda r: r.case.digest, _same),
     "case_start_methods": (START_METHODS, lambda r: list(r.case.start_methods), tuple),
+    "changed_in": ((), lambda r: list(r.case.changed_in), tuple),
     "source": ("", lambda r: r.case.source, _same),
     "known_bug": ("", lambda r: r.judged.known_bug, _same),
     "implementation_version": ("", lambda r: r.setting.implementation_version, _same),

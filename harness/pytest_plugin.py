@@ -45,8 +45,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     metavar="M", help="run case files under this start method only (repeatable; default: all three); cases that run under "
                          "the interpreter's default start method run where it is among them, or with `default`")
     group.addoption("--mpmatrix-python", action="append", dest="mpmatrix_python", metavar="EXE_OR_VERSION",
-                    help="run case files with this interpreter: a path, a command, a version like 3.12, `current` "
-                         "or `all` (every one found) (repeatable; default: the one running pytest)")
+                    help="run case files with this interpreter: a path, a command, a version like 3.12 or 3.13.0, "
+                         "`current`, `all` (the newest release of each version found) or `all-releases` (every "
+                         "release found) (repeatable; default: the one running pytest)")
     group.addoption("--mpmatrix-jobs", dest="mpmatrix_jobs", type=_positive_int, default=None, metavar="N",
                     help="cells run at once (default as `mpmatrix run`: the CPU count, and up to 8 times that while "
                          "the running cells are expected to leave CPUs idle); 1 runs them one after another")
@@ -172,8 +173,9 @@ def _interpreters(config: pytest.Config) -> List[Interpreter]:
         try:
             if spec == "current":
                 found.append(interpreters.current())
-            elif spec == "all":
-                found.extend(interpreters.select_interpreters(None, lambda line: sys.stderr.write(line + "\n")))
+            elif spec in ("all", "all-releases"):  # the newest release of each version found, or every release
+                found.extend(interpreters.select_interpreters(None, lambda line: sys.stderr.write(line + "\n"),
+                                                              spec == "all-releases"))
             else:
                 found.append(interpreters.resolve(spec))
         except interpreters.InterpreterError as exc:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from harness.analysis import Coordinates, axis_value, minimal_axes
-from harness.model import PLATFORMS, Layout, Result, Verdict
+from harness.model import PLATFORMS, Layout, Result, Verdict, version_numbers
 from harness.target import Target, describe_columns, not_observed
 
 # The verdicts a cell can settle, in the order a summary names them. Where cases of one claim disagree about a
@@ -29,6 +29,7 @@ class ClaimVerdict:
     missing: str  # what the target (or, without one, the platforms) has that no deciding cell covers
     known_bugs: Tuple[str, ...]  # the reasons, as the expectations give them
     layout: Layout = Layout(())
+    releases: Tuple[Tuple[str, str, str], ...] = ()  # (state, words, rest) per release a case names (release_checks)
 
     @property
     def verdicts(self) -> Set[Verdict]:
@@ -52,6 +53,7 @@ class ClaimVerdict:
             out.append(("unsettled", "unsettled",
                         f" ({', '.join(kinds)}: no observation matched the expectation) on "
                         f"{cells_text(self.unsettled, self.layout)}"))
+        out.extend(self.releases)
         if self.missing:
             out.append(("not-observed", "not observed", f": {self.missing}"))
         return out
@@ -108,7 +110,70 @@ def summarize(results: Sequence[Result], target: Optional[Target] = None, layout
         if r.verdict is Verdict.KNOWN_BUG and r.judged.known_bug not in reasons:
             reasons.append(r.judged.known_bug)
     unsettled = tuple(sorted((r for r in results if r.verdict is Verdict.UNSETTLED), key=lambda r: r.cell.sort_key()))
-    return ClaimVerdict(tuple(results), cells, tuple(parts), unsettled, missing, tuple(reasons), layout)
+    return ClaimVerdict(tuple(results), cells, tuple(parts), unsettled, missing, tuple(reasons), layout,
+                        tuple(release_checks(results)))
+
+
+def release_checks(results: Sequence[Result]) -> List[Tuple[str, str, str]]:
+    """Whether the observations agree with each release a case names for its change (`changed_in`), per case, by
+    what the cells settle about the claim (holds, refuted, known bug):
+    - ("release-consistent", "consistent with 3.13.8", ": 3.13.0 is refuted, 3.13.18 holds (the change lies in
+      3.13.1-3.13.18)"): the verdict changes between the nearest observed releases on either side, and nowhere else
+      in that version's line;
+    - ("release-contradicted", "contradicts 3.13.8", ...): it changes elsewhere in the line;
+    - ("release-unseen", "no change seen at 3.13.8", ...): the releases on both sides settle the claim alike;
+    - ("release-unknown", "cannot tell about 3.14.1", ...): no release on one side was observed.
+    Only CPython's cells count (the releases are CPython's), each group of the other axes (start method, platform,
+    build, variant) on its own."""
+    out: List[Tuple[str, str, str]] = []
+    by_case: Dict[str, List[Result]] = {}
+    for r in results:
+        if r.case.changed_in and r.verdict.decides:
+            by_case.setdefault(r.case.name, []).append(r)
+    for name, cells in by_case.items():
+        for release in cells[0].case.changed_in:
+            named = version_numbers(release)
+            line = [r for r in cells if r.cell.implementation == "cpython" and version_numbers(r.cell.version)[:2] == named[:2]]
+            before = sorted({r.cell.version for r in line if version_numbers(r.cell.version) < named}, key=version_numbers)
+            after = sorted({r.cell.version for r in line if version_numbers(r.cell.version) >= named}, key=version_numbers)
+            subject = f" ({name})" if len(by_case) > 1 else ""
+            if not before or not after:
+                side = "before" if not before else "from"
+                seen = ", ".join(before or after) or "none"
+                out.append(("release-unknown", f"cannot tell about {release}",
+                            f"{subject}: no release {side} it was observed (observed: {seen})"))
+                continue
+            groups: Dict[Tuple, Dict[str, Set[str]]] = {}
+            for r in line:
+                rest = (r.cell.start_method, r.cell.platform_tag, r.cell.build, r.cell.variant)
+                groups.setdefault(rest, {}).setdefault(r.cell.version, set()).add(r.verdict.label)
+            at_release = elsewhere = 0
+            words: Tuple[str, str] = ("", "")
+            for by_version in groups.values():
+                versions = sorted(by_version, key=version_numbers)
+                for earlier, later in zip(versions, versions[1:]):
+                    if by_version[earlier] == by_version[later]:
+                        continue
+                    if version_numbers(earlier) < named <= version_numbers(later):
+                        at_release += 1
+                        words = (f"{earlier} {'/'.join(sorted(by_version[earlier]))}",
+                                 f"{later} {'/'.join(sorted(by_version[later]))}")
+                    else:
+                        elsewhere += 1
+            last_before, first_after = before[-1], after[0]
+            if at_release and not elsewhere:
+                window = f"{last_before} and {first_after}"
+                out.append(("release-consistent", f"consistent with {release}",
+                            f"{subject}: {words[0]}, {words[1]} (the change lies between {window})"))
+            elif elsewhere:
+                out.append(("release-contradicted", f"contradicts {release}",
+                            f"{subject}: the verdict changes elsewhere in {named[0]}.{named[1]} (observed: "
+                            f"{', '.join(before + after)})"))
+            else:
+                out.append(("release-unseen", f"no change seen at {release}",
+                            f"{subject}: {last_before} and {first_after} settle the claim alike (a change and its "
+                            "undoing between them would look the same)"))
+    return out
 
 
 def describe_where(cells: Sequence[Coordinates], universe: Sequence[Coordinates], axes: Sequence[str],

@@ -275,3 +275,27 @@ def test_a_pypy_3_9_only_difference_among_cpython_and_pypy_3_11_is_named_with_it
     odd = [c for c in analysis.classes if c.representative.exit == "1"][0]
     assert "pypy" in describe_cells(odd.cells, analysis.differs_by, analysis.layout)
     assert describe_cells(odd.cells, ("python",), analysis.layout) == "pypy3.9"
+
+
+def test_a_change_between_two_releases_of_one_version_is_placed_between_them() -> None:
+    """3.13.0 re-runs module code in forkserver workers, 3.13.18 does not (the fix of 3.13.8): the boundary lies
+    between the two nearest observed releases, and the releases in between were not observed."""
+    pythons = ("3.12.1", "3.13.0", "3.13.18", "3.14.10")
+    new = {"3.13.18", "3.14.10"}
+    analysis = analyse_case(grid("c", lambda p, v, m: BROKEN if m == "forkserver" and v in new else OK, pythons=pythons))
+    assert analysis.differs_by == ("python", "start_method")
+    assert analysis.changes == {"start_method=forkserver": "between 3.13.0 and 3.13.18 (3.13.1-3.13.17 not observed)"}
+    assert difference_summary(analysis) == ("differs by python, start_method; changed between 3.13.0 and 3.13.18 "
+                                            "(3.13.1-3.13.17 not observed) (start_method=forkserver)")
+    assert analysis.layout.tag(analysis.classes[0].cells[0]) in ("3.12", "3.13.0", "3.13.18", "3.14")
+
+
+def test_two_minor_lines_that_each_change_in_a_patch_release_say_so() -> None:
+    pythons = ("3.13.0", "3.13.18", "3.14.0", "3.14.10")
+    analysis = analyse_case(grid("c", lambda p, v, m: BROKEN if v in ("3.13.18", "3.14.10") else OK, pythons=pythons))
+    assert analysis.differs_by == ("python",)
+    assert analysis.changes == {"everywhere": "in patch releases: between 3.13.0 and 3.13.18 (3.13.1-3.13.17 not "
+                                              "observed); between 3.14.0 and 3.14.10 (3.14.1-3.14.9 not observed)"}
+    # a minor version in between that was not observed is named too
+    gap = analyse_case(grid("c", lambda p, v, m: BROKEN if v == "3.12" else OK, pythons=("3.8", "3.12")))
+    assert gap.changes == {"everywhere": "between 3.8 and 3.12 (3.9-3.11 not observed)"}

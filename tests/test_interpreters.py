@@ -16,6 +16,7 @@ from typing import Any, Dict, List, Optional
 import pytest
 
 from harness import execute, interpreters
+from harness.errors import UsageError
 from harness.interpreters import InterpreterError, Problem, current, discover, parse_py_launcher, probe, resolve
 from harness.model import Interpreter
 
@@ -715,16 +716,16 @@ def test_cpython_and_pypy_of_one_version_are_two_columns(fp: Any, tmp_path: Path
     answers(fp, executable(tmp_path / "bin/python3.11"), description("3.11.7"))
     answers(fp, executable(tmp_path / "bin/pypy3.11"), pypy("3.11.13", "8.0.1"))
     found, _ = discover({"PATH": str(tmp_path / "bin"), "HOME": str(home)}, platform="linux")
-    columns = interpreters.one_per_column(found)
+    columns = interpreters.newest_releases(found)
     assert [(i.implementation, i.tag, i.cell_id("").version_text()) for i in columns] == [
         ("cpython", "3.11", "3.11"), ("cpython", "3.14", "3.14"), ("pypy", "pypy3.11", "3.11"),
     ]
 
 
-def test_one_per_column_keeps_the_newest_patch_of_each_implementation() -> None:
+def test_newest_releases_keeps_the_newest_patch_of_each_implementation() -> None:
     items = [Interpreter("/a", "pypy", "3.11.11"), Interpreter("/b", "cpython", "3.11.7"),
              Interpreter("/c", "pypy", "3.11.13"), Interpreter("/d", "cpython", "3.11.2")]
-    assert [i.executable for i in interpreters.one_per_column(items)] == ["/b", "/c"]
+    assert [i.executable for i in interpreters.newest_releases(items)] == ["/b", "/c"]
 
 
 @pytest.fixture
@@ -829,7 +830,7 @@ def test_every_local_interpreter_is_found_with_the_newest_pythons_on_path() -> N
     """The eleven of this machine: CPython 3.7-3.15 and PyPy 3.9 and 3.11, one column each."""
     environ = dict(os.environ, PATH=f"{NEWEST}:{os.environ.get('PATH', '')}")
     found, _ = discover(environ)
-    tags = [i.tag for i in interpreters.one_per_column(found)]
+    tags = [i.tag for i in interpreters.newest_releases(found)]
     expected = [f"3.{minor}" for minor in range(7, 16)] + ["pypy3.9", "pypy3.11"]
     assert [t for t in tags if t in expected] == expected
     assert resolve("pypy3.11", environ).implementation_version.startswith("8.")
@@ -873,3 +874,27 @@ def test_uv_and_conda_layouts_of_real_interpreters_give_two_releases_of_one_mino
     assert sorted(releases) == sorted([("3.11.7", uv_python, "uv"), (debian_version, conda_python, "conda")])
     assert not [p for p in problems if p.source in ("uv", "conda")]
     assert resolve(debian_version, {"PATH": "", "HOME": str(home)}).executable == conda_python
+
+
+def test_two_releases_of_one_version_asked_for_are_two_interpreters_and_one_twice_is_refused(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    a, b = Interpreter("/a/python3.13", version="3.13.0"), Interpreter("/b/python3.13", version="3.13.18")
+    again = Interpreter("/c/python3.13", version="3.13.0")
+    by_spec = {"3.13.0": a, "3.13.18": b, "/c/python3.13": again, "/a/python3.13": a}
+    monkeypatch.setattr(interpreters, "resolve", lambda spec: by_spec[spec])
+    assert interpreters.select_interpreters(["3.13.0", "3.13.18"], print) == [a, b]
+    assert interpreters.select_interpreters(["3.13.0", "/a/python3.13"], print) == [a]  # the same one, named twice
+    with pytest.raises(UsageError, match=r"--python 3\.13\.0 \(/a/python3\.13\) and --python /c/python3\.13 "
+                                         r"\(/c/python3\.13\) are both CPython 3\.13\.0 on linux"):
+        interpreters.select_interpreters(["3.13.0", "/c/python3.13"], print)
+
+
+def test_discovery_keeps_the_newest_release_of_each_line_unless_every_release_is_asked_for(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    found = [Interpreter("/a", version="3.13.0"), Interpreter("/b", version="3.13.18"),
+             Interpreter("/w", version="3.13.2", platform="win32", flavour="wine8.0"), Interpreter("/p", "pypy", "3.11.13")]
+    monkeypatch.setattr(interpreters, "discover", lambda: (found, []))
+    assert [i.executable for i in interpreters.select_interpreters(None, print)] == ["/b", "/w", "/p"]
+    assert [i.executable for i in interpreters.select_interpreters(None, print, all_releases=True)] == ["/a", "/b", "/w", "/p"]
+    monkeypatch.setenv(interpreters.RELEASES_ENV, "all")
+    assert len(interpreters.select_interpreters(None, print)) == 4

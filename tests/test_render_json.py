@@ -22,7 +22,7 @@ def test_report_is_a_valid_results_file_with_cases(tmp_path: Path) -> None:
     assert list(data)[:2] == ["schema_version", "harness_version"]
     by_case = {c["case"]: c for c in data["cases"]}
     no_join = by_case["process_queue_argument_no_join"]
-    assert list(no_join) == ["case", "ids", "claim", "differs_by", "boundary", "boundaries", "classes", "not_attributed"]
+    assert list(no_join) == ["case", "ids", "claim", "differs_by", "boundary", "boundaries", "changes", "classes", "not_attributed"]
     assert no_join["differs_by"] == ["start_method"] and no_join["boundary"] is None
     assert [len(k["cells"]) for k in no_join["classes"]] == [12, 6]
     assert no_join["classes"][1]["representative"]["stdout"] == "I am Process-1, result is 42\n"

@@ -68,3 +68,21 @@ def test_not_observed_names_the_target_columns_no_deciding_cell_covers() -> None
     target = Target((TargetPlatform("linux", ("3.12", "3.13t"), ("fork", "spawn")), TargetPlatform("win32", ("3.12",), ("spawn",))))
     summary = summarize([make_result(python="3.12", start_method=m) for m in ("fork", "spawn")], target)
     assert summary.text() == "holds everywhere observed; not observed: linux 3.13t and win32 (all of it)"
+
+
+def test_a_release_named_for_a_change_is_checked_against_the_releases_observed() -> None:
+    """forkserver_preload_main's shape: the fix of 3.13.8 and 3.14.1; 3.13.0 and 3.13.18 observed, 3.14 only after."""
+    def cells_of(changed_in, new_in):
+        pythons = ("3.12.1", "3.13.0", "3.13.18", "3.14.10")
+        found = grid("c", lambda p, v, m: dict(holds=m == "forkserver" and v in new_in), pythons=pythons)
+        return [dataclasses.replace(r, case=dataclasses.replace(r.case, changed_in=changed_in)) for r in found]
+
+    pieces = summarize(cells_of(("3.13.8", "3.14.1"), {"3.13.18", "3.14.10"})).pieces()
+    assert ("release-consistent", "consistent with 3.13.8",
+            ": 3.13.0 refuted, 3.13.18 holds (the change lies between 3.13.0 and 3.13.18)") in pieces
+    assert ("release-unknown", "cannot tell about 3.14.1", ": no release before it was observed (observed: 3.14.10)") in pieces
+    alike = summarize(cells_of(("3.13.8",), {"3.14.10"})).pieces()
+    assert alike[-2][:2] == ("release-unseen", "no change seen at 3.13.8")
+    assert "3.13.0 and 3.13.18 settle the claim alike" in alike[-2][2]
+    elsewhere = summarize(cells_of(("3.13.8",), {"3.12.1", "3.13.18"}))  # 3.12.1 new, 3.13.0 old, 3.13.18 new
+    assert "consistent with 3.13.8" in elsewhere.text()  # the line of 3.13 alone is compared

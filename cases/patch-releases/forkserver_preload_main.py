@@ -36,6 +36,7 @@ them) and names the process it runs in: the program, the fork server (``MainProc
 # claim = "Under forkserver the fork server imports the main module once (its default preload, or set_forkserver_preload(['__main__'])), so the workers it forks do not run the module-level code again."
 # source = "https://github.com/python/cpython/issues/126631"
 # ids = ["P1"]
+# changed_in = ["3.13.8", "3.14.1"]  # the releases the fix shipped in (NEWS of 3.13.18 and 3.14.10)
 # timeout = 120
 # # Windows has no forkserver.  macOS: not observed here; its forkserver runs the same forkserver.py and spawn.py.
 # platforms = ["linux", "darwin"]

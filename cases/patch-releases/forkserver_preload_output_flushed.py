@@ -24,6 +24,7 @@ in ``PYTHONPATH`` (so that the server finds the module on every version, gh-1173
 # claim = "Output a preloaded module writes in the fork server is written once, not again by every worker forked from the server."
 # source = "https://github.com/python/cpython/issues/98552"
 # ids = ["P4"]
+# changed_in = ["3.13.6", "3.14.0"]  # gh-135335, from the NEWS files
 # timeout = 60
 # # Windows has no forkserver.  macOS: not observed here; its forkserver runs the same forkserver.py and spawn.py.
 # platforms = ["linux", "darwin"]

@@ -30,6 +30,7 @@ in: the program, the fork server (``MainProcess`` importing the script as ``__mp
 # claim = "Under forkserver, module-level code of the main script sees the program's sys.argv in every process that runs it, the fork server included."
 # source = "https://github.com/python/cpython/issues/143706"
 # ids = ["P2"]
+# changed_in = ["3.13.12", "3.14.3"]  # gh-143706, from the NEWS files
 # timeout = 60
 # # Windows has no forkserver.  macOS: not observed here; its forkserver runs the same forkserver.py and spawn.py.
 # platforms = ["linux", "darwin"]

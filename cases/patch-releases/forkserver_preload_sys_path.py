@@ -28,6 +28,7 @@ come in a fixed order.
 # claim = "A module named in set_forkserver_preload() is imported by the fork server with the program's sys.path, so the workers find it already imported."
 # source = "https://github.com/python/cpython/issues/117378"
 # ids = ["P3"]
+# changed_in = ["3.12.8", "3.13.1"]  # gh-117378, Misc/NEWS.d/3.12.8.rst and the 3.13 NEWS
 # timeout = 60
 # # Windows has no forkserver.  macOS: not observed here; its forkserver runs the same forkserver.py and spawn.py.
 # platforms = ["linux", "darwin"]

@@ -22,6 +22,7 @@ private: it is the only handle on the workers to kill.
 # claim = "A ProcessPoolExecutor with max_tasks_per_child runs every queued task, replacing each retiring worker (the deadlock fixed in 3.14.7, gh-115634)."
 # source = "https://docs.python.org/3.15/library/concurrent.futures.html#concurrent.futures.ProcessPoolExecutor"
 # ids = ["D92"]
+# changed_in = ["3.13.15", "3.14.7"]  # gh-115634, from the NEWS files of 3.13.18 and 3.14.10
 # timeout = 60
 # # 3.13 lists the leaked semaphores' random names in the resource tracker's warning.
 # normalize = [['/mp-[A-Za-z0-9_]+', '/mp-<name>']]

@@ -55,6 +55,7 @@ def case_entry(analysis: CaseAnalysis) -> Dict[str, Any]:
         "differs_by": list(analysis.differs_by),
         "boundary": analysis.boundary,
         "boundaries": dict(analysis.boundaries),
+        "changes": dict(analysis.changes),
         "classes": [behaviour_class(analysis, i) for i in range(len(analysis.classes))],
         "not_attributed": [
             dict(cell_coordinates(r.cell, analysis.layout), status=r.status.label) for r in analysis.excluded
