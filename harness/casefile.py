@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import bisect
 import difflib
 import functools
@@ -294,6 +295,17 @@ def declares_case(path: Path) -> bool:
                    for token in tokenize.generate_tokens(io.StringIO(text).readline))
     except (tokenize.TokenError, SyntaxError):
         return OPENING_RE.search(text) is not None
+
+
+def explanation(path: str) -> str:
+    """A case file's docstring: why the case shows what it shows (the mechanism and the stdlib line behind it), as
+    `mpmatrix show` and the HTML report give it; "" when it has none or the file cannot be read as Python."""
+    try:
+        with open(path, "rb") as f:
+            tree = ast.parse(f.read(), path)
+    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+        return ""
+    return ast.get_docstring(tree) or ""
 
 
 def case_name(path: str) -> str:

@@ -46,7 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     lst.set_defaults(func=cmd_list)
 
     show = sub.add_parser("show", help="a case's claim, source and expectations")
-    show.add_argument("case", metavar="CASE", help="a case name or file")
+    show.add_argument("case", metavar="CASE", help="a case file, a case name, or a claim ID (S24: every case of it)")
     show.add_argument("--cases", default=DEFAULT_CASES, metavar="DIR", help="where to look for a case by name")
     show.set_defaults(func=cmd_show)
 
@@ -209,30 +209,38 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from harness.casefile import CaseError, load_case
+    """A case (by file, name or claim ID): its claim, source, IDs, why it shows what it shows, and its block."""
+    from harness.casefile import CaseError, explanation, load_case
     from harness.plan import load_cases
 
-    path = args.case
-    if not os.path.isfile(path):
+    paths = [args.case]
+    if not os.path.isfile(args.case):
         cases, _ = load_cases([args.cases])
-        matches = [c.path for c in cases if c.name == args.case]
-        if not matches:
-            raise UsageError(f"no case named {args.case!r} under {args.cases}/; `mpmatrix list` shows them")
-        path = matches[0]
-    try:
-        case = load_case(path)
-    except CaseError as exc:
-        raise UsageError(str(exc)) from None
-    say(f"{case.name}  ({case.path})")
-    say(f"claim:  {case.claim}")
-    say(f"source: {case.source}")
-    say(f"ids:    {', '.join(case.ids)}")
-    say(f"timeout: {case.timeout:g} s" + (f"; platforms: {', '.join(case.platforms)}" if case.platforms else ""))
-    with open(case.path, encoding="utf-8-sig") as f:
-        lines = f.read().splitlines()
-    first, last = case.block
-    say("")
-    say("\n".join(lines[first - 1 : last]))
+        paths = [c.path for c in cases if c.name == args.case] or [c.path for c in cases if args.case in c.ids]
+        if not paths:
+            raise UsageError(f"no case named {args.case!r} and none for the claim {args.case!r} under {args.cases}/; "
+                             "`mpmatrix list` shows them")
+    for index, path in enumerate(paths):
+        try:
+            case = load_case(path)
+        except CaseError as exc:
+            raise UsageError(str(exc)) from None
+        if index:
+            say("")
+        say(f"{case.name}  ({case.path})")
+        say(f"claim:  {case.claim}")
+        say(f"source: {case.source}")
+        say(f"ids:    {', '.join(case.ids)}")
+        say(f"timeout: {case.timeout:g} s" + (f"; platforms: {', '.join(case.platforms)}" if case.platforms else ""))
+        why = explanation(case.path)
+        if why:
+            say("")
+            say(why)
+        with open(case.path, encoding="utf-8-sig") as f:
+            lines = f.read().splitlines()
+        first, last = case.block
+        say("")
+        say("\n".join(lines[first - 1 : last]))
     return EXIT_OK
 
 

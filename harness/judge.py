@@ -18,7 +18,7 @@ from harness.model import (
 )
 from harness.normalize import Context, normalize
 from harness.plan import Planned
-from harness.tracebacks import final_exception, without_tails
+from harness.tracebacks import final_exception, read_tracebacks, without_tails
 
 
 def context_for(cell: Cell) -> Context:
@@ -122,6 +122,20 @@ def _judge(case: Case, cell: Cell, observation: Observation, stop: Optional[thre
     return result_of(case, cell, observation, replace(judgement, holds=holds, known_bug=known_bug, checked=checked))
 
 
+_EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(?::|$)")  # not a line of another process's interleaved output
+
+
+def _causes(stderr: str) -> str:
+    """What a hung cell's processes said before it was ended: the first exception its stderr shows and how many
+    times (a respawn storm repeats the one that explains it), or ""."""
+    exceptions = [t.exception for t in read_tracebacks(stderr) if _EXCEPTION_LINE.match(t.exception)]
+    if not exceptions:
+        return ""
+    first = exceptions[0]
+    times = exceptions.count(first)
+    return f"; before that, its processes raised {first}" + (f" ({times} times)" if times > 1 else "")
+
+
 STDERR_TAIL_LINES = 10
 
 
@@ -147,7 +161,7 @@ def decide(
     if observation.exit == CASE_EXIT_SKIP:
         return Status.SKIP, "the case skipped itself (exit 77)", ""
     if observation.timed_out:
-        return Status.TIMEOUT, f"still running after {case.timeout:g} s; its process tree was ended", ""
+        return Status.TIMEOUT, f"still running after {case.timeout:g} s; its process tree was ended{_causes(stderr)}", ""
     expected_exit = expectation.expected_exit if expectation is not None else None
     if observation.signal and expected_exit != observation.exit_label:
         return Status.CRASH, f"ended by {observation.signal}", ""

@@ -98,7 +98,26 @@ def _plain(lines: Sequence[str], start: int, body: int) -> Traceback:
     if index == len(lines):  # cut off before the exception line
         return Traceback(start, index, "", -1, range(index, index))
     end = _tail_end(lines, index + 1)
-    return Traceback(start, end, lines[index].rstrip(), index, range(index + 1, end))
+    return Traceback(start, end, _with_message(lines[index].rstrip(), lines[index + 1 : end]), index,
+                     range(index + 1, end))
+
+
+_BARE = re.compile(r"^[A-Za-z_][\w.]*:$")  # `RuntimeError:`: a message that starts on the next line
+
+
+def _with_message(line: str, tail: Sequence[str]) -> str:
+    """The exception line, with the first paragraph of its message where the message starts on the next line (as
+    multiprocessing's `RuntimeError:` about the main module's idiom does), joined into one line."""
+    if not _BARE.match(line):
+        return line
+    paragraph: List[str] = []
+    for text in tail:
+        if not text.strip():
+            if paragraph:
+                break
+            continue
+        paragraph.append(text.strip())
+    return f"{line} {' '.join(paragraph)}" if paragraph else line
 
 
 def _tail_end(lines: Sequence[str], index: int) -> int:

@@ -35,9 +35,10 @@ class ClaimVerdict:
     def verdicts(self) -> Set[Verdict]:
         return set(self.cells.values())
 
-    def pieces(self) -> List[Tuple[str, str, str]]:
+    def pieces(self, said: str = "") -> List[Tuple[str, str, str]]:
         """The line in pieces: (CSS name of the verdict or state, its words, the rest), e.g.
-        ("holds", "holds", " on CPython ≥ 3.9 under every method"); renderers mark the words up as they like."""
+        ("holds", "holds", " on CPython ≥ 3.9 under every method"); renderers mark the words up as they like. What
+        was not observed is left out when it is `said` already (a report says it once for every claim it fits)."""
         if not self.results:
             return [("not-observed", "not observed", ": no case names this claim yet")]
         out: List[Tuple[str, str, str]] = []
@@ -54,18 +55,27 @@ class ClaimVerdict:
                         f" ({', '.join(kinds)}: no observation matched the expectation) on "
                         f"{cells_text(self.unsettled, self.layout)}"))
         out.extend(self.releases)
-        if self.missing:
+        if self.missing and self.missing != said:
             out.append(("not-observed", "not observed", f": {self.missing}"))
         return out
 
-    def text(self, strong: bool = False) -> str:
+    def text(self, strong: bool = False, said: str = "") -> str:
         """One line: `holds on CPython ≥ 3.9 under every method; refuted on CPython ≤ 3.8 (spawn); ...`.
         `strong` marks the verdict words up for Markdown (**holds**): the verdicts, and the first piece whatever it is."""
         verdicts = {v.css for v in DECIDING}
         return "; ".join(
             (f"**{text}**" if strong and (css in verdicts or index == 0) else text) + rest
-            for index, (css, text, rest) in enumerate(self.pieces())
+            for index, (css, text, rest) in enumerate(self.pieces(said))
         )
+
+
+def common_missing(verdicts: Iterable[ClaimVerdict]) -> str:
+    """What was not observed for most claims (the matrix's unobserved part, as a rule): said once by a report."""
+    counts: Dict[str, int] = {}
+    for verdict in verdicts:
+        if verdict.missing:
+            counts[verdict.missing] = counts.get(verdict.missing, 0) + 1
+    return max(counts, key=lambda m: (counts[m], m)) if counts else ""
 
 
 def results_by_claim(results: Iterable[Result]) -> Dict[str, List[Result]]:

@@ -119,3 +119,16 @@ def test_screenshots_of_both_views(page: Path) -> None:
         shot = page.parent / f"report-{view}.png"
         result = chromium("--window-size=1400,900", "--hide-scrollbars", f"--screenshot={shot}", page.as_uri() + f"?view={view}")
         assert shot.exists() and shot.stat().st_size > 20_000, result.stderr[-2000:]
+
+
+def test_a_cells_panel_gives_its_cases_explanation(tmp_path: Path) -> None:
+    """Why the case shows what it shows (its docstring) is a click away: the panel of any of its cells shows it."""
+    from test_render_synthetic import grid, make_run
+
+    case = Path(__file__).resolve().parents[1] / "cases" / "python-docs" / "zombie_unjoined.py"
+    results = grid("zombie_unjoined", lambda p, v, m: dict(stdout="x\n"), pythons=("3.12",), case_path=str(case))
+    page = tmp_path / "report.html"
+    page.write_text(render(make_run(results)), encoding="utf-8")
+    result = chromium("--dump-dom", page.as_uri() + "#cell-zombie_unjoined-linux-3.12-fork")
+    panel = result.stdout[result.stdout.index('<aside id="panel"'):]
+    assert "Why this case shows what it shows" in panel and "is a zombie of the program, except under forkserver" in panel

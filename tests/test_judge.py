@@ -336,3 +336,17 @@ def test_outcome_tables_are_checked_with_their_lines():
         with pytest.raises(CaseError) as info:
             case_with('stdout = "ok"\n\n[[expect.outcome]]\n' + body)
         assert fragment in str(info.value) and str(info.value).startswith("/cases/c.py:9:"), str(info.value)
+
+
+def test_a_timeout_names_the_first_exception_its_processes_raised():
+    """A forgotten `if __name__ == '__main__':` under spawn is a respawn storm: every worker raises the explanation,
+    the cell hangs; the timeout's message says what Python said, and how often."""
+    one = ("Traceback (most recent call last):\n  File \"<case>/c.py\", line 2, in <module>\n"
+           "RuntimeError: \n        An attempt has been made to start a new process before the\n"
+           "        current process has finished its bootstrapping phase.\n")
+    result = run(Observation(exit=None, stderr=one * 3, timed_out=True))
+    assert result.status is Status.TIMEOUT
+    assert result.judged.message.endswith("before that, its processes raised RuntimeError: An attempt has been made to "
+                                          "start a new process before the current process has finished its "
+                                          "bootstrapping phase. (3 times)")
+    assert run(Observation(exit=None, timed_out=True)).judged.message.endswith("its process tree was ended")

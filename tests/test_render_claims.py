@@ -144,3 +144,14 @@ def test_the_claim_of_a_wider_row_is_its_second_cell() -> None:
         "| D8 | `a \\| b` stays one cell |\n"
     )
     assert [(c.id, c.text) for c in claims.claims] == [("D7", "fds are inherited"), ("D8", "`a \\| b` stays one cell")]
+
+
+def test_what_was_not_observed_is_said_once_not_on_every_row() -> None:
+    from harness.render.claims import render_claims
+
+    text = render_claims(demo_run())  # S1's cases ran on Linux and macOS, the others on Linux alone
+    assert text.count("Not observed for most claims below (the lines of the others say what they lack): darwin, "
+                      "win32.") == 1
+    table = {line.split("]")[0][3:]: line for line in text.splitlines() if line.startswith("| [")}
+    assert "not observed: win32" in table["S1"]  # its own lack, said on its line
+    assert all("not observed" not in line for claim, line in table.items() if claim != "S1")

@@ -177,3 +177,14 @@ def test_a_warning_a_child_and_unraisable_output_end_a_tail() -> None:
         text = f"Traceback (most recent call last):\n  File \"x\"\nValueError: v\nthe note\n{other}\n"
         assert exceptions_and_tails(text)[0] == ("ValueError: v", ["the note"])
         assert without_tails(text).endswith(f"ValueError: v\n{other}\n")
+
+
+def test_a_message_that_starts_on_the_next_line_is_part_of_the_exception_line() -> None:
+    """multiprocessing's error for a forgotten `if __name__ == '__main__':` starts its message on a new line."""
+    stderr = ("Traceback (most recent call last):\n  File \"<case>/x.py\", line 2, in <module>\n"
+              "RuntimeError: \n        An attempt has been made to start a new process before the\n"
+              "        current process has finished its bootstrapping phase.\n\n"
+              "        This probably means that you are not using fork to start your\n")
+    assert final_exception(stderr) == ("RuntimeError: An attempt has been made to start a new process before the "
+                                       "current process has finished its bootstrapping phase.")
+    assert final_exception("Traceback (most recent call last):\nKeyboardInterrupt\n") == "KeyboardInterrupt"

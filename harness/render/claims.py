@@ -13,7 +13,7 @@ from harness.model import Layout, Result, Run
 from harness.render.markdown import clip, code_block, inline, source_text
 from harness.render.terminal import claim_words, escape_control
 from harness.target import Target
-from harness.verdicts import results_by_claim, summarize
+from harness.verdicts import common_missing, results_by_claim, summarize
 
 EVIDENCE_LINES = 6
 
@@ -63,6 +63,11 @@ def render_claims(run: Run, claims_files: Optional[Sequence[str]] = None, target
         f"{', '.join(inline(f.path) for f in book.files) or 'the cases (no claims file)'}.\n",
     ]
     verdicts = {claim_id: summarize(results, target, run.layout) for claim_id, results in named.items()}
+    said = common_missing(verdicts.values())
+    if said:
+        others = sum(1 for v in verdicts.values() if v.missing and v.missing != said)
+        which = "every claim below" if not others else "most claims below (the lines of the others say what they lack)"
+        out.append(f"\nNot observed for {which}: {inline(said)}.\n")
     for claims_file, ids in book.group(named):
         if claims_file is not None:
             out.append(f"\n## {claims_file.title}\n\nClaims from {inline(claims_file.path)}.")
@@ -77,13 +82,13 @@ def render_claims(run: Run, claims_files: Optional[Sequence[str]] = None, target
             out.append(f"\n## {heading}\n\n{note}\n\n")
         out.append("| ID | verdict |\n|---|---|\n")
         for claim_id in ids:  # IDs and claim texts may come from results files: made inert like any other text
-            out.append(f"| [{inline(claim_id)}](#{_anchor(claim_id)}) | {verdicts[claim_id].text(strong=True).replace('|', '/')} |\n")
+            out.append(f"| [{inline(claim_id)}](#{_anchor(claim_id)}) | {verdicts[claim_id].text(strong=True, said=said).replace('|', '/')} |\n")
         for claim_id in ids:
             found = book.lookup(claim_id) if claims_file is not None else None
             # a claims file's text is the project's own Markdown; a case's claim, from a results file, is made inert
             text = found[1].text if found else inline(next((r.case.claim for r in named[claim_id] if r.case.claim), "(no claim text)"))
             summary = verdicts[claim_id]
-            out.append(f"\n### {inline(claim_id)}\n\n> {text}\n\n**Verdict:** {summary.text(strong=True)}.\n")
+            out.append(f"\n### {inline(claim_id)}\n\n> {text}\n\n**Verdict:** {summary.text(strong=True, said=said)}.\n")
             for reason in summary.known_bugs:
                 out.append(f"\nKnown bug: {inline(reason)}\n")
             for analysis in (a for a in analyses if claim_id in a.ids):

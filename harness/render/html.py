@@ -32,12 +32,13 @@ from harness.model import (
     legend,
     verdict_phrase,
 )
+from harness.casefile import explanation
 from harness.claims import ClaimsBook, ClaimsFile
 from harness.render.links import http_url
 from harness.render.grid import Grid
 from harness.render.terminal import escape_control, render_not_observed, summary_line
 from harness.target import Target
-from harness.verdicts import results_by_claim, summarize
+from harness.verdicts import common_missing, results_by_claim, summarize
 
 TEMPLATES = Path(__file__).parent / "templates"
 MAX_OUTPUT = 20 * 1024  # per stream and cell: a runaway case must not make the page unusable
@@ -119,10 +120,20 @@ class Anchors:
         self.used: Dict[str, int] = {}
 
     def __call__(self, prefix: str, *names: str) -> str:
-        base = prefix + "-" + "-".join(_ANCHOR_UNSAFE.sub("_", n).strip("_") or "_" for n in names)
+        base = self._base(prefix, names)
         count = self.used.get(base, 0)
         self.used[base] = count + 1
         return base if count == 0 else f"{base}~{count + 1}"
+
+    def peek(self, prefix: str, *names: str) -> str:
+        """The id that the next call with these names gives (to link to what is written later on the page)."""
+        base = self._base(prefix, names)
+        count = self.used.get(base, 0)
+        return base if count == 0 else f"{base}~{count + 1}"
+
+    @staticmethod
+    def _base(prefix: str, names: Sequence[str]) -> str:
+        return prefix + "-" + "-".join(_ANCHOR_UNSAFE.sub("_", n).strip("_") or "_" for n in names)
 
 
 def inline_code(text: str) -> markupsafe.Markup:
@@ -186,10 +197,12 @@ def _view(run: Run, target: Optional[Target] = None, claims: Sequence[ClaimsFile
                 continue
             cell_id = anchor("cell", analysis.case, layout.identifier(r.cell))
             details.append({"id": cell_id, "r": r, "where": f"{r.cell.platform_label} · {layout.interpreter_label(r.cell)} · {r.cell.start_method}",
-                            "verdict": verdict_phrase(r, settled=True), "interpreter": interpreter_text(r)})
+                            "verdict": verdict_phrase(r, settled=True), "interpreter": interpreter_text(r),
+                            "why": anchor.peek("why", analysis.case)})
             cells.append(dict(edges, result=r, id=cell_id, title=_cell_title(r, layout)))
         first = next(r for r in results if r.case.name == analysis.case)
-        rows.append({"analysis": analysis, "path": first.case.path, "cells": cells, "anchor": anchor("case", analysis.case)})
+        rows.append({"analysis": analysis, "path": first.case.path, "cells": cells, "anchor": anchor("case", analysis.case),
+                     "why": explanation(first.case.path) if first.case.path else "", "why_anchor": anchor("why", analysis.case)})
     platforms: List[Dict[str, Any]] = []
     pythons: List[Dict[str, Any]] = []
     versions = _versions(results, layout)
@@ -225,11 +238,12 @@ def _view(run: Run, target: Optional[Target] = None, claims: Sequence[ClaimsFile
     counts = {s: sum(1 for r in results if r.status is s) for s in Status}
     verdict_counts = {v: sum(1 for r in results if r.verdict is v) for v in Verdict}
     claim_groups = _claim_groups(run, analyses, claims, target)
+    said = common_missing(c["summary"] for g in claim_groups for c in g["claims"])
     anchors = {row["analysis"].case: row["anchor"] for row in rows}
-    summaries = {c["id"]: c["line"] for g in claim_groups for c in g["claims"]}
+    summaries = {c["id"]: c["summary"].text(said=said) for g in claim_groups for c in g["claims"]}
     entries = legend({r.cell.start_method for r in results}, bool(unobserved))
     return {
-        "claim_groups": claim_groups, "row_groups": _row_groups(rows, claim_groups), "anchors": anchors,
+        "claim_groups": claim_groups, "row_groups": _row_groups(rows, claim_groups), "anchors": anchors, "said": said,
         "summaries": summaries, "verdict_counts": verdict_counts, "unobserved": unobserved,
         "column_count": len(grid.columns) + 1, "has_claims_files": bool(claims),
         "run": run, "summary": summary_line(results) + ("" if run.complete else " (incomplete: the run was interrupted)"),
