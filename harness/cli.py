@@ -210,6 +210,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_show(args: argparse.Namespace) -> int:
     """A case (by file, name or claim ID): its claim, source, IDs, why it shows what it shows, and its block."""
+    from harness import files
     from harness.casefile import CaseError, explanation, load_case
     from harness.plan import load_cases
 
@@ -236,8 +237,10 @@ def cmd_show(args: argparse.Namespace) -> int:
         if why:
             say("")
             say(why)
-        with open(case.path, encoding="utf-8-sig") as f:
-            lines = f.read().splitlines()
+        try:
+            lines = files.read_text(case.path, files.CASE_FILE_LIMIT, "case file", "utf-8-sig").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:  # changed since it was loaded just now
+            raise UsageError(f"{case.path}: cannot read: {files.described(exc)}") from None
         first, last = case.block
         say("")
         say("\n".join(lines[first - 1 : last]))
@@ -307,7 +310,7 @@ def cmd_claims(args: argparse.Namespace) -> int:
 
 def cmd_bless(args: argparse.Namespace) -> int:
     """Bless each case from its observed cells (a run of it here, or --results): show the diff, ask, write."""
-    from harness import results as results_io
+    from harness import files, results as results_io
     from harness.analysis import plural
     from harness.bless import BlessError, bless
     from harness.casefile import CaseError, load_case
@@ -330,8 +333,10 @@ def cmd_bless(args: argparse.Namespace) -> int:
             session = Session.assemble([case], [], interpreters, args.start_methods, jobs=args.jobs)
             with signals_as_interrupt():
                 results, _ = session.run()
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
+        try:
+            text = files.read_text(path, files.CASE_FILE_LIMIT, "case file")
+        except (OSError, UnicodeDecodeError) as exc:  # changed since it was loaded
+            raise UsageError(f"{path}: cannot read: {files.described(exc)}") from None
         try:
             blessing = bless(case, text, results)
         except BlessError as exc:

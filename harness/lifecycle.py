@@ -23,7 +23,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tuple
 
 from harness import execute, results as results_io, timings as timings_io
 from harness.display import now_iso
@@ -109,63 +109,69 @@ def run_matrix(request: RunRequest, display: Any, warn: Warn) -> RunOutcome:
                                    list(request.start_methods) if request.start_methods else None, request.repeat,
                                    request.jobs, request.cap, known)
         digests = {item.case.name: item.case.digest for item in session.planned}  # broken cases' stand-ins too
-        run_id, started, carried = _recorded(request, results_path, journal_path, digests, warn)
+        run_id, started, recorded = _recorded(request, results_path, journal_path)
         session.started = started
+        changed: Dict[str, int] = {}
+        # The results a resumed run carries over go into its new journal one at a time, whole, from the old one.
+        journal = results_io.Journal(journal_path, run_id, started, _unchanged(recorded, digests, changed))
+        for name, count in sorted(changed.items()):
+            warn(f"mpmatrix: {name}: the case file changed since it was recorded; its {count} recorded "
+                 f"{'cell runs' if count == 1 else 'cells run'} again")
         if request.resume:  # cells recorded before the interruption are kept, not run again
-            recorded = {r.key for r in carried}
-            session.planned = [item for item in session.planned if item.cell.key not in recorded]
-        journal = results_io.Journal(journal_path, run_id, started, carried)
-        return _execute(session, carried, journal, run_id, results_path, out_dir, display)
+            kept = {r.key for r in journal.results()}
+            session.planned = [item for item in session.planned if item.cell.key not in kept]
+        return _execute(session, journal, run_id, results_path, out_dir, display)
     except results_io.ResultsNotWritten as exc:
         raise UsageError(f"{option} {out_dir}: {exc.strerror}") from None
+    except results_io.ResultsError as exc:  # the record of the run to resume, read as it is carried over
+        raise UsageError(str(exc)) from None
     finally:
         lock.release()
 
 
-def _recorded(request: RunRequest, results_path: Path, journal_path: Path, digests: Dict[str, str],
-              warn: Warn) -> Tuple[str, str, List[Result]]:
-    """The run's id, its start, and the results a resumed run carries over (none for a new run).
+def _recorded(request: RunRequest, results_path: Path, journal_path: Path) -> Tuple[str, str, Iterable[Result]]:
+    """The run's id, its start, and the results a resumed run carries over (none for a new run), read one at a
+    time as they are taken.
 
     The journal, when there is one, is the whole record of the newest run; results.json only when there is not."""
     if not request.resume:
-        return uuid.uuid4().hex[:12], now_iso(), []
+        return uuid.uuid4().hex[:12], now_iso(), ()
     try:
-        if journal_path.exists():
-            journaled = results_io.read_journal(journal_path)
-            run_id, started, results = journaled.run_id, journaled.started, list(journaled.results)
-        elif results_path.exists():
-            previous = results_io.read_run(results_path)
-            run_id, started, results = str(previous.host.get("run_id") or uuid.uuid4().hex[:12]), previous.started, list(previous.results)
-        else:
-            raise UsageError(f"--resume {results_path.parent}: neither {results_io.JOURNAL_NAME} nor "
-                             f"{results_io.RESULTS_NAME} there; expected the --out folder of an interrupted run")
+        if os.path.lexists(journal_path):  # lexists: a pipe or a dangling link there is named, not passed over
+            journal = results_io.JournalFile(journal_path)
+            return journal.run_id, journal.started, journal.results()
+        if os.path.lexists(results_path):
+            previous, results = results_io.iter_results(results_path)
+            return str(previous.host.get("run_id") or uuid.uuid4().hex[:12]), previous.started, results
     except results_io.ResultsError as exc:
         raise UsageError(str(exc)) from None
-    changed: Dict[str, int] = {}
-    kept = []
+    raise UsageError(f"--resume {results_path.parent}: neither {results_io.JOURNAL_NAME} nor "
+                     f"{results_io.RESULTS_NAME} there; expected the --out folder of an interrupted run")
+
+
+def _unchanged(results: Iterable[Result], digests: Dict[str, str], changed: Dict[str, int]) -> Iterator[Result]:
+    """The recorded results whose case file is as it was when they were recorded; the others counted in `changed`
+    by case (they run again)."""
     for result in results:
         if result.case.name in digests and result.case.digest != digests[result.case.name]:
             changed[result.case.name] = changed.get(result.case.name, 0) + 1
         else:
-            kept.append(result)
-    for name, count in sorted(changed.items()):
-        warn(f"mpmatrix: {name}: the case file changed since it was recorded; its {count} recorded {'cell runs' if count == 1 else 'cells run'} again")
-    return run_id, started, kept
+            yield result
 
 
-def _execute(session: Session, carried: List[Result], journal: results_io.Journal, run_id: str, results_path: Path,
-             out_dir: Path, display: Any) -> RunOutcome:
-    collected: List[Result] = list(carried)
+def _execute(session: Session, journal: results_io.Journal, run_id: str, results_path: Path, out_dir: Path,
+             display: Any) -> RunOutcome:
+    """Run the session's cells. Each result goes to the journal whole and is kept in memory brief (the journal's
+    record); results.json is written at the end from the journal, one cell at a time."""
     stop = threading.Event()
     stopped_because = []
 
     def progress(result: Result) -> None:
         if stop.is_set():
             return  # cells ended by an interruption are not observations
-        collected.append(result)
         display.update(result)
         try:
-            journal.append(result)
+            journal.append(result)  # kept (brief) even when its line cannot be written
         except results_io.ResultsNotWritten as exc:
             stopped_because.append(f"{exc.strerror}; the run stopped there")
             raise _Stop() from None
@@ -176,7 +182,7 @@ def _execute(session: Session, carried: List[Result], journal: results_io.Journa
     display.start(len(session.planned))
     try:
         with signals_as_interrupt():
-            _, complete = session.run(progress, stop)
+            _, complete = session.run(progress, stop, keep=False)
     except (KeyboardInterrupt, _Stop) as exc:
         interrupted = isinstance(exc, KeyboardInterrupt)
         stop.set()
@@ -187,12 +193,13 @@ def _execute(session: Session, carried: List[Result], journal: results_io.Journa
         display.stop()
         journal.close()
     elapsed = time.monotonic() - clock
-    timings_io.save_timings(timings_io.from_results(collected[len(carried):]), timings_io.cache_path())
-    run = session.record(combine_by_cell(collected), complete and not interrupted and not stopped_because,
+    recorded = journal.results()
+    timings_io.save_timings(timings_io.from_results(recorded[journal.seeded:]), timings_io.cache_path())
+    run = session.record(combine_by_cell(recorded), complete and not interrupted and not stopped_because,
                          run_id=run_id)
     problems = list(stopped_because)
     try:
-        written, problem = results_io.write_run_somewhere(run, results_path, _fallbacks(out_dir))
+        written, problem = results_io.write_run_somewhere(run, results_path, _fallbacks(out_dir), journal.combined)
     except results_io.ResultsNotWritten as exc:
         written, problem = None, f"{exc.strerror}; the journal {journal.path} keeps what it could"
     if problem:

@@ -145,7 +145,7 @@ def test_read_run_truncated_real_file(tmp_path):
     path = tmp_path / "results.json"
     write_run(run_of(result()), path)
     path.write_bytes(path.read_bytes()[:-40])
-    with pytest.raises(ResultsError, match=r"results\.json:1: not valid JSON"):
+    with pytest.raises(ResultsError, match=r"results\.json:2: not valid JSON"):  # the cell's line: one cell a line
         read_run(path)
 
 

@@ -171,9 +171,13 @@ def render_failures(results: Sequence[Result], limit: int = 20) -> str:
     out: List[str] = []
     for r in failing[:limit]:
         message = escape_control(r.judged.message).replace("\n", "\n    ")  # a stderr tail, indented as the diff is
-        out.append(f"{r.status.label.upper()}: {escape_control(r.case.name)} [{escape_control(where(r))}] {message}")
+        out.append(f"{r.status.label.upper()}: {escape_control(r.case.name)} [{escape_control(where(r))}] {message}"
+                   + _more(r, "message", message.count("\n") + 1))
         if r.judged.diff:
-            out.extend("    " + escape_control(line) for line in r.judged.diff.splitlines())
+            shown = r.judged.diff.splitlines()
+            out.extend("    " + escape_control(line) for line in shown)
+            if r.cut("diff"):
+                out.append("    " + _more(r, "diff", len(shown)).strip())
     if len(failing) > limit:
         out.append(f"... and {plural(len(failing) - limit, 'more failing cell')} (see the results file)")
     if flaky:
@@ -181,6 +185,14 @@ def render_failures(results: Sequence[Result], limit: int = 20) -> str:
         for r in flaky[:limit]:
             out.append(f"FLAKY: {escape_control(r.case.name)} [{escape_control(where(r))}] {escape_control(r.judged.message)}")
     return "\n".join(out)
+
+
+def _more(r: Result, name: str, shown_lines: int) -> str:
+    """After a text a run kept only the head of in memory (Result.brief): how much more the results file has."""
+    cut = r.cut(name)
+    if cut is None:
+        return ""
+    return f" … ({plural(cut.lines - shown_lines, 'more line')}, {cut.chars:,} characters in all, in the results file)"
 
 
 def render_terminal(run: Run, elapsed_s: float = 0.0, target: Optional[Target] = None) -> str:
