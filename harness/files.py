@@ -106,6 +106,23 @@ def open_regular(path: PathLike, limit: int, noun: str) -> IO[bytes]:
         raise
 
 
+def open_for_update(path: PathLike, noun: str) -> IO[str]:
+    """A regular file opened (created if need be) for reading and appending text, as a lock file is; raises
+    NotRegular for anything else (a pipe would block its reader, /dev/zero never end it)."""
+    flags = os.O_RDWR | os.O_CREAT | os.O_APPEND | (_OPEN_FLAGS & ~os.O_RDONLY & ~getattr(os, "O_BINARY", 0))
+    fd = os.open(path, flags, 0o644)
+    try:
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
+            raise _not_regular(path, status.st_mode)
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "a+", encoding="utf-8")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def read_bytes(path: PathLike, limit: int, noun: str) -> bytes:
     """A regular file's bytes, at most `limit` of them; raises NotRegular for anything else or anything larger
     (a file that grows past the bound while it is read included)."""

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tuple
 
-from harness import execute, results as results_io, timings as timings_io
+from harness import execute, files, results as results_io, timings as timings_io
 from harness.display import now_iso
 from harness.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError
 from harness.interpreters import select_interpreters
@@ -243,17 +243,19 @@ class OutLock:
         blocked = results_io.blocking_file(out_dir)
         if blocked is not None:
             raise UsageError(f"{option} {out_dir}: {blocked} is a file, not a folder")
+        path = out_dir / LOCK_NAME
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
-            path = out_dir / LOCK_NAME
-            file = open(path, "a+", encoding="utf-8")
+            file = files.open_for_update(path, "lock file")  # a pipe or /dev/zero there would block or never end
+        except files.NotRegular as exc:
+            raise UsageError(f"{option} {out_dir}: {path} is {exc.strerror}; remove it") from None
         except OSError as exc:
             raise UsageError(f"{option} {out_dir}: cannot write there ({exc.strerror or exc}); choose another folder") from None
         locked = _try_lock(file)
         try:
             file.seek(0)
-            holder = file.read().strip()
-        except OSError:  # Windows does not let another process read a locked range
+            holder = file.read(4096).strip()  # one line, written by the run that held it
+        except (OSError, UnicodeDecodeError):  # Windows does not let another process read a locked range
             holder = ""
         if not locked:
             file.close()

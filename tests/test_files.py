@@ -235,3 +235,14 @@ def test_a_case_file_made_a_pipe_or_dev_zero_during_the_run_makes_its_cell_an_er
     assert result.status is Status.ERROR and result.observed.stdout == "hi\n"  # the observation is kept
     assert result.judged.message.startswith(f"the case file {path} can no longer be read (")
     assert "not a regular file" in result.judged.message
+
+
+@pytest.mark.parametrize("make", [fifo, zero_link])
+def test_a_pipe_or_dev_zero_in_place_of_the_lock_file_is_refused_by_name(tmp_path, make):
+    from harness.errors import UsageError
+    from harness.lifecycle import LOCK_NAME, OutLock
+
+    lock = make(tmp_path / "out" / LOCK_NAME)
+    error = within(QUICK_S, OutLock.acquire, tmp_path / "out", "--out", lambda line: None)["error"]
+    assert isinstance(error, UsageError) and str(error).startswith(f"--out {tmp_path / 'out'}: {lock} is a ")
+    assert str(error).endswith("not a regular file; remove it")
