@@ -195,16 +195,16 @@ def say(text: str, stream: Optional[TextIO] = None) -> None:
 def cmd_list(args: argparse.Namespace) -> int:
     from harness.plan import load_cases
 
-    from harness.render.terminal import escape_control, pad
+    from harness.render.terminal import escape_name, pad
 
     cases, broken = load_cases(args.paths or [DEFAULT_CASES])
-    for case in cases:  # padded by terminal columns: names and IDs with wide characters stay aligned
-        say(f"{pad(escape_control(case.name), 32)} {pad(escape_control(','.join(case.ids)), 10)} {case.claim}")
+    for case in cases:  # one line each, whatever the names hold; padded by terminal columns (wide characters)
+        say(f"{pad(escape_name(case.name), 32)} {pad(escape_name(','.join(case.ids)), 10)} {escape_name(case.claim)}")
     for _, error in broken:
-        say(f"mpmatrix: {error}", sys.stderr)
+        say(f"mpmatrix: {escape_name(str(error))}", sys.stderr)
     for case in cases:
         for warning in case.warnings:
-            say(f"mpmatrix: warning: {warning}", sys.stderr)
+            say(f"mpmatrix: warning: {escape_name(warning)}", sys.stderr)
     return EXIT_USAGE if broken else EXIT_OK
 
 
@@ -213,6 +213,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     from harness import files
     from harness.casefile import CaseError, explanation, load_case
     from harness.plan import load_cases
+    from harness.render.terminal import escape_name
 
     paths = [args.case]
     if not os.path.isfile(args.case):
@@ -228,10 +229,10 @@ def cmd_show(args: argparse.Namespace) -> int:
             raise UsageError(str(exc)) from None
         if index:
             say("")
-        say(f"{case.name}  ({case.path})")
-        say(f"claim:  {case.claim}")
-        say(f"source: {case.source}")
-        say(f"ids:    {', '.join(case.ids)}")
+        say(f"{escape_name(case.name)}  ({escape_name(case.path)})")  # names: one line each, whatever they hold
+        say(f"claim:  {escape_name(case.claim)}")
+        say(f"source: {escape_name(case.source)}")
+        say(f"ids:    {escape_name(', '.join(case.ids))}")
         say(f"timeout: {case.timeout:g} s" + (f"; platforms: {', '.join(case.platforms)}" if case.platforms else ""))
         why = explanation(case.path)
         if why:

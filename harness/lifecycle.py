@@ -17,7 +17,6 @@ import errno
 import os
 import platform as host_platform
 import sys
-import tempfile
 import threading
 import time
 import uuid
@@ -32,6 +31,7 @@ from harness.interpreters import select_interpreters
 from harness.judge import combine_by_cell
 from harness.model import Result, Run
 from harness.plan import load_cases
+from harness.render.terminal import escape_name
 from harness.session import Session, second_signal_kills, signals_as_interrupt
 
 DEFAULT_CASES = "cases"
@@ -92,11 +92,11 @@ def run_matrix(request: RunRequest, display: Any, warn: Warn) -> RunOutcome:
     cases, broken = load_cases(paths)
     if not cases and not broken:
         raise UsageError(f"no case files under {', '.join(paths)}; a case is a .py file with a `# /// case` block")
-    for _, error in broken:
-        warn(f"mpmatrix: {error}")
+    for _, error in broken:  # names escaped: a path with a newline cannot print a line of its own
+        warn(f"mpmatrix: {escape_name(str(error))}")
     for case in cases:
         for warning in case.warnings:
-            warn(f"mpmatrix: warning: {warning}")
+            warn(f"mpmatrix: warning: {escape_name(warning)}")
     interpreters = select_interpreters(list(request.pythons) if request.pythons else None, warn, request.all_releases)
 
     lock = OutLock.acquire(out_dir, option, warn)  # from here on, the folder is ours until the run ends
@@ -115,7 +115,7 @@ def run_matrix(request: RunRequest, display: Any, warn: Warn) -> RunOutcome:
         # The results a resumed run carries over go into its new journal one at a time, whole, from the old one.
         journal = results_io.Journal(journal_path, run_id, started, _unchanged(recorded, digests, changed))
         for name, count in sorted(changed.items()):
-            warn(f"mpmatrix: {name}: the case file changed since it was recorded; its {count} recorded "
+            warn(f"mpmatrix: {escape_name(name)}: the case file changed since it was recorded; its {count} recorded "
                  f"{'cell runs' if count == 1 else 'cells run'} again")
         if request.resume:  # cells recorded before the interruption are kept, not run again
             kept = {r.key for r in journal.results()}
@@ -221,8 +221,7 @@ def _execute(session: Session, journal: results_io.Journal, run_id: str, results
 
 def _fallbacks(out_dir: Path) -> List[Path]:
     """Where results go when the output folder cannot take them (a full disk): other file systems, likely."""
-    candidates = [Path(tempfile.gettempdir()), Path.home()]
-    return [c for c in candidates if c.is_dir() and c.resolve() != out_dir.resolve()]
+    return results_io.fallback_folders(out_dir)
 
 
 # -- the lock on the output folder ----------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+import uuid
 from fnmatch import fnmatch
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Sequence, Tuple
@@ -281,9 +282,12 @@ class CaseItem(pytest.Item):
         return super().repr_failure(excinfo)
 
     def reportinfo(self) -> Any:
+        from harness.render.terminal import escape_name
+
         interpreter = self.planned.cell.interpreter
         where = f"{self.label} {self.planned.cell.start_method}"
-        return self.path, self.case.block[0] - 1, f"{self.case.name}[{where}, {interpreter.executable}]: {self.case.claim}"
+        return (self.path, self.case.block[0] - 1,
+                escape_name(f"{self.case.name}[{where}, {interpreter.executable}]: {self.case.claim}"))
 
 
 class BrokenCase(pytest.Item):
@@ -462,5 +466,24 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     halted = scheduler is not None and scheduler.stop.is_set()
     record = scheduler.session if scheduler is not None else Session([], [])
     record.interpreters = _interpreters(session.config)  # every interpreter of the session, run or deselected
-    run = record.record(results, exitstatus in (0, 1) and not halted, runner="pytest")
-    results_io.write_run(run, results_path(target, _interpreters(session.config)[0].tag))
+    run = record.record(results, exitstatus in (0, 1) and not halted, runner="pytest", run_id=uuid.uuid4().hex[:12])
+    path = results_path(target, _interpreters(session.config)[0].tag)
+    # As `mpmatrix run` does: where the path cannot take them (a folder that is a file, no right to write, a full
+    # disk), the temporary folder or the home folder does, and one line says why and where; the session's exit
+    # status then says that something asked for was not done (a usage error), not that a test failed.
+    try:
+        written, problem = results_io.write_run_somewhere(run, path, results_io.fallback_folders(path.parent))
+    except results_io.ResultsNotWritten as exc:
+        written, problem = None, str(exc.strerror)
+    if not problem:
+        return
+    line = f"mpmatrix: error: --mpmatrix-results {problem}" + (f"; the results are in {written}" if written else "")
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        from harness.render.terminal import escape_control
+
+        reporter.write_line(escape_control(line), red=True)
+    else:
+        sys.stderr.write(line + "\n")
+    if session.exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        session.exitstatus = pytest.ExitCode.USAGE_ERROR

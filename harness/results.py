@@ -138,6 +138,17 @@ def remove_stale_temporaries(folder: Path) -> List[Path]:
     return removed
 
 
+def fallback_folders(folder: Path) -> List[Path]:
+    """Where results go when `folder` cannot take them (a full disk, no right to write): other file systems,
+    likely: the temporary folder, then the home folder."""
+    candidates = [Path(tempfile.gettempdir()), Path.home()]
+    try:
+        asked = folder.resolve()
+    except OSError:
+        asked = folder
+    return [c for c in candidates if c.is_dir() and c.resolve() != asked]
+
+
 Cells = Callable[[], Iterable[Result]]  # the cells of a run, whole, as often as asked (a journal reads them back)
 _CELLS_OPEN = ',"cells":['
 
@@ -170,7 +181,8 @@ def write_run_somewhere(run: Run, path: Path, fallbacks: Sequence[Path] = (),
         write_run(run, path, cells)
         return path, ""
     except OSError as exc:
-        problem = f"cannot write {path}: {exc.strerror or exc}"
+        blocked = blocking_file(path)
+        problem = f"cannot write {path}: " + (f"{blocked} is a file, not a folder" if blocked else exc.strerror or str(exc))
     run_id = re.sub(r"[^A-Za-z0-9_-]", "_", str(run.host.get("run_id", "run")))[:64]  # a file name, whatever it says
     name = f"mpmatrix-results-{run_id}.json"
     for folder in fallbacks:
