@@ -502,7 +502,11 @@ class Cut:
 
 
 def text_digest(text: str) -> str:
-    return "sha256:" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    try:
+        data = text.encode("utf-8")  # the common case, and much quicker than an error handler's
+    except UnicodeEncodeError:
+        data = text.encode("utf-8", "surrogatepass")  # a lone surrogate: an undecodable byte, as Python keeps it
+    return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
 def text_head(text: str, limit: int) -> str:

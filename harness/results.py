@@ -1,5 +1,6 @@
-"""Results on disk: versioned JSON written atomically, an append-only journal during a run, reading back (checked
-against the schema), merging."""
+"""Results on disk: versioned JSON written atomically (one cell a line), an append-only journal during a run (the
+run's record: each result whole on disk, brief in memory), reading back (bounded, checked against the schema, a line
+at a time where the layout allows), merging."""
 
 from __future__ import annotations
 
@@ -495,13 +496,16 @@ def _cells_by_line(path: Path, expected: str) -> Iterator[Result]:
     with files.open_regular(path, files.JOURNAL_LIMIT, "results file") as f:
         f.readline(files.JOURNAL_LINE_LIMIT + 1)
         for number, raw in enumerate(iter(lambda: f.readline(files.JOURNAL_LINE_LIMIT + 1), b""), 2):
+            if len(raw) > files.JOURNAL_LINE_LIMIT:
+                raise ResultsError(f"{path}:{number}: a line of more than "
+                                   f"{files.size_words(files.JOURNAL_LINE_LIMIT)}; {expected}")
             try:
                 line = raw.decode("utf-8").rstrip("\n")
             except UnicodeDecodeError:
                 raise ResultsError(f"{path}:{number}: not UTF-8 text; {expected}") from None
             if line == "]}":
                 return
-            if len(raw) > files.JOURNAL_LINE_LIMIT or not line.startswith("{"):
+            if not line.startswith("{"):
                 raise ResultsError(f"{path}:{number}: not a cell of a results file as `mpmatrix run` writes one; {expected}")
             data = _parse(line[:-1] if line.endswith(",") else line, path, number, expected)
             problem = schema_problem(data, schema)

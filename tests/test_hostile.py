@@ -620,3 +620,30 @@ def test_a_case_that_makes_its_own_file_a_pipe_or_dev_zero_is_an_error_and_the_r
     assert done.seconds < 30 and done.peak_rss < 200 * 2 ** 20, (done.seconds, done.peak_rss)
     print(f"list refused a pipe and /dev/zero in {listed.seconds:.2f} s; the run of both self-replacing cases "
           f"ended in {done.seconds:.2f} s, harness peak RSS {done.peak_rss / 2 ** 20:.0f} MiB")
+
+
+# -- memory flat in the number of cells ---------------------------------------------------------------------------
+
+
+def test_the_harness_memory_stays_flat_in_the_number_of_cells_whatever_they_print(tmp_path):
+    """Cells that each write 4 MiB (tests/data/memory/writes_4mib.py): 24 of them cost the harness no more memory
+    than 4 do, give or take what is in flight, and results.json holds every output whole. Before: about 8 MB more
+    a cell (2,083 MiB for 100; benchmarks/memory.py has the figures)."""
+    fixture = (REPO / "tests" / "data" / "memory" / "writes_4mib.py").read_text()
+    peaks = {}
+    for count in (4, 24):
+        folder = tmp_path / f"cases-{count}"
+        folder.mkdir()
+        for index in range(count):
+            (folder / f"m{index:03d}.py").write_text(fixture)
+        out = tmp_path / f"out-{count}"
+        done = run_watched([sys.executable, "-m", "harness", "run", str(folder), "--python", "current", "-m", "fork",
+                            "--jobs", "2", "-q", "--out", str(out)], timeout=300)
+        assert done.returncode == 0, done.stderr
+        header, cells = __import__("harness.results", fromlist=["iter_results"]).iter_results(out / "results.json")
+        sizes = [len(r.observed.stdout) + len(r.judged.stdout) for r in cells]
+        assert sizes == [2 * 4096 * 1024] * count  # whole, raw and normalized, though the run held them brief
+        peaks[count] = done.peak_rss
+        shutil.rmtree(out)
+    print(f"harness peak RSS: 4 cells {peaks[4] / 2 ** 20:.0f} MiB, 24 cells {peaks[24] / 2 ** 20:.0f} MiB")
+    assert peaks[24] < peaks[4] + 48 * 2 ** 20 and peaks[24] < 256 * 2 ** 20, peaks
