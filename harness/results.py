@@ -4,6 +4,7 @@ at a time where the layout allows), merging."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import errno
 import json
@@ -263,10 +264,11 @@ class Journal:
         self._brief.append(result.brief())
         self._lines.append(line)
 
-    def append(self, result: Result) -> None:
+    def append(self, result: Result) -> int:
+        """Journal a result and keep it brief; returns its place among the results (for whole())."""
         if self._file is None:
             self._note(result, None)
-            return
+            return len(self._brief) - 1
         line = _line(result)
         held = HeldSignals()  # Ctrl+C is acted on after the line, not in the middle of it
         try:
@@ -280,6 +282,7 @@ class Journal:
             held.release()
         self._note(result, (self._end, len(line)))
         self._end += len(line)
+        return len(self._brief) - 1
 
     def results(self) -> List[Result]:
         """Every result recorded (carried over and appended), brief, in the order they came."""
@@ -291,10 +294,21 @@ class Journal:
         groups: Dict[Tuple[Any, ...], List[int]] = {}
         for index, result in enumerate(self._brief):
             groups.setdefault(result.key, []).append(index)
+        with self._reading() as read:
+            for indices in groups.values():
+                yield combine([read(index) for index in indices])
+
+    def whole(self, indices: Iterable[int]) -> Iterator[Result]:
+        """The results at these places (append's), whole, in the order given: one in memory at a time."""
+        with self._reading() as read:
+            for index in indices:
+                yield read(index)
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[Callable[[int], Result]]:
         try:
             with open(self.path, "rb") as f:
-                for indices in groups.values():
-                    yield combine([self._read(f, index) for index in indices])
+                yield lambda index: self._read(f, index)
         except OSError as exc:  # removed or taken away during the run
             raise ResultsNotWritten(exc.errno, f"cannot read back the journal {self.path}: {exc.strerror or exc}") from None
 

@@ -647,3 +647,28 @@ def test_the_harness_memory_stays_flat_in_the_number_of_cells_whatever_they_prin
         shutil.rmtree(out)
     print(f"harness peak RSS: 4 cells {peaks[4] / 2 ** 20:.0f} MiB, 24 cells {peaks[24] / 2 ** 20:.0f} MiB")
     assert peaks[24] < peaks[4] + 48 * 2 ** 20 and peaks[24] < 256 * 2 ** 20, peaks
+
+
+def test_a_pytest_session_memory_stays_flat_in_the_number_of_cells_whatever_they_print(tmp_path):
+    """The same for pytest with --mpmatrix-results: the session keeps its results brief and writes them whole from
+    a journal of its own, which it removes."""
+    fixture = (REPO / "tests" / "data" / "memory" / "writes_4mib.py").read_text()
+    (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = -p no:cacheprovider -p no:hypothesispytest\n")
+    peaks = {}
+    for count in (4, 24):
+        folder = tmp_path / f"cases{count}"
+        folder.mkdir()
+        for index in range(count):
+            (folder / f"m{index:03d}.py").write_text(fixture)
+        out = tmp_path / f"out{count}.json"
+        done = run_watched([sys.executable, "-m", "pytest", str(folder), "-q", "--rootdir", str(tmp_path), "-c",
+                            str(tmp_path / "pytest.ini"), "--start-method", "fork", "--mpmatrix-jobs", "2",
+                            "--mpmatrix-results", str(out)], timeout=300, env=dict(os.environ, TMPDIR=str(tmp_path)))
+        assert done.returncode == 0, done.stdout[-2000:]
+        run = __import__("harness.results", fromlist=["read_run"]).read_run(out)
+        assert [len(r.observed.stdout) for r in run.results] == [4096 * 1024] * count  # whole
+        peaks[count] = done.peak_rss
+        out.unlink()
+    assert not list(tmp_path.glob("mpmatrix-pytest-*"))  # its journal's folder is gone
+    print(f"pytest peak RSS: 4 cells {peaks[4] / 2 ** 20:.0f} MiB, 24 cells {peaks[24] / 2 ** 20:.0f} MiB")
+    assert peaks[24] < peaks[4] + 48 * 2 ** 20, peaks
