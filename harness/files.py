@@ -26,8 +26,8 @@ TARGET_LIMIT = 1 * MiB  # matrix.toml
 STACKS_LIMIT = 8 * MiB  # a timed-out cell's stack dump
 CACHE_LIMIT = 256 * MiB  # the timings cache
 
-_OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
-               | getattr(os, "O_BINARY", 0))
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # POSIX; Windows keeps its named pipes out of folders of files
+_OPEN_FLAGS = os.O_RDONLY | _NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 
 
 class NotRegular(OSError):
@@ -98,7 +98,7 @@ def open_regular(path: PathLike, limit: int, noun: str) -> IO[bytes]:
     fd = os.open(path, _OPEN_FLAGS)  # O_NONBLOCK: a pipe swapped in since the stat does not block the open
     try:
         _check(path, os.fstat(fd), limit, noun)
-        if hasattr(os, "set_blocking"):
+        if _NONBLOCK:
             os.set_blocking(fd, True)  # a regular file: reads block only as long as the disk takes
         return os.fdopen(fd, "rb")
     except BaseException:
@@ -115,7 +115,7 @@ def open_for_update(path: PathLike, noun: str) -> IO[str]:
         status = os.fstat(fd)
         if not stat.S_ISREG(status.st_mode):
             raise _not_regular(path, status.st_mode)
-        if hasattr(os, "set_blocking"):
+        if _NONBLOCK:
             os.set_blocking(fd, True)
         return os.fdopen(fd, "a+", encoding="utf-8")
     except BaseException:

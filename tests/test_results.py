@@ -419,3 +419,10 @@ def test_a_journal_line_holding_a_line_separator_of_unicode_reads_back(tmp_path)
     journal.append(result("a", stdout="one\u2028two\x85three\x1c\n"))
     journal.close()
     assert read_journal(path).results[0].judged.stdout == "one\u2028two\x85three\x1c\n"
+
+
+@pytest.mark.parametrize("text", ["", "a", "a\n", "a\nb", "\n\n", "a\r\nb\rc\x0bd\x1ce\u2028f\x85", "x\n" * 100])
+def test_lines_are_counted_as_reports_count_them(text):
+    from harness.model import line_count
+
+    assert line_count(text) == len(text.splitlines())
