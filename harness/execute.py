@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass
 from typing import IO, Any, Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
+from harness import wine
 from harness.model import Cell, Leftover, Observation
 
 BOOTSTRAP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bootstrap.py")
@@ -179,7 +180,10 @@ def run_cell(
     stderr, bad_err = readers[1].text()
     stacks = _read_text(dump_file) if timed_out else ""
     _remove(workdir, dump_file)
-    signal_name = _signal_name(code)
+    windows = sys.platform == "win32"
+    if wine.under_wine(cell.interpreter.platform) and code is not None and code >= 0:
+        code, windows = wine.windows_status(code, stderr), True  # Wine passes on the status's low byte alone
+    signal_name = _signal_name(code, windows)
     return Observation(
         exit=None if signal_name and code is not None and code < 0 else code,
         signal=signal_name,
@@ -501,7 +505,7 @@ def _session_options() -> Dict[str, object]:
     return {"start_new_session": True}
 
 
-def _signal_name(code: Optional[int]) -> Optional[str]:
+def _signal_name(code: Optional[int], windows: bool = sys.platform == "win32") -> Optional[str]:
     if code is None:
         return None
     if code < 0:
@@ -509,7 +513,7 @@ def _signal_name(code: Optional[int]) -> Optional[str]:
             return signal.Signals(-code).name
         except ValueError:
             return f"SIG{-code}"
-    if sys.platform == "win32" and code in WINDOWS_CRASH_CODES:
+    if windows and code in WINDOWS_CRASH_CODES:
         return WINDOWS_CRASH_CODES[code]
     return None
 

@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
-from harness import execute
+from harness import execute, wine
 from harness.errors import UsageError
 from harness.model import IMPLEMENTATIONS, Interpreter, implementation_name
 
@@ -73,9 +73,10 @@ def describe(in_process=False):
         start_methods=list(multiprocessing.get_all_start_methods()),
         default_start_method=default,
         stdlib_dirs=stdlib_dirs,
+        wine=wine_version(),
     )
     return info
-'''
+''' + wine.PROBE_SOURCE
 PROBE_SCRIPT = _DESCRIBE + "\nprint(json.dumps(describe()))\n"
 # -E and -s keep the caller's PYTHON* variables and user site-packages out of the description; both exist in 2.7.
 PROBE_FLAGS = ("-E", "-s")

@@ -8,6 +8,7 @@ import re
 import threading
 from typing import List, Optional, Tuple
 
+from harness import wine
 from harness.casefile import Case, Expectation, file_digest
 from harness.execute import EXIT_SKIP, EXIT_UNSUPPORTED
 from harness.match import Budget, JudgingTimeout
@@ -76,8 +77,11 @@ def _changed_since_read(case: Case) -> str:
 
 def _judge(case: Case, cell: Cell, observation: Observation, stop: Optional[threading.Event]) -> Result:
     context = context_for(cell)
-    stdout = normalize(_redact_workdir(observation.stdout), context, case.rules, Budget(stop=stop))
-    stderr = normalize(_redact_workdir(observation.stderr), context, case.rules, Budget(stop=stop))
+    raw_out, raw_err = observation.stdout, observation.stderr
+    if wine.under_wine(cell.interpreter.platform):  # Z:\work\x.py as /work/x.py, the embeddable's stdlib frames
+        raw_out, raw_err = wine.posix_paths(raw_out), wine.posix_paths(raw_err)
+    stdout = normalize(_redact_workdir(raw_out), context, case.rules, Budget(stop=stop))
+    stderr = normalize(_redact_workdir(raw_err), context, case.rules, Budget(stop=stop))
     exception = final_exception(stderr)
     expectation, origin = case.expectation_for(cell.interpreter, cell.start_method)
     if expectation is not None:  # lines an [unordered] group accepts in any order are recorded in one order
