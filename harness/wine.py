@@ -119,9 +119,10 @@ def start(server: Server, timeout: float = SERVER_START_S) -> None:
                         f"(a working prefix at {server.prefix}: run tools/wine-pythons)")
 
 
-def stop(server: Server, timeout: float = SERVER_STOP_S) -> List[int]:
+def stop(server: Server, timeout: Optional[float] = None) -> List[int]:
     """Stop the server and every process of its prefix (`wineserver -k` kills its clients too); returns the pids
     of the prefix's processes still alive after `timeout` (none, normally), after killing them."""
+    timeout = SERVER_STOP_S if timeout is None else timeout
     try:
         _detached([server.wineserver, "-k"], timeout)
     except (OSError, subprocess.TimeoutExpired):
@@ -167,24 +168,58 @@ def servers(executables: Sequence[str], report: Callable[[str], None] = lambda l
     """Around a run: the server of every Wine interpreter among `executables`, started before the first cell (and
     before the probes, whose output pipes Wine's services would otherwise keep open) and stopped after the last,
     so that no Wine process outlives the run and none is counted as a cell's leak. A prefix's processes still
-    alive after the stop are killed and reported."""
+    alive after the stop are killed and reported.
+
+    Runs may share a prefix (`wineserver -k` would end the other run's cells too): each holds a shared lock on
+    the prefix's users file while it runs, and the last to leave, the one that then gets the lock exclusively,
+    stops the server."""
     unique: Dict[Tuple[str, str], Server] = {}
     for executable in executables:
         server = server_for(executable)
         if server is not None:
             unique.setdefault((server.folder, server.prefix), server)
-    started: List[Server] = []
+    held: List[Tuple[Server, int]] = []
     try:
         for server in unique.values():
+            lock = _share(server)
+            held.append((server, lock))
             start(server)
-            started.append(server)
-        yield started
+        yield [server for server, _ in held]
     finally:
-        for server in started:
-            left = stop(server)
-            if left:
-                report(f"processes of {server.prefix} still alive {SERVER_STOP_S:g} s after `wineserver -k`, "
-                       f"killed: {left}")
+        for server, lock in held:
+            if _last_user(lock):
+                left = stop(server)
+                if left:
+                    report(f"processes of {server.prefix} still alive {SERVER_STOP_S:g} s after `wineserver -k`, "
+                           f"killed: {left}")
+            os.close(lock)
+
+
+USERS_FILE = ".mpmatrix-users"
+
+
+def _share(server: Server) -> int:
+    """A shared lock on the prefix's users file, held while a run uses the prefix."""
+    import fcntl
+
+    try:
+        fd = os.open(os.path.join(server.prefix, USERS_FILE), os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise WineError(f"{server.folder}: cannot open {server.prefix}/{USERS_FILE}: {exc.strerror}") from None
+    fcntl.flock(fd, fcntl.LOCK_SH)
+    return fd
+
+
+def _last_user(fd: int) -> bool:
+    """Let go of the shared lock and take it exclusively if no other run holds it: then this run was the last."""
+    import fcntl
+
+    fcntl.flock(fd, fcntl.LOCK_UN)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
 
 
 # -- (c) exit statuses ---------------------------------------------------------------------------------------------
