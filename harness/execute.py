@@ -180,7 +180,7 @@ def run_cell(
     stderr, bad_err = readers[1].text()
     stacks = _read_text(dump_file) if timed_out else ""
     _remove(workdir, dump_file)
-    windows = sys.platform == "win32"
+    windows = None
     if wine.under_wine(cell.interpreter.platform) and code is not None and code >= 0:
         code, windows = wine.windows_status(code, stderr), True  # Wine passes on the status's low byte alone
     signal_name = _signal_name(code, windows)
@@ -505,7 +505,8 @@ def _session_options() -> Dict[str, object]:
     return {"start_new_session": True}
 
 
-def _signal_name(code: Optional[int], windows: bool = sys.platform == "win32") -> Optional[str]:
+def _signal_name(code: Optional[int], windows: Optional[bool] = None) -> Optional[str]:
+    """A signal's name, or a Windows crash status's where the code is one (`windows`: default, this platform's)."""
     if code is None:
         return None
     if code < 0:
@@ -513,7 +514,7 @@ def _signal_name(code: Optional[int], windows: bool = sys.platform == "win32") -
             return signal.Signals(-code).name
         except ValueError:
             return f"SIG{-code}"
-    if windows and code in WINDOWS_CRASH_CODES:
+    if (sys.platform == "win32" if windows is None else windows) and code in WINDOWS_CRASH_CODES:
         return WINDOWS_CRASH_CODES[code]
     return None
 

@@ -163,6 +163,20 @@ def prefix_processes(prefix: str, proc: str = "/proc") -> List[int]:
     return sorted(found)
 
 
+def prefix_cpu_s(prefix: str, proc: str = "/proc") -> float:
+    """User+sys CPU seconds of the prefix's live processes (the server and Wine's services, between runs): a cost
+    no cell's cpu_s includes, since they are nobody's children. Linux only."""
+    total = 0
+    for pid in prefix_processes(prefix, proc):
+        try:
+            with open(os.path.join(proc, str(pid), "stat"), "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime: fields 14 and 15 of stat
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 @contextlib.contextmanager
 def servers(executables: Sequence[str], report: Callable[[str], None] = lambda line: None) -> Iterator[List[Server]]:
     """Around a run: the server of every Wine interpreter among `executables`, started before the first cell (and
@@ -188,6 +202,7 @@ def servers(executables: Sequence[str], report: Callable[[str], None] = lambda l
     finally:
         for server, lock in held:
             if _last_user(lock):
+                report(f"Wine's server and services of {server.prefix} used {prefix_cpu_s(server.prefix):.2f} s of CPU")
                 left = stop(server)
                 if left:
                     report(f"processes of {server.prefix} still alive {SERVER_STOP_S:g} s after `wineserver -k`, "

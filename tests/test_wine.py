@@ -132,7 +132,8 @@ def test_a_prefix_process_that_survives_the_stop_is_killed_and_reported(tmp_path
     reports: List[str] = []
     with wine.servers([str(tmp_path / "bin" / "python3.12")], report=reports.append):
         pass
-    assert len(reports) == 1 and "still alive" in reports[0]
+    assert [line for line in reports if "still alive" in line] != []
+    assert any(line.endswith("s of CPU") for line in reports)  # the server's own cost, which no cell's cpu_s holds
     time.sleep(0.1)
     assert wine.prefix_processes(str(prefix)) == []
 
