@@ -23,6 +23,8 @@ from harness.normalize import Context, normalize
 
 WINE_PYTHONS = Path(os.environ.get("WINE_PYTHONS", "/opt/wine-pythons"))
 WINE_312 = WINE_PYTHONS / "bin" / "python3.12"
+# The fake wineserver and wine are shell scripts, and the server's processes are found in /proc.
+needs_posix = pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="fake Wine commands are sh scripts; reads /proc")
 needs_wine = pytest.mark.skipif(
     not (sys.platform.startswith("linux") and os.access(WINE_312, os.X_OK) and wine.server_for(str(WINE_312))),
     reason="needs tools/wine-pythons's interpreters (Linux)",
@@ -32,10 +34,9 @@ needs_wine = pytest.mark.skipif(
 # -- (a) which Wine ------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="on win32 the answer is the question (Windows or Wine?)")
 def test_no_wine_version_outside_windows():
-    assert sys.platform != "win32" or wine.wine_version() == ""  # Windows itself has no wine_get_version either
-    if sys.platform != "win32":
-        assert wine.wine_version() == ""
+    assert wine.wine_version() == ""
 
 
 def test_a_flavour_names_the_wine_version_and_windows_itself_has_none():
@@ -96,6 +97,7 @@ def write_fake_wine(folder: Path, prefix: Path) -> None:
         (folder / name).chmod(0o755)
 
 
+@needs_posix
 def test_the_server_of_a_command_is_named_by_the_wineserver_beside_it(tmp_path):
     write_fake_wine(tmp_path / "bin", tmp_path / "prefix")
     (tmp_path / "bin" / "python3.12").write_text("#!/bin/sh\n")
@@ -106,7 +108,7 @@ def test_the_server_of_a_command_is_named_by_the_wineserver_beside_it(tmp_path):
     assert wine.server_for(str(tmp_path / "bin" / "python3.12")) is None
 
 
-@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads /proc")
+@needs_posix
 def test_servers_start_detached_and_nothing_of_the_prefix_outlives_them(tmp_path):
     prefix = tmp_path / "prefix"
     write_fake_wine(tmp_path / "bin", prefix)
@@ -122,7 +124,7 @@ def test_servers_start_detached_and_nothing_of_the_prefix_outlives_them(tmp_path
     assert wine.prefix_processes(str(prefix)) == []
 
 
-@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads /proc")
+@needs_posix
 def test_a_prefix_process_that_survives_the_stop_is_killed_and_reported(tmp_path, monkeypatch):
     monkeypatch.setattr(wine, "SERVER_STOP_S", 0.5)
     prefix = tmp_path / "prefix"
@@ -138,6 +140,7 @@ def test_a_prefix_process_that_survives_the_stop_is_killed_and_reported(tmp_path
     assert wine.prefix_processes(str(prefix)) == []
 
 
+@needs_posix
 def test_a_server_that_cannot_start_is_an_error_naming_the_folder(tmp_path):
     write_fake_wine(tmp_path / "bin", tmp_path / "prefix")
     (tmp_path / "bin" / "wine").write_text("#!/bin/sh\nexit 3\n")
@@ -157,6 +160,7 @@ def test_prefix_processes_are_found_by_their_environment(tmp_path):
     assert wine.prefix_processes("/p/", proc=str(proc)) == [11, 12]  # not /p2's, not the zombie
 
 
+@needs_posix
 def test_the_command_line_runs_the_command_between_start_and_stop(tmp_path):
     write_fake_wine(tmp_path / "bin", tmp_path / "prefix")
     marker = tmp_path / "ran"
@@ -311,7 +315,7 @@ def test_a_wine_cell_runs_under_the_keeper_with_its_server_outside_and_leaves_no
     assert wine.prefix_processes(server.prefix) == []
 
 
-@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads /proc")
+@needs_posix
 def test_of_two_runs_sharing_a_prefix_the_last_to_end_stops_the_server(tmp_path):
     prefix = tmp_path / "prefix"
     write_fake_wine(tmp_path / "bin", prefix)
