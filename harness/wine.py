@@ -338,10 +338,24 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return 2
     try:
         with servers(executables, report=lambda line: sys.stderr.write(f"harness.wine: {line}\n")):
-            return subprocess.call(command)
+            return _run_in_the_foreground(command)
     except WineError as exc:
         sys.stderr.write(f"harness.wine: {exc}\n")
         return 2
+
+
+def _run_in_the_foreground(command: Sequence[str]) -> int:
+    """Run COMMAND to its end as a shell would: a Ctrl+C at the terminal reaches it and is its to act on (an
+    mpmatrix run ends its cells and writes its results), while this process waits for it instead of dying (or
+    killing it, as subprocess.call does) and stops the servers only after it."""
+    import signal
+
+    process = subprocess.Popen(list(command))  # started before SIGINT is ignored here: an ignored signal is inherited
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        return process.wait()
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 if __name__ == "__main__":

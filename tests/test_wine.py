@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import os
+import signal
 import stat
 import subprocess
 import sys
@@ -326,3 +327,24 @@ def test_of_two_runs_sharing_a_prefix_the_last_to_end_stops_the_server(tmp_path)
         assert wine.prefix_processes(str(prefix)) != []  # the first run's cells still have their server
     time.sleep(0.1)
     assert wine.prefix_processes(str(prefix)) == []
+
+
+@needs_posix
+def test_a_ctrl_c_at_the_terminal_is_the_commands_to_act_on_and_the_servers_stop_after_it(tmp_path):
+    """SIGINT to the whole group, as a terminal sends it: the command gets KeyboardInterrupt and finishes its
+    own way (here: writes a file, exits 3); harness.wine waits for it, then stops the server."""
+    write_fake_wine(tmp_path / "bin", tmp_path / "prefix")
+    started, done = tmp_path / "started", tmp_path / "done"
+    command = (f"import pathlib, time\npathlib.Path({str(started)!r}).touch()\n"
+               f"try:\n    time.sleep(30)\nexcept KeyboardInterrupt:\n    pathlib.Path({str(done)!r}).touch()\n    raise SystemExit(3)\n")
+    process = subprocess.Popen([sys.executable, "-c", "import signal, os, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+                                "os.execv(sys.executable, [sys.executable, '-m', 'harness.wine', sys.argv[1], '--', sys.executable, '-c', sys.argv[2]])",
+                                str(tmp_path / "bin" / "python3.12"), command], start_new_session=True,
+                               cwd=os.path.dirname(os.path.dirname(os.path.abspath(wine.__file__))))
+    deadline = time.monotonic() + 20
+    while not started.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGINT)
+    assert process.wait(timeout=20) == 3
+    assert done.exists()
+    assert wine.prefix_processes(str(tmp_path / "prefix")) == []
