@@ -25,7 +25,9 @@ from harness.normalize import Context, normalize
 WINE_PYTHONS = Path(os.environ.get("WINE_PYTHONS", "/opt/wine-pythons"))
 WINE_312 = WINE_PYTHONS / "bin" / "python3.12"
 # The fake wineserver and wine are shell scripts, and the server's processes are found in /proc.
-needs_posix = pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="fake Wine commands are sh scripts; reads /proc")
+# (Under Wine a Windows process can read /proc too: the platform decides, not the folder.)
+needs_posix = pytest.mark.skipif(sys.platform == "win32" or not os.path.isdir("/proc/self"),
+                                 reason="fake Wine commands are sh scripts; reads /proc")
 needs_wine = pytest.mark.skipif(
     not (sys.platform.startswith("linux") and os.access(WINE_312, os.X_OK) and wine.server_for(str(WINE_312))),
     reason="needs tools/wine-pythons's interpreters (Linux)",
