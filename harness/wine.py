@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
-from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 # -- (a) which Wine, from inside the interpreter -------------------------------------------------------------------
 
@@ -37,7 +37,9 @@ def wine_version():
     version = function()
     return version.decode("ascii", "replace") if version else ""
 '''
-exec(PROBE_SOURCE)  # defines wine_version() here too, from the one source the probe runs
+_probe_namespace: Dict[str, Any] = {"sys": sys}
+exec(PROBE_SOURCE, _probe_namespace)  # the one source: what the probe runs is what this module calls
+wine_version: Callable[[], str] = _probe_namespace["wine_version"]
 
 
 def flavour(version: str) -> str:
@@ -247,8 +249,8 @@ STATUS_ACCESS_VIOLATION = 0xC0000005
 STATUS_STACK_OVERFLOW = 0xC00000FD
 STATUS_ILLEGAL_INSTRUCTION = 0xC000001D
 STATUS_INTEGER_DIVIDE_BY_ZERO = 0xC0000094
-# Wine 8's own lines (dlls/ntdll, on an unhandled exception with the debugger off; Wine 10 prints them only with
-# WINEDEBUG's err channel on) and faulthandler's (when a case enables it), each naming the status.
+# Wine 8's own line, printed when an unhandled exception would start the debugger (also with the debugger off;
+# Wine 10 prints nothing under WINEDEBUG=-all), and faulthandler's (when a case enables it), each naming the status.
 _CRASH_EVIDENCE: Tuple[Tuple["re.Pattern[str]", int], ...] = (
     (re.compile(r"^wine: Unhandled page fault on ", re.MULTILINE), STATUS_ACCESS_VIOLATION),
     (re.compile(r"^Windows fatal exception: access violation$", re.MULTILINE), STATUS_ACCESS_VIOLATION),
