@@ -350,3 +350,19 @@ def test_a_ctrl_c_at_the_terminal_is_the_commands_to_act_on_and_the_servers_stop
     assert process.wait(timeout=20) == 3
     assert done.exists()
     assert wine.prefix_processes(str(tmp_path / "prefix")) == []
+
+
+@needs_wine
+def test_the_wine_command_runs_like_an_interpreter_with_files_as_its_streams(tmp_path):
+    """Regular files as stdin, stdout and stderr (which abort CPython under Wine 8 when handed over as they are):
+    tools/wine-pythons's command passes them through pipes and still exits with the script's status."""
+    script = tmp_path / "echo.py"
+    script.write_text("import sys\nprint(sys.stdin.read().upper(), end='')\nprint('to stderr', file=sys.stderr)\n"
+                      "sys.exit(7)\n")
+    (tmp_path / "in.txt").write_text("hello\n")
+    with open(tmp_path / "in.txt") as stdin, open(tmp_path / "out.txt", "w") as stdout, \
+            open(tmp_path / "err.txt", "w") as stderr:
+        code = subprocess.call([str(WINE_312), str(script)], stdin=stdin, stdout=stdout, stderr=stderr, timeout=60)
+    assert code == 7
+    assert (tmp_path / "out.txt").read_bytes() == b"HELLO\r\n"
+    assert (tmp_path / "err.txt").read_bytes() == b"to stderr\r\n"
