@@ -1,9 +1,10 @@
 """Windows CPython under Wine: tell it from Windows, keep Wine's server outside the cells, read back the exit
 statuses Wine truncates, and spell the paths of its tracebacks as the normalizer spells POSIX ones.
 
-Wine is not Windows: what this module finds marks a cell as run under Wine (a flavour such as "wine-8.0"), so that
-it is never counted as observed on Windows. tools/wine-pythons makes the interpreters this module expects: a folder
-of commands (python3.X, and beside them `wineserver` and `wine` for the same prefix)."""
+Wine is not Windows: what this module finds marks a cell as run under Wine (a flavour such as "wine8.0", as the
+lead's CellId spells it), so that it is never counted as observed on Windows. tools/wine-pythons makes the
+interpreters this module expects: a folder of commands (python3.X, and beside them `wineserver` and `wine` for the
+same prefix)."""
 
 from __future__ import annotations
 
@@ -43,8 +44,9 @@ wine_version: Callable[[], str] = _probe_namespace["wine_version"]
 
 
 def flavour(version: str) -> str:
-    """The flavour a cell run under this Wine version carries: "wine-8.0"; "" for no Wine (Windows itself)."""
-    return f"wine-{version}" if version else ""
+    """The flavour a cell run under this Wine version carries: "wine8.0" (platform tag win32-wine8.0); "" for no
+    Wine (Windows itself)."""
+    return f"wine{version}" if version else ""
 
 
 def under_wine(platform: str, harness_platform: str = sys.platform) -> bool:

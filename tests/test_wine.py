@@ -43,8 +43,8 @@ def test_no_wine_version_outside_windows():
 
 
 def test_a_flavour_names_the_wine_version_and_windows_itself_has_none():
-    assert wine.flavour("8.0") == "wine-8.0"
-    assert wine.flavour("10.0") == "wine-10.0"
+    assert wine.flavour("8.0") == "wine8.0"
+    assert wine.flavour("10.0") == "wine10.0"
     assert wine.flavour("") == ""
 
 
@@ -339,9 +339,12 @@ def test_a_ctrl_c_at_the_terminal_is_the_commands_to_act_on_and_the_servers_stop
     started, done = tmp_path / "started", tmp_path / "done"
     command = (f"import pathlib, time\npathlib.Path({str(started)!r}).touch()\n"
                f"try:\n    time.sleep(30)\nexcept KeyboardInterrupt:\n    pathlib.Path({str(done)!r}).touch()\n    raise SystemExit(3)\n")
-    process = subprocess.Popen([sys.executable, "-c", "import signal, os, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
-                                "os.execv(sys.executable, [sys.executable, '-m', 'harness.wine', sys.argv[1], '--', sys.executable, '-c', sys.argv[2]])",
-                                str(tmp_path / "bin" / "python3.12"), command], start_new_session=True,
+    # A shell's foreground job: SIGINT at its default (not ignored, as in a background job), its own process group.
+    reset_and_run = ("import os, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+                     "os.execv(sys.executable, [sys.executable, '-m', 'harness.wine', sys.argv[1], '--', "
+                     "sys.executable, '-c', sys.argv[2]])")
+    process = subprocess.Popen([sys.executable, "-c", reset_and_run, str(tmp_path / "bin" / "python3.12"), command],
+                               start_new_session=True,
                                cwd=os.path.dirname(os.path.dirname(os.path.abspath(wine.__file__))))
     deadline = time.monotonic() + 20
     while not started.exists() and time.monotonic() < deadline:
