@@ -166,7 +166,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         start_methods=tuple(args.start_methods) if args.start_methods else None, out=args.resume or args.out,
         resume=bool(args.resume), jobs=args.jobs, repeat=args.repeat, cap=args.cap, all_releases=args.all_releases,
     )
-    outcome = run_matrix(request, make_display(args.quiet), lambda line: None if args.quiet else say(line, sys.stderr))
+    outcome = run_matrix(request, make_display(args.quiet), lambda line: say(line, sys.stderr))
     if args.quiet:
         say(summary_line(list(outcome.run.results), outcome.elapsed_s))
     else:

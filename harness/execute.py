@@ -19,7 +19,7 @@ from typing import IO, Any, Dict, List, Mapping, Optional, Sequence, Set, Tuple
 import psutil
 
 from harness import keeper
-from harness.model import Cell, Leftover, Observation
+from harness.model import WINDOWS_STATUSES, Cell, Leftover, Observation
 
 BOOTSTRAP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bootstrap.py")
 DEFAULT_CAP = 4 * 1024 * 1024
@@ -41,10 +41,6 @@ ENV_ALLOWLIST = (
     "COMSPEC", "PATHEXT", "USERPROFILE", "LOCALAPPDATA", "APPDATA", "PROGRAMDATA", "NUMBER_OF_PROCESSORS",
 )
 CELL_ENV = {"PYTHONHASHSEED": "0", "PYTHONUTF8": "1", "PYTHONUNBUFFERED": "1", "PYTHONDONTWRITEBYTECODE": "1"}
-WINDOWS_CRASH_CODES = {
-    0xC0000005: "ACCESS_VIOLATION", 0xC00000FD: "STACK_OVERFLOW", 0xC0000409: "STACK_BUFFER_OVERRUN",
-    0xC000001D: "ILLEGAL_INSTRUCTION", 0xC0000094: "INTEGER_DIVIDE_BY_ZERO", 0x40010004: "DEBUGGER_TERMINATED",
-}
 
 
 _live: "set[Launched]" = set()
@@ -67,6 +63,16 @@ def kill_all() -> None:
         cells = list(_live)
     for cell in cells:
         cell.request_end(grace=False)
+
+
+def run_detached(argv: Sequence[str], timeout: float) -> "subprocess.CompletedProcess[bytes]":
+    """Run a command that leaves a server behind (Wine's) with no stream of ours and in a session of its own: what
+    it leaves running then holds no pipe of the harness, whose readers would wait for it for ever, and gets no
+    terminal signal meant for the run."""
+    return subprocess.run(
+        list(argv), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True, timeout=timeout, check=False,
+    )
 
 
 def run_quick(argv: Sequence[str], timeout: float = 10.0) -> "subprocess.CompletedProcess[str]":
@@ -594,7 +600,8 @@ def _session_options() -> Dict[str, object]:
     return {"start_new_session": True}
 
 
-def _signal_name(code: Optional[int]) -> Optional[str]:
+def _signal_name(code: Optional[int], windows: Optional[bool] = None) -> Optional[str]:
+    """A signal's name, or a Windows crash status's where the code is one (`windows`: default, this platform's)."""
     if code is None:
         return None
     if code < 0:
@@ -602,8 +609,8 @@ def _signal_name(code: Optional[int]) -> Optional[str]:
             return signal.Signals(-code).name
         except ValueError:
             return f"SIG{-code}"
-    if sys.platform == "win32" and code in WINDOWS_CRASH_CODES:
-        return WINDOWS_CRASH_CODES[code]
+    if (sys.platform == "win32" if windows is None else windows) and code in WINDOWS_STATUSES:
+        return WINDOWS_STATUSES[code]
     return None
 
 

@@ -16,7 +16,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from packaging.version import Version
 
-from harness import execute
+from harness import execute, wine
 from harness.errors import UsageError
 from harness.model import IMPLEMENTATIONS, Interpreter, implementation_name
 
@@ -76,9 +76,19 @@ def describe(in_process=False):
         start_methods=list(multiprocessing.get_all_start_methods()),
         default_start_method=default,
         stdlib_dirs=stdlib_dirs,
+        wine=wine_version(),
+        optimized_stdlib=_optimized_stdlib(),
     )
     return info
-'''
+
+
+def _optimized_stdlib():
+    """Whether asserts (and docstrings) are stripped from the standard library: -O, or a stdlib compiled that way
+    (Windows' embeddable CPython ships one: multiprocessing's asserts never fire there)."""
+    import threading
+
+    return sys.flags.optimize > 0 or threading.Thread.__doc__ is None
+''' + wine.PROBE_SOURCE
 PROBE_SCRIPT = _DESCRIBE + "\nprint(json.dumps(describe()))\n"
 # -E and -s keep the caller's PYTHON* variables and user site-packages out of the description; both exist in 2.7.
 PROBE_FLAGS = ("-E", "-s")
@@ -128,7 +138,12 @@ def current() -> Interpreter:
 
 
 def probe(executable: str, source: str = "explicit") -> Interpreter:
-    """Describe the interpreter at `executable` by running the probe script in it; raises InterpreterError."""
+    """Describe the interpreter at `executable` by running the probe script in it; raises InterpreterError. A Windows
+    CPython under Wine gets its prefix's server first (harness.wine), outside every cell."""
+    try:
+        wine.use(executable)
+    except wine.WineError as exc:
+        raise InterpreterError(executable, f"a Wine interpreter whose Wine does not start: {exc}") from None
     try:
         completed = execute.run_quick([executable, *PROBE_FLAGS, "-c", PROBE_SCRIPT], timeout=PROBE_TIMEOUT_S)
     except subprocess.TimeoutExpired:
@@ -510,6 +525,8 @@ def _interpreter_from(info: Mapping[str, Any], executable: str, source: str) -> 
         stdlib_dirs=tuple(info.get("stdlib_dirs", ())),
         source=source,
         implementation_version=str(info.get("implementation_version", "")),
+        flavour=wine.flavour(str(info.get("wine") or "")),
+        optimized=bool(info.get("optimized_stdlib", False)),
     )
 
 
@@ -605,13 +622,14 @@ def describe(interpreter: Interpreter) -> str:
     name = implementation_name(interpreter.implementation)
     own = interpreter.implementation_version
     text = f"{name} {interpreter.version}" if not own or own == interpreter.version else f"{name} {own} (Python {interpreter.version})"
-    return text + (" free-threaded" if interpreter.free_threaded else "")
+    return (text + (" free-threaded" if interpreter.free_threaded else "")
+            + (" (stdlib without asserts)" if interpreter.optimized else ""))
 
 
 def interpreter_table(found: Sequence[Interpreter]) -> List[str]:
     """`mpmatrix interpreters`: one aligned row per interpreter under a header, whatever the lengths of its fields."""
     rows = [list(INTERPRETER_COLUMNS)] + [
-        [i.tag, describe(i), f"{i.platform}/{i.machine}", i.default_start_method, ",".join(i.start_methods), i.source,
+        [i.tag, describe(i), f"{i.cell_id('').platform_tag}/{i.machine}", i.default_start_method, ",".join(i.start_methods), i.source,
          i.executable]
         for i in found
     ]

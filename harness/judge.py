@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import replace
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
+from harness import wine
 from harness.budget import Budget, JudgingTimeout
 from harness.casefile import Case, Expectation, file_digest
 from harness.model import (
@@ -100,8 +101,12 @@ def _changed_since_read(case: Case) -> str:
 
 def _judge(case: Case, cell: Cell, observation: Observation, stop: Optional[threading.Event]) -> Result:
     context = context_for(cell)
-    stdout = normalize(_redact_workdir(observation.stdout), context, case.rules, Budget(stop=stop))
-    stderr = normalize(_redact_workdir(observation.stderr), context, case.rules, Budget(stop=stop))
+    raw_out, raw_err = observation.stdout, observation.stderr
+    if wine.is_wine(cell.interpreter.flavour):
+        observation = wine.read_back(observation)  # Wine passes on the low byte of a Windows status alone
+        raw_out, raw_err = wine.posix_paths(raw_out), wine.posix_paths(raw_err)  # Z:\work\x.py as /work/x.py
+    stdout = normalize(_redact_workdir(raw_out), context, case.rules, Budget(stop=stop))
+    stderr = normalize(_redact_workdir(raw_err), context, case.rules, Budget(stop=stop))
     exception = final_exception(stderr)
     expectation, origin = case.expectation_for(cell.id)
     if expectation is not None:  # lines an [unordered] group accepts in any order are recorded in one order

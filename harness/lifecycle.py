@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from harness import execute, results as results_io, timings as timings_io
+from harness import execute, results as results_io, timings as timings_io, wine
 from harness.display import now_iso
 from harness.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError
 from harness.interpreters import select_interpreters
@@ -115,7 +115,7 @@ def run_matrix(request: RunRequest, display: Any, warn: Warn) -> RunOutcome:
             recorded = {r.key for r in carried}
             session.planned = [item for item in session.planned if item.cell.key not in recorded]
         journal = results_io.Journal(journal_path, run_id, started, carried)
-        return _execute(session, carried, journal, run_id, results_path, out_dir, display)
+        return _execute(session, carried, journal, run_id, results_path, out_dir, display, warn)
     except results_io.ResultsNotWritten as exc:
         raise UsageError(f"{option} {out_dir}: {exc.strerror}") from None
     finally:
@@ -154,7 +154,7 @@ def _recorded(request: RunRequest, results_path: Path, journal_path: Path, diges
 
 
 def _execute(session: Session, carried: List[Result], journal: results_io.Journal, run_id: str, results_path: Path,
-             out_dir: Path, display: Any) -> RunOutcome:
+             out_dir: Path, display: Any, warn: Warn) -> RunOutcome:
     collected: List[Result] = list(carried)
     stop = threading.Event()
     stopped_because = []
@@ -186,6 +186,7 @@ def _execute(session: Session, carried: List[Result], journal: results_io.Journa
         held = results_io.HeldSignals()  # from here a signal ends the run once its results are written
         display.stop()
         journal.close()
+        wine.release(warn)  # Wine's servers, started for the probes and cells of this run, and their CPU
     elapsed = time.monotonic() - clock
     timings_io.save_timings(timings_io.from_results(collected[len(carried):]), timings_io.cache_path())
     run = session.record(combine_by_cell(collected), complete and not interrupted and not stopped_because,

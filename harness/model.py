@@ -25,12 +25,18 @@ FLAVOUR_NAMES = {"wine": "Wine"}
 # sys.implementation.name of the Python implementations a case may select; CPython's tags carry no prefix.
 IMPLEMENTATIONS = ("cpython", "pypy", "graalpy")
 IMPLEMENTATION_NAMES = {"cpython": "CPython", "pypy": "PyPy", "graalpy": "GraalPy"}
-# Builds of one version: the letter a tag carries after the version, and the words for it.
-BUILDS = {"": "", "t": "free-threaded"}
+# Builds of one version: the letters a tag carries after the version, and the words for each.
+BUILDS = {"": "", "t": "free-threaded", "o": "stdlib without asserts", "to": "free-threaded, stdlib without asserts"}
 # Exit codes a case (or the bootstrap that runs it) uses to say something to the harness; bootstrap.py, which is
 # standalone, has its own copies (tests/test_bootstrap.py keeps them equal).
 CASE_EXIT_SKIP = 77  # "not applicable in this cell"
 CASE_EXIT_UNSUPPORTED = 78  # the start method is not offered by this interpreter or OS
+# Windows statuses a process that crashed ends with, by the name an expectation writes (`exit = "signal:NAME"`);
+# 0xC000013A, CTRL_C_EXIT, is how CPython ends after an uncaught KeyboardInterrupt, not a crash.
+WINDOWS_STATUSES = {
+    0xC0000005: "ACCESS_VIOLATION", 0xC00000FD: "STACK_OVERFLOW", 0xC0000409: "STACK_BUFFER_OVERRUN",
+    0xC000001D: "ILLEGAL_INSTRUCTION", 0xC0000094: "INTEGER_DIVIDE_BY_ZERO", 0x40010004: "DEBUGGER_TERMINATED",
+}
 
 
 def version_numbers(version: str) -> Tuple[int, ...]:
@@ -46,7 +52,7 @@ def minor_version(version: str) -> str:
 
 # The grammar of an interpreter tag, the one regex for it: an implementation prefix (none for CPython), a version
 # (3.12, or a release: 3.12.1), and a build letter (t: free-threaded). Columns, --python specs and matrix.toml use it.
-_TAG = re.compile(r"^(?P<implementation>[A-Za-z]*?)(?P<version>\d+\.\d+(?:\.\d+)?)(?P<build>t?)$")
+_TAG = re.compile(r"^(?P<implementation>[A-Za-z]*?)(?P<version>\d+\.\d+(?:\.\d+)?)(?P<build>t?o?)$")
 
 
 def parse_tag(tag: str) -> Optional[Tuple[str, str, str]]:
@@ -108,7 +114,7 @@ class CellId:
     flavour: str = ""  # "" natively; "wine8.0" for Windows provided by Wine 8.0
     implementation: str = "cpython"
     version: str = "0.0.0"
-    build: str = ""  # "t": free-threaded
+    build: str = ""  # "t": free-threaded; "o": a standard library without asserts (Windows' embeddable CPython)
     start_method: str = "fork"
     variant: Tuple[Tuple[str, str], ...] = ()
 
@@ -118,7 +124,7 @@ class CellId:
 
     @property
     def free_threaded(self) -> bool:
-        return self.build == "t"
+        return "t" in self.build
 
     @property
     def platform_tag(self) -> str:
@@ -277,11 +283,15 @@ class Interpreter:
     source: str = "current"  # how it was found: current, path, pyenv, py-launcher, explicit
     implementation_version: str = ""  # the implementation's own version: PyPy 7.3.11 runs Python 3.9.16
     flavour: str = ""  # see CellId.flavour
+    optimized: bool = False  # its standard library runs without asserts (-O, or compiled so: Windows' embeddable)
+
+    @property
+    def build(self) -> str:
+        return ("t" if self.free_threaded else "") + ("o" if self.optimized else "")
 
     def cell_id(self, start_method: str, variant: Tuple[Tuple[str, str], ...] = ()) -> CellId:
         """Where a cell of this interpreter runs under a start method: the one bridge from an install to a cell."""
-        return CellId(self.platform, self.flavour, self.implementation, self.version, "t" if self.free_threaded else "",
-                      start_method, variant)
+        return CellId(self.platform, self.flavour, self.implementation, self.version, self.build, start_method, variant)
 
     def to_json(self) -> Dict[str, Any]:
         """The interpreter as a results file records it (its `interpreters` list)."""
@@ -537,7 +547,8 @@ class Result:
                   for name, (default, _, convert) in RESULT_FIELDS.items()}
         return cls(
             cell=CellId(values["platform"], values["flavour"], values["implementation"], values["python"],
-                        "t" if values["free_threaded"] else "", values["start_method"], values["variant"]),
+                        values["build"] if values["build"] is not None else ("t" if values["free_threaded"] else ""),
+                        values["start_method"], values["variant"]),
             case=CaseRef(values["case"], values["case_path"], values["case_digest"], values["ids"], values["claim"],
                          values["source"], values["nondeterministic"], values["case_start_methods"],
                          values["changed_in"]),
@@ -576,6 +587,7 @@ RESULT_FIELDS: Dict[str, Tuple[Any, Callable[[Result], Any], Callable[[Any], Any
     "python": ("0.0.0", lambda r: r.cell.version, _same),
     "implementation": ("cpython", lambda r: r.cell.implementation, _same),
     "free_threaded": (False, lambda r: r.cell.free_threaded, bool),
+    "build": (None, lambda r: r.cell.build, str),  # None when absent (schema 1): then "t" where free_threaded
     "platform": ("linux", lambda r: r.cell.platform, _same),
     "flavour": ("", lambda r: r.cell.flavour, _same),
     "variant": ((), lambda r: dict(r.cell.variant), lambda v: tuple(sorted((str(k), str(x)) for k, x in v.items()))),

@@ -450,9 +450,10 @@ def _run_in_order(session: pytest.Session, scheduler: CellScheduler) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    from harness import results as results_io, timings as timings_io
+    from harness import results as results_io, timings as timings_io, wine
     from harness.session import Session
 
+    wine.release(lambda line: sys.stderr.write(f"mpmatrix: {line}\n"))  # Wine's servers, started for this session's cells
     target = session.config.getoption("mpmatrix_results")
     results = session.config.stash[RESULTS_KEY]
     timings_io.save_timings(timings_io.from_results(results), timings_io.cache_path())

@@ -174,5 +174,7 @@ def flat_result(**values):
 def flat_replace(result, **fields):
     """The result with some of its flat fields (as a results file writes them) changed."""
     data = result.to_json()
+    if "free_threaded" in fields and "build" not in fields:
+        data.pop("build", None)  # derived from free_threaded, as in a schema 1 file
     data.update(fields)
     return flat_result(**data)
