@@ -19,11 +19,14 @@ import tomlkit.items
 from harness.budget import JudgingTimeout
 from harness.casefile import KEY_GROUPS, SELECTOR_KEYS, Block, Case, CaseError, Selector, find_blocks, parse_case
 from harness.judge import decide
-from harness.model import CASE_METHODS, Layout, Result, Status, implementation_name, version_numbers
+from harness.model import (
+    CASE_METHODS, CellId, Layout, Result, Status, implementation_name, split_platform_tag, version_numbers,
+)
 
 DOUBT = "# bless: "  # a comment bless writes above a table it could not choose for certain (and rewrites)
 BLESSABLE = (Status.PASS, Status.FAIL, Status.RECORDED, Status.CRASH, Status.LEAK)
-AXES = ("start_method", "python", "implementation", "platform")
+AXES = ("start_method", "python", "implementation", "platform", "free_threaded", "optimized")
+BUILD_AXES = ("free_threaded", "optimized")  # yes or no: a table names one, or leaves the axis open
 
 
 class BlessError(Exception):
@@ -174,7 +177,20 @@ def _python_runs(versions: Sequence[Tuple[int, ...]], chosen: set) -> List[str]:
 def _cell_axes(result: Result, layout: Layout) -> Dict[str, Any]:
     cell = result.cell
     return {"start_method": cell.start_method, "python": version_numbers(layout.version_text(cell)),
-            "implementation": cell.implementation, "platform": cell.platform}
+            "implementation": cell.implementation, "platform": cell.platform_tag,
+            "free_threaded": cell.free_threaded, "optimized": "o" in cell.build}
+
+
+def _platform_values(chosen: set, observed: set) -> List[str]:
+    """The platforms a table names: a platform's tags (win32, win32-wine8.0) as the bare platform when every one of
+    them that was observed is chosen: one expectation then serves Windows and Windows under Wine alike, as `win32`
+    selects both."""
+    out = set()
+    for tag in chosen:
+        platform = split_platform_tag(tag)[0]
+        every = {t for t in observed if split_platform_tag(t)[0] == platform}
+        out.add(platform if every <= chosen else tag)
+    return sorted(out, key=lambda t: CellId.of_column(t, "0.0", "").sort_key())
 
 
 def selectors_for(members: Sequence[Result], others: Sequence[Result],
@@ -241,7 +257,10 @@ def _boxes(members: Sequence[Result], others: Sequence[Result], layout: Layout) 
                 if "implementation" in axes:
                     table["implementation"] = sorted(values["implementation"])
                 if "platform" in axes:
-                    table["platform"] = sorted(values["platform"])
+                    table["platform"] = _platform_values(values["platform"], observed["platform"])
+                for axis in BUILD_AXES:
+                    if axis in axes and len(values[axis]) == 1:
+                        table[axis] = next(iter(values[axis]))
                 tables.append(table)
             if _supported(tables, members, observed, layout):
                 found.append(tables)
@@ -274,6 +293,7 @@ def _one_per_cell(members: Sequence[Result], layout: Layout) -> List[Dict[str, A
         table = {"start_method": [axes["start_method"]],
                  "python": f"=={version}" if len(axes["python"]) > 2 else f"=={version}.*",
                  "implementation": [axes["implementation"]], "platform": [axes["platform"]]}
+        table.update({axis: axes[axis] for axis in BUILD_AXES if axes[axis]})
         if table not in tables:
             tables.append(table)
     return tables

@@ -23,7 +23,10 @@ import tomlkit.parser
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from harness.match import Pattern, PatternError, compile_line, compile_pattern
-from harness.model import CASE_METHODS, DEFAULT_METHOD, IMPLEMENTATIONS, PLATFORMS, START_METHODS, CaseRef, CellId
+from harness.model import (
+    CASE_METHODS, DEFAULT_METHOD, IMPLEMENTATIONS, PLATFORMS, START_METHODS, CaseRef, CellId, platform_matches,
+    platform_value_error, split_platform_tag,
+)
 from harness.normalize import NormalizeError, Rules, compile_rules, normalize_line
 
 if sys.version_info >= (3, 11):
@@ -53,7 +56,7 @@ KEY_GROUPS = {
     "verdict": ("holds", "known_bug", "outcome"),
     "leaks": ("leaks",),
 }
-SELECTOR_KEYS = ("start_method", "platform", "python", "implementation")
+SELECTOR_KEYS = ("start_method", "platform", "python", "implementation", "free_threaded", "optimized")
 EXIT_RE = re.compile(r"^signal:[A-Z][A-Z0-9_]+$")  # POSIX signals (SIGINT) and Windows crash names (ACCESS_VIOLATION)
 
 
@@ -122,13 +125,19 @@ class Selector:
     platform: Optional[Tuple[str, ...]] = None
     python: Optional[str] = None  # PEP 440 specifier
     implementation: Optional[Tuple[str, ...]] = None
+    free_threaded: Optional[bool] = None  # a free-threaded build (3.13t)
+    optimized: Optional[bool] = None  # a standard library without asserts (-O, or Windows' embeddable CPython: 3.12o)
 
     def matches(self, cell: CellId) -> bool:
         if self.start_method is not None and cell.start_method not in self.start_method:
             return False
-        if self.platform is not None and cell.platform not in self.platform:
+        if self.platform is not None and not any(platform_matches(v, cell.platform, cell.flavour) for v in self.platform):
             return False
         if self.implementation is not None and cell.implementation not in self.implementation:
+            return False
+        if self.free_threaded is not None and cell.free_threaded != self.free_threaded:
+            return False
+        if self.optimized is not None and ("o" in cell.build) != self.optimized:
             return False
         if self.python is not None and not _specifier(self.python).contains(cell.version, prereleases=True):
             return False
@@ -582,7 +591,7 @@ class _BlockReader:
         rules = self._rules(data.get("normalize", []))
         platforms = None
         if "platforms" in data:
-            platforms = self._choices(data, "platforms", PLATFORMS, "")
+            platforms = self._platforms(data, "platforms", "")
         start_methods = None
         if "start_methods" in data:
             start_methods = self._choices(data, "start_methods", CASE_METHODS, "")
@@ -633,6 +642,22 @@ class _BlockReader:
                     f"unknown {key.replace('_', ' ')} {value!r}{where}{did_you_mean(value, allowed)}; expected {_or(allowed)}",
                 )
         return tuple(values)
+
+    def _platforms(self, data: Dict[str, Any], key: str, table: str, occurrence: int = 0) -> Tuple[str, ...]:
+        values = self._strings(data, key, table, occurrence)
+        for value in values:
+            problem = platform_value_error(value)
+            if problem:
+                where = f" in {table}" if table else ""
+                raise self.error(self.line(key, table, occurrence),
+                                 f"unknown platform {value!r}{where}{did_you_mean(value, PLATFORMS)}; {problem}")
+        return tuple(values)
+
+    def _bool(self, data: Dict[str, Any], key: str, table: str, occurrence: int) -> bool:
+        value = data[key]
+        if not isinstance(value, bool):
+            raise self.error(self.line(key, table, occurrence), f"bad {key} {value!r} in {table}; expected true or false")
+        return value
 
     def _implementations(self, table: Dict[str, Any], name: str, index: int) -> Tuple[str, ...]:
         """sys.implementation.name values, written as Python spells them: `PyPy` is a mistake, named as one."""
@@ -685,9 +710,11 @@ class _BlockReader:
             if key == "start_method":
                 selector_values[key] = self._choices(table, key, CASE_METHODS, name, index)
             elif key == "platform":
-                selector_values[key] = self._choices(table, key, PLATFORMS, name, index)
+                selector_values[key] = self._platforms(table, key, name, index)
             elif key == "implementation":
                 selector_values[key] = self._implementations(table, name, index)
+            elif key in ("free_threaded", "optimized"):
+                selector_values[key] = self._bool(table, key, name, index)
             else:
                 selector_values[key] = self._specifier(table, index)
         if not selector_values:
@@ -844,7 +871,9 @@ def table_warnings(case: Case) -> List[Tuple[int, str]]:
     the case's) or that says nothing [expect] does not already say where it applies."""
     found: List[Tuple[int, str]] = []
     for selector, expectation in case.when:
-        if case.platforms is not None and selector.platform is not None and not set(selector.platform) & set(case.platforms):
+        if case.platforms is not None and selector.platform is not None and not any(
+                platform_matches(p, *split_platform_tag(v)) or platform_matches(v, *split_platform_tag(p))
+                for p in case.platforms for v in selector.platform):
             found.append((expectation.line, f"this [[expect.when]] can never apply: platform = {list(selector.platform)} "
                                             f"but the case runs on {', '.join(case.platforms)} only"))
             continue

@@ -16,6 +16,7 @@ from harness.budget import Budget, JudgingTimeout
 from harness.casefile import Case, Expectation, file_digest
 from harness.model import (
     CASE_EXIT_SKIP, CASE_EXIT_UNSUPPORTED, DEFAULT_METHOD, Cell, CellId, Judgement, Observation, Result, Status,
+    platform_matches,
 )
 from harness.normalize import Context, normalize
 from harness.plan import Planned
@@ -45,7 +46,8 @@ def before_running(item: Planned) -> Optional[Result]:
         return result_of(case, cell, Observation(), Judgement(
             Status.UNSUPPORTED,
             message=f"start method {cell.start_method} is not offered by {interpreter.platform} Python {interpreter.version}"))
-    if case.platforms is not None and interpreter.platform not in case.platforms:
+    if case.platforms is not None and not any(platform_matches(p, interpreter.platform, interpreter.flavour)
+                                              for p in case.platforms):
         return result_of(case, cell, Observation(), Judgement(
             Status.SKIP, message=f"the case runs on {', '.join(case.platforms)} only"))
     return None

@@ -70,6 +70,30 @@ def split_platform_tag(platform_tag: str) -> Tuple[str, str]:
     return platform, flavour
 
 
+_PLATFORM_VALUE = re.compile(r"^(?P<platform>[a-z0-9]+)(?:-(?P<flavour>[a-z]+)(?P<flavour_version>\d+(?:\.\d+)*)?)?$")
+
+
+def platform_value_error(value: str) -> str:
+    """Why `value` cannot name platforms in a case file ("" when it can): linux, win32; win32-wine8.0 for cells under
+    Wine 8.0 only, win32-wine for those under any Wine."""
+    match = _PLATFORM_VALUE.match(value)
+    if match is None or match["platform"] not in PLATFORMS:
+        return (f"expected {', '.join(PLATFORMS[:-1])} or {PLATFORMS[-1]} (sys.platform), or one of them with a flavour "
+                "such as win32-wine8.0 (Windows under Wine 8.0) or win32-wine (under any Wine)")
+    return ""
+
+
+def platform_matches(value: str, platform: str, flavour: str) -> bool:
+    """Whether a platform named in a case file takes in a cell's platform: `win32` takes Windows and Windows under any
+    Wine (one expectation serves both where they behave alike), `win32-wine` every Wine, `win32-wine8.0` that one."""
+    named, _, wanted = value.partition("-")
+    if named != platform:
+        return False
+    if not wanted:
+        return True
+    return flavour == wanted or (wanted.isalpha() and re.fullmatch(re.escape(wanted) + r"\d+(\.\d+)*", flavour) is not None)
+
+
 def implementation_name(implementation: str) -> str:
     """CPython, PyPy: how people write it."""
     return IMPLEMENTATION_NAMES.get(implementation, implementation)
@@ -84,9 +108,9 @@ def flavour_name(flavour: str) -> str:
 
 
 def platform_name(platform: str, flavour: str = "") -> str:
-    """Linux, macOS, Windows; `Windows (Wine 8.0)` for a flavoured one."""
+    """Linux, macOS, Windows; `Windows under Wine 8.0` for a flavoured one: never to be read as the platform itself."""
     name = PLATFORM_NAMES.get(platform, platform)
-    return f"{name} ({flavour_name(flavour)})" if flavour else name
+    return f"{name} under {flavour_name(flavour)}" if flavour else name
 
 
 def _rank(value: str, order: Sequence[str]) -> Tuple[int, str]:
@@ -161,7 +185,7 @@ class CellId:
     def sort_key(self) -> Tuple[Any, ...]:
         """Matrix order: platform (Linux, macOS, Windows, each before its flavours), implementation (CPython first),
         version, build, variant, then start method (fork, spawn, forkserver, default)."""
-        return (_rank(self.platform, PLATFORMS), self.flavour, _rank(self.implementation, IMPLEMENTATIONS),
+        return (_rank(self.platform, PLATFORMS), value_order(self.flavour), _rank(self.implementation, IMPLEMENTATIONS),
                 version_numbers(self.version), self.version, self.build,
                 tuple((name, value_order(value)) for name, value in self.variant),
                 _rank(self.start_method, CASE_METHODS))
@@ -207,7 +231,8 @@ AXES: Tuple[Axis, ...] = (
     Axis("start_method", lambda layout, cell: cell.start_method, lambda v: (_rank(v, CASE_METHODS),), lambda v: v),
     Axis("python", lambda layout, cell: layout.version_text(cell), lambda v: (value_order(v),), lambda v: v),
     Axis("platform", lambda layout, cell: cell.platform_tag,
-         lambda v: (_rank(split_platform_tag(v)[0], PLATFORMS), v), lambda v: platform_name(*split_platform_tag(v))),
+         lambda v: (_rank(split_platform_tag(v)[0], PLATFORMS), value_order(split_platform_tag(v)[1])),
+         lambda v: platform_name(*split_platform_tag(v))),
     Axis("implementation", lambda layout, cell: cell.implementation, lambda v: (_rank(v, IMPLEMENTATIONS),),
          implementation_name),
 )

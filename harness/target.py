@@ -120,7 +120,9 @@ class _Reader:
         self.lines = text.splitlines()
 
     def line(self, table: str, key: str = "") -> int:
-        header = re.compile(r"^\s*\[\s*" + r"\s*\.\s*".join(re.escape(p) for p in table.split(".")) + r"\s*\]")
+        first, _, name = table.partition(".")  # platform.NAME, where NAME may be quoted: "win32-wine8.0"
+        parts = [re.escape(first)] + ([r"(?:%s|\"%s\"|'%s')" % ((re.escape(name),) * 3)] if name else [])
+        header = re.compile(r"^\s*\[\s*" + r"\s*\.\s*".join(parts) + r"\s*\]")
         start = next((i for i, line in enumerate(self.lines) if header.match(line)), None)
         if start is None:
             return 0

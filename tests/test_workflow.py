@@ -282,7 +282,9 @@ def run_script(run: Job, step: Mapping[str, Any], title: str) -> Outputs:
 def test_the_workflow_matrix_is_the_declared_target() -> None:
     cases = load_workflow()["jobs"]["cases"]
     target = load_target(str(ROOT / DEFAULT_TARGET))
-    declared = {p.platform: (set(p.pythons), set(p.start_methods)) for p in target.platforms}
+    # a flavoured platform (Windows CPython under Wine) is run by .ci/run on Linux, not by a runner of its own
+    declared = {p.platform: (set(p.pythons), set(p.start_methods)) for p in target.platforms if "-" not in p.platform}
+    assert {p.platform for p in target.platforms} - set(declared) == {"win32-wine8.0", "win32-wine10.0"}
     ran: Dict[str, set] = {}
     for entry in matrix_entries(cases):
         ran.setdefault(OS_PLATFORM[entry["os"]], set()).add(entry["python"])
