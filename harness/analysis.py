@@ -17,7 +17,9 @@ Coordinates = Tuple[str, ...]
 
 # Cells that say nothing about how the case behaves: not run there, or not one behaviour. Flaky cells saw several
 # behaviours, so putting a difference down to an axis because of one of them would be a guess.
-NOT_ATTRIBUTED = frozenset({Status.UNSUPPORTED, Status.SKIP, Status.FLAKY})
+# Cells that show no behaviour of the case: it did not run there (unsupported, skip), the harness could not run or
+# judge it (error: a case file that cannot be used, an interpreter that failed to start), or it varied (flaky).
+NOT_ATTRIBUTED = frozenset({Status.UNSUPPORTED, Status.SKIP, Status.FLAKY, Status.ERROR})
 
 
 @dataclass(frozen=True)

@@ -11,17 +11,20 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import tomlkit
 import tomlkit.items
 
+from harness import results as results_io
 from harness.budget import JudgingTimeout
 from harness.casefile import KEY_GROUPS, SELECTOR_KEYS, Block, Case, CaseError, Selector, find_blocks, parse_case
+from harness.interpreters import select_interpreters
 from harness.judge import decide
 from harness.model import (
-    CASE_METHODS, CellId, Layout, Result, Status, implementation_name, split_platform_tag, version_numbers,
+    CASE_METHODS, CellId, Interpreter, Layout, Result, Status, implementation_name, split_platform_tag, version_numbers,
 )
+from harness.session import Session, signals_as_interrupt
 
 DOUBT = "# bless: "  # a comment bless writes above a table it could not choose for certain (and rewrites)
 BLESSABLE = (Status.PASS, Status.FAIL, Status.RECORDED, Status.CRASH, Status.LEAK)
@@ -592,10 +595,24 @@ class Blessing:
     new_text: str
     notes: Tuple[str, ...]
     not_blessed: Dict[str, int]  # status -> count of the cells whose status cannot be blessed
+    reasons: Dict[str, Tuple[str, ...]] = dataclasses.field(default_factory=dict)  # status -> their messages
 
     @property
     def changed(self) -> bool:
         return self.new_text != self.text
+
+    def left_out(self) -> str:
+        """`3 cells have nothing to bless: 2 skip (the case runs on linux only), 1 timeout (...)`, or ""."""
+        if not self.not_blessed:
+            return ""
+        total = sum(self.not_blessed.values())
+        parts = []
+        for status, count in self.not_blessed.items():
+            said = self.reasons.get(status, ())
+            why = "; ".join(said[:2]) + (f"; and {len(said) - 2} more" if len(said) > 2 else "")
+            parts.append(f"{count} {status}" + (f" ({why})" if why else ""))
+        verb = "has" if total == 1 else "have"
+        return f"{total} {'cell' if total == 1 else 'cells'} {verb} nothing to bless: {', '.join(parts)}"
 
     def diff(self) -> str:
         return "".join(difflib.unified_diff(self.text.splitlines(True), self.new_text.splitlines(True), self.path,
@@ -612,5 +629,42 @@ def bless(case: Case, text: str, results: Sequence[Result]) -> Blessing:
         check_blessed(new_text, case.path, [r for r in results if r not in unblessed], text)
     except BlessError as exc:  # show what it would have written, so the author can finish it by hand
         raise BlessError(f"{exc}\nnot written; the block bless proposed:\n{proposed_block(new_text)}") from None
-    not_blessed = Counter(r.status.label for r in results if r.status not in BLESSABLE)
-    return Blessing(case.path, text, new_text, tuple(notes), dict(not_blessed))
+    left = [r for r in results if r.status not in BLESSABLE]
+    not_blessed = Counter(r.status.label for r in left)
+    reasons: Dict[str, Tuple[str, ...]] = {}
+    for r in left:
+        said = reasons.get(r.status.label, ())
+        if r.judged.message and r.judged.message not in said:
+            reasons[r.status.label] = said + (r.judged.message.splitlines()[0],)
+    return Blessing(case.path, text, new_text, tuple(notes), dict(not_blessed), reasons)
+
+
+class Observations:
+    """Where bless takes each case's observed cells from: the results files (read and merged once), or else a run of
+    the case here, with the interpreters chosen once for every case (`report` hears about those found unusable)."""
+
+    def __init__(self, results_files: Sequence[str], pythons: Optional[Sequence[str]], start_methods: Optional[Sequence[str]],
+                 jobs: Optional[int], all_releases: Optional[bool], report: Callable[[str], None]) -> None:
+        self.merged = results_io.merge(results_io.load_runs(list(results_files))) if results_files else None
+        self.pythons, self.start_methods, self.jobs = pythons, start_methods, jobs
+        self.all_releases, self.report = all_releases, report
+        self.interpreters: Optional[List[Interpreter]] = None
+
+    def of(self, case: Case) -> List[Result]:
+        """The case's cells; raises BlessError when the results files hold none of them (they were of other cases,
+        or a later run wrote over them)."""
+        if self.merged is not None:
+            cells = [r for r in self.merged.results if r.case.name == case.name]
+            if not cells:
+                names = sorted({r.case.name for r in self.merged.results})
+                held = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+                raise BlessError(f"{case.path}: the results files ({', '.join(self.merged.sources)}) hold no cell of "
+                                 f"case {case.name!r} (they hold {held or 'no cells'}); run it first (mpmatrix run "
+                                 f"{case.path}), or name the results of a run that ran it")
+            return cells
+        if self.interpreters is None:
+            self.interpreters = select_interpreters(self.pythons, self.report, self.all_releases)
+        session = Session.assemble([case], [], self.interpreters, self.start_methods, jobs=self.jobs)
+        with signals_as_interrupt():
+            cells, _ = session.run()
+        return cells

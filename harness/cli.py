@@ -166,7 +166,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         start_methods=tuple(args.start_methods) if args.start_methods else None, out=args.resume or args.out,
         resume=bool(args.resume), jobs=args.jobs, repeat=args.repeat, cap=args.cap, all_releases=args.all_releases,
     )
-    outcome = run_matrix(request, make_display(args.quiet), lambda line: say(line, sys.stderr))
+    outcome = run_matrix(request, make_display(args.quiet), lambda line: say(line, sys.stderr),
+                         (lambda line: None) if args.quiet else None)
     if args.quiet:
         say(summary_line(list(outcome.run.results), outcome.elapsed_s))
     else:
@@ -195,11 +196,15 @@ def say(text: str, stream: Optional[TextIO] = None) -> None:
 def cmd_list(args: argparse.Namespace) -> int:
     from harness.plan import load_cases
 
-    from harness.render.terminal import escape_control, pad
+    from harness.render.terminal import cell_len, escape_control, pad
 
     cases, broken = load_cases(args.paths or [DEFAULT_CASES])
-    for case in cases:  # padded by terminal columns: names and IDs with wide characters stay aligned
-        say(f"{pad(escape_control(case.name), 32)} {pad(escape_control(','.join(case.ids)), 10)} {case.claim}")
+    rows = [(escape_control(case.name), escape_control(",".join(case.ids)), case.claim) for case in cases]
+    # columns as wide as their widest entry, in terminal cells: long ID lists and wide characters stay aligned
+    name_width = max((cell_len(name) for name, _, _ in rows), default=0)
+    ids_width = max((cell_len(ids) for _, ids, _ in rows), default=0)
+    for name, ids, claim in rows:
+        say(f"{pad(name, name_width)}  {pad(ids, ids_width)}  {claim}")
     for _, error in broken:
         say(f"mpmatrix: {error}", sys.stderr)
     for case in cases:
@@ -307,41 +312,29 @@ def cmd_claims(args: argparse.Namespace) -> int:
 
 def cmd_bless(args: argparse.Namespace) -> int:
     """Bless each case from its observed cells (a run of it here, or --results): show the diff, ask, write."""
-    from harness import results as results_io
     from harness.analysis import plural
-    from harness.bless import BlessError, bless
+    from harness.bless import BlessError, Observations, bless
     from harness.casefile import CaseError, load_case
-    from harness.interpreters import select_interpreters
-    from harness.session import Session, signals_as_interrupt
 
     status = EXIT_OK
-    interpreters = None
+    observations = Observations(args.results or (), args.python, args.start_methods, args.jobs, args.all_releases,
+                                lambda line: say(line, sys.stderr))
     for path in args.paths:
         try:
             case = load_case(path)
         except CaseError as exc:
             raise UsageError(str(exc)) from None
-        if args.results:
-            merged = results_io.merge(results_io.load_runs(args.results))
-            results = [r for r in merged.results if r.case.name == case.name]
-        else:
-            if interpreters is None:
-                interpreters = select_interpreters(args.python, lambda line: say(line, sys.stderr), args.all_releases)
-            session = Session.assemble([case], [], interpreters, args.start_methods, jobs=args.jobs)
-            with signals_as_interrupt():
-                results, _ = session.run()
         with open(path, encoding="utf-8") as f:
             text = f.read()
         try:
+            results = observations.of(case)
             blessing = bless(case, text, results)
         except BlessError as exc:
             say(f"mpmatrix: {exc}", sys.stderr)
             status = max(status, EXIT_FAILED)
             continue
-        if blessing.not_blessed:
-            counts = ", ".join(f"{n} {s}" for s, n in blessing.not_blessed.items())
-            say(f"{path}: not blessed from {counts} {'cell' if sum(blessing.not_blessed.values()) == 1 else 'cells'}",
-                sys.stderr)
+        if blessing.left_out():
+            say(f"{path}: {blessing.left_out()}", sys.stderr)
         for note in blessing.notes:
             say(f"{path}: {note}", sys.stderr)
         if not blessing.changed:
@@ -358,5 +351,5 @@ def cmd_bless(args: argparse.Namespace) -> int:
                 continue
         with open(path, "w", encoding="utf-8") as f:
             f.write(blessing.new_text)
-        say(f"{path}: blessed from {plural(len(results), 'cell')}")
+        say(f"{path}: blessed from {plural(len(results) - sum(blessing.not_blessed.values()), 'cell')}")
     return status

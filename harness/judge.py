@@ -156,6 +156,15 @@ def stderr_tail(stderr: str, count: int = STDERR_TAIL_LINES) -> str:
     return f"\n{heading}:\n" + "\n".join("  " + line for line in shown)
 
 
+def _said(text: str, limit: int = 300) -> str:
+    """A case's own reason for skipping: the last line it wrote (stderr first), as `: reason`; "" when none."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if not lines:
+        return ""
+    reason = lines[-1]
+    return ": " + (reason if len(reason) <= limit else reason[:limit] + "...")
+
+
 def decide(
     case: Case, cell: CellId, observation: Observation, expectation: Optional[Expectation], stdout: str, stderr: str,
     exception: str, stop: Optional[threading.Event] = None,
@@ -166,7 +175,7 @@ def decide(
     if observation.exit == CASE_EXIT_UNSUPPORTED:
         return Status.UNSUPPORTED, f"start method {cell.start_method} is not offered here", ""
     if observation.exit == CASE_EXIT_SKIP:
-        return Status.SKIP, "the case skipped itself (exit 77)", ""
+        return Status.SKIP, "the case skipped itself (exit 77)" + _said(stderr or stdout), ""
     if observation.timed_out:
         return Status.TIMEOUT, f"still running after {case.timeout:g} s; its process tree was ended{_causes(stderr)}", ""
     expected_exit = expectation.expected_exit if expectation is not None else None

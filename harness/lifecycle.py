@@ -79,8 +79,10 @@ class _Stop(Exception):
     """The run stops early for a reason other than the user (the results can no longer be written)."""
 
 
-def run_matrix(request: RunRequest, display: Any, warn: Warn) -> RunOutcome:
-    """Own one run from start to end; raises UsageError for bad input, before anything is run or written."""
+def run_matrix(request: RunRequest, display: Any, warn: Warn, notice: Optional[Warn] = None) -> RunOutcome:
+    """Own one run from start to end; raises UsageError for bad input, before anything is run or written. `warn`
+    says what the user must hear (a case file that cannot be used); `notice` what `-q` leaves out (the interpreters
+    found but unusable), by default the same."""
     out_dir = Path(request.out)
     option = "--resume" if request.resume else "--out"
     if request.resume and not out_dir.is_dir():
@@ -97,7 +99,8 @@ def run_matrix(request: RunRequest, display: Any, warn: Warn) -> RunOutcome:
     for case in cases:
         for warning in case.warnings:
             warn(f"mpmatrix: warning: {warning}")
-    interpreters = select_interpreters(list(request.pythons) if request.pythons else None, warn, request.all_releases)
+    interpreters = select_interpreters(list(request.pythons) if request.pythons else None, notice or warn,
+                                       request.all_releases)
 
     lock = OutLock.acquire(out_dir, option, warn)  # from here on, the folder is ours until the run ends
     try:

@@ -232,6 +232,26 @@ def test_without_a_terminal_and_without_yes_it_exits_2_asking_for_yes(tmp_path: 
     assert "blessed from 3 cells" in capsys.readouterr().out
 
 
+def test_cells_with_nothing_to_bless_are_named_with_their_reasons_and_results_of_other_cases_are_refused(
+        tmp_path: Path, capsys: Any) -> None:
+    from harness.cli import main
+
+    case = tmp_path / "c.py"
+    case.write_text(case_text(), encoding="utf-8")
+    skipped = [flat_replace(cell("3.12.1", m, ""), status=Status.SKIP, message="the case runs on win32 only")
+               for m in ("spawn", "forkserver")]
+    results = write_results(tmp_path, [cell("3.12.1", "fork", "x\n")] + skipped)
+    assert main(["bless", str(case), "--results", results, "--yes"]) == 0
+    err, out = capsys.readouterr()[::-1]
+    assert f"{case}: 2 cells have nothing to bless: 2 skip (the case runs on win32 only)" in err
+    assert "blessed from 1 cell\n" in out
+    other = tmp_path / "d.py"
+    other.write_text(case_text(), encoding="utf-8")
+    assert main(["bless", str(other), "--results", results, "--yes"]) == 1
+    err = capsys.readouterr().err
+    assert f"{other}: the results files ({results}) hold no cell of case 'd' (they hold c); run it first" in err
+
+
 def test_a_behaviour_no_single_box_holds_is_split_along_one_axis() -> None:
     versions = [("cpython", v) for v in ("3.7.16", "3.8.18", "3.9.18", "3.11.7", "3.12.1")] + [("pypy", "3.9.18"), ("pypy", "3.11.13")]
     results = [cell(v, m, "2\n" if i == "pypy" or v == "3.7.16" else "0\n", implementation=i)

@@ -68,6 +68,18 @@ def test_list_and_show(capsys, tmp_path):
     assert code == 2 and "no case named 'nosuchcase'" in err
 
 
+def test_list_aligns_its_columns_whatever_the_length_of_names_and_id_lists(capsys, tmp_path):
+    head = 'claim = "Claim."\nsource = "s"\nids = ["S1"]\n'
+    write_case(tmp_path, "a.py", head)
+    write_case(tmp_path, "a_case_with_a_name_much_longer_than_thirty_two.py",
+               head.replace('ids = ["S1"]', 'ids = ["D52", "D53", "D54", "D55", "D56"]'))
+    code, out, _ = main(capsys, "list", str(tmp_path))
+    lines = out.splitlines()
+    assert code == 0 and len(lines) == 2
+    assert len({line.index("Claim.") for line in lines}) == 1, lines  # the claims start in one column
+    assert len({line.index("S1" if "S1" in line else "D52") for line in lines}) == 1, lines
+
+
 @pytest.mark.parametrize("content, message", [
     ("{", "not valid JSON"), ('{"schema_version": 7, "cells": []}', "schema_version 7"), ("", "not valid JSON"),
 ])

@@ -267,3 +267,18 @@ def test_a_really_full_disk_keeps_the_results_and_says_where(tmp_path):
         assert f"the results are in {saved}" in done.stderr and results_io.read_run(saved).results
     finally:
         subprocess.run(["umount", str(tiny)], capture_output=True)
+
+
+def test_notices_go_where_they_are_told_and_warnings_about_cases_always_to_warn(tmp_path, fake, monkeypatch):
+    from harness import interpreters
+    from harness.interpreters import Problem
+
+    folder = cases(tmp_path, "a")
+    write_case(folder, "broken.py", HEAD + "timout = 1\n")
+    monkeypatch.setattr(interpreters, "discover", lambda: ([interpreters.current()], [Problem("/p2", "pyenv", "too old")]))
+    warnings: List[str] = []
+    notices: List[str] = []
+    request = RunRequest(paths=(str(folder),), start_methods=("fork",), out=str(tmp_path / "out"))
+    run_matrix(request, QuietDisplay(), warnings.append, notices.append)
+    assert notices == ["mpmatrix: 1 interpreter was found but cannot be used (`mpmatrix interpreters` says why)"]
+    assert len(warnings) == 1 and "broken.py:5: unknown key 'timout'" in warnings[0], warnings

@@ -365,7 +365,8 @@ def test_real_cells_pass_skip_and_fail(project):
     result.assert_outcomes(passed=6, skipped=3, failed=4)  # fail_diff x3 and the malformed case
     text = result.stdout.str()
     assert "claims/not_offered.py:1: unsupported: start method spawn is not offered here" in text
-    assert "claims/not_offered.py:1: skip: the case skipped itself (exit 77)" in text
+    assert ("claims/not_offered.py:1: skip: the case skipped itself (exit 77): the reason: not applicable under this "
+            "start method") in text
     result.stdout.fnmatch_lines(["*fail: stdout:*", "*-two", "*+TWO"])
     result.stdout.fnmatch_lines(["*claims/unknown_key.py:5: unknown key 'timout' (did you mean 'timeout'?)*"])
     cases = ET.parse(str(project.path / "junit.xml")).getroot().iter("testcase")

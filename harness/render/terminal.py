@@ -205,9 +205,15 @@ def claim_words(r: Result) -> str:
 def render_differences(analyses: Sequence[CaseAnalysis], max_classes: int = 4) -> str:
     """Below the matrix: the cases whose behaviour differs, with the axes that explain it and a short diff."""
     cases = differing(analyses)
+    unseen = [a for a in analyses if not a.classes]  # every cell error, skip, unsupported or flaky
+    statuses = " or ".join(sorted({r.status.label for a in unseen for r in a.excluded}))
+    seen = plural(len(analyses) - len(unseen), "case")
+    if unseen and len(unseen) == len(analyses):
+        return f"No behaviour was observed: every cell of the {plural(len(unseen), 'case')} is {statuses}."
+    more = f"; {len(unseen)} more showed none, every cell {statuses}" if unseen else ""
     if not cases:
-        return f"Behaviour is the same everywhere observed ({plural(len(analyses), 'case')})."
-    lines = [f"Where behaviour differs ({len(cases)} of {plural(len(analyses), 'case')}):"]
+        return f"Behaviour is the same everywhere observed ({seen}{more})."
+    lines = [f"Where behaviour differs ({len(cases)} of {seen}{more}):"]
     for analysis in cases:
         ids = f" [{', '.join(analysis.ids)}]" if analysis.ids else ""
         lines.append("")
