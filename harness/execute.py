@@ -775,7 +775,7 @@ def _job_object(kernel32: Any = None) -> Optional[int]:
             return _job or None
         _job = 0
         try:
-            import ctypes
+            import ctypes  # Windows only
 
             kernel32 = kernel32 or ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
 
@@ -813,7 +813,7 @@ def _assign_to_job(process: "subprocess.Popen[bytes]", kernel32: Any = None) -> 
     if job is None:
         return False
     try:
-        import ctypes
+        import ctypes  # Windows only
 
         kernel32 = kernel32 or ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
         return bool(kernel32.AssignProcessToJobObject(ctypes.c_void_p(job), ctypes.c_void_p(int(process._handle))))  # type: ignore[attr-defined]

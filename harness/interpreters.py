@@ -50,7 +50,7 @@ def describe(in_process=False):
         info["implementation_version"] = text
     if sys.version_info < (3, 7):
         return info
-    import multiprocessing
+    import multiprocessing  # the probe runs inside the interpreter asked, old ones included: only once it is new enough
     import sysconfig
 
     if in_process:
@@ -85,7 +85,7 @@ def describe(in_process=False):
 def _optimized_stdlib():
     """Whether asserts (and docstrings) are stripped from the standard library: -O, or a stdlib compiled that way
     (Windows' embeddable CPython ships one: multiprocessing's asserts never fire there)."""
-    import threading
+    import threading  # in the probe, inside the interpreter asked
 
     return sys.flags.optimize > 0 or threading.Thread.__doc__ is None
 ''' + wine.PROBE_SOURCE

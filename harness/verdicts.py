@@ -192,7 +192,9 @@ def describe_where(cells: Sequence[Coordinates], universe: Sequence[Coordinates]
     decide the verdict (see analysis.minimal_axes); "" when they are the whole universe."""
     # Versions are named with their implementation whenever several were observed: PyPy 3.9, not Python 3.9.
     named = set(axes) | ({"implementation"} if "python" in axes and len(implementations) > 1 else set())
-    interpreter_axes = [a for a in _INTERPRETER_AXES if a in named]
+    # ... then the run's further axes (a package version, a flag), as the layout has them: "CPython 3.12 numpy 2.1"
+    interpreter_axes = [a for a in _INTERPRETER_AXES if a in named] + [
+        a.name for a in layout.axes if a.name in named and a.name not in _INTERPRETER_AXES + ("start_method",)]
     by_method = "start_method" in axes
 
     def interpreter(c: Coordinates) -> Tuple[str, ...]:

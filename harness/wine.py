@@ -34,7 +34,7 @@ def wine_version():
     if sys.platform != "win32":
         return ""
     try:
-        import ctypes
+        import ctypes  # Windows only: this runs in the probe, inside the interpreter asked
 
         function = ctypes.WinDLL("ntdll").wine_get_version
     except (ImportError, OSError, AttributeError):
@@ -255,7 +255,7 @@ USERS_FILE = ".mpmatrix-users"
 
 def _share(server: Server) -> int:
     """A shared lock on the prefix's users file, held while a run uses the prefix."""
-    import fcntl
+    import fcntl  # POSIX only: Wine runs on Linux, and this module is imported on Windows too
 
     try:
         fd = os.open(os.path.join(server.prefix, USERS_FILE), os.O_RDWR | os.O_CREAT, 0o644)
@@ -267,7 +267,7 @@ def _share(server: Server) -> int:
 
 def _last_user(fd: int) -> bool:
     """Let go of the shared lock and take it exclusively if no other run holds it: then this run was the last."""
-    import fcntl
+    import fcntl  # POSIX only, as above
 
     fcntl.flock(fd, fcntl.LOCK_UN)
     try:
