@@ -210,7 +210,7 @@ def discover(
         seen_paths.add(path_key)
         seen_builds.add(build_key)
         kept.append(interpreter)
-    kept.sort(key=_sort_key)
+    kept.sort(key=lambda interpreter: interpreter.cell_id("").sort_key())  # matrix order, as every report has it
     return kept, problems
 
 
@@ -550,10 +550,6 @@ def _release(version: str) -> str:
 
 def _dotted(version: Tuple[int, ...]) -> str:
     return ".".join(str(part) for part in version)
-
-
-def _sort_key(interpreter: Interpreter) -> Tuple[str, Tuple[int, ...], bool]:
-    return (interpreter.implementation, _version_tuple(interpreter.version), interpreter.free_threaded)
 
 
 RELEASES_ENV = "MPMATRIX_RELEASES"  # "all": discovery keeps every release it finds, as --all-releases does

@@ -197,6 +197,17 @@ class CellId:
         implementation, version, build = parse_tag(tag) or ("cpython", tag, "")
         return cls(platform, flavour, implementation, version, build, start_method)
 
+    def to_list(self) -> List[Any]:
+        """The identity as JSON writes it where a compact key is wanted (the timings cache)."""
+        return [self.platform, self.flavour, self.implementation, self.version, self.build, self.start_method,
+                [list(pair) for pair in self.variant]]
+
+    @classmethod
+    def from_list(cls, items: Sequence[Any]) -> "CellId":
+        platform, flavour, implementation, version, build, method, variant = items
+        return cls(str(platform), str(flavour), str(implementation), str(version), str(build), str(method),
+                   tuple((str(k), str(v)) for k, v in variant))
+
     def interpreter(self) -> "CellId":
         """The same place without its start method: the column group it belongs to."""
         return replace(self, start_method="")

@@ -69,6 +69,14 @@ def fake_current(monkeypatch: pytest.MonkeyPatch) -> Interpreter:
 
 
 @pytest.fixture
+def fake_windows_current(monkeypatch: pytest.MonkeyPatch) -> Interpreter:
+    """The harness's own interpreter on Windows: discovery sorts it among the others of its platform."""
+    current = dataclasses.replace(FAKE_CURRENT, platform="win32", executable="/fake/current/bin/python")
+    monkeypatch.setattr(interpreters, "current", lambda: current)
+    return current
+
+
+@pytest.fixture
 def home(tmp_path: Path) -> Path:
     """An empty home directory: no ~/.pyenv unless a test makes one."""
     (tmp_path / "home").mkdir()
@@ -368,7 +376,7 @@ def test_uv_follows_xdg_data_home(fp: Any, tmp_path: Path, home: Path, fake_curr
     python = uv_install(tmp_path / "xdg/uv/python", "cpython-3.9.20-macos-x86_64-none", "python3.9", "python3")
     answers(fp, python, description("3.9.20", platform="darwin"))
     found, _ = discover({"PATH": "", "HOME": str(home), "XDG_DATA_HOME": str(tmp_path / "xdg")}, platform="darwin")
-    assert [(i.version, i.source) for i in found] == [("3.9.20", "uv"), ("3.14.0", "current")]
+    assert [(i.version, i.source) for i in found] == [("3.14.0", "current"), ("3.9.20", "uv")]  # linux, then darwin
 
 
 def test_uv_installation_of_an_early_uv_release_lives_in_install(fp: Any, home: Path, fake_current: Any) -> None:
@@ -378,7 +386,7 @@ def test_uv_installation_of_an_early_uv_release_lives_in_install(fp: Any, home: 
     assert [(i.executable, i.source) for i in found[:1]] == [(python, "uv")]
 
 
-def test_discover_finds_uv_installations_on_windows(fp: Any, tmp_path: Path, fake_current: Any) -> None:
+def test_discover_finds_uv_installations_on_windows(fp: Any, tmp_path: Path, fake_windows_current: Any) -> None:
     appdata = tmp_path / "AppData/Roaming"
     python = executable(appdata / "uv/python/cpython-3.12.7-windows-x86_64-none/python.exe")
     executable(appdata / "uv/python/cpython-3.12.7-windows-x86_64-none/pythonw.exe")
@@ -447,7 +455,7 @@ def test_discover_finds_conda_environments(fp: Any, tmp_path: Path, home: Path, 
     assert (base, py311) and problems == []
 
 
-def test_discover_finds_conda_environments_on_windows(fp: Any, tmp_path: Path, fake_current: Any) -> None:
+def test_discover_finds_conda_environments_on_windows(fp: Any, tmp_path: Path, fake_windows_current: Any) -> None:
     profile = tmp_path / "Users/me"
     base = executable(profile / "anaconda3/python.exe")
     env = executable(profile / "anaconda3/envs/py312/python.exe")
@@ -506,7 +514,7 @@ def test_parse_py_launcher_without_pythons() -> None:
     assert parse_py_launcher("No installed Pythons found!\n") == []
 
 
-def test_discover_on_windows(fp: Any, tmp_path: Path, fake_current: Any) -> None:
+def test_discover_on_windows(fp: Any, tmp_path: Path, fake_windows_current: Any) -> None:
     profile = tmp_path / "Users/me"
     scripts = tmp_path / "WindowsApps"
     on_path = executable(scripts / "python3.12.exe")
@@ -542,7 +550,7 @@ def test_discover_on_windows(fp: Any, tmp_path: Path, fake_current: Any) -> None
     assert [(p.executable, p.source) for p in problems] == [("C:\\Users\\me\\anaconda3\\python.exe", "py-launcher")]
 
 
-def test_discover_on_windows_honours_pyenv_root(fp: Any, tmp_path: Path, fake_current: Any) -> None:
+def test_discover_on_windows_honours_pyenv_root(fp: Any, tmp_path: Path, fake_windows_current: Any) -> None:
     python = executable(tmp_path / "pyenv-win/versions/3.9.13/python.exe")
     fp.register(["py", "-0p"], stdout="No installed Pythons found!\n", returncode=1)
     answers(fp, python, description("3.9.13", platform="win32"))
