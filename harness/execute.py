@@ -96,8 +96,24 @@ def cell_environment(environ: Mapping[str, str] = os.environ) -> Dict[str, str]:
     return env
 
 
-def bootstrap_argv(cell: Cell, dump_after: float, dump_file: str) -> List[str]:
-    return [cell.interpreter.executable, BOOTSTRAP, cell.start_method, f"{dump_after:g}", dump_file, os.path.abspath(cell.case_path)]
+def dump_signal(cell: Cell) -> Optional[int]:
+    """The signal that asks a cell's main process for its stacks (bootstrap.py registers faulthandler on it), or None
+    where the cell dumps them from faulthandler's watchdog thread instead: Windows (and Windows under Wine) has no
+    such signal, and no fork() to be disturbed by a thread. A real-time signal on Linux, which no case has reason to
+    use; SIGINFO on macOS (ignored by default)."""
+    if cell.interpreter.platform == "win32" or sys.platform == "win32":
+        return None
+    if hasattr(signal, "SIGRTMIN") and signal.SIGRTMIN + DUMP_SIGNAL_OFFSET <= signal.SIGRTMAX:
+        return int(signal.SIGRTMIN) + DUMP_SIGNAL_OFFSET
+    return int(signal.SIGINFO) if hasattr(signal, "SIGINFO") else None
+
+
+DUMP_SIGNAL_OFFSET = 6  # SIGRTMIN+6: clear of the few real-time signals C libraries and runtimes take for themselves
+
+
+def bootstrap_argv(cell: Cell, dump_after: float, dump_file: str, signum: Optional[int] = None) -> List[str]:
+    dump = f"signal:{signum}" if signum is not None else f"{dump_after:g}"
+    return [cell.interpreter.executable, BOOTSTRAP, cell.start_method, dump, dump_file, os.path.abspath(cell.case_path)]
 
 
 class _CappedReader(threading.Thread):
@@ -153,7 +169,8 @@ def run_cell(
     workdir, dump_file = _cell_paths()
     # Short timeouts dump halfway instead of never: a timed-out cell always leaves evidence of where it hung.
     dump_after = limits.timeout - min(STACK_DUMP_LEAD_S, limits.timeout / 2)
-    argv = bootstrap_argv(cell, dump_after, dump_file)
+    signum = dump_signal(cell)
+    argv = bootstrap_argv(cell, dump_after, dump_file, signum)
     started = time.monotonic()
     try:
         launched = start_cell(argv, workdir, cell_environment(os.environ if environ is None else environ))
@@ -176,7 +193,14 @@ def run_cell(
     lost = ""
     code: Optional[int] = None
     try:
-        code = launched.wait(limits.timeout)
+        if signum is None:
+            code = launched.wait(limits.timeout)
+        else:
+            try:
+                code = launched.wait(dump_after)
+            except subprocess.TimeoutExpired:  # about to time out: its stacks first, then the rest of its time
+                launched.signal_main(signum)
+                code = launched.wait(limits.timeout - dump_after)
     except subprocess.TimeoutExpired:
         timed_out = True
         launched.end()
@@ -240,6 +264,10 @@ class Launched:
 
     def request_end(self, grace: bool = True) -> None:
         """Start ending every process of the cell without waiting (end() then waits)."""
+        raise NotImplementedError
+
+    def signal_main(self, signum: int) -> None:
+        """Send the main process a signal, if it has not exited (POSIX)."""
         raise NotImplementedError
 
     def end(self, grace: bool = True) -> None:
@@ -538,6 +566,12 @@ class KeptCell(Launched):
     def request_end(self, grace: bool = True) -> None:
         try:
             self.control.sendall(b"end\n" if grace else b"kill\n")
+        except OSError:
+            pass
+
+    def signal_main(self, signum: int) -> None:
+        try:  # the keeper sends it: it reaps the main process, so it knows the pid is still the main's
+            self.control.sendall(b"signal %d\n" % signum)
         except OSError:
             pass
 

@@ -500,6 +500,17 @@ class CellKeeper:
                     line, pending = pending.split(b"\n", 1)
                     if line in (b"end", b"kill"):
                         self.finish(grace=line == b"end")
+                    elif line.startswith(b"signal "):
+                        self.signal_main(int(line.split()[1]))
+
+    def signal_main(self, signum):
+        """Send the main process a signal (the harness's call for a stack dump) unless it has been reaped: until then
+        its pid cannot have been reused."""
+        if self.main_pid and self.main_status is None:
+            try:
+                os.kill(self.main_pid, signum)
+            except OSError:
+                pass
 
     def reap(self):
         def exited(pid, status):

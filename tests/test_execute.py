@@ -36,10 +36,13 @@ class FakeCell(execute.Launched):
         self.hang = hang
         self._processes = processes or []
         self.ends: List[str] = []
+        self.waits: List[float] = []
+        self.signals: List[int] = []
         if on_start is not None:
             on_start(self)
 
     def wait(self, timeout: float) -> int:
+        self.waits.append(timeout)
         if self.hang:
             raise subprocess.TimeoutExpired(self.argv, timeout)
         self.returncode = self.final
@@ -50,6 +53,9 @@ class FakeCell(execute.Launched):
 
     def request_end(self, grace: bool = True) -> None:
         self.ends.append("request " + ("end" if grace else "kill"))
+
+    def signal_main(self, signum: int) -> None:
+        self.signals.append(signum)
 
     def end(self, grace: bool = True) -> None:
         self.ends.append("end" if grace else "kill")
@@ -149,9 +155,17 @@ def test_a_hang_takes_the_timeout_path_and_keeps_the_stacks(launch):
 
 
 @pytest.mark.parametrize("timeout, dump_after", [(30, "29"), (2, "1"), (1, "0.5"), (0.2, "0.1")])
-def test_stack_dump_comes_before_the_deadline_even_for_short_timeouts(launch, timeout, dump_after):
+def test_stack_dump_comes_before_the_deadline_even_for_short_timeouts(launch, monkeypatch, timeout, dump_after):
+    launch.update(hang=True)
+    monkeypatch.setattr(execute, "dump_signal", lambda cell: 40)  # POSIX: the harness asks for the stacks
     run_cell(CELL, Limits(timeout=timeout))
-    assert launch.started[0].argv[3] == dump_after
+    started = launch.started[0]
+    assert started.argv[3] == "signal:40" and started.signals == [40]
+    assert started.waits == [float(dump_after), pytest.approx(timeout - float(dump_after))]
+    monkeypatch.setattr(execute, "dump_signal", lambda cell: None)  # Windows: faulthandler's watchdog thread
+    run_cell(CELL, Limits(timeout=timeout))
+    assert launch.started[1].argv[3] == dump_after and launch.started[1].waits == [timeout]
+    assert launch.started[1].signals == []
 
 
 def test_a_leak_is_measured_then_ended_with_a_grace_period(launch):
@@ -221,6 +235,36 @@ def test_end_all_asks_every_cell_first_then_waits_and_kill_all_does_not_wait(mon
 def test_bootstrap_argv():
     argv = bootstrap_argv(CELL, 1.5, "/tmp/d.txt")
     assert argv == [INTERP.executable, execute.BOOTSTRAP, "spawn", "1.5", "/tmp/d.txt", os.path.abspath("/cases/demo.py")]
+    assert bootstrap_argv(CELL, 1.5, "/tmp/d.txt", 40)[3] == "signal:40"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the real-time signal is Linux's")
+def test_a_posix_cell_dumps_its_stacks_on_a_signal_and_a_windows_one_from_a_thread():
+    import dataclasses
+
+    assert execute.dump_signal(CELL) == signal.SIGRTMIN + execute.DUMP_SIGNAL_OFFSET
+    windows = dataclasses.replace(CELL, interpreter=dataclasses.replace(INTERP, platform="win32", flavour="wine8.0"))
+    assert execute.dump_signal(windows) is None
+
+
+@pytest.mark.e2e
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX: the stacks come on a signal")
+def test_a_case_that_forks_sees_one_thread_as_under_python_case(tmp_path):
+    """faulthandler's watchdog is a thread: with it, os.fork() on 3.12+ warns that the process is multi-threaded,
+    which `python CASE` never does. The stacks of a hung cell come on a signal instead."""
+    case = tmp_path / "forks.py"
+    case.write_text("import os, sys, warnings\nwarnings.simplefilter('default')\n"
+                    "print(len(os.listdir('/proc/self/task')) if os.path.isdir('/proc/self/task') else 1)\n"
+                    "pid = os.fork()\nif pid == 0:\n    os._exit(0)\nos.waitpid(pid, 0)\n", encoding="utf-8")
+    from harness.interpreters import discover
+
+    found, _ = discover()
+    newer = [i for i in found if i.implementation == "cpython" and i.platform == sys.platform and not i.free_threaded
+             and tuple(int(p) for p in i.version.split(".")[:2]) >= (3, 12)]
+    if not newer:
+        pytest.skip("no CPython >= 3.12 here: the warning is 3.12's")
+    observed = run_cell(Cell("forks", str(case), newer[0], "fork"), Limits(timeout=10))
+    assert observed.exit == 0 and observed.stdout == "1\n" and "multi-threaded" not in observed.stderr, observed
 
 
 # -- Windows code paths, with sys.platform and psutil faked -----------------------------------------------------
