@@ -32,10 +32,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--jobs", "-j", type=_positive_int, default=None, metavar="N",
                      help="cells run at once, exactly (default: the CPU count, and up to 8 times that while the "
                           "running cells are expected to leave CPUs idle because they wait; see README, Performance)")
-    run.add_argument("--repeat", type=_positive_int, default=1, metavar="N",
-                     help="run every cell N times; cells whose observations disagree are flaky")
+    run.add_argument("--repeat", type=_positive_int, metavar="N",
+                     help="run every cell N times (default once); cells whose observations disagree are flaky")
     run.add_argument("--resume", metavar="DIR", help="finish an interrupted run in DIR without re-running recorded "
-                     "cells (cells whose case file changed run again)")
+                     "cells (cells whose case file changed run again), with its case paths, --python, --start-method "
+                     "and --repeat unless given again")
     run.add_argument("--cap", type=_positive_int, default=4 * 1024 * 1024, metavar="BYTES",
                      help="keep at most this much of each output stream (default 4 MiB)")
     run.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no matrix, only the summary line")
@@ -162,7 +163,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from harness.render.terminal import render_terminal, summary_line
 
     request = RunRequest(
-        paths=tuple(args.paths or [DEFAULT_CASES]), pythons=tuple(args.python) if args.python else None,
+        paths=tuple(args.paths or ()), pythons=tuple(args.python) if args.python else None,
         start_methods=tuple(args.start_methods) if args.start_methods else None, out=args.resume or args.out,
         resume=bool(args.resume), jobs=args.jobs, repeat=args.repeat, cap=args.cap, all_releases=args.all_releases,
     )

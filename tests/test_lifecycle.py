@@ -282,3 +282,57 @@ def test_notices_go_where_they_are_told_and_warnings_about_cases_always_to_warn(
     run_matrix(request, QuietDisplay(), warnings.append, notices.append)
     assert notices == ["mpmatrix: 1 interpreter was found but cannot be used (`mpmatrix interpreters` says why)"]
     assert len(warnings) == 1 and "broken.py:5: unknown key 'timout'" in warnings[0], warnings
+
+
+def resume_only(tmp_path, **kw):
+    """`mpmatrix run --resume OUT` with nothing else said."""
+    warnings: List[str] = []
+    outcome = run_matrix(RunRequest(out=str(tmp_path / "out"), resume=True, jobs=2, **kw), QuietDisplay(),
+                         warnings.append)
+    return outcome, warnings
+
+
+def interrupted_after(tmp_path, folder, cells: int, **kw):
+    """A run of `folder` whose journal holds its first `cells` cells, as one killed then would have left it."""
+    run(tmp_path, folder, **kw)
+    out = tmp_path / "out"
+    data = json.loads((out / "results.json").read_text())
+    journal = results_io.Journal(out / results_io.JOURNAL_NAME, data["host"]["run_id"], data["started"],
+                                 request=data["host"]["request"])
+    for cell in results_io.read_run(out / "results.json").results[:cells]:
+        journal.append(cell)
+    journal.close()
+    (out / "results.json").unlink()
+
+
+def test_resume_runs_what_the_interrupted_run_was_asked_to_run(tmp_path, fake):
+    folder = cases(tmp_path, "a", "b", "c")
+    interrupted_after(tmp_path, folder, 1, repeat=2)  # the first of a's two runs is recorded
+    fake.calls.clear()
+    outcome, warnings = resume_only(tmp_path)
+    assert sorted(fake.calls) == ["a", "b", "b", "c", "c"] and warnings == []  # its paths and --repeat, not cases/
+    assert outcome.exit_code == EXIT_OK and statuses(tmp_path) == {"a": "pass", "b": "pass", "c": "pass"}
+    assert outcome.run.host["request"]["paths"] == [str(folder)] and outcome.run.host["request"]["repeat"] == 2
+
+
+def test_resume_drops_the_recorded_cells_of_cases_no_longer_there(tmp_path, fake):
+    folder = cases(tmp_path, "a", "b")
+    interrupted_after(tmp_path, folder, 2)
+    (folder / "b.py").rename(folder / "b2.py")  # renamed while the run was down
+    fake.calls.clear()
+    outcome, warnings = resume_only(tmp_path)
+    assert fake.calls == ["b2"] and set(statuses(tmp_path)) == {"a", "b2"}
+    assert warnings == ["mpmatrix: 1 recorded cell is not part of this run (of b: renamed, moved or removed, or of an "
+                        "interpreter or start method not asked for now): dropped"]
+
+
+def test_resume_with_other_paths_follows_them_and_says_so(tmp_path, fake):
+    folder = cases(tmp_path, "a", "b")
+    interrupted_after(tmp_path, folder, 2)
+    other = cases(tmp_path / "x", "a")
+    fake.calls.clear()
+    outcome, warnings = resume_only(tmp_path, paths=(str(other),))
+    assert fake.calls == [] and statuses(tmp_path) == {"a": "pass"}  # the same file, recorded: kept; b is not asked for
+    assert warnings[0] == (f"mpmatrix: --resume {tmp_path / 'out'}: the interrupted run had paths {folder}; this one "
+                           f"has {other}: cells outside it are dropped, new ones run")
+    assert "1 recorded cell is not part of this run (of b:" in warnings[1]
