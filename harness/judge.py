@@ -107,6 +107,8 @@ def _judge(case: Case, cell: Cell, observation: Observation, stop: Optional[thre
     if wine.is_wine(cell.interpreter.flavour):
         observation = wine.read_back(observation)  # Wine passes on the low byte of a Windows status alone
         raw_out, raw_err = wine.posix_paths(raw_out), wine.posix_paths(raw_err)  # Z:\work\x.py as /work/x.py
+        if observation.stacks:  # a hung cell's stacks name the files as the rest of its output does
+            observation = replace(observation, stacks=wine.posix_paths(observation.stacks))
     stdout = normalize(_redact_workdir(raw_out), context, case.rules, Budget(stop=stop))
     stderr = normalize(_redact_workdir(raw_err), context, case.rules, Budget(stop=stop))
     exception = final_exception(stderr)

@@ -196,6 +196,9 @@ def test_a_wine_cells_status_is_read_back_when_it_is_judged():
     assert (crashed.observed.exit, crashed.exit) == (0xC0000005, "signal:ACCESS_VIOLATION")
     linux = Cell("demo", "/cases/demo.py", Interpreter(executable="/usr/bin/python3"), "spawn")
     assert judge(case, linux, Observation(exit=58, stderr=KEYBOARD_INTERRUPT)).exit == "58"  # only Wine cells
+    hung = judge(case, cell, Observation(timed_out=True, signal="SIGTERM",
+                                         stacks='  File "Z:\\cases\\demo.py", line 15 in wait\n'))
+    assert hung.observed.stacks == '  File "/cases/demo.py", line 15 in wait\n'  # its stacks name Linux paths too
 
 
 def test_an_unimplemented_function_is_named():
