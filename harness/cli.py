@@ -314,7 +314,8 @@ def cmd_bless(args: argparse.Namespace) -> int:
         else:
             if interpreters is None:
                 interpreters = select_interpreters(args.python, lambda line: say(line, sys.stderr))
-            session = Session.assemble([case], [], interpreters, args.start_methods, jobs=args.jobs)
+            session = Session.assemble([case], [], interpreters, args.start_methods, jobs=args.jobs,
+                                       report=lambda line: say(f"mpmatrix: {line}", sys.stderr))
             with signals_as_interrupt():
                 results, _ = session.run()
         with open(path, encoding="utf-8") as f:

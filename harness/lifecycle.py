@@ -106,7 +106,7 @@ def run_matrix(request: RunRequest, display: Any, warn: Warn) -> RunOutcome:
         known = timings_io.known_timings(results_path)
         session = Session.assemble(cases, broken, interpreters,
                                    list(request.start_methods) if request.start_methods else None, request.repeat,
-                                   request.jobs, request.cap, known)
+                                   request.jobs, request.cap, known, report=lambda line: warn(f"mpmatrix: {line}"))
         digests = {item.case.name: item.case.digest for item in session.planned}  # broken cases' stand-ins too
         run_id, started, carried = _recorded(request, results_path, journal_path, digests, warn)
         session.started = started
