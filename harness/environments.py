@@ -152,7 +152,13 @@ def env_python(path: Path) -> Path:
 
 
 class Unavailable(Exception):
-    """No environment can be made for this interpreter (the resolver's answer): its cells are unsupported."""
+    """No environment can be made for this interpreter (the resolver's answer): its cells are unsupported. A lasting
+    answer is kept with the resolutions; one that depends on where the cache is (a chroot that does not see it) is
+    not."""
+
+    def __init__(self, message: str, lasting: bool = True) -> None:
+        super().__init__(message)
+        self.lasting = lasting
 
 
 class BuildFailed(Exception):
@@ -183,7 +189,7 @@ def resolver_answer(text: str, limit: int = 300) -> str:
     if not parts:
         error = re.search(r"ERROR: (.*?)(?: ERROR:|$)", flat)
         parts.append(error.group(1) if error else (text.strip().splitlines() or ["no answer"])[0])
-    answer = "; ".join(parts)
+    answer = re.sub(r"\(from versions: ([^,)]+), [^)]*?([^, )]+)\)", r"(from versions: \1 ... \2)", "; ".join(parts))
     return answer if len(answer) <= limit else answer[: limit - 3] + "..."
 
 
@@ -233,9 +239,11 @@ def probe_environment(path: Path, interpreter: Interpreter) -> Launch:
                 return Launch(tuple(command), tuple(info["site_dirs"]), dict(info["packages"]))
             except (ValueError, KeyError, IndexError):
                 pass
-        said.append(f"{command[0]}: exit {completed.returncode}: {' '.join(completed.stderr.split())[-200:]}")
-    raise BuildFailed(f"the environment's Python in {path} does not start, neither directly nor through "
-                      f"{interpreter.executable} ({'; '.join(said)})")
+        last = [line.strip() for line in completed.stderr.splitlines() if line.strip()][-1:] or ["no output"]
+        said.append(f"{command[0]}: exit {completed.returncode}: {last[0][:200]}")
+    raise Unavailable(f"the environment made for it in {path} does not start, neither directly nor through "
+                      f"{interpreter.executable} (an interpreter in a chroot sees only the folders bound into it: "
+                      f"keep the cache in one of them, e.g. under the home folder; {'; '.join(said)})", lasting=False)
 
 
 def _direct(requirements: Sequence[str], installed: Mapping[str, str]) -> Tuple[Tuple[str, str], ...]:
@@ -285,8 +293,12 @@ class UvInstaller(Installer):
             target = ["--python", launch.python[0]]
         else:  # uv cannot start this environment's Python: it installs into its site-packages for the interpreter
             target = ["--python", interpreter.executable, "--target", launch.site_dirs[0]]
-        completed = _run([self.uv, "pip", "install", "--quiet", "--no-deps", "--no-build", *target, "-r",
-                          str(path / PINS)], "uv pip install", cwd=str(path.parent))
+        install = [self.uv, "pip", "install", "--quiet", "--no-deps", "--no-build", *target, "-r", str(path / PINS)]
+        # Pinned versions are usually in uv's cache already (an environment made again): taken from there first,
+        # the environment is made without the network.
+        completed = _run(install + ["--offline"], "uv pip install", cwd=str(path.parent))
+        if completed.returncode != 0:
+            completed = _run(install, "uv pip install", cwd=str(path.parent))
         if completed.returncode != 0:
             raise _failed(completed, "uv pip install")
         return probe_environment(path, interpreter)
@@ -425,8 +437,9 @@ def prepare(requests: Sequence[Request], report: Report = lambda line: None,
         else:
             pending.append(request)
     if pending:
+        reused = sum(1 for o in outcomes if not o.environment.unavailable)
         report(f"environments: making {len(pending)} with {tool.name} in {root}"
-               + (f" ({len(outcomes)} reused)" if outcomes else ""))
+               + (f" ({reused} reused)" if reused else ""))
         lock = threading.Lock()
 
         def make(request: Request) -> Outcome:
@@ -517,8 +530,9 @@ def _make(request: Request, root: Path, tool: Installer) -> Outcome:
     try:
         environment = _resolve_and_build(request, root, tool)
     except Unavailable as exc:
-        _write_json(_resolution_path(request, root, tool), {"version": VERSION, "unavailable": str(exc),
-                                                             "requirements": list(request.requirements)})
+        if exc.lasting:
+            _write_json(_resolution_path(request, root, tool), {"version": VERSION, "unavailable": str(exc),
+                                                                 "requirements": list(request.requirements)})
         environment = Environment(unavailable=str(exc))
     except BuildFailed as exc:
         environment = Environment(error=str(exc))
