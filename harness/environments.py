@@ -246,7 +246,7 @@ def probe_environment(path: Path, interpreter: Interpreter) -> Launch:
                       f"keep the cache in one of them, e.g. under the home folder; {'; '.join(said)})", lasting=False)
 
 
-def _direct(requirements: Sequence[str], installed: Mapping[str, str]) -> Tuple[Tuple[str, str], ...]:
+def direct_packages(requirements: Sequence[str], installed: Mapping[str, str]) -> Tuple[Tuple[str, str], ...]:
     """The case's direct dependencies as installed: (normalized name, version); one excluded by its marker is absent."""
     versions = {canonicalize_name(name): version for name, version in installed.items()}
     names = dict.fromkeys(canonicalize_name(Requirement(r).name) for r in requirements)
@@ -501,7 +501,7 @@ def _env_path(request: Request, pins: Optional[Tuple[str, ...]], root: Path, too
 
 def _environment(request: Request, path: Path, record: Mapping[str, Any]) -> Environment:
     return Environment(tuple(record["python"]), str(path), tuple(record["site_dirs"]),
-                       _direct(request.requirements, record["packages"]))
+                       direct_packages(request.requirements, record["packages"]))
 
 
 def _ready(request: Request, root: Path, tool: Installer) -> Optional[Outcome]:

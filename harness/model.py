@@ -427,6 +427,10 @@ class Setting:
     implementation_version: str = ""  # PyPy's own version (7.3.11); for CPython the same as the version
     packages: Tuple[Tuple[str, str], ...] = ()  # the case's direct dependencies as installed in the cell's environment
 
+    def packages_text(self) -> str:
+        """numpy 2.1.3, requests 2.32.3: how reports name what the cell's environment held."""
+        return ", ".join(f"{name} {version}" for name, version in self.packages)
+
 
 class Status(enum.Enum):
     """How a cell ended, judged against its expectation. Each member knows whether it is a failure."""
