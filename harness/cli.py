@@ -389,6 +389,8 @@ def cmd_bless(args: argparse.Namespace) -> int:
                 sys.stderr)
         for note in blessing.notes:
             say(f"{path}: {note}", sys.stderr)
+        for warning in blessing.warnings:
+            say(f"mpmatrix: warning: {path}: {warning}", sys.stderr)
         if not blessing.changed:
             say(f"{path}: expectations already match the {plural(len(results), 'observed cell')}")
             continue
