@@ -281,7 +281,8 @@ class Case:
             name = canonicalize_name(requirement.name)
             if name in chosen:
                 requirement.specifier &= SpecifierSet(chosen[name])
-            out.append(str(requirement))
+                text = str(requirement)
+            out.append(text)
         return tuple(out)
 
     @property

@@ -47,6 +47,7 @@ from harness.plan import EnvironmentKey, Environments, environment_key
 VERSION = 1  # of the records below; another version's records are not read (their environments are made again)
 ENVS_DIR = "envs"
 RESOLVED_DIR = "resolved"
+LOCKS_DIR = ".locks"
 MARKER = "mpmatrix-env.json"
 PINS = "mpmatrix-requirements.txt"
 INSTALLER_ENV = "MPMATRIX_INSTALLER"  # "pip": use venv + pip even where uv is found (measuring, testing)
@@ -176,7 +177,7 @@ def resolver_answer(text: str, limit: int = 300) -> str:
     hint naming the interpreter's tags where it gives one; pip's ERROR line."""
     flat = " ".join(text.split())
     parts = []
-    cause = re.search(r"(?:cause|Caused by): (?:Because )?(.*?)(?:,? (?:and )?we can conclude| and only the following"
+    cause = re.search(r"(?:cause:|Caused by:|╰─▶) (?:Because )?(.*?)(?:,? (?:and )?we can conclude| and only the following"
                       r"| have no usable wheels and| hint:|$)", flat)
     if cause:
         part = cause.group(1).strip().rstrip(",.")
@@ -376,12 +377,13 @@ def _read_json(path: Path) -> Optional[Dict[str, Any]]:
 
 
 class _FolderLock:
-    """An OS lock on FOLDER.lock while one process makes that environment (tox's envs run at once); the kernel
+    """An OS lock on .locks/FOLDER.lock while one process makes that environment (tox's envs run at once); the kernel
     releases it when its process ends, however it ends."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.file = open(str(path) + ".lock", "a+")
+        locks = path.parent / LOCKS_DIR
+        locks.mkdir(parents=True, exist_ok=True)
+        self.file = open(str(locks / f"{path.name}.lock"), "a+")
 
     def __enter__(self) -> "_FolderLock":
         try:
@@ -549,6 +551,9 @@ def _resolve_and_build(request: Request, root: Path, tool: Installer) -> Environ
     if pins is None:
         pins = tool.resolve(request, root)
     path = _env_path(request, pins, root, tool)
+    if pins is not None and resolved is None:  # kept at once: a build that fails is tried again with these pins
+        _write_json(resolution, {"version": VERSION, "pins": list(pins), "environment": path.name,
+                                 "requirements": list(request.requirements)})
     with _FolderLock(path):
         record = _read_json(path / MARKER)
         if record is None:
