@@ -60,7 +60,7 @@ EXEC_SHIM = "import os, sys; os.execv(sys.argv[1], sys.argv[1:])"
 # What an environment says about itself: its site-packages and every distribution installed there (read from
 # METADATA, which works from Python 3.7 on and on PyPy, where importlib.metadata may be missing).
 ENV_PROBE = r'''
-import json, os, sys
+import json, os, platform, sys
 dirs = [p for p in sys.path if p.startswith(sys.prefix) and os.path.basename(p) in ("site-packages", "dist-packages")]
 packages = {}
 for folder in dirs:
@@ -79,7 +79,8 @@ for folder in dirs:
         fields = dict(line.split(": ", 1) for line in head.splitlines() if ": " in line)
         if "Name" in fields and "Version" in fields:
             packages[fields["Name"]] = fields["Version"]
-print(json.dumps({"prefix": sys.prefix, "executable": sys.executable, "site_dirs": dirs, "packages": packages}))
+print(json.dumps({"prefix": sys.prefix, "executable": sys.executable, "site_dirs": dirs, "packages": packages,
+                  "implementation": sys.implementation.name, "version": platform.python_version()}))
 '''
 
 Report = Callable[[str], None]
@@ -224,7 +225,9 @@ class Launch:
 
 def probe_environment(path: Path, interpreter: Interpreter) -> Launch:
     """Start the environment's Python, directly, or through the interpreter that made it where only that reaches
-    it (a chroot wrapper: the environment links to the chroot's Python); raises BuildFailed when neither works."""
+    it (a chroot wrapper: the environment links to the chroot's Python). Started directly, it must be that
+    interpreter: a chroot's PyPy 3.11 venv links to /usr/bin/pypy3, which on the host is another PyPy. Raises
+    Unavailable when neither way starts it."""
     python = str(env_python(path))
     attempts = [(python,), (interpreter.executable, "-S", "-E", "-c", EXEC_SHIM, python)]
     said = []
@@ -237,7 +240,12 @@ def probe_environment(path: Path, interpreter: Interpreter) -> Launch:
         if completed.returncode == 0:
             try:
                 info = json.loads(completed.stdout.strip().splitlines()[-1])
-                return Launch(tuple(command), tuple(info["site_dirs"]), dict(info["packages"]))
+                found = (info["implementation"], info["version"])
+                if found == (interpreter.implementation, interpreter.version):
+                    return Launch(tuple(command), tuple(info["site_dirs"]), dict(info["packages"]))
+                said.append(f"{command[0]}: it is {found[0]} {found[1]}, not {interpreter.implementation} "
+                            f"{interpreter.version}")
+                continue
             except (ValueError, KeyError, IndexError):
                 pass
         last = [line.strip() for line in completed.stderr.splitlines() if line.strip()][-1:] or ["no output"]

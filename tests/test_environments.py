@@ -312,3 +312,26 @@ def test_pytest_collects_a_variant_item_per_cell(pytester: pytest.Pytester) -> N
     result = pytester.runpytest_subprocess(str(SIX), "-p", "no:cacheprovider", "--collect-only", "-q")
     names = [line for line in result.outlines if "::" in line]
     assert len(names) == 4 and all("[MPMATRIX_TEST_FLAG=" in name and ",six=1.1" in name for name in names)
+
+
+def test_an_environment_python_that_is_another_interpreter_is_reached_through_the_shim(tmp_path, monkeypatch) -> None:
+    """A chroot's PyPy 3.11 venv links to /usr/bin/pypy3, which the host also has, as another PyPy: started
+    directly it would run the wrong interpreter, so it is started through the interpreter that made it."""
+    pypy = Interpreter("/opt/wrapper/pypy3.11", "pypy", "3.11.17")
+    said = {"direct": {"implementation": "pypy", "version": "3.9.16"}, "shim": {"implementation": "pypy", "version": "3.11.17"}}
+    tried = []
+
+    def run_tool(argv, timeout, **kwargs):
+        way = "shim" if argv[0] == pypy.executable else "direct"
+        tried.append(way)
+        info = dict(said[way], site_dirs=["/x/site-packages"], packages={}, prefix="/x", executable="/x/bin/python")
+        return subprocess.CompletedProcess(argv, 0, json.dumps(info) + "\n", "")
+
+    monkeypatch.setattr(execute, "run_tool", run_tool)
+    launch = environments.probe_environment(tmp_path, pypy)
+    assert tried == ["direct", "shim"]
+    assert launch.python[:5] == (pypy.executable, "-S", "-E", "-c", environments.EXEC_SHIM)
+    said["shim"]["version"] = "3.9.16"
+    with pytest.raises(Unavailable) as caught:
+        environments.probe_environment(tmp_path, pypy)
+    assert "it is pypy 3.9.16, not pypy 3.11.17" in str(caught.value)
