@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -97,15 +98,18 @@ def overhead(pythons: List[str], requirement: str, cases: int, rounds: int) -> N
         env = dict(os.environ, **{CACHE_ENV: str(root / "cache")})
         argv = [sys.executable, "-m", "harness", "run", "-q", *[a for p in pythons for a in ("-p", p)]]
         times: Dict[str, List[float]] = {"bare": [], "deps": []}
+        cpu: Dict[str, List[float]] = {"bare": [], "deps": []}
         for kind in ("bare", "deps"):  # once untimed: the environments and the timings cache are made
             subprocess.run(argv + [str(root / kind), "--out", str(root / f"out-{kind}")], env=env, cwd=str(REPO),
                            capture_output=True, check=False)
         for _ in range(rounds):
             for kind in ("bare", "deps"):
-                started = time.monotonic()
+                started, before = time.monotonic(), resource.getrusage(resource.RUSAGE_CHILDREN)
                 done = subprocess.run(argv + [str(root / kind), "--out", str(root / f"out-{kind}")], env=env,
                                       cwd=str(REPO), capture_output=True, text=True, check=False)
                 times[kind].append(time.monotonic() - started)
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the harness, its keepers and every cell
+                cpu[kind].append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
                 if done.returncode not in (0, 1):
                     raise SystemExit(f"{kind}: mpmatrix run failed: {done.stderr}")
         bare, deps = statistics.median(times["bare"]), statistics.median(times["deps"])
@@ -113,7 +117,10 @@ def overhead(pythons: List[str], requirement: str, cases: int, rounds: int) -> N
         print(f"{cells} cells ({cases} cases x 3 start methods x {len(pythons)} interpreters), {rounds} rounds each")
         print(f"bare: median {bare:.2f} s ({', '.join(f'{t:.2f}' for t in times['bare'])})")
         print(f"deps: median {deps:.2f} s ({', '.join(f'{t:.2f}' for t in times['deps'])})")
-        print(f"a warm run with dependencies adds {deps - bare:+.2f} s ({100 * (deps - bare) / bare:+.1f} %)")
+        print(f"a warm run with dependencies adds {deps - bare:+.2f} s ({100 * (deps - bare) / bare:+.1f} %) of wall time")
+        bare_cpu, deps_cpu = statistics.median(cpu["bare"]), statistics.median(cpu["deps"])
+        print(f"CPU (harness + cells): bare median {bare_cpu:.2f} s, deps median {deps_cpu:.2f} s: "
+              f"{deps_cpu - bare_cpu:+.2f} s ({100 * (deps_cpu - bare_cpu) / bare_cpu:+.1f} %)")
 
 
 def main() -> None:
