@@ -185,3 +185,31 @@ def test_the_library_corpus_syntax_reads() -> None:
     case = parse_case(source, "cases/c.py")
     assert len(case.variant_choices()) * len(case.flag_choices()) == 6
     assert re.fullmatch(r"grpcio==1\.73\.\*", case.requirements(case.variant_choices()[0])[0])
+
+
+@pytest.mark.e2e
+def test_uv_reads_the_blocks_as_mpmatrix_says_it_does(tmp_path) -> None:
+    """The file mpmatrix refuses (blocks right next to each other) is the one uv cannot read; with the blank line
+    between them, both read it."""
+    import subprocess
+    import sys
+
+    from harness.environments import find_uv
+
+    uv = find_uv()
+    if uv is None:
+        pytest.skip("no uv")
+    outcomes = {}
+    for name, between in (("adjacent", ""), ("apart", "\n")):
+        path = tmp_path / f"{name}.py"
+        path.write_text(text("dependencies = []", between=between), encoding="utf-8")
+        done = subprocess.run([uv, "run", "--offline", "--no-project", "--python", sys.executable, "--script", str(path)],
+                              capture_output=True, text=True, timeout=120, cwd=str(tmp_path))
+        outcomes[name] = done.returncode == 0 and done.stdout == "x\n"
+        try:
+            parse_case(path.read_text(encoding="utf-8"), str(path))
+            mpmatrix_reads = True
+        except CaseError:
+            mpmatrix_reads = False
+        assert mpmatrix_reads == outcomes[name], (name, done.stderr)
+    assert outcomes == {"adjacent": False, "apart": True}
