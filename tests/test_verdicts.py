@@ -68,3 +68,11 @@ def test_not_observed_names_the_target_columns_no_deciding_cell_covers() -> None
     target = Target((TargetPlatform("linux", ("3.12", "3.13t"), ("fork", "spawn")), TargetPlatform("win32", ("3.12",), ("spawn",))))
     summary = summarize([make_result(python="3.12", start_method=m) for m in ("fork", "spawn")], target)
     assert summary.text() == "holds everywhere observed; not observed: linux 3.13t and win32 (all of it)"
+
+
+def test_a_verdict_decided_by_a_package_version_names_it() -> None:
+    from test_render_synthetic import make_result
+
+    results = [make_result(python=python, start_method=method, variant={"numpy": numpy}, holds=numpy >= "2")
+               for python in ("3.11", "3.12") for method in ("fork", "spawn") for numpy in ("1.26.4", "2.1.3")]
+    assert summarize(results).text().startswith("holds on numpy 2.1.3; refuted on numpy 1.26.4")
