@@ -455,15 +455,22 @@ def prepare(requests: Sequence[Request], report: Report = lambda line: None,
         def make(request: Request) -> Outcome:
             outcome = _make(request, root, tool)
             with lock:
-                report(f"  {_describe(outcome)}")
+                if not execute.tools_ended():  # an interrupted build's outcome is no news
+                    report(f"  {_describe(outcome)}")
             return outcome
 
+        execute.allow_tools()
+        pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="mpmatrix-env")
+        futures = [pool.submit(make, request) for request in pending]
         try:
-            with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="mpmatrix-env") as pool:
-                outcomes += list(pool.map(make, pending))
-        except BaseException:
-            execute.end_tools()  # Ctrl+C: no installer outlives the run
+            outcomes += [future.result() for future in futures]
+        except BaseException:  # Ctrl+C: what waits is not started, what runs is killed, no installer outlives it
+            for future in futures:
+                future.cancel()
+            execute.end_tools()
+            pool.shutdown(wait=True)
             raise
+        pool.shutdown()
     elapsed = time.monotonic() - started
     report(summary(outcomes, elapsed))
     return {o.request.key: o.environment for o in outcomes}

@@ -78,6 +78,7 @@ def run_quick(argv: Sequence[str], timeout: float = 10.0) -> "subprocess.Complet
 
 _tools: "set[subprocess.Popen[str]]" = set()
 _tools_lock = threading.Lock()
+_tools_ended = threading.Event()  # set by end_tools(): no further tool starts until allow_tools()
 
 
 def run_tool(argv: Sequence[str], timeout: float, input: Optional[str] = None, cwd: Optional[str] = None,
@@ -86,11 +87,15 @@ def run_tool(argv: Sequence[str], timeout: float, input: Optional[str] = None, c
     captured. It runs in a session of its own: on a timeout, or when end_tools() is called (Ctrl+C), its whole
     process group is killed. Raises OSError, or subprocess.TimeoutExpired."""
     options: Dict[str, Any] = {"start_new_session": True} if sys.platform != "win32" else _session_options()
+    if _tools_ended.is_set():
+        raise OSError(0, "interrupted")
     process = subprocess.Popen(
         list(argv), stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL, stdout=subprocess.PIPE,
         stderr=subprocess.PIPE, text=True, errors="replace", cwd=cwd, env=None if env is None else dict(env), **options)
     with _tools_lock:
         _tools.add(process)
+    if _tools_ended.is_set():  # end_tools() ran while it started
+        _kill_tool(process)
     try:
         stdout, stderr = process.communicate(input, timeout=timeout)
     except BaseException:
@@ -114,11 +119,21 @@ def _kill_tool(process: "subprocess.Popen[str]") -> None:
 
 
 def end_tools() -> None:
-    """Kill every tool run_tool is running (an interrupted environment build leaves no installer behind)."""
+    """Kill every tool run_tool is running and start no more until allow_tools() (an interrupted environment build
+    leaves no installer behind)."""
+    _tools_ended.set()
     with _tools_lock:
         running = list(_tools)
     for process in running:
         _kill_tool(process)
+
+
+def allow_tools() -> None:
+    _tools_ended.clear()
+
+
+def tools_ended() -> bool:
+    return _tools_ended.is_set()
 
 
 @dataclass(frozen=True)

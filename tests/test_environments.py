@@ -335,3 +335,28 @@ def test_an_environment_python_that_is_another_interpreter_is_reached_through_th
     with pytest.raises(Unavailable) as caught:
         environments.probe_environment(tmp_path, pypy)
     assert "it is pypy 3.9.16, not pypy 3.11.17" in str(caught.value)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX process groups")
+def test_end_tools_kills_a_running_installer_and_refuses_new_ones_until_allowed() -> None:
+    import threading
+    import time
+
+    outcome = {}
+
+    def slow() -> None:
+        outcome["done"] = execute.run_tool([sys.executable, "-c", "import time; time.sleep(30)"], 60)
+
+    thread = threading.Thread(target=slow)
+    thread.start()
+    time.sleep(0.5)
+    started = time.monotonic()
+    execute.end_tools()
+    thread.join(10)
+    try:
+        assert time.monotonic() - started < 5 and outcome["done"].returncode == -9
+        with pytest.raises(OSError):
+            execute.run_tool([sys.executable, "-c", "pass"], 10)
+    finally:
+        execute.allow_tools()
+    assert execute.run_tool([sys.executable, "-c", "print(1)"], 10).stdout == "1\n"
