@@ -501,7 +501,8 @@ def _describe(outcome: Outcome) -> str:
     if environment.error:
         return f"{what}: failed: {environment.error}"
     packages = " ".join(f"{name}=={version}" for name, version in environment.packages)
-    return f"{what}: {packages or 'nothing installed'} ({outcome.seconds:.1f} s)"
+    how = "" if outcome.built else ", made meanwhile by another run"
+    return f"{what}: {packages or 'nothing installed'} ({outcome.seconds:.1f} s{how})"
 
 
 def _resolution_path(request: Request, root: Path, tool: Installer) -> Path:
@@ -544,8 +545,9 @@ def _ready(request: Request, root: Path, tool: Installer) -> Optional[Outcome]:
 
 def _make(request: Request, root: Path, tool: Installer) -> Outcome:
     started = time.monotonic()
+    built = True
     try:
-        environment = _resolve_and_build(request, root, tool)
+        environment, built = _resolve_and_build(request, root, tool)
     except Unavailable as exc:
         if exc.lasting:
             _write_json(_resolution_path(request, root, tool), {"version": VERSION, "unavailable": str(exc),
@@ -555,10 +557,11 @@ def _make(request: Request, root: Path, tool: Installer) -> Outcome:
         environment = Environment(error=str(exc))
     except OSError as exc:  # the cache folder cannot be written
         environment = Environment(error=f"cannot make the environment in {root}: {exc.strerror or exc}")
-    return Outcome(request, environment, True, time.monotonic() - started)
+    return Outcome(request, environment, built, time.monotonic() - started)
 
 
-def _resolve_and_build(request: Request, root: Path, tool: Installer) -> Environment:
+def _resolve_and_build(request: Request, root: Path, tool: Installer) -> Tuple[Environment, bool]:
+    """The request's environment, and whether this process made it (another, holding the lock, may have)."""
     resolution = _resolution_path(request, root, tool)
     resolved = _read_json(resolution)
     root.mkdir(parents=True, exist_ok=True)
@@ -571,6 +574,7 @@ def _resolve_and_build(request: Request, root: Path, tool: Installer) -> Environ
                                  "requirements": list(request.requirements)})
     with _FolderLock(path):
         record = _read_json(path / MARKER)
+        built = record is None
         if record is None:
             if path.exists():
                 shutil.rmtree(str(path), ignore_errors=True)  # an interrupted build
@@ -589,7 +593,7 @@ def _resolve_and_build(request: Request, root: Path, tool: Installer) -> Environ
         pins = tuple(f"{name}=={version}" for name, version in sorted(record["packages"].items()))
     _write_json(resolution, {"version": VERSION, "pins": list(pins), "environment": path.name,
                              "requirements": list(request.requirements)})
-    return _environment(request, path, record)
+    return _environment(request, path, record), built
 
 
 # -- seeing and cleaning the cache ------------------------------------------------------------------------------
