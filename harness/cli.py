@@ -6,9 +6,12 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Optional, Sequence, TextIO
+from typing import TYPE_CHECKING, Optional, Sequence, TextIO
 
 from harness.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError
+
+if TYPE_CHECKING:  # the CLI imports the rest of the harness lazily (see the module docstring)
+    from harness.casefile import Case
 
 DEFAULT_CASES = "cases"
 RENDERER_MODULES = {"md": "markdown", "html": "html", "json": "json", "junit": "junit"}  # imported only when used
@@ -266,7 +269,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _show_dependencies(case: "Case") -> None:
+def _show_dependencies(case: Case) -> None:
     """What the case needs installed, its variants and flags, and what its kept environments hold."""
     from harness import environments
 
