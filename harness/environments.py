@@ -21,6 +21,7 @@ compilers, takes minutes and is a different package. Where a package has no whee
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import os
@@ -101,7 +102,7 @@ class Request:
     @property
     def key(self) -> EnvironmentKey:
         """What plan.py looks an environment up by."""
-        return environment_key(self.interpreter, self.requirements)
+        return environment_key(self.interpreter, self.requirements, self.requires_python)
 
 
 def requests_for(cases: Iterable[Case], interpreters: Iterable[Interpreter]) -> List[Request]:
@@ -142,7 +143,7 @@ def find_uv(environ: Mapping[str, str] = os.environ) -> Optional[str]:
     if environ.get(INSTALLER_ENV, "").lower() == "pip":
         return None
     try:
-        import uv  # the `uv` wheel: its binary beside this Python's scripts
+        import uv  # optional at run time: the `uv` wheel (a dependency, absent where uv has none), its binary
 
         return str(uv.find_uv_bin())
     except (ImportError, FileNotFoundError, AttributeError):
@@ -353,8 +354,6 @@ def envs_dir(environ: Mapping[str, str] = os.environ) -> Path:
     if folder is not None:
         return folder / ENVS_DIR
     if not _temporary:
-        import atexit
-
         _temporary.append(tempfile.mkdtemp(prefix="mpmatrix-envs-"))
         atexit.register(shutil.rmtree, _temporary[0], True)
     return Path(_temporary[0])

@@ -9,15 +9,16 @@ from typing import Dict, List, Mapping, Optional, Sequence, Set, Tuple
 from harness.casefile import Case, CaseError, case_name, file_digest, find_cases, load_case
 from harness.model import DEFAULT_METHOD, START_METHODS, Cell, Environment, Interpreter
 
-# An environment is looked up by its interpreter and the requirements as the case narrows them for one variant
-# choice (harness/environments.py makes them, before planning: a cell's identity holds the versions it resolved to).
-EnvironmentKey = Tuple[str, Tuple[str, ...]]
+# An environment is looked up by its interpreter, the requirements as the case narrows them for one variant choice
+# and the case's requires-python (harness/environments.py makes them, before planning: a cell's identity holds the
+# versions they resolved to).
+EnvironmentKey = Tuple[str, Tuple[str, ...], str]
 Environments = Mapping[EnvironmentKey, Environment]
 NOT_PREPARED = Environment(error="its environment was not prepared before the cells were planned (a harness bug)")
 
 
-def environment_key(interpreter: Interpreter, requirements: Sequence[str]) -> EnvironmentKey:
-    return (interpreter.executable, tuple(requirements))
+def environment_key(interpreter: Interpreter, requirements: Sequence[str], requires_python: str = "") -> EnvironmentKey:
+    return (interpreter.executable, tuple(requirements), requires_python)
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,8 @@ def case_cells(case: Case, interpreter: Interpreter, method: str, environments: 
         environment = None
         variant: Tuple[Tuple[str, str], ...] = ()
         if case.dependencies:
-            environment = environments.get(environment_key(interpreter, case.requirements(choice)), NOT_PREPARED)
+            environment = environments.get(environment_key(interpreter, case.requirements(choice), case.script.requires_python),
+                                           NOT_PREPARED)
             installed = dict(environment.packages)
             variant = tuple((name, installed.get(name) or variant_value(spec)) for name, spec in choice)
         for flags in case.flag_choices():

@@ -129,7 +129,7 @@ def test_the_resolvers_no_is_kept_and_a_failure_is_not(fake: FakeInstaller) -> N
 
 def test_requires_python_excludes_an_interpreter_without_asking_a_resolver(fake: FakeInstaller) -> None:
     made = environments.prepare([request("six", requires_python=">=3.13")])
-    assert made[environment_key(INTERPRETER, ("six",))].unavailable == \
+    assert made[environment_key(INTERPRETER, ("six",), ">=3.13")].unavailable == \
         "the case's requires-python '>=3.13' excludes Python 3.12.1"
     assert fake.calls == []
 
@@ -360,3 +360,9 @@ def test_end_tools_kills_a_running_installer_and_refuses_new_ones_until_allowed(
     finally:
         execute.allow_tools()
     assert execute.run_tool([sys.executable, "-c", "print(1)"], 10).stdout == "1\n"
+
+
+def test_two_cases_with_the_same_requirements_and_other_requires_python_are_judged_apart(fake: FakeInstaller) -> None:
+    allowed, excluded = request("six", requires_python=">=3.9"), request("six", requires_python=">=3.13")
+    made = environments.prepare([allowed, excluded])
+    assert not made[allowed.key].unavailable and made[excluded.key].unavailable
