@@ -276,6 +276,10 @@ class Installer:
         raise NotImplementedError
 
 
+# uv, asked for an interpreter, may download a Python of its own: the environment must use the one the cells run.
+NO_DOWNLOADS = ("--no-python-downloads",)
+
+
 class UvInstaller(Installer):
     name = "uv"
 
@@ -283,7 +287,8 @@ class UvInstaller(Installer):
         self.uv = uv
 
     def resolve(self, request: Request, workdir: Path) -> Optional[Tuple[str, ...]]:
-        completed = _run([self.uv, "pip", "compile", "-", "--python", request.interpreter.executable, "--no-build",
+        completed = _run([self.uv, "pip", "compile", "-", "--python", request.interpreter.executable, *NO_DOWNLOADS,
+                          "--no-build",
                           "--no-header", "--no-annotate", "--quiet"], "uv pip compile",
                          input="\n".join(request.requirements) + "\n", cwd=str(workdir))
         if completed.returncode != 0:
@@ -293,7 +298,8 @@ class UvInstaller(Installer):
 
     def build(self, request: Request, pins: Optional[Tuple[str, ...]], path: Path) -> Launch:
         interpreter = request.interpreter
-        completed = _run([self.uv, "venv", "--quiet", "--python", interpreter.executable, str(path)], "uv venv",
+        completed = _run([self.uv, "venv", "--quiet", "--no-project", *NO_DOWNLOADS, "--python", interpreter.executable,
+                          str(path)], "uv venv",
                          cwd=str(path.parent))
         if completed.returncode != 0:
             raise _failed(completed, "uv venv")
@@ -303,7 +309,8 @@ class UvInstaller(Installer):
             target = ["--python", launch.python[0]]
         else:  # uv cannot start this environment's Python: it installs into its site-packages for the interpreter
             target = ["--python", interpreter.executable, "--target", launch.site_dirs[0]]
-        install = [self.uv, "pip", "install", "--quiet", "--no-deps", "--no-build", *target, "-r", str(path / PINS)]
+        install = [self.uv, "pip", "install", "--quiet", *NO_DOWNLOADS, "--no-deps", "--no-build", *target, "-r",
+                   str(path / PINS)]
         # Pinned versions are usually in uv's cache already (an environment made again): taken from there first,
         # the environment is made without the network.
         completed = _run(install + ["--offline"], "uv pip install", cwd=str(path.parent))
