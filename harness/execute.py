@@ -82,6 +82,66 @@ def run_quick(argv: Sequence[str], timeout: float = 10.0) -> "subprocess.Complet
     )
 
 
+_tools: "set[subprocess.Popen[str]]" = set()
+_tools_lock = threading.Lock()
+_tools_ended = threading.Event()  # set by end_tools(): no further tool starts until allow_tools()
+
+
+def run_tool(argv: Sequence[str], timeout: float, input: Optional[str] = None, cwd: Optional[str] = None,
+             env: Optional[Mapping[str, str]] = None) -> "subprocess.CompletedProcess[str]":
+    """Run a tool the harness needs before the cells start (an installer making an environment), text output
+    captured. It runs in a session of its own: on a timeout, or when end_tools() is called (Ctrl+C), its whole
+    process group is killed. Raises OSError, or subprocess.TimeoutExpired."""
+    options: Dict[str, Any] = {"start_new_session": True} if sys.platform != "win32" else _session_options()
+    if _tools_ended.is_set():
+        raise OSError(0, "interrupted")
+    process = subprocess.Popen(
+        list(argv), stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True, errors="replace", cwd=cwd, env=None if env is None else dict(env), **options)
+    with _tools_lock:
+        _tools.add(process)
+    if _tools_ended.is_set():  # end_tools() ran while it started
+        _kill_tool(process)
+    try:
+        stdout, stderr = process.communicate(input, timeout=timeout)
+    except BaseException:
+        _kill_tool(process)
+        process.communicate()
+        raise
+    finally:
+        with _tools_lock:
+            _tools.discard(process)
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+
+
+def _kill_tool(process: "subprocess.Popen[str]") -> None:
+    try:
+        if sys.platform == "win32":
+            _stop_windows(_windows_tree(process.pid), grace=False)
+        else:
+            os.killpg(process.pid, signal.SIGKILL)
+    except OSError:
+        pass
+
+
+def end_tools() -> None:
+    """Kill every tool run_tool is running and start no more until allow_tools() (an interrupted environment build
+    leaves no installer behind)."""
+    _tools_ended.set()
+    with _tools_lock:
+        running = list(_tools)
+    for process in running:
+        _kill_tool(process)
+
+
+def allow_tools() -> None:
+    _tools_ended.clear()
+
+
+def tools_ended() -> bool:
+    return _tools_ended.is_set()
+
+
 @dataclass(frozen=True)
 class Limits:
     """How long a cell may run and how much of its output is kept."""
@@ -90,9 +150,18 @@ class Limits:
     cap_bytes: int = DEFAULT_CAP
 
 
-def cell_environment(environ: Mapping[str, str] = os.environ) -> Dict[str, str]:
+def cell_environment(environ: Mapping[str, str] = os.environ, cell: Optional[Cell] = None) -> Dict[str, str]:
+    """The variables a cell sees: the allowed ones of the harness's, the fixed ones, and the cell's own: its
+    environment activated (as `uv run` does: VIRTUAL_ENV, its scripts first on PATH) and its flags."""
     env = {k: v for k, v in environ.items() if k.upper() in ENV_ALLOWLIST}
     env.update(CELL_ENV)
+    if cell is not None and cell.environment is not None and cell.environment.path:
+        scripts = os.path.join(cell.environment.path, "Scripts" if sys.platform == "win32" else "bin")
+        path_key = next((k for k in env if k.upper() == "PATH"), "PATH")
+        env[path_key] = scripts + (os.pathsep + env[path_key] if env.get(path_key) else "")
+        env["VIRTUAL_ENV"] = cell.environment.path
+    if cell is not None:
+        env.update(cell.flags)
     return env
 
 
@@ -111,9 +180,17 @@ def dump_signal(cell: Cell) -> Optional[int]:
 DUMP_SIGNAL_OFFSET = 6  # SIGRTMIN+6: clear of the few real-time signals C libraries and runtimes take for themselves
 
 
+def python_command(cell: Cell) -> List[str]:
+    """How the cell's Python starts: its environment's (through a shim where only the interpreter reaches it), or
+    the interpreter itself."""
+    if cell.environment is not None and cell.environment.python:
+        return list(cell.environment.python)
+    return [cell.interpreter.executable]
+
+
 def bootstrap_argv(cell: Cell, dump_after: float, dump_file: str, signum: Optional[int] = None) -> List[str]:
     dump = f"signal:{signum}" if signum is not None else f"{dump_after:g}"
-    return [cell.interpreter.executable, BOOTSTRAP, cell.start_method, dump, dump_file, os.path.abspath(cell.case_path)]
+    return [*python_command(cell), BOOTSTRAP, cell.start_method, dump, dump_file, os.path.abspath(cell.case_path)]
 
 
 class _CappedReader(threading.Thread):
@@ -173,7 +250,7 @@ def run_cell(
     argv = bootstrap_argv(cell, dump_after, dump_file, signum)
     started = time.monotonic()
     try:
-        launched = start_cell(argv, workdir, cell_environment(os.environ if environ is None else environ))
+        launched = start_cell(argv, workdir, cell_environment(os.environ if environ is None else environ, cell))
     except OSError as exc:
         _remove(workdir, dump_file)
         return Observation(harness_error=f"cannot start {argv[0]}: {exc.strerror or exc}")

@@ -28,12 +28,13 @@ def context_for(cell: Cell) -> Context:
         stdlib_dirs=cell.interpreter.stdlib_dirs,
         case_dir=os.path.dirname(os.path.abspath(cell.case_path)),
         work_dir="",
+        site_dirs=cell.environment.site_dirs if cell.environment is not None else (),
     )
 
 
 def result_of(case: Case, cell: Cell, observation: Observation, judgement: Judgement) -> Result:
     """The result of a cell: its place, its case, what was observed and how it was judged."""
-    return Result(cell.id, case.ref, observation, judgement, cell.interpreter.setting)
+    return Result(cell.id, case.ref, observation, judgement, cell.setting)
 
 
 def before_running(item: Planned) -> Optional[Result]:
@@ -50,6 +51,12 @@ def before_running(item: Planned) -> Optional[Result]:
                                               for p in case.platforms):
         return result_of(case, cell, Observation(), Judgement(
             Status.SKIP, message=f"the case runs on {', '.join(case.platforms)} only"))
+    environment = cell.environment
+    if environment is not None and environment.unavailable:
+        return result_of(case, cell, Observation(), Judgement(
+            Status.UNSUPPORTED, message=f"no environment for the case's dependencies here: {environment.unavailable}"))
+    if environment is not None and environment.error:
+        return result_of(case, cell, Observation(), Judgement(Status.ERROR, message=environment.error))
     return None
 
 

@@ -139,7 +139,7 @@ def run_matrix(request: RunRequest, display: Any, warn: Warn, notice: Optional[W
         known = timings_io.known_timings(results_path)
         session = Session.assemble(cases, broken, interpreters,
                                    list(request.start_methods) if request.start_methods else None, request.repeat or 1,
-                                   request.jobs, request.cap, known)
+                                   request.jobs, request.cap, known, report=lambda line: warn(f"mpmatrix: {line}"))
         run_id, started, carried = uuid.uuid4().hex[:12], now_iso(), []
         if previous is not None:  # cells recorded before the interruption are kept, not run again
             run_id, started = previous.run_id, previous.started

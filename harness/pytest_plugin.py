@@ -227,11 +227,31 @@ class CaseFile(pytest.File):
         interpreters = _interpreters(self.config)
         labels = {id(i): label for i, label in zip(interpreters, interpreter_labels(interpreters))}
         methods = self.config.getoption("mpmatrix_start_methods") or None
-        for planned in plan([case], [], interpreters, methods):  # interpreter, then start method
+        ready = _environments(self.config, case, interpreters)
+        for planned in plan([case], [], interpreters, methods, environments=ready):  # interpreter, start method, variant
             label = labels[id(planned.cell.interpreter)]
             method = planned.cell.start_method
             name = method if len(interpreters) == 1 else f"{label}-{method}"
+            if planned.cell.variant:  # numpy=2.1.3,GRPC_ENABLE_FORK_SUPPORT=1: a cell of its own, as in `mpmatrix run`
+                name += f"[{planned.cell.id.variant_text()}]"
             yield CaseItem.from_parent(self, name=name, case=case, planned=planned, label=label)
+
+
+def _environments(config: pytest.Config, case: Case, interpreters: Sequence[Interpreter]) -> Any:
+    """The environments a case's cells need, made at collection (before any cell runs) where the cache has none,
+    as `mpmatrix run` makes them; what is made is said on the terminal."""
+    from harness import environments
+
+    requests = environments.requests_for([case], interpreters)
+    if not requests:
+        return {}
+
+    def report(line: str) -> None:
+        if line.startswith("environments: ") and " made" not in line and "making" not in line:
+            return  # every one reused: nothing worth a line at each collection
+        sys.stderr.write(f"mpmatrix: {case.name}: {line}\n")
+
+    return environments.prepare(requests, report)
 
 
 class CaseFailed(Exception):

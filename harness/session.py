@@ -11,9 +11,9 @@ import signal
 import sys
 import threading
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
-from harness import __version__, execute
+from harness import __version__, environments, execute
 from harness.casefile import Case, CaseError
 from harness.display import now_iso
 from harness.model import Interpreter, Result, Run
@@ -39,9 +39,12 @@ class Session:
     def assemble(cls, cases: Sequence[Case], broken: Sequence[Tuple[str, CaseError]],
                  interpreters: Sequence[Interpreter], start_methods: Optional[Sequence[str]] = None, repeat: int = 1,
                  jobs: Optional[int] = None, cap: int = execute.DEFAULT_CAP,
-                 timings: Optional[Timings] = None) -> "Session":
+                 timings: Optional[Timings] = None, report: Callable[[str], None] = lambda line: None) -> "Session":
+        """Plan the cells, once the environments of the cases with dependencies are ready (made where the cache
+        has none, each told to `report`): a cell's identity holds the versions its environment resolved to."""
         timings = timings or {}
-        planned = order_longest_first(plan(cases, broken, interpreters, start_methods, repeat), timings)
+        ready = environments.prepare(environments.requests_for(cases, interpreters), report)
+        planned = order_longest_first(plan(cases, broken, interpreters, start_methods, repeat, ready), timings)
         return cls(planned, interpreters, jobs, cap, timings, repeat)
 
     @property

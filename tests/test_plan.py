@@ -114,3 +114,19 @@ def test_start_methods_must_name_known_methods(tmp_path):
     messages = {path.rsplit("/", 1)[-1]: str(e) for path, e in broken}
     assert "empty.py:5: empty 'start_methods'" in messages["empty.py"]
     assert "bad.py:5: unknown start methods 'spwan' (did you mean 'spawn'?)" in messages["bad.py"]
+
+
+def test_a_case_with_flags_and_no_dependencies_gets_a_cell_per_value_in_the_interpreter_itself():
+    from harness.casefile import parse_case
+    from harness.execute import bootstrap_argv, cell_environment
+
+    case = parse_case('# /// case\n# claim = "c"\n# source = "s"\n# ids = ["S1"]\n#\n# [flags]\n# MY_FLAG = ["0", "1"]\n'
+                      '# ///\n', "cases/c.py")
+    interpreter = Interpreter("/usr/bin/python3", "cpython", "3.12.1")
+    planned = plan([case], [], [interpreter], ["spawn"])
+    assert [p.cell.id.variant for p in planned] == [(("MY_FLAG", "0"),), (("MY_FLAG", "1"),)]
+    cell = planned[1].cell
+    assert cell.environment is None and decided(planned[1]) is None
+    assert bootstrap_argv(cell, 1.0, "dump")[0] == "/usr/bin/python3"
+    env = cell_environment({"PATH": "/usr/bin"}, cell)
+    assert env["MY_FLAG"] == "1" and env["PATH"] == "/usr/bin" and "VIRTUAL_ENV" not in env
