@@ -9,9 +9,9 @@ attribute 'square'`` and the child exits with code 1.  (A Pool worker dies the s
 it and loses the task, would wait for ever: ``multiprocessing/pool.py``, ``worker`` catches only ``EOFError`` and
 ``OSError`` around ``get()``; so the case uses a Process, whose exit code says it at once.)
 
-joblib's loky backend pickles callables defined in ``__main__`` with cloudpickle, by value
-(``joblib/externals/loky/cloudpickle_wrapper.py``, ``wrap_non_picklable_objects``; ``joblib/parallel.py``), so the
-worker needs nothing from ``__main__``.  loky starts its workers its own way (``loky`` context: fork+exec of a fresh
+joblib's loky backend sends tasks with cloudpickle's pickler (``joblib/externals/loky/backend/reduction.py``,
+``set_loky_pickler``: "The default loky_pickler is cloudpickle"), which pickles functions of ``__main__`` and lambdas by
+value, so the worker needs nothing from ``__main__``.  loky starts its workers its own way (``loky`` context: fork+exec of a fresh
 interpreter), whatever multiprocessing's start method is.
 """
 # /// script
