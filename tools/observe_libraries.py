@@ -72,10 +72,23 @@ def in_place(argv, chroot: bool, cwd: str):
     return ["unshare", "--mount", "--propagation", "private", f"{NEWEST}/enter", f"{NEWEST}/root", "/usr/bin/env", cwd] + argv
 
 
+def language_version(python, chroot):
+    p = subprocess.run(in_place([python, "-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"], chroot, str(REPO)),
+                       capture_output=True, text=True)
+    return p.stdout.strip()
+
+
 def build_env(label, python, chroot, reqs, requires_python, root: Path, uv: str, env_extra: dict):
     key = hashlib.sha256(json.dumps([label, python, sorted(reqs)]).encode()).hexdigest()[:12]
     envdir = root / f"{label}-{key}"
     record = {"kind": "env", "python": label, "requirements": reqs, "env": str(envdir)}
+    if requires_python:
+        from pip._vendor.packaging.specifiers import SpecifierSet
+
+        version = language_version(python, chroot)
+        if version not in SpecifierSet(requires_python):
+            record.update(ok=False, stage="requires-python", message=f"Python {version} is not {requires_python}")
+            return record
     envpy = str(envdir / "bin" / "python")
     ok_marker = envdir / ".observe-ok"
     if ok_marker.exists():
@@ -83,24 +96,30 @@ def build_env(label, python, chroot, reqs, requires_python, root: Path, uv: str,
         return record
     env = dict(os.environ, **env_extra)
     extra = [f"{k}={v}" for k, v in env_extra.items()]
+    # torch: only pip takes the CPU build that lies on this machine's disk (find-links); uv would not see it.
+    with_pip = any(NAME_RE.match(r).group(1) == "torch" for r in reqs)
     started = time.monotonic()
-    venv = subprocess.run(in_place(extra + [uv, "venv", "-q", "--clear", "-p", python, str(envdir)], chroot, str(REPO)),
-                          capture_output=True, text=True, env=env)
+    if with_pip:
+        make = [python, "-m", "venv", "--clear", str(envdir)]
+        installer = [envpy, "-m", "pip", "install", "-q", "--only-binary", ":all:"]
+    else:
+        make = [uv, "venv", "-q", "--clear", "-p", python, str(envdir)]
+        installer = [uv, "pip", "install", "--only-binary", ":all:", "-p", envpy]
+    venv = subprocess.run(in_place(extra + make, chroot, str(REPO)), capture_output=True, text=True, env=env)
     if venv.returncode != 0:
         record.update(ok=False, stage="venv", message=venv.stderr.strip()[-2000:])
         return record
-    install = subprocess.run(in_place(extra + [uv, "pip", "install", "--only-binary", ":all:", "-p", envpy] + reqs,
-                                      chroot, str(REPO)), capture_output=True, text=True, env=env)
+    install = subprocess.run(in_place(extra + installer + reqs, chroot, str(REPO)), capture_output=True, text=True, env=env)
     record["seconds"] = round(time.monotonic() - started, 2)
     if install.returncode != 0:
         record.update(ok=False, stage="install", message=install.stderr.strip()[-3000:])
         return record
-    freeze = subprocess.run(in_place(extra + [uv, "pip", "freeze", "-p", envpy], chroot, str(REPO)),
-                            capture_output=True, text=True, env=env)
+    freeze = subprocess.run(in_place(extra + ([envpy, "-m", "pip", "freeze"] if with_pip else [uv, "pip", "freeze", "-p", envpy]),
+                                     chroot, str(REPO)), capture_output=True, text=True, env=env)
     version = subprocess.run(in_place([envpy, "-c", "import sys,platform;print(platform.python_implementation(), platform.python_version())"],
                                       chroot, str(REPO)), capture_output=True, text=True)
-    record.update(ok=True, resolved=freeze.stdout.split(), interpreter=version.stdout.strip())
-    ok_marker.write_text(json.dumps({k: record[k] for k in ("ok", "resolved", "interpreter", "seconds")}))
+    record.update(ok=True, resolved=freeze.stdout.split(), interpreter=version.stdout.strip(), installer="pip" if with_pip else "uv")
+    ok_marker.write_text(json.dumps({k: record[k] for k in ("ok", "resolved", "interpreter", "seconds", "installer")}))
     return record
 
 
@@ -108,7 +127,7 @@ def run_cell(envpy, chroot, case_path: Path, method, flags, timeout):
     inner = in_place([envpy, str(BOOTSTRAP), method, "0", "/dev/null", str(case_path)], chroot, str(case_path.parent))
     # A network namespace of its own, loopback only: nothing can be downloaded while the case runs.
     argv = ["unshare", "-n", "sh", "-c", 'ip link set lo up && exec "$@"', "sh"] + inner
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("UV_", "VIRTUAL_ENV"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("UV_", "VIRTUAL_ENV", "GRPC_", "OMP_"))}
     env.update(flags)
     started = time.monotonic()
     try:

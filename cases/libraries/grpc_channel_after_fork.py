@@ -1,0 +1,102 @@
+"""Can a fork child use a gRPC channel its parent created and used?  gRPC's docs say only with
+``GRPC_ENABLE_FORK_SUPPORT=1``, and then only for channels made after the fork: with fork support on, gRPC Python's
+post-fork handler in the child closes every channel inherited from the parent (``grpc/_cython/_cygrpc/fork_posix.pyx.pxi``,
+``fork_handlers_and_grpc_init`` / ``_post_fork_child``), so a call on one fails at once; with it off, nothing is
+reset and the child shares the parent's connection and polling threads that do not exist in it.  From 1.74 the
+core's fork support was on by default while Python's was off (grpc PR #41752).
+
+The echo server runs in a separate interpreter.  A client process of the cell's start method creates a channel, makes
+a call, then starts a child of the same start method that calls again on the channel it inherited (a spawn or
+forkserver child cannot inherit one: it opens its own).  Every call has a 10 s deadline, every wait is bounded (the
+client 90 s, its child 40 s), so a hang is reported and never waited on for ever.
+"""
+# /// script
+# requires-python = ">=3.8"
+# dependencies = ["grpcio"]
+# ///
+# /// case
+# claim = "A gRPC channel created and used before a fork can be used in the fork child only when GRPC_ENABLE_FORK_SUPPORT is set."
+# source = "https://github.com/grpc/grpc/issues/14055"
+# ids = ["L13"]
+# timeout = 150
+#
+# [variants]
+# grpcio = ["1.73.*", "1.*"]
+#
+# [flags]
+# GRPC_ENABLE_FORK_SUPPORT = ["0", "1"]
+# ///
+import multiprocessing
+import queue
+import subprocess
+import sys
+
+import grpc
+
+SERVER = """
+import sys
+from concurrent import futures
+import grpc
+
+server = grpc.server(futures.ThreadPoolExecutor(2))
+server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(
+    "test", {"Echo": grpc.unary_unary_rpc_method_handler(lambda request, context: request)}),))
+print(server.add_insecure_port("127.0.0.1:0"), flush=True)
+server.start()
+sys.stdin.read()  # serve until the case closes our stdin
+server.stop(None)
+"""
+
+CHANNEL = None  # the client's channel, inherited by its fork children only
+
+
+def call(channel, message):
+    try:
+        return channel.unary_unary("/test/Echo")(message, timeout=10).decode()
+    except grpc.RpcError as e:
+        return f"RpcError {e.code().name}"
+    except Exception as e:
+        return f"{type(e).__name__}: {e}"
+
+
+def child_side(port, answers):
+    inherited = CHANNEL is not None
+    channel = CHANNEL if inherited else grpc.insecure_channel(f"127.0.0.1:{port}")
+    answers.put(("child's call on " + ("the inherited channel" if inherited else "its own channel"), call(channel, b"child")))
+
+
+def client_side(port, answers):
+    global CHANNEL
+    CHANNEL = grpc.insecure_channel(f"127.0.0.1:{port}")
+    answers.put(("client's call before the fork", call(CHANNEL, b"client")))
+    child_answers = multiprocessing.Queue()
+    child = multiprocessing.Process(target=child_side, args=(port, child_answers))
+    child.start()
+    try:
+        answers.put(child_answers.get(timeout=40))
+    except queue.Empty:
+        answers.put(("child's call", "no answer within 40 s (the child is stuck)"))
+        child.terminate()
+    child.join()
+    answers.put(("child's exit code", child.exitcode))
+    answers.put(("client's call after the child", call(CHANNEL, b"client again")))
+
+
+if __name__ == "__main__":
+    server = subprocess.Popen([sys.executable, "-c", SERVER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    port = int(server.stdout.readline())
+    answers = multiprocessing.Queue()
+    client = multiprocessing.Process(target=client_side, args=(port, answers))
+    client.start()
+    for _ in range(4):
+        try:
+            label, value = answers.get(timeout=90)
+            print(f"{label}: {value}")
+        except queue.Empty:
+            print("no answer from the client within 90 s (the client is stuck)")
+            client.terminate()
+            break
+    client.join()
+    print(f"client's exit code: {client.exitcode}")
+    server.stdin.close()
+    server.wait(timeout=30)
