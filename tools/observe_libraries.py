@@ -20,6 +20,7 @@ import itertools
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -65,11 +66,13 @@ def flag_sets(case: dict):
         yield dict(zip(names, values))
 
 
-def in_place(argv, chroot: bool, cwd: str):
-    """The command line that runs argv on the host, or inside the newest-pythons chroot."""
+def in_place(argv, chroot: bool, cwd: str, extra=()):
+    """The command line that runs argv on the host, or inside the newest-pythons chroot (with the VAR=value of extra,
+    which the host gets through its environment)."""
     if not chroot:
         return argv
-    return ["unshare", "--mount", "--propagation", "private", f"{NEWEST}/enter", f"{NEWEST}/root", "/usr/bin/env", cwd] + argv
+    return ["unshare", "--mount", "--propagation", "private", f"{NEWEST}/enter", f"{NEWEST}/root", "/usr/bin/env", cwd,
+            *extra] + argv
 
 
 def language_version(python, chroot):
@@ -105,17 +108,17 @@ def build_env(label, python, chroot, reqs, requires_python, root: Path, uv: str,
     else:
         make = [uv, "venv", "-q", "--clear", "-p", python, str(envdir)]
         installer = [uv, "pip", "install", "--only-binary", ":all:", "-p", envpy]
-    venv = subprocess.run(in_place(extra + make, chroot, str(REPO)), capture_output=True, text=True, env=env)
+    venv = subprocess.run(in_place(make, chroot, str(REPO), extra), capture_output=True, text=True, env=env)
     if venv.returncode != 0:
         record.update(ok=False, stage="venv", message=venv.stderr.strip()[-2000:])
         return record
-    install = subprocess.run(in_place(extra + installer + reqs, chroot, str(REPO)), capture_output=True, text=True, env=env)
+    install = subprocess.run(in_place(installer + reqs, chroot, str(REPO), extra), capture_output=True, text=True, env=env)
     record["seconds"] = round(time.monotonic() - started, 2)
     if install.returncode != 0:
         record.update(ok=False, stage="install", message=install.stderr.strip()[-3000:])
         return record
-    freeze = subprocess.run(in_place(extra + ([envpy, "-m", "pip", "freeze"] if with_pip else [uv, "pip", "freeze", "-p", envpy]),
-                                     chroot, str(REPO)), capture_output=True, text=True, env=env)
+    freeze = subprocess.run(in_place([envpy, "-m", "pip", "freeze"] if with_pip else [uv, "pip", "freeze", "-p", envpy],
+                                     chroot, str(REPO), extra), capture_output=True, text=True, env=env)
     version = subprocess.run(in_place([envpy, "-c", "import sys,platform;print(platform.python_implementation(), platform.python_version())"],
                                       chroot, str(REPO)), capture_output=True, text=True)
     record.update(ok=True, resolved=freeze.stdout.split(), interpreter=version.stdout.strip(), installer="pip" if with_pip else "uv")
@@ -130,12 +133,22 @@ def run_cell(envpy, chroot, case_path: Path, method, flags, timeout):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("UV_", "VIRTUAL_ENV", "GRPC_", "OMP_"))}
     env.update(flags)
     started = time.monotonic()
+    # A session of its own: on a timeout the whole tree is killed (workers still holding the pipes would otherwise
+    # keep communicate() waiting for ever).
+    p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                         cwd=str(case_path.parent), start_new_session=True)
     try:
-        p = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=timeout, cwd=str(case_path.parent))
-        outcome = {"exit": p.returncode, "stdout": p.stdout[-20000:], "stderr": p.stderr[-20000:]}
-    except subprocess.TimeoutExpired as e:
-        outcome = {"exit": "timeout", "stdout": (e.stdout or b"").decode(errors="replace")[-20000:],
-                   "stderr": (e.stderr or b"").decode(errors="replace")[-20000:]}
+        out, err = p.communicate(timeout=timeout)
+        outcome = {"exit": p.returncode, "stdout": out[-20000:], "stderr": err[-20000:]}
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        out, err = p.communicate()
+        outcome = {"exit": "timeout", "stdout": out[-20000:], "stderr": err[-20000:]}
+    try:
+        os.killpg(p.pid, signal.SIGKILL)  # leftovers of a cell that ended (daemon helpers, hung grandchildren)
+        outcome["leftovers_killed"] = True
+    except ProcessLookupError:
+        pass
     outcome["seconds"] = round(time.monotonic() - started, 2)
     return outcome
 
@@ -156,6 +169,7 @@ def main():
         for case_path in args.cases:
             case_path = case_path.resolve()
             blocks = read_blocks(case_path)
+            case_sha = hashlib.sha256(case_path.read_bytes()).hexdigest()[:12]
             script, case = blocks.get("script", {}), blocks["case"]
             timeout = float(case.get("timeout", 30)) + 30
             for spec in args.python:
@@ -175,7 +189,7 @@ def main():
                             cell = run_cell(envpy, chroot, case_path, method, flags, timeout)
                             cell.update(kind="cell", case=case_path.name, python=label, interpreter=env.get("interpreter"),
                                         method=method, variant=choice, flags=flags,
-                                        resolved=env.get("resolved"))
+                                        resolved=env.get("resolved"), case_sha=case_sha)
                             print(json.dumps(cell), file=out, flush=True)
                             print(f"  {method} {flags}: exit {cell['exit']} in {cell['seconds']} s", file=sys.stderr)
 

@@ -6,6 +6,12 @@ Pool workers are daemonic.  multiprocessing refuses children to daemonic process
 multiprocessing, dropped that assertion (``billiard/process.py``, ``BaseProcess.start``, has no such check; billiard PR #187 "Daemon processes should be
 allowed children", for Celery tasks that use multiprocessing).  billiard has its own start-method setting; the case
 asks it for the context of the cell's start method.
+
+Under spawn, billiard 4.2 tells the worker to initialise ``__main__`` "from name" when the main module has no
+``__spec__`` (``billiard/spawn.py``, ``get_preparation_data``: ``main_module.__spec__.name`` raises AttributeError on
+``None`` and falls back to ``main_module.__name__``, i.e. ``"__main__"``), and a worker told ``"__main__"`` imports
+nothing (``_fixup_main_from_name``), so a function of the script cannot be found there: the task never returns.  The
+program waits for it at most 30 s.
 """
 # /// script
 # requires-python = ">=3.7"
@@ -43,5 +49,10 @@ if __name__ == "__main__":
         print(f"in a multiprocessing Pool worker: {pool.apply(start_with, ('multiprocessing',))}")
     ctx = billiard.get_context(method)
     with ctx.Pool(1) as pool:
-        print(f"in a billiard Pool worker: {pool.apply(start_with, ('billiard',))}")
+        pending = pool.apply_async(start_with, ("billiard",))
+        try:
+            print(f"in a billiard Pool worker: {pending.get(timeout=30)}")
+        except Exception as e:  # billiard's own TimeoutError
+            print(f"in a billiard Pool worker: no answer within 30 s ({type(e).__name__}: the worker could not run the task)")
+            pool.terminate()
     print(f"billiard start method: {ctx.get_start_method()}")

@@ -6,7 +6,7 @@ since a function is pickled by reference.  cloudpickle's ``Pickler.reducer_overr
 ``_dynamic_function_reduce`` for functions whose module is ``__main__`` or that cannot be looked up) writes the code
 object, the globals the function uses and its closure cells.  The bytes are ordinary pickle data: the worker loads
 them with plain ``pickle.loads``, importing cloudpickle only for its helper functions.  The case sends them through a
-ProcessPoolExecutor of the cell's start method.
+multiprocessing Pool of the cell's start method.
 """
 # /// script
 # requires-python = ">=3.8"
@@ -18,7 +18,6 @@ ProcessPoolExecutor of the cell's start method.
 # ids = ["L6"]
 # timeout = 60
 # ///
-import concurrent.futures
 import multiprocessing
 import pickle
 
@@ -38,5 +37,5 @@ if __name__ == "__main__":
     except Exception as e:
         print(f"pickle.dumps(lambda): {type(e).__name__}")
     payload = cloudpickle.dumps(add)
-    with concurrent.futures.ProcessPoolExecutor(2, mp_context=multiprocessing.get_context()) as pool:
-        print(f"cloudpickled lambda run in the workers: {list(pool.map(call, [payload] * 3, [1, 2, 3]))}")
+    with multiprocessing.Pool(2) as pool:
+        print(f"cloudpickled lambda run in the workers: {pool.starmap(call, [(payload, 1), (payload, 2), (payload, 3)])}")

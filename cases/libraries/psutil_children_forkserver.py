@@ -4,8 +4,8 @@ under forkserver, where they are the fork server's children: only ``children(rec
 psutil's ``children()`` (``psutil/__init__.py``) takes every process whose parent pid is this one (on Linux from
 ``/proc/*/stat``, ``_pslinux.ppid_map``); ``recursive=True`` walks the tree below.  Under forkserver the program only
 asks the server for a child (``multiprocessing/forkserver.py``, ``main``: the server calls ``os.fork()``), so each
-worker's parent is the server.  Recipes such as psutil's "kill process tree" that walk ``children()`` without
-``recursive=True`` miss the workers there.
+worker's parent is the server.  psutil's own "kill process tree" recipe passes ``recursive=True`` and finds them;
+code that looks only one level down (``children()``, or ``ppid() == os.getpid()``) misses them there.
 """
 # /// script
 # requires-python = ">=3.8"
@@ -13,7 +13,7 @@ worker's parent is the server.  Recipes such as psutil's "kill process tree" tha
 # ///
 # /// case
 # claim = "psutil's Process().children() lists the worker processes of the program's multiprocessing Pool."
-# source = "https://psutil.readthedocs.io/en/latest/#kill-process-tree"
+# source = "https://psutil.readthedocs.io/en/latest/#psutil.Process.children"
 # ids = ["L10"]
 # timeout = 60
 # ///
