@@ -11,7 +11,8 @@ Under spawn, billiard 4.2 tells the worker to initialise ``__main__`` "from name
 ``__spec__`` (``billiard/spawn.py``, ``get_preparation_data``: ``main_module.__spec__.name`` raises AttributeError on
 ``None`` and falls back to ``main_module.__name__``, i.e. ``"__main__"``), and a worker told ``"__main__"`` imports
 nothing (``_fixup_main_from_name``), so a function of the script cannot be found there: the task never returns.  The
-program waits for it at most 30 s.
+program waits for it at most 30 s.  billiard 4.3 reads it as multiprocessing does
+(``getattr(main_module.__spec__, "name", None)``); the variants observe both.
 """
 # /// script
 # requires-python = ">=3.7"
@@ -22,6 +23,9 @@ program waits for it at most 30 s.
 # source = "https://github.com/celery/billiard/pull/187"
 # ids = ["L11"]
 # timeout = 60
+#
+# [variants]
+# billiard = ["4.2.*", "4.*"]
 # ///
 import multiprocessing
 
