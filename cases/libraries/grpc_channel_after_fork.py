@@ -1,9 +1,12 @@
-"""Can a fork child use a gRPC channel its parent created and used?  gRPC's docs say only with
-``GRPC_ENABLE_FORK_SUPPORT=1``, and then only for channels made after the fork: with fork support on, gRPC Python's
-post-fork handler in the child closes every channel inherited from the parent (``grpc/_cython/_cygrpc/fork_posix.pyx.pxi``,
-``fork_handlers_and_grpc_init`` / ``_post_fork_child``), so a call on one fails at once; with it off, nothing is
-reset and the child shares the parent's connection and polling threads that do not exist in it.  From 1.74 the
-core's fork support was on by default while Python's was off (grpc PR #41752).
+"""Can a fork child use a gRPC channel its parent created and used?  gRPC's docs say: only with
+``GRPC_ENABLE_FORK_SUPPORT=1`` ("the channel cannot be used by both the parent and child process after the fork").
+With fork support off, gRPC registers no fork handlers: the child inherits the channel's connection and a polling
+engine whose threads do not exist in it.  With it on, ``fork_handlers_and_grpc_init``
+(``grpc/_cython/_cygrpc/fork_posix.pyx.pxi``) registers ``os.register_at_fork`` handlers that stop gRPC's threads
+before the fork and reset its state in the child (``__postfork_child``); what then happens to an inherited channel
+changed over the releases: the original design closed every channel in the child; grpc PR #41752 (2026) reports
+that since 1.74 "fork support behavior would be enabled by default in the core, but disabled by default at the Python
+level", and PRs #41752 and #41784 proposed leaving inherited channels open.  The variants observe 1.73 and the newest.
 
 The echo server runs in a separate interpreter.  A client process of the cell's start method creates a channel, makes
 a call, then starts a child of the same start method that calls again on the channel it inherited (a spawn or
