@@ -9,7 +9,7 @@ them with plain ``pickle.loads``, importing cloudpickle only for its helper func
 multiprocessing Pool of the cell's start method.
 """
 # /// script
-# requires-python = ">=3.8"
+# requires-python = ">=3.7"
 # dependencies = ["cloudpickle"]
 # ///
 # /// case

@@ -17,7 +17,7 @@ configurations, and reads from the data file which of the two lines were measure
   Before 7.10 the option is unknown: coverage warns and measures nothing more.
 """
 # /// script
-# requires-python = ">=3.8"
+# requires-python = ">=3.7"
 # dependencies = ["coverage"]
 # ///
 # /// case

@@ -9,7 +9,7 @@ harness's start-up already did, so the program is written to a file and run by a
 with the cell's start method, bounded by 60 s: a hang is reported, never waited on for ever.
 """
 # /// script
-# requires-python = ">=3.8"
+# requires-python = ">=3.7"
 # dependencies = ["gevent"]
 # ///
 # /// case

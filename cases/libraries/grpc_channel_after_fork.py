@@ -14,7 +14,7 @@ forkserver child cannot inherit one: it opens its own).  Every call has a 10 s d
 client 90 s, its child 40 s), so a hang is reported and never waited on for ever.
 """
 # /// script
-# requires-python = ">=3.8"
+# requires-python = ">=3.7"
 # dependencies = ["grpcio"]
 # ///
 # /// case

@@ -15,7 +15,7 @@ value, so the worker needs nothing from ``__main__``.  loky starts its workers i
 interpreter), whatever multiprocessing's start method is.
 """
 # /// script
-# requires-python = ">=3.8"
+# requires-python = ">=3.7"
 # dependencies = ["joblib"]
 # ///
 # /// case

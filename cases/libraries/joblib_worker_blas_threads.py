@@ -10,7 +10,7 @@ inherits the parent's already loaded library, with the same count).  threadpoolc
 (``threadpoolctl.threadpool_info``).  The case uses 2 jobs; on a 1-CPU machine both counts are 1 and it says so.
 """
 # /// script
-# requires-python = ">=3.8"
+# requires-python = ">=3.7"
 # dependencies = ["joblib", "numpy", "threadpoolctl"]
 # ///
 # /// case

@@ -11,7 +11,7 @@ multiprocess has its own start-method setting, independent of multiprocessing's;
 the cell's start method.
 """
 # /// script
-# requires-python = ">=3.8"
+# requires-python = ">=3.7"
 # dependencies = ["multiprocess"]
 # ///
 # /// case

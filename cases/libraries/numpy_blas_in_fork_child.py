@@ -13,7 +13,7 @@ a child with the cell's start method that does the same.  It waits for the child
 that is stuck is reported as such and terminated, never waited on for ever.
 """
 # /// script
-# requires-python = ">=3.9"
+# requires-python = ">=3.7"
 # dependencies = ["numpy"]
 # ///
 # /// case

@@ -15,7 +15,7 @@ joined, then ``inv`` of a 200x200 matrix runs (big enough for OpenBLAS to use it
 for at most 60 s: a worker that is stuck is reported as such and terminated, never waited on for ever.
 """
 # /// script
-# requires-python = ">=3.9"
+# requires-python = ">=3.7"
 # dependencies = ["numpy"]
 # ///
 # /// case

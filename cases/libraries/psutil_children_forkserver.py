@@ -8,7 +8,7 @@ worker's parent is the server.  psutil's own "kill process tree" recipe passes `
 code that looks only one level down (``children()``, or ``ppid() == os.getpid()``) misses them there.
 """
 # /// script
-# requires-python = ">=3.8"
+# requires-python = ">=3.7"
 # dependencies = ["psutil"]
 # ///
 # /// case

@@ -12,7 +12,7 @@ The case writes a test that counts threads and forks with every warning recorded
 method plays no part (the test calls ``os.fork()``).
 """
 # /// script
-# requires-python = ">=3.8"
+# requires-python = ">=3.7"
 # dependencies = ["pytest", "pytest-xdist"]
 # ///
 # /// case

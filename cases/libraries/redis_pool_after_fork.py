@@ -10,7 +10,7 @@ No Redis server is needed: a loopback server in a thread speaks just enough RESP
 ``WHOAMI`` with the client port the command came from.  Under spawn and forkserver the client cannot be inherited; the child builds its own, so the result is the same by construction.
 """
 # /// script
-# requires-python = ">=3.8"
+# requires-python = ">=3.7"
 # dependencies = ["redis"]
 # ///
 # /// case

@@ -11,7 +11,7 @@ The case serves HTTP/1.1 with keep-alive on a loopback port in a thread; every r
 the request came from, so a shared connection shows as the same port.
 """
 # /// script
-# requires-python = ">=3.8"
+# requires-python = ">=3.7"
 # dependencies = ["requests"]
 # ///
 # /// case

@@ -13,7 +13,7 @@ A ``connect`` event records in each connection's ``info`` which process opened i
 connection it checked out was opened by the parent.
 """
 # /// script
-# requires-python = ">=3.8"
+# requires-python = ">=3.7"
 # dependencies = ["sqlalchemy"]
 # ///
 # /// case
