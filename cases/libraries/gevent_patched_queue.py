@@ -37,9 +37,10 @@ def child(q):
 
 
 if __name__ == "__main__":
-    multiprocessing.set_start_method(sys.argv[1])
-    q = multiprocessing.Queue()
-    p = multiprocessing.Process(target=child, args=(q,))
+    # not set_start_method: after patch_all() it raised "context has already been set" on 3.14
+    ctx = multiprocessing.get_context(sys.argv[1])
+    q = ctx.Queue()
+    p = ctx.Process(target=child, args=(q,))
     p.start()
     try:
         print("the parent got:", q.get(timeout=20), flush=True)
@@ -59,6 +60,8 @@ if __name__ == "__main__":
                                  capture_output=True, text=True, timeout=60)
             print(run.stdout, end="")
             print(f"program exit code: {run.returncode}")
+            if run.returncode != 0:
+                print(f"program's last error line: {(run.stderr.strip().splitlines() or [''])[-1]}")
         except subprocess.TimeoutExpired as e:
             print((e.stdout or b"").decode(), end="")
             print("program: still running after 60 s (hung), killed")
