@@ -6,7 +6,7 @@ engine whose threads do not exist in it.  With it on, ``fork_handlers_and_grpc_i
 before the fork and reset its state in the child (``__postfork_child``); what then happens to an inherited channel
 changed over the releases: the original design closed every channel in the child; grpc PR #41752 (2026) reports
 that since 1.74 "fork support behavior would be enabled by default in the core, but disabled by default at the Python
-level", and PRs #41752 and #41784 proposed leaving inherited channels open.  The variants observe 1.73 and the newest.
+level", and PRs #41752 and #41784 proposed leaving inherited channels open.  The variants observe 1.73, 1.80 and the newest.
 
 The echo server runs in a separate interpreter.  A client process of the cell's start method creates a channel, makes
 a call, then starts a child of the same start method that calls again on the channel it inherited (a spawn or
@@ -24,7 +24,7 @@ client 90 s, its child 40 s), so a hang is reported and never waited on for ever
 # timeout = 150
 #
 # [variants]
-# grpcio = ["1.73.*", "1.*"]
+# grpcio = ["1.73.*", "1.80.*", "1.*"]
 #
 # [flags]
 # GRPC_ENABLE_FORK_SUPPORT = ["0", "1"]
