@@ -38,4 +38,5 @@ if __name__ == "__main__":
         print(f"pickle.dumps(lambda): {type(e).__name__}")
     payload = cloudpickle.dumps(add)
     with multiprocessing.Pool(2) as pool:
-        print(f"cloudpickled lambda run in the workers: {pool.starmap(call, [(payload, 1), (payload, 2), (payload, 3)])}")
+        results = pool.starmap(call, [(payload, 1), (payload, 2), (payload, 3)])
+    print(f"cloudpickled lambda run in the workers: {results}")

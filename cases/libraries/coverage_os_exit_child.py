@@ -78,15 +78,16 @@ def measured_lines(folder, config):
         f.write(config)
     run = subprocess.run([sys.executable, "-m", "coverage", "run", f"--rcfile={rc}", "program.py",
                           multiprocessing.get_start_method()], cwd=folder, capture_output=True, text=True)
-    warnings = sorted({line.split("CoverageWarning: ")[-1] for line in run.stderr.splitlines() if "CoverageWarning: " in line})
-    subprocess.run([sys.executable, "-m", "coverage", "combine", f"--rcfile={rc}"], cwd=folder, capture_output=True, check=True)
+    warned = {line.split("CoverageWarning: ")[-1] for line in run.stderr.splitlines() if "CoverageWarning: " in line}
+    subprocess.run([sys.executable, "-m", "coverage", "combine", f"--rcfile={rc}"], cwd=folder, capture_output=True,
+                   check=True)
     import coverage  # the same coverage, to read the combined data file
 
     data = coverage.CoverageData(basename=os.path.join(folder, ".coverage"))
     data.read()
     program = os.path.realpath(os.path.join(folder, "program.py"))
     lines = next((set(data.lines(f)) for f in data.measured_files() if os.path.realpath(f) == program), set())
-    return run.returncode, lines, warnings
+    return run.returncode, lines, sorted(warned)
 
 
 if __name__ == "__main__":
@@ -95,7 +96,8 @@ if __name__ == "__main__":
             with open(os.path.join(folder, "program.py"), "w") as f:
                 f.write(PROGRAM)
             code, lines, warnings = measured_lines(folder, config)
-            print(f"{name}: program exit {code}; multiprocessing child measured: {line_of('multiprocessing child') in lines}; "
-                  f"bare fork child measured: {line_of('bare fork child') in lines}")
+            mp_child, fork_child = line_of("multiprocessing child") in lines, line_of("bare fork child") in lines
+            print(f"{name}: program exit {code}; multiprocessing child measured: {mp_child}; "
+                  f"bare fork child measured: {fork_child}")
             for w in warnings:
                 print(f"  CoverageWarning: {w.replace(folder, '<folder>')}")

@@ -11,8 +11,8 @@ it and loses the task, would wait for ever: ``multiprocessing/pool.py``, ``worke
 
 joblib's loky backend sends tasks with cloudpickle's pickler (``joblib/externals/loky/backend/reduction.py``,
 ``set_loky_pickler``: "The default loky_pickler is cloudpickle"), which pickles functions of ``__main__`` and lambdas by
-value, so the worker needs nothing from ``__main__``.  loky starts its workers its own way (``loky`` context: fork+exec of a fresh
-interpreter), whatever multiprocessing's start method is.
+value, so the worker needs nothing from ``__main__``.  loky starts its workers its own way (``loky`` context:
+fork+exec of a fresh interpreter), whatever multiprocessing's start method is.
 """
 # /// script
 # requires-python = ">=3.7"

@@ -4,8 +4,8 @@ over-subscription; a multiprocessing Pool's workers keep OpenBLAS's default, one
 joblib's docs ("Avoiding over-subscription of CPU resources"): "joblib tells the underlying libraries to use a
 limited number of threads in workers managed by the loky backend".  loky starts each worker with the environment
 variables ``OMP_NUM_THREADS``, ``OPENBLAS_NUM_THREADS``, ``MKL_NUM_THREADS``... set to that number
-(``joblib/_parallel_backends.py``, ``LokyBackend.configure`` → ``_prepare_worker_env``; joblib PR #940); OpenBLAS reads them when it
-loads.  A Pool worker gets the parent's environment, so its OpenBLAS starts one thread per CPU (under fork it
+(``joblib/_parallel_backends.py``, ``LokyBackend.configure`` → ``_prepare_worker_env``; joblib PR #940);
+OpenBLAS reads them when it loads.  A Pool worker gets the parent's environment, so its OpenBLAS starts one thread per CPU (under fork it
 inherits the parent's already loaded library, with the same count).  threadpoolctl reads the live count
 (``threadpoolctl.threadpool_info``).  The case uses 2 jobs; on a 1-CPU machine both counts are 1 and it says so.
 """

@@ -52,7 +52,8 @@ def test_fork():
 def run(folder, extra):
     report = os.path.join(folder, "report.txt")
     p = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *extra, "test_fork.py"],
-                       cwd=folder, capture_output=True, text=True, timeout=90, env=dict(os.environ, FORK_TEST_REPORT=report))
+                       cwd=folder, capture_output=True, text=True, timeout=90,
+                       env=dict(os.environ, FORK_TEST_REPORT=report))
     if not os.path.exists(report):
         return p.returncode, "no report"
     with open(report) as f:

@@ -7,7 +7,8 @@ connections, leaving the parent's sockets alone (redis-py #234, fixed in PR #236
 
 No Redis server is needed: a loopback server in a thread speaks just enough RESP (``+OK`` to anything, ``PING`` →
 ``PONG``, ``HELLO`` → the protocol version, which recent redis-py sends on connecting) and answers the made-up command
-``WHOAMI`` with the client port the command came from.  Under spawn and forkserver the client cannot be inherited; the child builds its own, so the result is the same by construction.
+``WHOAMI`` with the client port the command came from.  Under spawn and forkserver the client cannot be inherited;
+the child builds its own, so the result is the same by construction.
 """
 # /// script
 # requires-python = ">=3.7"
