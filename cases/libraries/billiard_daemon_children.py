@@ -18,6 +18,7 @@ program waits for it at most 30 s.  billiard 4.3 reads it as multiprocessing doe
 # requires-python = ">=3.7"
 # dependencies = ["billiard"]
 # ///
+
 # /// case
 # claim = "A task in a billiard Pool worker (a daemonic process) can start child processes, which multiprocessing forbids."
 # source = "https://github.com/celery/billiard/pull/187"

@@ -12,6 +12,7 @@ multiprocessing Pool of the cell's start method.
 # requires-python = ">=3.7"
 # dependencies = ["cloudpickle"]
 # ///
+
 # /// case
 # claim = "cloudpickle can serialise lambdas and closures defined in __main__, which pickle cannot, so a spawn worker can run them."
 # source = "https://github.com/cloudpipe/cloudpickle#cloudpickle"

@@ -20,6 +20,7 @@ configurations, and reads from the data file which of the two lines were measure
 # requires-python = ">=3.7"
 # dependencies = ["coverage"]
 # ///
+
 # /// case
 # claim = "coverage.py does not measure a forked child that ends with os._exit() unless configured with `[run] patch = _exit` (coverage 7.10.0 and later)."
 # source = "https://github.com/coveragepy/coveragepy/issues/310"

@@ -12,6 +12,7 @@ with the cell's start method, bounded by 60 s: a hang is reported, never waited 
 # requires-python = ">=3.7"
 # dependencies = ["gevent"]
 # ///
+
 # /// case
 # claim = "With gevent's thread module monkey-patched, a multiprocessing.Queue hangs: a message put by a child never reaches the parent."
 # source = "https://www.gevent.org/api/gevent.monkey.html#gevent.monkey.patch_thread"

@@ -17,6 +17,7 @@ client 90 s, its child 40 s), so a hang is reported and never waited on for ever
 # requires-python = ">=3.7"
 # dependencies = ["grpcio"]
 # ///
+
 # /// case
 # claim = "A gRPC channel created and used before a fork can be used in the fork child only when GRPC_ENABLE_FORK_SUPPORT is set."
 # source = "https://github.com/grpc/grpc/issues/14055"

@@ -18,6 +18,7 @@ fork+exec of a fresh interpreter), whatever multiprocessing's start method is.
 # requires-python = ">=3.7"
 # dependencies = ["joblib"]
 # ///
+
 # /// case
 # claim = "joblib's default loky backend runs functions defined interactively in __main__, which a multiprocessing child cannot run under spawn or forkserver."
 # source = "https://github.com/joblib/joblib/issues/263"

@@ -13,6 +13,7 @@ inherits the parent's already loaded library, with the same count).  threadpoolc
 # requires-python = ">=3.7"
 # dependencies = ["joblib", "numpy", "threadpoolctl"]
 # ///
+
 # /// case
 # claim = "joblib's loky workers each get cpu_count() // n_jobs BLAS threads, while multiprocessing Pool workers each use as many BLAS threads as there are CPUs."
 # source = "https://joblib.readthedocs.io/en/stable/parallel.html#avoiding-over-subscription-of-cpu-resources"

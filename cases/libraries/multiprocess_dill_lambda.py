@@ -14,6 +14,7 @@ the cell's start method.
 # requires-python = ">=3.7"
 # dependencies = ["multiprocess"]
 # ///
+
 # /// case
 # claim = "multiprocess (dill) can map a lambda over a Pool, where multiprocessing's Pool fails to pickle it, under every start method."
 # source = "https://github.com/uqfoundation/multiprocess/issues/18"

@@ -16,6 +16,7 @@ that is stuck is reported as such and terminated, never waited on for ever.
 # requires-python = ">=3.7"
 # dependencies = ["numpy"]
 # ///
+
 # /// case
 # claim = "A child forked after the parent used numpy's multithreaded BLAS hangs in its own first matrix product."
 # source = "https://github.com/OpenMathLib/OpenBLAS/issues/294"

@@ -18,6 +18,7 @@ for at most 60 s: a worker that is stuck is reported as such and terminated, nev
 # requires-python = ">=3.7"
 # dependencies = ["numpy"]
 # ///
+
 # /// case
 # claim = "After a process using numpy's OpenBLAS has forked a child, its next LU factorisation (np.linalg.inv, LAPACK dgetrf) deadlocks."
 # source = "https://github.com/numpy/numpy/issues/30092"

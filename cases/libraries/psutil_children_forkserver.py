@@ -11,6 +11,7 @@ code that looks only one level down (``children()``, or ``ppid() == os.getpid()`
 # requires-python = ">=3.7"
 # dependencies = ["psutil"]
 # ///
+
 # /// case
 # claim = "psutil's Process().children() lists the worker processes of the program's multiprocessing Pool."
 # source = "https://psutil.readthedocs.io/en/latest/#psutil.Process.children"

@@ -15,6 +15,7 @@ method plays no part (the test calls ``os.fork()``).
 # requires-python = ">=3.7"
 # dependencies = ["pytest", "pytest-xdist"]
 # ///
+
 # /// case
 # claim = "A test that calls os.fork() under pytest-xdist gets CPython's multi-threaded fork DeprecationWarning (3.12+), because the xdist worker runs other threads."
 # source = "https://github.com/pytest-dev/pytest-xdist/issues/1186"

@@ -14,6 +14,7 @@ the child builds its own, so the result is the same by construction.
 # requires-python = ">=3.7"
 # dependencies = ["redis"]
 # ///
+
 # /// case
 # claim = "redis-py's connection pool is fork-safe: a forked child never reuses the parent's connection, it opens its own."
 # source = "https://github.com/redis/redis-py/issues/234"

@@ -14,6 +14,7 @@ the request came from, so a shared connection shows as the same port.
 # requires-python = ">=3.7"
 # dependencies = ["requests"]
 # ///
+
 # /// case
 # claim = "A requests Session created before a fork shares its pooled connection with the child: the child's request goes over the parent's socket."
 # source = "https://github.com/psf/requests/issues/4323"

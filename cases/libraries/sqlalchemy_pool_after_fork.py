@@ -16,6 +16,7 @@ connection it checked out was opened by the parent.
 # requires-python = ">=3.7"
 # dependencies = ["sqlalchemy"]
 # ///
+
 # /// case
 # claim = "An SQLAlchemy engine used before fork shares its pooled DBAPI connection with the child."
 # source = "https://docs.sqlalchemy.org/en/20/core/pooling.html#using-connection-pools-with-multiprocessing-or-os-fork"

@@ -17,6 +17,7 @@ for the child is bounded (60 s): a stuck child is reported and terminated.
 # requires-python = "==3.11.*"
 # dependencies = ["torch==2.13.0+cpu", "numpy"]
 # ///
+
 # /// case
 # claim = "A forked child hangs in its first parallel PyTorch CPU operation if the parent already ran one."
 # source = "https://github.com/jobovy/galpy/pull/1256"
