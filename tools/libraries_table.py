@@ -59,17 +59,33 @@ def key_of(python):
     return (ORDER.index(python) if python in ORDER else len(ORDER), python)
 
 
+def current_axes(case_dir: Path):
+    """Each case's [variants] and [flags] names as the case file says now: records of older versions are dropped."""
+    from observe_libraries import read_blocks
+
+    axes = {}
+    for path in case_dir.glob("*.py"):
+        case = read_blocks(path).get("case", {})
+        axes[path.name] = (sorted(case.get("variants", {})), sorted(case.get("flags", {})))
+    return axes
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("inputs", nargs="+", type=Path)
     ap.add_argument("--md", type=Path, required=True)
     ap.add_argument("--jsonl", type=Path, required=True)
+    ap.add_argument("--cases", type=Path, default=Path(__file__).resolve().parent.parent / "cases" / "libraries")
     args = ap.parse_args()
+    axes = current_axes(args.cases)
     envs, cells = OrderedDict(), OrderedDict()
     for path in args.inputs:
         for line in path.read_text().splitlines():
             r = redact(json.loads(line))
             r.pop("env", None)
+            variants, flags = axes.get(r["case"], ([], []))
+            if sorted(r.get("variant", {})) != variants or (r["kind"] == "cell" and sorted(r["flags"]) != flags):
+                continue  # observed before the case had its present axes
             variant = json.dumps(r.get("variant", {}), sort_keys=True)
             if r["kind"] == "env":
                 envs[(r["case"], r["python"], variant)] = r
