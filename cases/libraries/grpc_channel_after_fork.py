@@ -10,8 +10,10 @@ level", and PRs #41752 and #41784 proposed leaving inherited channels open.  The
 
 The echo server runs in a separate interpreter.  A client process of the cell's start method creates a channel, makes
 a call, then starts a child of the same start method that calls again on the channel it inherited (a spawn or
-forkserver child cannot inherit one: it opens its own).  Every call has a 10 s deadline, every wait is bounded (the
-client 90 s, its child 40 s), so a hang is reported and never waited on for ever.
+forkserver child cannot inherit one: it opens its own).  Every call has a 10 s deadline and waits for the channel to
+be ready within it (``wait_for_ready=True``: without it a call on a channel that is reconnecting fails at once with
+``UNAVAILABLE``, seen once in four runs of 1.85 with fork support on); every wait is bounded (the client 90 s, its
+child 40 s), so a hang is reported and never waited on for ever.
 """
 # /// script
 # requires-python = ">=3.7"
@@ -56,7 +58,7 @@ CHANNEL = None  # the client's channel, inherited by its fork children only
 
 def call(channel, message):
     try:
-        return channel.unary_unary("/test/Echo")(message, timeout=10).decode()
+        return channel.unary_unary("/test/Echo")(message, timeout=10, wait_for_ready=True).decode()
     except grpc.RpcError as e:
         return f"RpcError {e.code().name}"
     except Exception as e:
