@@ -3,25 +3,30 @@ it installs, the resolved versions, and each distinct outcome per interpreter, v
 and a redacted copy of the raw lines (docs/libraries-observations.jsonl). A later line for the same cell replaces an
 earlier one (a re-run after a case was edited).
 
-Usage: python tools/libraries_table.py OBSERVATIONS.jsonl ... --md docs/libraries-observations.md --jsonl docs/libraries-observations.jsonl
+Usage: OBSERVE_ENVS=ENVS python tools/libraries_table.py OBSERVATIONS.jsonl ... [--redact FOLDER] \
+           --md docs/libraries-observations.md --jsonl docs/libraries-observations.jsonl
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 from collections import OrderedDict
 from pathlib import Path
 
 METHODS = ("fork", "spawn", "forkserver")
 ORDER = ["3.7", "3.8", "3.9", "3.10", "3.11", "deb3.11", "3.12", "3.13.0", "3.13.18", "3.14", "3.15", "pypy3.9", "pypy3.11"]
-REDACTIONS = [
-    (re.compile(r"/work/libenvs/envs/[^/\s\"']+"), "<env>"),
-    (re.compile(r"/work/wt/libraries"), "<repo>"),
-    (re.compile(r"/work/libenvs[^\s\"']*"), "<work>"),
-    (re.compile(r"/tmp/[A-Za-z0-9_.-]+"), "<tmp>"),
-]
+REDACTIONS = []  # filled by main(): this machine's folders never reach the committed copy
+
+
+def set_redactions(envs: Path, extra: list):
+    """The environments folder, the repository and other folders (--redact) become placeholders."""
+    REDACTIONS[:] = [(re.compile(re.escape(str(envs)) + r"/[^/\s\"']+"), "<env>"),
+                     (re.compile(re.escape(str(Path(__file__).resolve().parent.parent))), "<repo>")]
+    REDACTIONS.extend((re.compile(re.escape(folder) + r"[^\s\"']*"), "<work>") for folder in extra)
+    REDACTIONS.append((re.compile(r"/tmp/[A-Za-z0-9_.-]+"), "<tmp>"))
 
 
 def redact(text):
@@ -75,9 +80,12 @@ def main():
     ap.add_argument("inputs", nargs="+", type=Path)
     ap.add_argument("--md", type=Path, required=True)
     ap.add_argument("--jsonl", type=Path, required=True)
+    ap.add_argument("--envs", type=Path, default=Path(os.environ.get("OBSERVE_ENVS", "/tmp/observe-envs")))
+    ap.add_argument("--redact", action="append", default=[], help="a folder to replace by <work>")
     ap.add_argument("--cases", type=Path, default=Path(__file__).resolve().parent.parent / "cases" / "libraries")
     args = ap.parse_args()
     axes = current_axes(args.cases)
+    set_redactions(args.envs, args.redact)
     envs, cells = OrderedDict(), OrderedDict()
     for path in args.inputs:
         for line in path.read_text().splitlines():
