@@ -63,13 +63,16 @@ class Invocation:
         return by_case
 
 
-def mpmatrix(*args: str, out: Optional[Path] = None, timeout: float = 120) -> Invocation:
-    """Run `python -m harness ARGS` (coverage follows it into the subprocess) and time it."""
+def mpmatrix(*args: str, out: Optional[Path] = None, timeout: float = 120,
+             env: Optional[Dict[str, str]] = None) -> Invocation:
+    """Run `python -m harness ARGS` (coverage follows it into the subprocess) and time it; env adds to the
+    environment."""
     argv = [sys.executable, "-m", "harness", *args]
     if out is not None:
         argv += ["--out", str(out)]
     started = time.monotonic()
-    done = subprocess.run(argv, cwd=str(REPO), capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+    done = subprocess.run(argv, cwd=str(REPO), capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL,
+                          env=None if env is None else {**os.environ, **env})
     return Invocation(done.returncode, done.stdout, done.stderr, time.monotonic() - started, out)
 
 
