@@ -361,6 +361,14 @@ def _linux_path(match: "re.Match[str]") -> str:
     return re.sub(r"\\\\?", "/", match["path"])
 
 
+def linux_path(path: str) -> str:
+    """A Windows path on Wine's drive Z: (the Linux root) as Linux spells it: Z:\\opt\\x.zip -> /opt/x.zip; a path
+    on any other drive (C: is inside the prefix) or not a Windows path at all, unchanged."""
+    if len(path) < 2 or path[0] not in "Zz" or path[1] != ":" or path[2:3] not in ("", "\\", "/"):
+        return path
+    return path[2:].replace("\\", "/") or "/"
+
+
 def posix_paths(text: str) -> str:
     """A Wine cell's output with its Windows paths spelled as the normalizer spells POSIX ones: Z:\\work\\x.py ->
     /work/x.py, and the embeddable stdlib's relative frames -> <stdlib>/.... Run before harness.normalize, so that

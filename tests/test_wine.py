@@ -326,3 +326,61 @@ def test_the_wine_command_runs_like_an_interpreter_with_files_as_its_streams(tmp
     assert code == 7
     assert (tmp_path / "out.txt").read_bytes() == b"HELLO\r\n"
     assert (tmp_path / "err.txt").read_bytes() == b"to stderr\r\n"
+
+
+def test_only_drive_z_paths_have_a_linux_spelling():
+    assert wine.linux_path("Z:\\opt\\wine-pythons\\cpython-3.12.9-embed-amd64\\python312.zip") == \
+        "/opt/wine-pythons/cpython-3.12.9-embed-amd64/python312.zip"
+    assert wine.linux_path("z:/work/cases") == "/work/cases"
+    assert wine.linux_path("Z:\\") == "/" and wine.linux_path("Z:") == "/"
+    assert wine.linux_path("C:\\users\\root\\Temp") == "C:\\users\\root\\Temp"  # inside the prefix: no Linux twin here
+    assert wine.linux_path("Zz:\\x") == "Zz:\\x" and wine.linux_path("Z:x") == "Z:x"  # not drive Z:'s root
+    assert wine.linux_path("/usr/lib/python3.12") == "/usr/lib/python3.12"
+
+
+def test_a_wine_interpreters_stdlib_folders_are_the_linux_paths_its_cells_output_is_judged_in():
+    """The probe under Wine names Windows paths; the harness sees the cells' output with Z:\\ paths spelled as Linux
+    ones, so the stdlib folders are spelled so too, the zip that holds the embeddable stdlib among them."""
+    description = {"version": "3.12.9", "platform": "win32", "wine": "8.0",
+                   "stdlib_dirs": ["Z:\\opt\\py\\Lib", "Z:\\opt\\py\\python312.zip", "C:\\elsewhere"]}
+    interpreter = interpreters._interpreter_from(description, "/opt/wine-pythons/bin/python3.12", "path")
+    assert interpreter.stdlib_dirs == ("/opt/py/Lib", "/opt/py/python312.zip", "C:\\elsewhere")
+    windows = dict(description, wine="")  # Windows itself: its paths are the ones its cells print
+    assert interpreters._interpreter_from(windows, "C:\\py\\python.exe", "path").stdlib_dirs == tuple(
+        description["stdlib_dirs"])
+
+
+def test_a_stdlib_path_in_a_wine_cells_output_is_judged_as_the_stdlib():
+    from harness.casefile import parse_case
+    from harness.judge import judge
+    from harness.model import Observation
+
+    case = parse_case('# /// case\n# claim = "c"\n# source = "s"\n# ids = ["S1"]\n# ///\n', "/work/cases/demo.py")
+    windows = Interpreter(executable="/opt/wine-pythons/bin/python3.12", version="3.12.9", platform="win32",
+                          start_methods=("spawn",), default_start_method="spawn", flavour="wine8.0",
+                          stdlib_dirs=("/opt/py/Lib", "/opt/py/python312.zip"))
+    cell = Cell("demo", "/work/cases/demo.py", windows, "spawn")
+    printed = "Z:\\opt\\py\\python312.zip\\multiprocessing\\__init__.pyc\r\nZ:\\work\\cases\\helper.py\r\n"
+    judged = judge(case, cell, Observation(exit=0, stdout=printed))
+    assert judged.judged.stdout == "<stdlib>/multiprocessing/__init__.pyc\n<case>/helper.py\n"
+
+
+@needs_wine
+def test_the_probe_names_the_zip_of_the_embeddable_stdlib_where_linux_sees_it():
+    try:
+        interpreter = interpreters.probe(str(WINE_312))
+    finally:
+        wine.release()
+    assert any(folder.endswith(".zip") and os.path.isfile(folder) for folder in interpreter.stdlib_dirs), \
+        interpreter.stdlib_dirs
+
+
+def test_a_harness_under_wine_judges_its_case_folder_as_linux_spells_it(monkeypatch):
+    """The harness itself run by a Windows Python under Wine: the case's path is Z:\\..., its cells' output is
+    judged with Z:\\ paths spelled as Linux ones, so the case folder is spelled so too."""
+    from harness import judge
+
+    monkeypatch.setattr(judge.os.path, "abspath", lambda path: path)
+    windows = Interpreter(executable="Z:\\opt\\py\\python.exe", version="3.13.2", platform="win32", flavour="wine8.0")
+    context = judge.context_for(Cell("demo", "Z:/work/cases/demo.py", windows, "spawn"))  # os.path of Linux: /
+    assert context.case_dir == "/work/cases"
