@@ -4,7 +4,8 @@ Usage: python bootstrap.py START_METHOD DUMP_AFTER_S DUMP_FILE CASE_PATH
 
 START_METHOD is fork, spawn, forkserver or "default" (leave the interpreter's choice alone).  DUMP_AFTER_S > 0
 makes faulthandler write every thread's stack to DUMP_FILE after that many seconds, so that a cell which is about
-to time out leaves evidence of where it hung.
+to time out leaves evidence of where it hung.  DUMP_AFTER_S@LAUNCHED (LAUNCHED a Unix time) counts those seconds
+from the harness's launch of the cell rather than from here, which a loaded machine can make seconds later.
 
 The case's module becomes ``sys.modules["__main__"]`` for good, with ``__file__`` set and ``__spec__`` None, as
 the interpreter does for a script, so that spawn and forkserver children re-import it as ``__mp_main__``.
@@ -69,8 +70,23 @@ def _watch_for_hangs(dump_after, dump):
             pause = min(2 * pause, 0.25)
 
 
+def _dump_delay(spec):
+    """Seconds from now to the stack dump: DUMP_AFTER_S, or DUMP_AFTER_S@LAUNCHED less the time since LAUNCHED.
+
+    Counted from here alone, the dump comes start-up's time late: a Windows CPython under Wine takes 0.3-0.5 s to
+    get here on an idle machine and several seconds on a loaded one, more than the harness's lead of one second,
+    so that the harness ended the cell before the dump and its stack file was empty. A clock that jumped never
+    makes the dump later than DUMP_AFTER_S, and one already due is taken at once."""
+    after, _, launched = spec.partition("@")
+    delay = float(after)
+    if launched and delay > 0:
+        spent = time.time() - float(launched)
+        delay = max(0.001, delay - min(max(spent, 0.0), delay))
+    return delay
+
+
 def main():
-    method, dump_after, dump_file, path = sys.argv[1], float(sys.argv[2]), sys.argv[3], sys.argv[4]
+    method, dump_after, dump_file, path = sys.argv[1], _dump_delay(sys.argv[2]), sys.argv[3], sys.argv[4]
     _restore_terminal_signals()
     if method != "default":
         if method not in multiprocessing.get_all_start_methods():

@@ -96,8 +96,11 @@ def cell_environment(environ: Mapping[str, str] = os.environ) -> Dict[str, str]:
     return env
 
 
-def bootstrap_argv(cell: Cell, dump_after: float, dump_file: str) -> List[str]:
-    return [cell.interpreter.executable, BOOTSTRAP, cell.start_method, f"{dump_after:g}", dump_file, os.path.abspath(cell.case_path)]
+def bootstrap_argv(cell: Cell, dump_after: float, dump_file: str, launched: Optional[float] = None) -> List[str]:
+    """The cell's command. With `launched` (a Unix time, now), the bootstrap counts `dump_after` from then, not
+    from its own start: see bootstrap._dump_delay."""
+    when = f"{dump_after:g}" if launched is None or dump_after <= 0 else f"{dump_after:g}@{launched:.3f}"
+    return [cell.interpreter.executable, BOOTSTRAP, cell.start_method, when, dump_file, os.path.abspath(cell.case_path)]
 
 
 class _CappedReader(threading.Thread):
@@ -153,7 +156,7 @@ def run_cell(
     workdir, dump_file = _cell_paths()
     # Short timeouts dump halfway instead of never: a timed-out cell always leaves evidence of where it hung.
     dump_after = limits.timeout - min(STACK_DUMP_LEAD_S, limits.timeout / 2)
-    argv = bootstrap_argv(cell, dump_after, dump_file)
+    argv = bootstrap_argv(cell, dump_after, dump_file, launched=time.time())
     started = time.monotonic()
     try:
         launched = start_cell(argv, workdir, cell_environment(os.environ if environ is None else environ))

@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 import types
 from typing import Any, Dict, List, Optional
 
@@ -150,8 +151,11 @@ def test_a_hang_takes_the_timeout_path_and_keeps_the_stacks(launch):
 
 @pytest.mark.parametrize("timeout, dump_after", [(30, "29"), (2, "1"), (1, "0.5"), (0.2, "0.1")])
 def test_stack_dump_comes_before_the_deadline_even_for_short_timeouts(launch, timeout, dump_after):
+    before = time.time()
     run_cell(CELL, Limits(timeout=timeout))
-    assert launch.started[0].argv[3] == dump_after
+    after, _, launched = launch.started[0].argv[3].partition("@")
+    assert after == dump_after
+    assert before - 0.001 <= float(launched) <= time.time()  # counted from the launch, not the bootstrap's start
 
 
 def test_a_leak_is_measured_then_ended_with_a_grace_period(launch):
@@ -221,6 +225,21 @@ def test_end_all_asks_every_cell_first_then_waits_and_kill_all_does_not_wait(mon
 def test_bootstrap_argv():
     argv = bootstrap_argv(CELL, 1.5, "/tmp/d.txt")
     assert argv == [INTERP.executable, execute.BOOTSTRAP, "spawn", "1.5", "/tmp/d.txt", os.path.abspath("/cases/demo.py")]
+    assert bootstrap_argv(CELL, 1.5, "/tmp/d.txt", launched=1700000000.25)[3] == "1.5@1700000000.250"
+    assert bootstrap_argv(CELL, 0, "/tmp/d.txt", launched=1700000000.25)[3] == "0"  # no dump: nothing to count
+
+
+def test_the_bootstrap_counts_the_dump_from_the_launch_so_a_slow_start_cannot_make_it_late(monkeypatch):
+    """Under Wine a Windows process takes seconds to reach the bootstrap's faulthandler call on a loaded machine:
+    counted from there, the dump came after the harness had ended the cell (an empty stack file)."""
+    from harness import bootstrap
+
+    monkeypatch.setattr(bootstrap.time, "time", lambda: 1000.0)
+    assert bootstrap._dump_delay("29") == 29.0
+    assert bootstrap._dump_delay("29@997.5") == 26.5  # 2.5 s of start-up already spent
+    assert bootstrap._dump_delay("29@1005") == 29.0  # a clock behind the harness's: never later than asked
+    assert bootstrap._dump_delay("29@900") == 0.001  # already due: at once
+    assert bootstrap._dump_delay("0@997") == 0.0  # no dump asked for
 
 
 # -- Windows code paths, with sys.platform and psutil faked -----------------------------------------------------
