@@ -266,7 +266,7 @@ def test_a_signal_while_a_results_file_is_written_is_acted_on_once_it_is_in_plac
     real_fsync = os.fsync
 
     def fsync_then_ctrl_c(fd):
-        os.kill(os.getpid(), signal.SIGINT)  # Ctrl+C, mid-write
+        signal.raise_signal(signal.SIGINT)  # Ctrl+C, mid-write (os.kill of itself would end a Windows process)
         real_fsync(fd)
 
     monkeypatch.setattr(os, "fsync", fsync_then_ctrl_c)
@@ -284,10 +284,10 @@ def test_held_signals_say_what_arrived_and_deliver_it_only_when_asked():
     from harness.results import HeldSignals
 
     held = HeldSignals()
-    os.kill(os.getpid(), signal.SIGINT)
+    signal.raise_signal(signal.SIGINT)  # not os.kill: on Windows that is TerminateProcess
     assert held.release(deliver=False) == [signal.SIGINT]  # no KeyboardInterrupt: the caller acts on it
     held = HeldSignals()
-    os.kill(os.getpid(), signal.SIGINT)
+    signal.raise_signal(signal.SIGINT)
     with pytest.raises(KeyboardInterrupt):
         held.release()
 
@@ -302,7 +302,7 @@ def test_a_journal_line_is_written_whole_through_a_signal(tmp_path, monkeypatch)
     real_write = journal._file.write
 
     def write_then_ctrl_c(text):
-        os.kill(os.getpid(), signal.SIGINT)
+        signal.raise_signal(signal.SIGINT)
         return real_write(text)
 
     monkeypatch.setattr(journal._file, "write", write_then_ctrl_c)
