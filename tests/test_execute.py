@@ -13,6 +13,7 @@ import time
 import types
 from typing import Any, Dict, List, Optional
 
+import psutil
 import pytest
 
 from harness import execute
@@ -317,8 +318,41 @@ def test_windows_crash_codes(monkeypatch, code, name):
     assert execute._signal_name(code) == name
 
 
-def test_windows_crash_codes_are_plain_exits_elsewhere():
+def test_windows_crash_codes_are_plain_exits_elsewhere(monkeypatch):
+    monkeypatch.setattr(sys, "platform", "linux")
     assert execute._signal_name(0xC0000005) is None
+
+
+def test_windows_pids_are_never_looked_up_in_linux_proc(monkeypatch):
+    """Under Wine a Windows process can read /proc, but a Windows pid there is some unrelated Linux process."""
+    from harness import keeper
+
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setattr(keeper, "thread_states", lambda pid: pytest.fail("read /proc for a Windows pid"))
+    assert execute._dead(4242) is None
+
+
+def test_a_process_whose_name_the_system_will_not_give_is_still_a_leftover(monkeypatch):
+    """psutil under Wine 8: name() and exe() of another process raise a plain OSError (WinError 87)."""
+
+    class Unnamed:
+        def __init__(self, pid):
+            self.pid = pid
+
+        def status(self):
+            return psutil.STATUS_ZOMBIE if self.pid == 1 else psutil.STATUS_RUNNING
+
+        def name(self):
+            raise OSError(22, "[WinError 87] Invalid parameter: '(originated from NtQuerySystemInformation)'")
+
+        def cmdline(self):
+            raise OSError(22, "[WinError 87] Invalid parameter")
+
+        num_threads = name
+
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setattr(execute.psutil, "Process", Unnamed)
+    assert execute.describe([1, 2]) == (Leftover(1, "pid 1", zombie=True), Leftover(2, "pid 2", zombie=False))
 
 
 def test_a_windows_cell_is_started_in_a_new_process_group_and_its_crash_is_named(fp, monkeypatch):
@@ -385,7 +419,7 @@ def test_a_process_already_exiting_counts_as_dead_not_as_a_leak(monkeypatch):
 
     pid = os.getpid()
     assert execute.describe([pid])[0].zombie is False  # this process runs
-    if not os.path.isdir("/proc/self"):
+    if sys.platform == "win32" or not os.path.isdir("/proc/self"):
         return
     monkeypatch.setattr(keeper, "thread_states", lambda pid: [(b"R", keeper.PF_EXITING), (b"R", keeper.PF_EXITING)])
     assert execute.describe([pid])[0].zombie is True
@@ -398,7 +432,8 @@ def test_a_process_already_exiting_counts_as_dead_not_as_a_leak(monkeypatch):
     ([(b"Z", 0x4), (b"R", 0x4)], True),  # its last thread in exit()
     ([], True),  # gone
 ])
-@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="threads are read from /proc")
+@pytest.mark.skipif(sys.platform == "win32" or not os.path.isdir("/proc/self"),
+                    reason="threads are read from Linux's /proc (a Windows process under Wine reads it too: not its pids)")
 def test_a_process_is_dead_only_when_no_thread_of_it_runs(monkeypatch, threads, dead):
     from harness import keeper
 
