@@ -291,6 +291,12 @@ def _try_lock(file: Any) -> bool:
     except BlockingIOError:
         return False
     except OSError as exc:
-        if exc.errno in (errno.EACCES, errno.EAGAIN):
+        if exc.errno in _HELD_ELSEWHERE or (sys.platform == "win32" and exc.errno in _HELD_ELSEWHERE_WINDOWS):
             return False
         return True  # a file system without locks (some network ones): run unlocked rather than not at all
+
+
+_HELD_ELSEWHERE = (errno.EACCES, errno.EAGAIN)
+# msvcrt.locking's other "locking violation" (EDEADLOCK), and errno 0: Wine's C runtime refuses a locked range
+# without setting errno (seen under Wine 8 and 10, in one process and from another), so the lock went unheld there.
+_HELD_ELSEWHERE_WINDOWS = (getattr(errno, "EDEADLOCK", errno.EDEADLK), 0)
