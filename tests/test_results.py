@@ -112,7 +112,9 @@ def test_a_full_disk_while_journaling_raises_once_then_writes_nothing(tmp_path, 
 
 
 def test_file_names_of_any_bytes_are_written_and_read_back(tmp_path):
-    name = os.fsdecode(b"/cases/b\xffad.py")  # as Python gives an undecodable file name: a lone surrogate
+    # An undecodable file name as Python gives it: a lone surrogate (os.fsdecode(b"b\xff") on POSIX, an unpaired
+    # UTF-16 code unit on Windows)
+    name = "/cases/b\udcffad.py"
     path = tmp_path / results_io.RESULTS_NAME
     write_run(run_of(result("bad", case_path=name)), path)
     assert path.read_bytes().decode("utf-8")  # valid UTF-8 on disk
