@@ -208,7 +208,9 @@ def servers(executables: Sequence[str], report: Callable[[str], None] = lambda l
             os.close(lock)
 
 
-_in_use: Dict[Tuple[str, str], Tuple[Server, int]] = {}  # the servers this harness process started, and its locks
+# The servers this harness process started, its locks, and each prefix's CPU before this run started it (another
+# run's server may have been up already: what it used before is not this run's)
+_in_use: Dict[Tuple[str, str], Tuple[Server, int, float]] = {}
 _in_use_lock = threading.Lock()
 
 
@@ -224,27 +226,33 @@ def use(executable: str) -> Optional[Server]:
         if key not in _in_use:
             lock = _share(server)
             try:
+                before = prefix_cpu_s(server.prefix)
                 start(server)
             except BaseException:
                 os.close(lock)
                 raise
-            _in_use[key] = (server, lock)
+            _in_use[key] = (server, lock, before)
     return server
 
 
-def release(report: Callable[[str], None] = lambda line: None) -> None:
-    """Stop every server this process started, where no other run still uses its prefix; what the servers and
-    Wine's services cost in CPU (no cell's cpu_s holds it) and anything still alive after the stop are reported."""
+def release(report: Callable[[str], None] = lambda line: None) -> Dict[str, float]:
+    """Stop every server this process started, where no other run still uses its prefix. Returns, and reports, the
+    CPU seconds each prefix's server and Wine's services used while this run held it: a cost of the run that no
+    cell's cpu_s holds (they are nobody's children), 40-50 % of a Wine run's CPU under Wine 8. Anything still alive
+    after the stop is killed and reported."""
     with _in_use_lock:
         held = list(_in_use.values())
         _in_use.clear()
-    for server, lock in held:
+    used: Dict[str, float] = {}
+    for server, lock, before in held:
+        used[server.prefix] = max(0.0, prefix_cpu_s(server.prefix) - before)
+        report(f"Wine's server and services of {server.prefix} used {used[server.prefix]:.2f} s of CPU")
         if _last_user(lock):
-            report(f"Wine's server and services of {server.prefix} used {prefix_cpu_s(server.prefix):.2f} s of CPU")
             left = stop(server)
             if left:
                 report(f"processes of {server.prefix} still alive {SERVER_STOP_S:g} s after `wineserver -k`, killed: {left}")
         os.close(lock)
+    return used
 
 
 atexit.register(release)

@@ -284,3 +284,15 @@ def test_on_windows_a_refused_lock_is_held_elsewhere_even_when_the_c_runtime_say
     monkeypatch.setitem(sys.modules, "msvcrt", types.SimpleNamespace(locking=locking, LK_NBLCK=2))
     with open(tmp_path / "lock", "a+") as file:
         assert lifecycle._try_lock(file) is not locked
+
+
+def test_the_cpu_of_wine_servers_is_in_the_runs_figures(tmp_path, fake, monkeypatch):
+    """No cell's cpu_s holds what Wine's server did for the cells: the results file's host says it."""
+    monkeypatch.setattr(lifecycle.wine, "release", lambda warn: {"/opt/wine-pythons/prefix": 12.3456})
+    run(tmp_path, cases(tmp_path, "a"))
+    host = json.loads((tmp_path / "out" / "results.json").read_text())["host"]
+    assert host["wine_server_cpu_s"] == {"/opt/wine-pythons/prefix": 12.346}
+    monkeypatch.setattr(lifecycle.wine, "release", lambda warn: {})
+    (tmp_path / "out" / "results.json").unlink()
+    run(tmp_path, cases(tmp_path, "a"))
+    assert "wine_server_cpu_s" not in json.loads((tmp_path / "out" / "results.json").read_text())["host"]

@@ -384,3 +384,17 @@ def test_a_harness_under_wine_judges_its_case_folder_as_linux_spells_it(monkeypa
     windows = Interpreter(executable="Z:\\opt\\py\\python.exe", version="3.13.2", platform="win32", flavour="wine8.0")
     context = judge.context_for(Cell("demo", "Z:/work/cases/demo.py", windows, "spawn"))  # os.path of Linux: /
     assert context.case_dir == "/work/cases"
+
+
+@needs_posix
+def test_a_run_is_told_what_its_servers_used_since_it_started_them(tmp_path, monkeypatch):
+    """The server and Wine's services are nobody's children: no cell's cpu_s holds their CPU, so release() returns
+    what each prefix used while this run held it (a server another run had up counts from when this one joined)."""
+    write_fake_wine(tmp_path / "bin", tmp_path / "prefix")
+    readings = iter([1.25, 4.0])  # before the start, and at the release
+    monkeypatch.setattr(wine, "prefix_cpu_s", lambda prefix: next(readings))
+    reports: List[str] = []
+    wine.use(str(tmp_path / "bin" / "python3.12"))
+    assert wine.release(reports.append) == {str(tmp_path / "prefix"): 2.75}
+    assert reports[0] == f"Wine's server and services of {tmp_path / 'prefix'} used 2.75 s of CPU"
+    assert wine.release() == {}  # released: nothing more to say
