@@ -933,6 +933,7 @@ def test_discovery_keeps_the_newest_release_of_each_line_unless_every_release_is
 
 
 @pytest.mark.e2e
+@pytest.mark.windows
 @pytest.mark.skipif(sys.platform != "win32", reason="a real Windows PATH and python3.X.exe: Windows (or Wine) only")
 def test_on_windows_a_python_on_a_semicolon_path_is_found_by_its_versioned_exe_and_probed(tmp_path: Path) -> None:
     """Discovery as it runs on Windows, for real: PATH split at ';', python3.X.exe matched whatever its case, the

@@ -398,3 +398,55 @@ def test_a_run_is_told_what_its_servers_used_since_it_started_them(tmp_path, mon
     assert wine.release(reports.append) == {str(tmp_path / "prefix"): 2.75}
     assert reports[0] == f"Wine's server and services of {tmp_path / 'prefix'} used 2.75 s of CPU"
     assert wine.release() == {}  # released: nothing more to say
+
+
+WINE_313 = WINE_PYTHONS / "bin" / "python3.13"
+WINE_HARNESS = Path(__file__).resolve().parents[1] / "tools" / "wine-harness"
+
+
+@pytest.fixture(scope="module")
+def wine_harness_site() -> str:
+    """The Windows wheels of the harness's dependencies (tools/wine-harness install: from its cache, or PyPI once)."""
+    if not (sys.platform.startswith("linux") and os.access(WINE_313, os.X_OK) and wine.server_for(str(WINE_313))):
+        pytest.skip("needs tools/wine-pythons's CPython 3.13 (Linux)")
+    done = subprocess.run([str(WINE_HARNESS), "--python", str(WINE_313), "install"], stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, timeout=600)
+    if done.returncode != 0:
+        pytest.skip(f"tools/wine-harness install failed (no network for its first download?): {done.stderr.strip()}")
+    return done.stdout.strip().splitlines()[-1]
+
+
+@pytest.mark.e2e
+def test_sigkill_of_a_harness_under_wine_ends_its_cells_through_the_job_object(wine_harness_site, tmp_path):
+    """The harness itself run by Windows CPython under Wine, SIGKILLed from Linux (as the OOM killer or `kill -9`
+    would): no handler of it runs, yet its cell and the grandchild the cell started end, because Wine closes the
+    dead process's handles and the Job object's KILL_ON_JOB_CLOSE ends what is in it."""
+    from conftest import processes_mentioning, wait_until_gone
+
+    marker = f"mpmatrix-jobtest-{os.getpid()}-{time.monotonic_ns()}"
+    harness = (
+        "import os, sys, time\n"
+        "from harness import execute\n"
+        f"child = 'import subprocess, sys, time; p = subprocess.Popen([sys.executable, \"-c\", \"import time; time.sleep(60)  # {marker}\"]); print(p.pid, flush=True); time.sleep(60)'\n"
+        "cell = execute.start_cell([sys.executable, '-c', child], '.', dict(os.environ))\n"
+        "print(cell.stdout.readline().decode().strip(), flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    repo = WINE_HARNESS.parents[1]
+    env = dict(os.environ, PYTHONPATH=f"Z:{repo};Z:{wine_harness_site}", PYTHONUTF8="1")
+    try:
+        wine.use(str(WINE_313))  # the server outside the harness, as tools/wine-harness starts it
+        # No regular file among its streams (pytest's capture is one): the wine-pythons command then execs Wine, so
+        # this pid is python.exe's
+        process = subprocess.Popen([str(WINE_313), "-c", harness], cwd=str(tmp_path), env=env, stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        assert process.stdout is not None and process.stdout.readline().strip().isdigit()
+        assert len(processes_mentioning(marker)) == 3  # the harness, its cell, the cell's child (the marker's text)
+        import psutil
+
+        assert psutil.Process(process.pid).cmdline()[0].endswith("python.exe")  # the harness itself, not a wrapper
+        process.kill()  # SIGKILL of the Linux process of the harness
+        process.wait(timeout=30)
+        assert wait_until_gone(marker, seconds=5) == []
+    finally:
+        wine.release()
