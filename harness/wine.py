@@ -137,13 +137,14 @@ def stop(server: Server, timeout: Optional[float] = None) -> List[int]:
     return left
 
 
-def prefix_processes(prefix: str, proc: str = "/proc") -> List[int]:
+def prefix_processes(prefix: str, proc: str = "/proc", among: Optional[Sequence[int]] = None) -> List[int]:
     """Pids of the live processes whose environment names this prefix (the server, the services, any cell's
-    Windows process): Wine hands WINEPREFIX down to every process it starts. Linux only; [] elsewhere."""
+    Windows process): Wine hands WINEPREFIX down to every process it starts. Only those `among` the pids given,
+    when given. Linux only; [] elsewhere."""
     marker = b"\0WINEPREFIX=" + os.fsencode(prefix.rstrip("/")) + b"\0"
     found = []
     try:
-        names = os.listdir(proc)
+        names = os.listdir(proc) if among is None else [str(pid) for pid in among]
     except OSError:
         return []
     for name in names:
@@ -208,31 +209,66 @@ def servers(executables: Sequence[str], report: Callable[[str], None] = lambda l
             os.close(lock)
 
 
-# The servers this harness process started, its locks, and each prefix's CPU before this run started it (another
-# run's server may have been up already: what it used before is not this run's)
-_in_use: Dict[Tuple[str, str], Tuple[Server, int, float]] = {}
+@dataclass
+class _Held:
+    """A server this harness process started: its shared lock on the prefix, the prefix's CPU before this run
+    started it (another run's server may have been up already: what it used before is not this run's), and the
+    prefix's processes just after the start (the server and Wine's services)."""
+
+    server: Server
+    lock: int
+    cpu_before: float
+    processes: List[int]
+
+
+_in_use: Dict[Tuple[str, str], _Held] = {}
 _in_use_lock = threading.Lock()
 
 
 def use(executable: str) -> Optional[Server]:
-    """The server of a Wine interpreter command, started (once per prefix and harness process) before anything of
-    it runs: its probe, its first cell. None for any other interpreter. release() stops them after the run, and at
-    the latest when the harness exits."""
+    """The server of a Wine interpreter command, started before anything of it runs (its probe, each cell) once
+    per prefix and harness process, and again when it is gone: something ran `wineserver -k` during the run (a
+    command that does not take the prefix's lock), and a cell must not start a server itself, or the server and
+    Wine's services become that cell's leaks (seen on a shared machine: 7 and 8 such leftovers in two cells). None
+    for any other interpreter. release() stops them after the run, and at the latest when the harness exits."""
     server = server_for(executable)
     if server is None:
         return None
     key = (server.folder, server.prefix)
     with _in_use_lock:
-        if key not in _in_use:
-            lock = _share(server)
-            try:
-                before = prefix_cpu_s(server.prefix)
-                start(server)
-            except BaseException:
+        held = _in_use.get(key)
+        if held is not None and _still_running(server.prefix, held.processes):
+            return server
+        lock = held.lock if held is not None else _share(server)
+        try:
+            before = prefix_cpu_s(server.prefix) if held is None else held.cpu_before
+            start(server)
+        except BaseException:
+            if held is None:
                 os.close(lock)
-                raise
-            _in_use[key] = (server, lock, before)
+            raise
+        _in_use[key] = _Held(server, lock, before, _servers_among(prefix_processes(server.prefix)))
     return server
+
+
+def _servers_among(pids: Sequence[int], proc: str = "/proc") -> List[int]:
+    """The wineserver processes among the prefix's (another run's cells carry the prefix too, and may outlive a
+    killed server); all of them where none is named so."""
+    named = []
+    for pid in pids:
+        try:
+            with open(os.path.join(proc, str(pid), "comm"), "rb") as f:
+                if f.read().startswith(b"wineserver"):
+                    named.append(pid)
+        except OSError:
+            continue
+    return named or list(pids)
+
+
+def _still_running(prefix: str, pids: Sequence[int], proc: str = "/proc") -> bool:
+    """Whether any of these processes still runs with the prefix in its environment (a pid reused since by another
+    process does not count)."""
+    return bool(set(pids) & set(prefix_processes(prefix, proc, among=pids)))
 
 
 def release(report: Callable[[str], None] = lambda line: None) -> Dict[str, float]:
@@ -244,14 +280,15 @@ def release(report: Callable[[str], None] = lambda line: None) -> Dict[str, floa
         held = list(_in_use.values())
         _in_use.clear()
     used: Dict[str, float] = {}
-    for server, lock, before in held:
-        used[server.prefix] = max(0.0, prefix_cpu_s(server.prefix) - before)
+    for entry in held:
+        server = entry.server
+        used[server.prefix] = max(0.0, prefix_cpu_s(server.prefix) - entry.cpu_before)
         report(f"Wine's server and services of {server.prefix} used {used[server.prefix]:.2f} s of CPU")
-        if _last_user(lock):
+        if _last_user(entry.lock):
             left = stop(server)
             if left:
                 report(f"processes of {server.prefix} still alive {SERVER_STOP_S:g} s after `wineserver -k`, killed: {left}")
-        os.close(lock)
+        os.close(entry.lock)
     return used
 
 

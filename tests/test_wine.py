@@ -80,7 +80,8 @@ def write_fake_wine(folder: Path, prefix: Path) -> None:
         #!/bin/sh
         export WINEPREFIX={prefix}
         case "$1" in
-          -p) [ -f {folder}/server.pid ] && kill -0 $(cat {folder}/server.pid) 2>/dev/null && exit 0  # one runs
+          -p) [ -f {folder}/server.pid ] && grep -q ') [^Z]' /proc/$(cat {folder}/server.pid)/stat 2>/dev/null \\
+                && exit 0  # one runs (a killed one may stay a zombie: this machine's init need not reap it)
               sleep 60 & echo $! > {folder}/server.pid ;;
           -k) kill $(cat {folder}/server.pid) ;;
         esac
@@ -450,3 +451,27 @@ def test_sigkill_of_a_harness_under_wine_ends_its_cells_through_the_job_object(w
         assert wait_until_gone(marker, seconds=5) == []
     finally:
         wine.release()
+
+
+@needs_posix
+def test_a_server_killed_during_the_run_is_started_again_before_the_next_cell(tmp_path):
+    """Something ran `wineserver -k` mid-run (a command that does not take the prefix's lock): the next use()
+    starts the server again rather than letting a cell start one among its own processes."""
+    prefix = tmp_path / "prefix"
+    write_fake_wine(tmp_path / "bin", prefix)
+    python = str(tmp_path / "bin" / "python3.12")
+    try:
+        wine.use(python)
+        (first,) = wine.prefix_processes(str(prefix))
+        wine.use(python)  # up: nothing is started
+        assert wine.prefix_processes(str(prefix)) == [first]
+        os.kill(first, 9)
+        deadline = time.monotonic() + 5
+        while wine.prefix_processes(str(prefix)) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        wine.use(python)
+        (second,) = wine.prefix_processes(str(prefix))
+        assert second != first
+    finally:
+        wine.release()
+    assert wine.prefix_processes(str(prefix)) == []
