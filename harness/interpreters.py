@@ -16,7 +16,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from packaging.version import Version
 
-from harness import execute
+from harness import execute, wine
 from harness.errors import UsageError
 from harness.model import IMPLEMENTATIONS, Interpreter, implementation_name, number
 
@@ -50,7 +50,7 @@ def describe(in_process=False):
         info["implementation_version"] = text
     if sys.version_info < (3, 7):
         return info
-    import multiprocessing
+    import multiprocessing  # the probe runs inside the interpreter asked, old ones included: only once it is new enough
     import sysconfig
 
     if in_process:
@@ -64,9 +64,13 @@ def describe(in_process=False):
     # The base prefixes: inside a venv, platstdlib would otherwise name the venv's own lib directory.
     paths = sysconfig.get_paths(vars={"base": sys.base_prefix, "platbase": sys.base_exec_prefix})
     stdlib_dirs = []
-    for key in ("stdlib", "platstdlib"):
-        if paths.get(key):
-            for path in (paths[key], os.path.realpath(paths[key])):
+    # And the folder multiprocessing was imported from (not os: 3.11+ freeze it): the stdlib itself, which Windows'
+    # embeddable build keeps in a zip (python312.zip) that sysconfig does not name (its "stdlib" is a Lib folder
+    # that does not exist there).
+    imported_from = os.path.dirname(os.path.dirname(getattr(multiprocessing, "__file__", "") or ""))
+    for folder in (paths.get("stdlib"), paths.get("platstdlib"), imported_from):
+        if folder:
+            for path in (folder, os.path.realpath(folder)):
                 if path not in stdlib_dirs:
                     stdlib_dirs.append(path)
     info.update(
@@ -76,9 +80,19 @@ def describe(in_process=False):
         start_methods=list(multiprocessing.get_all_start_methods()),
         default_start_method=default,
         stdlib_dirs=stdlib_dirs,
+        wine=wine_version(),
+        optimized_stdlib=_optimized_stdlib(),
     )
     return info
-'''
+
+
+def _optimized_stdlib():
+    """Whether asserts (and docstrings) are stripped from the standard library: -O, or a stdlib compiled that way
+    (Windows' embeddable CPython ships one: multiprocessing's asserts never fire there)."""
+    import threading  # in the probe, inside the interpreter asked
+
+    return sys.flags.optimize > 0 or threading.Thread.__doc__ is None
+''' + wine.PROBE_SOURCE
 PROBE_SCRIPT = _DESCRIBE + "\nprint(json.dumps(describe()))\n"
 # -E and -s keep the caller's PYTHON* variables and user site-packages out of the description; both exist in 2.7.
 PROBE_FLAGS = ("-E", "-s")
@@ -128,7 +142,12 @@ def current() -> Interpreter:
 
 
 def probe(executable: str, source: str = "explicit") -> Interpreter:
-    """Describe the interpreter at `executable` by running the probe script in it; raises InterpreterError."""
+    """Describe the interpreter at `executable` by running the probe script in it; raises InterpreterError. A Windows
+    CPython under Wine gets its prefix's server first (harness.wine), outside every cell."""
+    try:
+        wine.use(executable)
+    except wine.WineError as exc:
+        raise InterpreterError(executable, f"a Wine interpreter whose Wine does not start: {exc}") from None
     try:
         completed = execute.run_quick([executable, *PROBE_FLAGS, "-c", PROBE_SCRIPT], timeout=PROBE_TIMEOUT_S)
     except subprocess.TimeoutExpired:
@@ -195,7 +214,7 @@ def discover(
         seen_paths.add(path_key)
         seen_builds.add(build_key)
         kept.append(interpreter)
-    kept.sort(key=_sort_key)
+    kept.sort(key=lambda interpreter: interpreter.cell_id("").sort_key())  # matrix order, as every report has it
     return kept, problems
 
 
@@ -507,10 +526,22 @@ def _interpreter_from(info: Mapping[str, Any], executable: str, source: str) -> 
         machine=str(info.get("machine", "")),
         start_methods=tuple(info.get("start_methods", ())),
         default_start_method=str(info.get("default_start_method", "")),
-        stdlib_dirs=tuple(info.get("stdlib_dirs", ())),
+        stdlib_dirs=_stdlib_dirs(info),
         source=source,
         implementation_version=str(info.get("implementation_version", "")),
+        flavour=wine.flavour(str(info.get("wine") or "")),
+        optimized=bool(info.get("optimized_stdlib", False)),
     )
+
+
+def _stdlib_dirs(info: Mapping[str, Any]) -> Tuple[str, ...]:
+    """The stdlib folders as the harness sees them in a cell's output: a Windows Python under Wine names them as
+    Windows paths (Z:\\opt\\...\\python312.zip), which the cell's output reaches the normalizer spelled as Linux
+    ones (harness.wine.posix_paths), so they are spelled so here too."""
+    folders = [str(folder) for folder in info.get("stdlib_dirs", ())]
+    if info.get("wine"):
+        folders = [wine.linux_path(folder) for folder in folders]
+    return tuple(dict.fromkeys(folders))
 
 
 def _gist(stderr: str) -> str:
@@ -533,10 +564,6 @@ def _release(version: str) -> str:
 
 def _dotted(version: Tuple[int, ...]) -> str:
     return ".".join(str(part) for part in version)
-
-
-def _sort_key(interpreter: Interpreter) -> Tuple[str, Tuple[int, ...], bool]:
-    return (interpreter.implementation, _version_tuple(interpreter.version), interpreter.free_threaded)
 
 
 RELEASES_ENV = "MPMATRIX_RELEASES"  # "all": discovery keeps every release it finds, as --all-releases does
@@ -605,13 +632,14 @@ def describe(interpreter: Interpreter) -> str:
     name = implementation_name(interpreter.implementation)
     own = interpreter.implementation_version
     text = f"{name} {interpreter.version}" if not own or own == interpreter.version else f"{name} {own} (Python {interpreter.version})"
-    return text + (" free-threaded" if interpreter.free_threaded else "")
+    return (text + (" free-threaded" if interpreter.free_threaded else "")
+            + (" (stdlib without asserts)" if interpreter.optimized else ""))
 
 
 def interpreter_table(found: Sequence[Interpreter]) -> List[str]:
     """`mpmatrix interpreters`: one aligned row per interpreter under a header, whatever the lengths of its fields."""
     rows = [list(INTERPRETER_COLUMNS)] + [
-        [i.tag, describe(i), f"{i.platform}/{i.machine}", i.default_start_method, ",".join(i.start_methods), i.source,
+        [i.tag, describe(i), f"{i.cell_id('').platform_tag}/{i.machine}", i.default_start_method, ",".join(i.start_methods), i.source,
          i.executable]
         for i in found
     ]

@@ -20,11 +20,11 @@ import sys
 import threading
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tuple
 
-from harness import execute, files, results as results_io, timings as timings_io
+from harness import execute, files, results as results_io, timings as timings_io, wine
 from harness.display import now_iso
 from harness.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError
 from harness.interpreters import select_interpreters
@@ -44,15 +44,41 @@ Warn = Callable[[str], None]
 class RunRequest:
     """What to run, as the command line says it."""
 
-    paths: Tuple[str, ...] = (DEFAULT_CASES,)
+    paths: Tuple[str, ...] = ()  # () for the default, cases/ (or, resuming, the interrupted run's)
     pythons: Optional[Tuple[str, ...]] = None
     start_methods: Optional[Tuple[str, ...]] = None
     out: str = "results"
     resume: bool = False  # `out` is then the folder of the run to finish
     jobs: Optional[int] = None  # None: the CPU count, more while the CPUs are mostly idle
-    repeat: int = 1
+    repeat: Optional[int] = None  # None: once (or, resuming, as often as the interrupted run asked)
     cap: int = execute.DEFAULT_CAP
     all_releases: Optional[bool] = None  # without pythons: every release found, not the newest of each version
+
+    def recorded(self) -> Dict[str, Any]:
+        """What to run, as the journal and results.json keep it, so that --resume runs the same."""
+        return {"paths": list(self.paths) or [DEFAULT_CASES], "pythons": list(self.pythons) if self.pythons else None,
+                "start_methods": list(self.start_methods) if self.start_methods else None,
+                "repeat": self.repeat or 1, "all_releases": self.all_releases}
+
+    def resuming(self, recorded: Dict[str, Any], warn: Warn) -> "RunRequest":
+        """This request with what the interrupted run was asked for wherever the command line left it open; where
+        the command line says otherwise, it is followed, and said."""
+        changes: Dict[str, Any] = {}
+        for name in ("paths", "pythons", "start_methods", "repeat", "all_releases"):
+            mine, theirs = getattr(self, name), recorded.get(name)
+            if isinstance(theirs, list):
+                theirs = tuple(str(v) for v in theirs)
+            if mine in (None, ()):
+                if theirs not in (None, ()):
+                    changes[name] = theirs
+            elif theirs not in (None, ()) and mine != theirs:
+                warn(f"mpmatrix: --resume {self.out}: the interrupted run had {name} {_said(theirs)}; this one has "
+                     f"{_said(mine)}: cells outside it are dropped, new ones run")
+        return replace(self, **changes)
+
+
+def _said(value: Any) -> str:
+    return " ".join(value) if isinstance(value, tuple) else str(value)
 
 
 @dataclass(frozen=True)
@@ -79,12 +105,19 @@ class _Stop(Exception):
     """The run stops early for a reason other than the user (the results can no longer be written)."""
 
 
-def run_matrix(request: RunRequest, display: Any, warn: Warn) -> RunOutcome:
-    """Own one run from start to end; raises UsageError for bad input, before anything is run or written."""
+def run_matrix(request: RunRequest, display: Any, warn: Warn, notice: Optional[Warn] = None) -> RunOutcome:
+    """Own one run from start to end; raises UsageError for bad input, before anything is run or written. `warn`
+    says what the user must hear (a case file that cannot be used); `notice` what `-q` leaves out (the interpreters
+    found but unusable), by default the same."""
     out_dir = Path(request.out)
     option = "--resume" if request.resume else "--out"
     if request.resume and not out_dir.is_dir():
         raise UsageError(f"--resume {out_dir}: no such folder; expected the --out folder of an interrupted run")
+    results_path = out_dir / results_io.RESULTS_NAME
+    journal_path = out_dir / results_io.JOURNAL_NAME
+    previous = _previous(results_path, journal_path) if request.resume else None
+    if previous is not None:
+        request = request.resuming(previous.request, warn)
     paths = list(request.paths) or [DEFAULT_CASES]
     missing = [p for p in paths if not os.path.lexists(p)]
     if missing:  # a mistyped path is a usage error, not an `error` cell in a results file
@@ -97,30 +130,25 @@ def run_matrix(request: RunRequest, display: Any, warn: Warn) -> RunOutcome:
     for case in cases:
         for warning in case.warnings:
             warn(f"mpmatrix: warning: {escape_name(warning)}")
-    interpreters = select_interpreters(list(request.pythons) if request.pythons else None, warn, request.all_releases)
+    interpreters = select_interpreters(list(request.pythons) if request.pythons else None, notice or warn,
+                                       request.all_releases)
 
     lock = OutLock.acquire(out_dir, option, warn)  # from here on, the folder is ours until the run ends
     try:
         results_io.remove_stale_temporaries(out_dir)  # an earlier run killed while writing its results
-        results_path = out_dir / results_io.RESULTS_NAME
-        journal_path = out_dir / results_io.JOURNAL_NAME
         known = timings_io.known_timings(results_path)
         session = Session.assemble(cases, broken, interpreters,
-                                   list(request.start_methods) if request.start_methods else None, request.repeat,
-                                   request.jobs, request.cap, known)
-        digests = {item.case.name: item.case.digest for item in session.planned}  # broken cases' stand-ins too
-        run_id, started, recorded = _recorded(request, results_path, journal_path)
+                                   list(request.start_methods) if request.start_methods else None, request.repeat or 1,
+                                   request.jobs, request.cap, known, report=lambda line: warn(f"mpmatrix: {line}"))
+        run_id, started, recorded = uuid.uuid4().hex[:12], now_iso(), iter(())
+        if previous is not None:  # cells recorded before the interruption are kept, not run again
+            run_id, started, recorded = previous.run_id, previous.started, previous.results()
         session.started = started
-        changed: Dict[str, int] = {}
+        carried = _Carried(session.planned)
         # The results a resumed run carries over go into its new journal one at a time, whole, from the old one.
-        journal = results_io.Journal(journal_path, run_id, started, _unchanged(recorded, digests, changed))
-        for name, count in sorted(changed.items()):
-            warn(f"mpmatrix: {escape_name(name)}: the case file changed since it was recorded; its {count} recorded "
-                 f"{'cell runs' if count == 1 else 'cells run'} again")
-        if request.resume:  # cells recorded before the interruption are kept, not run again
-            kept = {r.key for r in journal.results()}
-            session.planned = [item for item in session.planned if item.cell.key not in kept]
-        return _execute(session, journal, run_id, results_path, out_dir, display)
+        journal = results_io.Journal(journal_path, run_id, started, carried.keep(recorded), request.recorded())
+        session.planned = carried.left(session.planned, warn)
+        return _execute(session, journal, run_id, results_path, out_dir, display, warn, request.recorded())
     except results_io.ResultsNotWritten as exc:
         raise UsageError(f"{option} {out_dir}: {exc.strerror}") from None
     except results_io.ResultsError as exc:  # the record of the run to resume, read as it is carried over
@@ -129,38 +157,83 @@ def run_matrix(request: RunRequest, display: Any, warn: Warn) -> RunOutcome:
         lock.release()
 
 
-def _recorded(request: RunRequest, results_path: Path, journal_path: Path) -> Tuple[str, str, Iterable[Result]]:
-    """The run's id, its start, and the results a resumed run carries over (none for a new run), read one at a
-    time as they are taken.
+@dataclass(frozen=True)
+class _Previous:
+    """What the interrupted run recorded: its id, start and request at once, its results one at a time as they are
+    carried over (results(), to be called once)."""
 
-    The journal, when there is one, is the whole record of the newest run; results.json only when there is not."""
-    if not request.resume:
-        return uuid.uuid4().hex[:12], now_iso(), ()
+    run_id: str
+    started: str
+    request: Dict[str, Any]
+    results: Callable[[], Iterator[Result]]
+
+
+def _previous(results_path: Path, journal_path: Path) -> _Previous:
+    """The journal, when there is one, is the interrupted run's whole record; results.json only when there is not."""
     try:
         if os.path.lexists(journal_path):  # lexists: a pipe or a dangling link there is named, not passed over
             journal = results_io.JournalFile(journal_path)
-            return journal.run_id, journal.started, journal.results()
+            return _Previous(journal.run_id, journal.started, journal.request, journal.results)
         if os.path.lexists(results_path):
-            previous, results = results_io.iter_results(results_path)
-            return str(previous.host.get("run_id") or uuid.uuid4().hex[:12]), previous.started, results
+            run, cells = results_io.iter_results(results_path)
+            request = run.host.get("request")
+            return _Previous(str(run.host.get("run_id") or uuid.uuid4().hex[:12]), run.started,
+                             request if isinstance(request, dict) else {}, lambda: cells)
     except results_io.ResultsError as exc:
         raise UsageError(str(exc)) from None
     raise UsageError(f"--resume {results_path.parent}: neither {results_io.JOURNAL_NAME} nor "
                      f"{results_io.RESULTS_NAME} there; expected the --out folder of an interrupted run")
 
 
-def _unchanged(results: Iterable[Result], digests: Dict[str, str], changed: Dict[str, int]) -> Iterator[Result]:
-    """The recorded results whose case file is as it was when they were recorded; the others counted in `changed`
-    by case (they run again)."""
-    for result in results:
-        if result.case.name in digests and result.case.digest != digests[result.case.name]:
-            changed[result.case.name] = changed.get(result.case.name, 0) + 1
-        else:
-            yield result
+class _Carried:
+    """Which recorded results a resumed run keeps, taken one at a time (keep()), and what it has left to run (left()).
+    A result is kept while its cell is still planned, as often as it is planned (--repeat), and its case file is
+    unchanged; the others are dropped (a case renamed, moved or removed, an interpreter or start method no longer
+    asked for) or run again (changed)."""
+
+    def __init__(self, planned: List[Any]) -> None:
+        self.digests = {item.case.name: item.case.digest for item in planned}  # broken cases' stand-ins too
+        self.wanted: Dict[Any, int] = {}
+        for item in planned:
+            self.wanted[item.cell.key] = self.wanted.get(item.cell.key, 0) + 1
+        self.done: Dict[Any, int] = {}
+        self.changed: Dict[str, int] = {}
+        self.dropped: Dict[str, int] = {}
+
+    def keep(self, recorded: Iterable[Result]) -> Iterator[Result]:
+        for result in recorded:
+            if result.case.name in self.digests and result.case.digest != self.digests[result.case.name]:
+                self.changed[result.case.name] = self.changed.get(result.case.name, 0) + 1
+            elif self.wanted.get(result.key, 0) > 0:
+                self.wanted[result.key] -= 1
+                self.done[result.key] = self.done.get(result.key, 0) + 1
+                yield result
+            else:
+                self.dropped[result.case.name] = self.dropped.get(result.case.name, 0) + 1
+
+    def left(self, planned: List[Any], warn: Warn) -> List[Any]:
+        """The planned cells not done (once keep() has been taken whole); says what ran again or was dropped."""
+        for name, count in sorted(self.changed.items()):
+            warn(f"mpmatrix: {escape_name(name)}: the case file changed since it was recorded; its {count} recorded "
+                 f"{'cell runs' if count == 1 else 'cells run'} again")
+        if self.dropped:
+            count = sum(self.dropped.values())
+            names = ", ".join(escape_name(n) for n in sorted(self.dropped)[:5])
+            names += f" and {len(self.dropped) - 5} more" if len(self.dropped) > 5 else ""
+            warn(f"mpmatrix: {count} recorded {'cell is' if count == 1 else 'cells are'} not part of this run (of {names}: "
+                 "renamed, moved or removed, or of an interpreter or start method not asked for now): dropped")
+        done = dict(self.done)
+        left: List[Any] = []
+        for item in planned:  # as many of each cell's planned runs as were recorded are done
+            if done.get(item.cell.key, 0) > 0:
+                done[item.cell.key] -= 1
+                continue
+            left.append(item)
+        return left
 
 
 def _execute(session: Session, journal: results_io.Journal, run_id: str, results_path: Path, out_dir: Path,
-             display: Any) -> RunOutcome:
+             display: Any, warn: Warn, request: Dict[str, Any]) -> RunOutcome:
     """Run the session's cells. Each result goes to the journal whole and is kept in memory brief (the journal's
     record); results.json is written at the end from the journal, one cell at a time."""
     stop = threading.Event()
@@ -192,11 +265,14 @@ def _execute(session: Session, journal: results_io.Journal, run_id: str, results
         held = results_io.HeldSignals()  # from here a signal ends the run once its results are written
         display.stop()
         journal.close()
+        servers_cpu = wine.release(warn)  # Wine's servers, started for the probes and cells of this run
     elapsed = time.monotonic() - clock
     recorded = journal.results()
     timings_io.save_timings(timings_io.from_results(recorded[journal.seeded:]), timings_io.cache_path())
+    # The servers' CPU is the run's though no cell's: the run's figures hold it (host.wine_server_cpu_s)
+    extra = {"wine_server_cpu_s": {p: round(s, 3) for p, s in servers_cpu.items()}} if servers_cpu else {}
     run = session.record(combine_by_cell(recorded), complete and not interrupted and not stopped_because,
-                         run_id=run_id)
+                         run_id=run_id, request=request, **extra)
     problems = list(stopped_because)
     try:
         written, problem = results_io.write_run_somewhere(run, results_path, _fallbacks(out_dir), journal.combined)
@@ -298,6 +374,12 @@ def _try_lock(file: Any) -> bool:
     except BlockingIOError:
         return False
     except OSError as exc:
-        if exc.errno in (errno.EACCES, errno.EAGAIN):
+        if exc.errno in _HELD_ELSEWHERE or (sys.platform == "win32" and exc.errno in _HELD_ELSEWHERE_WINDOWS):
             return False
         return True  # a file system without locks (some network ones): run unlocked rather than not at all
+
+
+_HELD_ELSEWHERE = (errno.EACCES, errno.EAGAIN)
+# msvcrt.locking's other "locking violation" (EDEADLOCK), and errno 0: Wine's C runtime refuses a locked range
+# without setting errno (seen under Wine 8 and 10, in one process and from another), so the lock went unheld there.
+_HELD_ELSEWHERE_WINDOWS = (getattr(errno, "EDEADLOCK", errno.EDEADLK), 0)

@@ -26,12 +26,18 @@ FLAVOUR_NAMES = {"wine": "Wine"}
 # sys.implementation.name of the Python implementations a case may select; CPython's tags carry no prefix.
 IMPLEMENTATIONS = ("cpython", "pypy", "graalpy")
 IMPLEMENTATION_NAMES = {"cpython": "CPython", "pypy": "PyPy", "graalpy": "GraalPy"}
-# Builds of one version: the letter a tag carries after the version, and the words for it.
-BUILDS = {"": "", "t": "free-threaded"}
+# Builds of one version: the letters a tag carries after the version, and the words for each.
+BUILDS = {"": "", "t": "free-threaded", "o": "stdlib without asserts", "to": "free-threaded, stdlib without asserts"}
 # Exit codes a case (or the bootstrap that runs it) uses to say something to the harness; bootstrap.py, which is
 # standalone, has its own copies (tests/test_bootstrap.py keeps them equal).
 CASE_EXIT_SKIP = 77  # "not applicable in this cell"
 CASE_EXIT_UNSUPPORTED = 78  # the start method is not offered by this interpreter or OS
+# Windows statuses a process that crashed ends with, by the name an expectation writes (`exit = "signal:NAME"`);
+# 0xC000013A, CTRL_C_EXIT, is how CPython ends after an uncaught KeyboardInterrupt, not a crash.
+WINDOWS_STATUSES = {
+    0xC0000005: "ACCESS_VIOLATION", 0xC00000FD: "STACK_OVERFLOW", 0xC0000409: "STACK_BUFFER_OVERRUN",
+    0xC000001D: "ILLEGAL_INSTRUCTION", 0xC0000094: "INTEGER_DIVIDE_BY_ZERO", 0x40010004: "DEBUGGER_TERMINATED",
+}
 
 
 MAX_NUMBER_DIGITS = 18  # a version part, a claim ID's number: longer runs of digits all read as 10**18
@@ -57,7 +63,7 @@ def minor_version(version: str) -> str:
 
 # The grammar of an interpreter tag, the one regex for it: an implementation prefix (none for CPython), a version
 # (3.12, or a release: 3.12.1), and a build letter (t: free-threaded). Columns, --python specs and matrix.toml use it.
-_TAG = re.compile(r"^(?P<implementation>[A-Za-z]*?)(?P<version>\d+\.\d+(?:\.\d+)?)(?P<build>t?)$")
+_TAG = re.compile(r"^(?P<implementation>[A-Za-z]*?)(?P<version>\d+\.\d+(?:\.\d+)?)(?P<build>t?o?)$")
 
 
 def parse_tag(tag: str) -> Optional[Tuple[str, str, str]]:
@@ -75,6 +81,30 @@ def split_platform_tag(platform_tag: str) -> Tuple[str, str]:
     return platform, flavour
 
 
+_PLATFORM_VALUE = re.compile(r"^(?P<platform>[a-z0-9]+)(?:-(?P<flavour>[a-z]+)(?P<flavour_version>\d+(?:\.\d+)*)?)?$")
+
+
+def platform_value_error(value: str) -> str:
+    """Why `value` cannot name platforms in a case file ("" when it can): linux, win32; win32-wine8.0 for cells under
+    Wine 8.0 only, win32-wine for those under any Wine."""
+    match = _PLATFORM_VALUE.match(value)
+    if match is None or match["platform"] not in PLATFORMS:
+        return (f"expected {', '.join(PLATFORMS[:-1])} or {PLATFORMS[-1]} (sys.platform), or one of them with a flavour "
+                "such as win32-wine8.0 (Windows under Wine 8.0) or win32-wine (under any Wine)")
+    return ""
+
+
+def platform_matches(value: str, platform: str, flavour: str) -> bool:
+    """Whether a platform named in a case file takes in a cell's platform: `win32` takes Windows and Windows under any
+    Wine (one expectation serves both where they behave alike), `win32-wine` every Wine, `win32-wine8.0` that one."""
+    named, _, wanted = value.partition("-")
+    if named != platform:
+        return False
+    if not wanted:
+        return True
+    return flavour == wanted or (wanted.isalpha() and re.fullmatch(re.escape(wanted) + r"\d+(\.\d+)*", flavour) is not None)
+
+
 def implementation_name(implementation: str) -> str:
     """CPython, PyPy: how people write it."""
     return IMPLEMENTATION_NAMES.get(implementation, implementation)
@@ -89,9 +119,9 @@ def flavour_name(flavour: str) -> str:
 
 
 def platform_name(platform: str, flavour: str = "") -> str:
-    """Linux, macOS, Windows; `Windows (Wine 8.0)` for a flavoured one."""
+    """Linux, macOS, Windows; `Windows under Wine 8.0` for a flavoured one: never to be read as the platform itself."""
     name = PLATFORM_NAMES.get(platform, platform)
-    return f"{name} ({flavour_name(flavour)})" if flavour else name
+    return f"{name} under {flavour_name(flavour)}" if flavour else name
 
 
 def _rank(value: str, order: Sequence[str]) -> Tuple[int, str]:
@@ -119,7 +149,7 @@ class CellId:
     flavour: str = ""  # "" natively; "wine8.0" for Windows provided by Wine 8.0
     implementation: str = "cpython"
     version: str = "0.0.0"
-    build: str = ""  # "t": free-threaded
+    build: str = ""  # "t": free-threaded; "o": a standard library without asserts (Windows' embeddable CPython)
     start_method: str = "fork"
     variant: Tuple[Tuple[str, str], ...] = ()
 
@@ -129,7 +159,7 @@ class CellId:
 
     @property
     def free_threaded(self) -> bool:
-        return self.build == "t"
+        return "t" in self.build
 
     @property
     def platform_tag(self) -> str:
@@ -166,7 +196,7 @@ class CellId:
     def sort_key(self) -> Tuple[Any, ...]:
         """Matrix order: platform (Linux, macOS, Windows, each before its flavours), implementation (CPython first),
         version, build, variant, then start method (fork, spawn, forkserver, default)."""
-        return (_rank(self.platform, PLATFORMS), self.flavour, _rank(self.implementation, IMPLEMENTATIONS),
+        return (_rank(self.platform, PLATFORMS), value_order(self.flavour), _rank(self.implementation, IMPLEMENTATIONS),
                 version_numbers(self.version), self.version, self.build,
                 tuple((name, value_order(value)) for name, value in self.variant),
                 _rank(self.start_method, CASE_METHODS))
@@ -177,6 +207,17 @@ class CellId:
         platform, flavour = split_platform_tag(platform_tag)
         implementation, version, build = parse_tag(tag) or ("cpython", tag, "")
         return cls(platform, flavour, implementation, version, build, start_method)
+
+    def to_list(self) -> List[Any]:
+        """The identity as JSON writes it where a compact key is wanted (the timings cache)."""
+        return [self.platform, self.flavour, self.implementation, self.version, self.build, self.start_method,
+                [list(pair) for pair in self.variant]]
+
+    @classmethod
+    def from_list(cls, items: Sequence[Any]) -> "CellId":
+        platform, flavour, implementation, version, build, method, variant = items
+        return cls(str(platform), str(flavour), str(implementation), str(version), str(build), str(method),
+                   tuple((str(k), str(v)) for k, v in variant))
 
     def interpreter(self) -> "CellId":
         """The same place without its start method: the column group it belongs to."""
@@ -202,7 +243,17 @@ class Axis:
     label: Callable[[str], str]
 
 
+def is_flag(name: str) -> bool:
+    """Whether a variant axis is an environment flag (written in upper case) rather than a package (whose
+    normalized name is lower case): case files keep the two apart (harness/casefile.py)."""
+    return name.upper() == name and any(char.isalpha() for char in name)
+
+
 def _variant_axis(name: str) -> Axis:
+    """A package's axis reads `numpy 2.1.3` (`no numpy` where it was not installed); a flag's `NAME=1`."""
+    if is_flag(name):
+        return Axis(name, lambda layout, cell: dict(cell.variant).get(name, ""), value_order,
+                    lambda value: f"{name}={value}" if value else f"{name} unset")
     return Axis(name, lambda layout, cell: dict(cell.variant).get(name, ""), value_order,
                 lambda value: f"{name} {value}" if value else f"no {name}")
 
@@ -212,7 +263,8 @@ AXES: Tuple[Axis, ...] = (
     Axis("start_method", lambda layout, cell: cell.start_method, lambda v: (_rank(v, CASE_METHODS),), lambda v: v),
     Axis("python", lambda layout, cell: layout.version_text(cell), lambda v: (value_order(v),), lambda v: v),
     Axis("platform", lambda layout, cell: cell.platform_tag,
-         lambda v: (_rank(split_platform_tag(v)[0], PLATFORMS), v), lambda v: platform_name(*split_platform_tag(v))),
+         lambda v: (_rank(split_platform_tag(v)[0], PLATFORMS), value_order(split_platform_tag(v)[1])),
+         lambda v: platform_name(*split_platform_tag(v))),
     Axis("implementation", lambda layout, cell: cell.implementation, lambda v: (_rank(v, IMPLEMENTATIONS),),
          implementation_name),
 )
@@ -288,11 +340,15 @@ class Interpreter:
     source: str = "current"  # how it was found: current, path, pyenv, py-launcher, explicit
     implementation_version: str = ""  # the implementation's own version: PyPy 7.3.11 runs Python 3.9.16
     flavour: str = ""  # see CellId.flavour
+    optimized: bool = False  # its standard library runs without asserts (-O, or compiled so: Windows' embeddable)
+
+    @property
+    def build(self) -> str:
+        return ("t" if self.free_threaded else "") + ("o" if self.optimized else "")
 
     def cell_id(self, start_method: str, variant: Tuple[Tuple[str, str], ...] = ()) -> CellId:
         """Where a cell of this interpreter runs under a start method: the one bridge from an install to a cell."""
-        return CellId(self.platform, self.flavour, self.implementation, self.version, "t" if self.free_threaded else "",
-                      start_method, variant)
+        return CellId(self.platform, self.flavour, self.implementation, self.version, self.build, start_method, variant)
 
     def to_json(self) -> Dict[str, Any]:
         """The interpreter as a results file records it (its `interpreters` list)."""
@@ -330,18 +386,40 @@ class CaseRef:
 
 
 @dataclass(frozen=True)
+class Environment:
+    """Where the cells of a case with dependencies run: a virtual environment made for one interpreter and one set of
+    resolved requirements (harness/environments.py), or why none could be made there."""
+
+    python: Tuple[str, ...] = ()  # the command that starts its Python (a chroot's interpreter reaches it through a shim)
+    path: str = ""  # its folder
+    site_dirs: Tuple[str, ...] = ()  # its site-packages: normalized as <site-packages>
+    packages: Tuple[Tuple[str, str], ...] = ()  # the case's direct dependencies as installed: (normalized name, version)
+    unavailable: str = ""  # why no environment can be made here (the resolver's answer): the cell is unsupported
+    error: str = ""  # why making it failed this time (a download, a crash of the installer): the cell is an error
+
+
+@dataclass(frozen=True)
 class Cell:
-    """One thing to run: a case under one interpreter and one start method."""
+    """One thing to run: a case under one interpreter and one start method (and, for a case with dependencies, in
+    an environment, with its variant's packages and flags)."""
 
     case_name: str
     case_path: str
     interpreter: Interpreter
     start_method: str
     repeat_index: int = 0
+    variant: Tuple[Tuple[str, str], ...] = ()  # CellId.variant: the varied packages' resolved versions, the flags
+    flags: Tuple[Tuple[str, str], ...] = ()  # environment variables the cell sets
+    environment: Optional[Environment] = None
 
     @property
     def id(self) -> CellId:
-        return self.interpreter.cell_id(self.start_method)
+        return self.interpreter.cell_id(self.start_method, self.variant)
+
+    @property
+    def setting(self) -> "Setting":
+        packages = self.environment.packages if self.environment is not None else ()
+        return replace(self.interpreter.setting, packages=packages)
 
     @property
     def key(self) -> Tuple[str, CellId]:
@@ -405,6 +483,11 @@ class Setting:
     machine: str = ""
     default_start_method: str = ""
     implementation_version: str = ""  # PyPy's own version (7.3.11); for CPython the same as the version
+    packages: Tuple[Tuple[str, str], ...] = ()  # the case's direct dependencies as installed in the cell's environment
+
+    def packages_text(self) -> str:
+        """numpy 2.1.3, requests 2.32.3: how reports name what the cell's environment held."""
+        return ", ".join(f"{name} {version}" for name, version in self.packages)
 
 
 class Status(enum.Enum):
@@ -636,7 +719,8 @@ class Result:
                   for name, (default, _, convert) in RESULT_FIELDS.items()}
         return cls(
             cell=CellId(values["platform"], values["flavour"], values["implementation"], values["python"],
-                        "t" if values["free_threaded"] else "", values["start_method"], values["variant"]),
+                        values["build"] if values["build"] is not None else ("t" if values["free_threaded"] else ""),
+                        values["start_method"], values["variant"]),
             case=CaseRef(values["case"], values["case_path"], values["case_digest"], values["ids"], values["claim"],
                          values["source"], values["nondeterministic"], values["case_start_methods"],
                          values["changed_in"]),
@@ -648,7 +732,8 @@ class Result:
             judged=Judgement(Status.from_label(values["status"]), values["holds"], values["known_bug"],
                              values["exception"], values["stdout"], values["stderr"], values["message"],
                              values["diff"], values["expectation"], values["checked"], values["observations"]),
-            setting=Setting(values["machine"], values["default_start_method"], values["implementation_version"]),
+            setting=Setting(values["machine"], values["default_start_method"], values["implementation_version"],
+                            values["packages"]),
         )
 
 
@@ -685,6 +770,7 @@ RESULT_FIELDS: Dict[str, Tuple[Any, Callable[[Result], Any], Callable[[Any], Any
     "python": ("0.0.0", lambda r: r.cell.version, _same),
     "implementation": ("cpython", lambda r: r.cell.implementation, _same),
     "free_threaded": (False, lambda r: r.cell.free_threaded, bool),
+    "build": (None, lambda r: r.cell.build, str),  # None when absent (schema 1): then "t" where free_threaded
     "platform": ("linux", lambda r: r.cell.platform, _same),
     "flavour": ("", lambda r: r.cell.flavour, _same),
     "variant": ((), lambda r: dict(r.cell.variant), lambda v: tuple(sorted((str(k), str(x)) for k, x in v.items()))),
@@ -718,6 +804,7 @@ RESULT_FIELDS: Dict[str, Tuple[Any, Callable[[Result], Any], Callable[[Any], Any
     "known_bug": ("", lambda r: r.judged.known_bug, _same),
     "implementation_version": ("", lambda r: r.setting.implementation_version, _same),
     "cpu_s": (None, lambda r: r.observed.cpu_s, _same),
+    "packages": ((), lambda r: dict(r.setting.packages), lambda v: tuple(sorted((str(k), str(x)) for k, x in v.items()))),
 }
 
 

@@ -98,18 +98,21 @@ def write_text_atomic(path: Path, text: str) -> None:
     """UTF-8 text written beside the target and renamed over it; a lone surrogate is written as "\\udcff".
 
     A terminating signal that arrives meanwhile is acted on once the file is in place (HeldSignals)."""
-    write_chunks_atomic(path, [text])
+    write_chunks_atomic(path, [text.encode("utf-8", "backslashreplace")])
 
 
-def write_chunks_atomic(path: Path, chunks: Iterable[str]) -> None:
-    """write_text_atomic for text that comes in pieces (results.json, one cell at a time): each is written as it
-    comes, so that the whole is never in memory; an exception from `chunks` leaves the old file as it was."""
+def write_chunks_atomic(path: Path, chunks: Iterable[bytes]) -> None:
+    """The one way a file is replaced here (results.json, a journal's start, the timings cache, a blessed case): the
+    chunks are written as they come to a temporary file beside `path`, so that the whole is never in memory, then
+    flushed to disk and renamed over it; an exception meanwhile (from `chunks`, ENOSPC, EROFS, ...) leaves the old
+    file as it was and no temporary file behind. A terminating signal meanwhile is acted on once the file is in
+    place (HeldSignals)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     held = HeldSignals()
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
         try:
-            with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as f:
+            with os.fdopen(fd, "wb") as f:
                 for chunk in chunks:
                     f.write(chunk)
                 f.flush()
@@ -156,7 +159,7 @@ _CELLS_OPEN = ',"cells":['
 
 
 def results_chunks(run: Run, cells: Optional[Cells] = None) -> Iterator[str]:
-    """results.json as written: the run's keys on its first line, then one cell a line, each made when it is
+    """results.json as written (dumps: no lone surrogate, so UTF-8 always encodes it): the run's keys on its first line, then one cell a line, each made when it is
     written. A reader can take such a file one line at a time (iter_results); any JSON reader takes it whole."""
     head = dumps(run.header_json())
     yield head[:-1] + _CELLS_OPEN
@@ -170,7 +173,7 @@ def results_chunks(run: Run, cells: Optional[Cells] = None) -> Iterator[str]:
 def write_run(run: Run, path: Path, cells: Optional[Cells] = None) -> None:
     """The run's results file, replaced atomically; its cells are `cells()` when given (whole results, where the run
     holds brief ones), else its own."""
-    write_chunks_atomic(path, results_chunks(run, cells))
+    write_chunks_atomic(path, (chunk.encode("utf-8") for chunk in results_chunks(run, cells)))
 
 
 def write_run_somewhere(run: Run, path: Path, fallbacks: Sequence[Path] = (),
@@ -206,6 +209,7 @@ class Journaled:
     run_id: str
     started: str
     results: Tuple[Result, ...]
+    request: Dict[str, Any] = dataclasses.field(default_factory=dict)  # what the run was asked to run (RunRequest)
 
 
 def _line(result: Result) -> bytes:
@@ -224,33 +228,28 @@ class Journal:
     is written and every later result is kept whole in memory: at worst the last line is torn, which read_journal
     ignores."""
 
-    def __init__(self, path: Path, run_id: str, started: str, seed: Iterable[Result] = ()) -> None:
+    def __init__(self, path: Path, run_id: str, started: str, seed: Iterable[Result] = (),
+                 request: Optional[Dict[str, Any]] = None) -> None:
         self.path = path
         self._brief: List[Result] = []
         self._lines: List[Optional[Tuple[int, int]]] = []  # (offset, length) of each result's line; None: not written
         self._whole: Dict[int, Result] = {}  # the results whose line could not be written, by their index
         self._end = 0
-        header = {"journal": JOURNAL_VERSION, "run_id": run_id, "started": started}
-        held = HeldSignals()  # a signal meanwhile is acted on once the journal is in place, not half made
+        header = {"journal": JOURNAL_VERSION, "run_id": run_id, "started": started, "request": request or {}}
+
+        def lines() -> Iterator[bytes]:  # header, then `seed` one at a time: a resumed run's record is never all in memory
+            first = (dumps(header) + "\n").encode("utf-8")
+            self._end = len(first)
+            yield first
+            for result in seed:
+                line = _line(result)
+                yield line
+                self._note(result, (self._end, len(line)))
+                self._end += len(line)
+
+        held = HeldSignals()  # a signal meanwhile is acted on once the journal is open for appending, not half made
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
-            try:
-                with os.fdopen(fd, "wb") as f:
-                    self._end = f.write((dumps(header) + "\n").encode("utf-8"))
-                    for result in seed:  # one at a time: a resumed run's record is never all in memory
-                        line = _line(result)
-                        f.write(line)
-                        self._note(result, (self._end, len(line)))
-                        self._end += len(line)
-                os.chmod(tmp, 0o644)  # as results.json: for everyone who may read the folder
-                os.replace(tmp, path)
-            except BaseException:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
-                raise
+            write_chunks_atomic(path, lines())
             self._file: Any = open(path, "ab")
         except OSError as exc:
             raise ResultsNotWritten(exc.errno, f"cannot write the journal {path}: {exc.strerror or exc}") from None
@@ -350,6 +349,8 @@ class JournalFile:
                                f"journal version {JOURNAL_VERSION})")
         self.run_id: str = data["run_id"]
         self.started = str(data.get("started", ""))
+        request = data.get("request")
+        self.request: Dict[str, Any] = request if isinstance(request, dict) else {}  # what the run was asked to run
 
     def _open(self) -> IO[bytes]:
         try:
@@ -401,7 +402,7 @@ def read_journal(path: Path) -> Journaled:
 
     Raises ResultsError naming the file and line for anything else that is not as this harness writes it."""
     journal = JournalFile(path)
-    return Journaled(journal.run_id, journal.started, tuple(journal.results()))
+    return Journaled(journal.run_id, journal.started, tuple(journal.results()), journal.request)
 
 
 # -- reading results files ------------------------------------------------------------------------------------

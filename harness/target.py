@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from harness import files
@@ -85,8 +85,8 @@ def target_for(option: Optional[str]) -> Optional[Target]:
 
 def column_of(cell: CellId) -> Column:
     """The target column a cell fills: a cell of 3.13.0 or of 3.13.18 fills the column 3.13; a cell under Wine fills
-    a Wine column, never a Windows one."""
-    return (cell.platform_tag, cell.tag(), cell.start_method)
+    a Wine column, never a Windows one; a cell of a variant (numpy=2.1.3, a flag) fills its interpreter's column."""
+    return (cell.platform_tag, replace(cell, variant=()).tag(), cell.start_method)
 
 
 def column_key(column: Column) -> Tuple[Any, ...]:
@@ -134,7 +134,9 @@ class _Reader:
         self.lines = text.splitlines()
 
     def line(self, table: str, key: str = "") -> int:
-        header = re.compile(r"^\s*\[\s*" + r"\s*\.\s*".join(re.escape(p) for p in table.split(".")) + r"\s*\]")
+        first, _, name = table.partition(".")  # platform.NAME, where NAME may be quoted: "win32-wine8.0"
+        parts = [re.escape(first)] + ([r"(?:%s|\"%s\"|'%s')" % ((re.escape(name),) * 3)] if name else [])
+        header = re.compile(r"^\s*\[\s*" + r"\s*\.\s*".join(parts) + r"\s*\]")
         start = next((i for i, line in enumerate(self.lines) if header.match(line)), None)
         if start is None:
             return 0

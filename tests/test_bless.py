@@ -147,16 +147,33 @@ def test_a_when_table_writes_the_whole_outcome_group_it_changes() -> None:
     assert "stdout" not in table  # the stdout group is the same: carried over from [expect]
 
 
+def test_a_free_threaded_build_and_wine_are_selected_by_their_own_keys() -> None:
+    results = [cell("3.13.0", "fork", "x\n"), cell("3.13.0", "spawn", "x\n"),
+               flat_replace(cell("3.13.0", "fork", "t\n"), free_threaded=True),
+               flat_replace(cell("3.13.0", "spawn", "t\n"), free_threaded=True)]
+    new = bless(case_text(), results)
+    assert '# [[expect.when]]\n# free_threaded = true\n# stdout = """\n# t\n# """' in new
+    # Wine 8 alone differs: a table for it; where every Wine observed differs alike, `win32` serves Windows too
+    wine = [flat_replace(cell(v, "spawn", "w8\n" if f == "wine8.0" else "x\n", platform="win32"), flavour=f)
+            for v in ("3.12.1", "3.13.0") for f in ("wine8.0", "wine10.0")]
+    new = bless(case_text(), results[:2] + wine)
+    assert '# platform = ["win32-wine8.0"]' in new
+    alike = [flat_replace(r, stdout="w\n", stdout_raw="w\n") for r in wine]
+    linux = [cell(v, m, "x\n") for v in VERSIONS for m in METHODS]
+    new = bless(case_text(), linux + alike)
+    assert '# platform = ["win32"]' in new and "wine" not in new
+
+
 def test_a_leak_seen_in_one_cell_that_no_table_can_single_out_is_not_blessed() -> None:
     results = [cell(v, m, "x\n") for v in VERSIONS for m in METHODS]
-    twin = flat_replace(results[0], free_threaded=True, status=Status.LEAK,
-                               leftovers=(Leftover(7, "python -c worker"),))  # 3.7t fork: same selector as 3.7 fork
+    # another machine's 3.7 fork cell (aarch64): no selector tells it from this one's
+    twin = flat_replace(results[0], machine="aarch64", status=Status.LEAK, leftovers=(Leftover(7, "python -c worker"),))
     notes: list = []
     unblessed: list = []
     text = case_text()
     new = blessed_text(text, parse_case(text, "cases/c.py"), results + [twin], notes, unblessed)
     assert "leaks" not in new and unblessed == [twin]
-    assert notes and "its leak is not blessed" in notes[0] and "CPython 3.7.16t fork (linux)" in notes[0]
+    assert notes and "its leak is not blessed" in notes[0] and "CPython 3.7.16 fork (linux)" in notes[0]
     check_blessed(new, "cases/c.py", results)
 
 
@@ -184,16 +201,19 @@ def write_results(tmp_path: Path, results: list) -> str:
     return str(path)
 
 
-def test_a_refusal_shows_the_proposed_block_and_why(tmp_path: Path, capsys: Any) -> None:
+def test_a_refusal_shows_the_proposed_block_and_why(tmp_path: Path, capsys: Any, monkeypatch: Any) -> None:
+    from harness import bless as bless_module
     from harness.cli import main
 
     case = tmp_path / "c.py"
     case.write_text(case_text(), encoding="utf-8")
     same = cell("3.12.1", "spawn", "x\n")
-    other = flat_replace(same, free_threaded=True, stdout="y\n")  # 3.12t: no selector tells it from 3.12
+    other = flat_replace(same, free_threaded=True, stdout="y\n")
+    # a selector that misses its cell (as one for an axis no selector has would): bless's own check must catch it
+    monkeypatch.setattr(bless_module, "selectors_for", lambda members, others, doubts=None: [{"start_method": ["fork"]}])
     assert main(["bless", str(case), "--results", write_results(tmp_path, [same, other]), "--yes"]) == 1
     err = capsys.readouterr().err
-    assert "the blessed expectation would not pass on CPython 3.12.1 spawn (linux): stdout: " in err
+    assert "the blessed expectation would not pass on CPython 3.12.1" in err and "spawn (linux): stdout: " in err
     assert "not written; the block bless proposed:\n# /// case\n" in err and "# [expect]" in err
     assert case.read_text(encoding="utf-8") == case_text()
 
@@ -210,6 +230,26 @@ def test_without_a_terminal_and_without_yes_it_exits_2_asking_for_yes(tmp_path: 
     assert "+# [expect]" in captured.out and "pass --yes to write it" in captured.err
     assert main(["bless", str(case), "--results", results, "--yes"]) == 0
     assert "blessed from 3 cells" in capsys.readouterr().out
+
+
+def test_cells_with_nothing_to_bless_are_named_with_their_reasons_and_results_of_other_cases_are_refused(
+        tmp_path: Path, capsys: Any) -> None:
+    from harness.cli import main
+
+    case = tmp_path / "c.py"
+    case.write_text(case_text(), encoding="utf-8")
+    skipped = [flat_replace(cell("3.12.1", m, ""), status=Status.SKIP, message="the case runs on win32 only")
+               for m in ("spawn", "forkserver")]
+    results = write_results(tmp_path, [cell("3.12.1", "fork", "x\n")] + skipped)
+    assert main(["bless", str(case), "--results", results, "--yes"]) == 0
+    err, out = capsys.readouterr()[::-1]
+    assert f"{case}: 2 cells have nothing to bless: 2 skip (the case runs on win32 only)" in err
+    assert "blessed from 1 cell\n" in out
+    other = tmp_path / "d.py"
+    other.write_text(case_text(), encoding="utf-8")
+    assert main(["bless", str(other), "--results", results, "--yes"]) == 1
+    err = capsys.readouterr().err
+    assert f"{other}: the results files ({results}) hold no cell of case 'd' (they hold c); run it first" in err
 
 
 def test_a_behaviour_no_single_box_holds_is_split_along_one_axis() -> None:
@@ -267,3 +307,55 @@ def test_frames_of_the_case_file_are_written_without_their_line_number() -> None
     new = blessed_text(text, parse_case(text, "cases/c.py"), results)
     assert '#   File "<case>/c.py", line [..], in <module>' in new and "line 7" not in new
     check_blessed(new, "cases/c.py", results, text)  # passes as the code moves too
+
+
+DEPENDENCIES = '''# /// script
+# dependencies = ["six"]
+# ///
+
+'''
+VARIED = '''[variants]
+six = ["1.16.*", "1.17.*"]
+
+[flags]
+FLAG = ["a", "b"]
+'''
+
+
+def varied(six: str, flag: str, stdout: str) -> Result:
+    return cell("3.12", "spawn", stdout, variant={"six": six, "FLAG": flag}, packages={"six": six})
+
+
+def test_a_package_version_and_a_flag_are_written_as_packages_and_flags_selectors() -> None:
+    text = DEPENDENCIES + case_text(VARIED)
+    results = [varied(six, flag, "new\n" if six == "1.17.0" and flag == "b" else "old\n")
+               for six in ("1.16.0", "1.17.0") for flag in ("a", "b")]
+    new = bless(text, results)
+    assert '# packages = {six = ">=1.17.0"}\n# flags = {FLAG = ["b"]}\n' in new
+    case = parse_case(new, "cases/c.py")
+    assert [case.expectation_for(r.cell)[0].stdout.source.strip() for r in results] == ["old", "old", "old", "new"]
+
+
+def test_a_checkerboard_of_package_and_flag_is_split_along_one_of_them() -> None:
+    text = DEPENDENCIES + case_text(VARIED)
+    results = [varied(six, flag, "x\n" if (six == "1.17.0") == (flag == "b") else "y\n")
+               for six in ("1.16.0", "1.17.0") for flag in ("a", "b")]
+    new = bless(text, results)  # checked: it passes on every cell
+    assert new.count("[[expect.when]]") == 2 and 'packages = {six = ' in new and "flags = {FLAG = " in new
+    case = parse_case(new, "cases/c.py")
+    assert [case.expectation_for(r.cell)[0].stdout.source.strip() for r in results] == ["x", "y", "y", "x"]
+
+
+def test_bless_warns_when_it_would_expect_a_package_the_case_does_not_declare() -> None:
+    from harness.bless import bless as bless_case
+
+    text = case_text()
+    missing = cell("3.12", "spawn", "", exit="1", exception="ModuleNotFoundError: No module named 'six'",
+                   stderr="Traceback (most recent call last):\nModuleNotFoundError: No module named 'six'\n")
+    blessing = bless_case(parse_case(text, "cases/c.py"), text, [missing])
+    assert len(blessing.warnings) == 1 and "No module named 'six'" in blessing.warnings[0]
+    assert "does not declare" in blessing.warnings[0]
+    stdlib = cell("3.10", "spawn", "", exit="1", exception="ModuleNotFoundError: No module named 'tomllib'")
+    assert bless_case(parse_case(text, "cases/c.py"), text, [stdlib]).warnings == ()
+    declared = DEPENDENCIES + text
+    assert bless_case(parse_case(declared, "cases/c.py"), declared, [missing]).warnings == ()

@@ -112,7 +112,9 @@ def test_a_full_disk_while_journaling_raises_once_then_writes_nothing(tmp_path, 
 
 
 def test_file_names_of_any_bytes_are_written_and_read_back(tmp_path):
-    name = os.fsdecode(b"/cases/b\xffad.py")  # as Python gives an undecodable file name: a lone surrogate
+    # An undecodable file name as Python gives it: a lone surrogate (os.fsdecode(b"b\xff") on POSIX, an unpaired
+    # UTF-16 code unit on Windows)
+    name = "/cases/b\udcffad.py"
     path = tmp_path / results_io.RESULTS_NAME
     write_run(run_of(result("bad", case_path=name)), path)
     assert path.read_bytes().decode("utf-8")  # valid UTF-8 on disk
@@ -266,7 +268,7 @@ def test_a_signal_while_a_results_file_is_written_is_acted_on_once_it_is_in_plac
     real_fsync = os.fsync
 
     def fsync_then_ctrl_c(fd):
-        os.kill(os.getpid(), signal.SIGINT)  # Ctrl+C, mid-write
+        signal.raise_signal(signal.SIGINT)  # Ctrl+C, mid-write (os.kill of itself would end a Windows process)
         real_fsync(fd)
 
     monkeypatch.setattr(os, "fsync", fsync_then_ctrl_c)
@@ -284,10 +286,10 @@ def test_held_signals_say_what_arrived_and_deliver_it_only_when_asked():
     from harness.results import HeldSignals
 
     held = HeldSignals()
-    os.kill(os.getpid(), signal.SIGINT)
+    signal.raise_signal(signal.SIGINT)  # not os.kill: on Windows that is TerminateProcess
     assert held.release(deliver=False) == [signal.SIGINT]  # no KeyboardInterrupt: the caller acts on it
     held = HeldSignals()
-    os.kill(os.getpid(), signal.SIGINT)
+    signal.raise_signal(signal.SIGINT)
     with pytest.raises(KeyboardInterrupt):
         held.release()
 
@@ -302,7 +304,7 @@ def test_a_journal_line_is_written_whole_through_a_signal(tmp_path, monkeypatch)
     real_write = journal._file.write
 
     def write_then_ctrl_c(text):
-        os.kill(os.getpid(), signal.SIGINT)
+        signal.raise_signal(signal.SIGINT)
         return real_write(text)
 
     monkeypatch.setattr(journal._file, "write", write_then_ctrl_c)
@@ -426,3 +428,39 @@ def test_lines_are_counted_as_reports_count_them(text):
     from harness.model import line_count
 
     assert line_count(text) == len(text.splitlines())
+
+
+def test_a_journal_is_begun_from_its_seed_one_result_at_a_time_and_names_its_request(tmp_path):
+    """The new journal of a resumed run takes the results it carries over as they are read (a generator: never all in
+    memory at once) and keeps the request header (what --resume runs again) beside them."""
+    path = tmp_path / "j.jsonl"
+    taken = []
+
+    def seed():
+        for name in "ab":
+            taken.append(name)
+            yield result(name, stdout=LONG)
+
+    request = {"paths": ["cases"], "pythons": ["3.12"], "start_methods": ["spawn"], "repeat": 2, "all_releases": None}
+    journal = Journal(path, "run1", "t0", seed(), request)
+    journal.close()
+    journaled = read_journal(path)
+    assert taken == ["a", "b"] and journal.seeded == 2 and journaled.request == request
+    assert [r.judged.stdout == LONG for r in journaled.results] == [True, True]
+    assert results_io.JournalFile(path).request == request
+
+
+def test_a_seed_that_breaks_while_it_is_read_leaves_the_old_journal_and_no_temporary_file(tmp_path):
+    """A resumed run whose old journal turns out bad halfway (a line that is not a result) fails before anything is
+    replaced: the old journal is as it was, and the one way this module writes a file left nothing behind."""
+    path = tmp_path / "j.jsonl"
+    Journal(path, "run1", "t0", [result("a")]).close()
+    before = path.read_bytes()
+
+    def seed():
+        yield result("a")
+        raise ResultsError(f"{path}:3: does not match the results schema")
+
+    with pytest.raises(ResultsError, match="j.jsonl:3"):
+        Journal(path, "run1", "t0", seed())
+    assert path.read_bytes() == before and os.listdir(tmp_path) == ["j.jsonl"]

@@ -48,10 +48,24 @@ def cells() -> List[Result]:
 
 def test_the_projects_target_reads() -> None:
     target = load_target(str(ROOT / DEFAULT_TARGET))
-    assert [p.platform for p in target.platforms] == ["linux", "darwin", "win32"]
+    assert [p.platform for p in target.platforms] == ["linux", "darwin", "win32", "win32-wine8.0", "win32-wine10.0"]
     linux = target.platforms[0]
     assert "3.15t" in linux.pythons and "pypy3.10" in linux.pythons and linux.start_methods == ("fork", "spawn", "forkserver")
     assert target.platforms[2].start_methods == ("spawn",)
+    assert target.platforms[3].pythons == ("3.8o", "3.9o", "3.10o", "3.11o", "3.12o", "3.13o")
+
+
+def test_wine_columns_are_declared_apart_and_filled_by_wine_cells_only(tmp_path: Path) -> None:
+    path = tmp_path / "matrix.toml"
+    path.write_text('[platform.win32]\npythons = ["3.12"]\nstart_methods = ["spawn"]\n\n'
+                    '[platform."win32-wine8.0"]\npythons = ["3.12o"]\nstart_methods = ["spawn"]\n', encoding="utf-8")
+    target = load_target(str(path))
+    wine = [make_result("c", "win32", "3.12.9", "spawn", flavour="wine8.0", build="o")]
+    assert not_observed(wine, target) == [("win32", "3.12", "spawn")]
+    assert describe_columns(not_observed([], target), target) == "win32 (all of it); win32-wine8.0 (all of it)"
+    path.write_text('[platform."win32-wine8.0"]\npythons = ["3.12o"]\nstart_methods = ["spwan"]\n', encoding="utf-8")
+    with pytest.raises(TargetError, match=r"matrix.toml:3: unknown start method 'spwan' in \[platform.win32-wine8.0\]"):
+        load_target(str(path))
 
 
 def test_columns_and_what_was_not_observed() -> None:
@@ -171,3 +185,10 @@ def test_a_target_matrix_is_read_within_bounds_naming_the_line(tmp_path, text, l
     with pytest.raises(TargetError) as refused:
         load_target(str(path))
     assert str(refused.value).startswith(f"{path}:{line}: ") and message in str(refused.value)
+
+
+def test_a_variant_cell_fills_its_interpreters_column() -> None:
+    from harness.model import CellId
+    from harness.target import column_of
+
+    assert column_of(CellId("linux", "", "cpython", "3.12.1", "", "spawn", (("numpy", "2.1.3"),))) == ("linux", "3.12", "spawn")

@@ -23,6 +23,9 @@ what it sees, which command line its process runs and in which process the main 
 # source = "https://docs.python.org/3.15/library/multiprocessing.html#contexts-and-start-methods"
 # ids = ["D1", "D3", "D6"]
 # timeout = 30
+# # The child reads its command line from /proc/self/cmdline, which Linux alone has (under Wine a Windows process
+# # can read it too, and finds Wine's command line there, without spawn_main: a false False).
+# platforms = ["linux"]
 #
 # [expect]
 # stderr = ""

@@ -21,6 +21,8 @@ context, in a program of its own run with ``python`` (the cell's own start metho
 # source = "https://docs.python.org/3.15/library/multiprocessing.html#contexts-and-start-methods"
 # ids = ["D21"]
 # timeout = 30
+# # The fork context's lock is the subject: Windows has no fork context (get_context("fork") raises ValueError).
+# platforms = ["linux", "darwin"]
 #
 # [expect]
 # stdout = """

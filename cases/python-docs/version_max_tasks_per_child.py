@@ -44,6 +44,18 @@ One worker, two tasks per child, six tasks run one after another: three worker p
 # exception = "AttributeError: 'ProcessPoolExecutor' object has no attribute '_adjust_process_count'"
 # exit = 1
 # known_bug = "PyPy 3.9 (7.3.10, 7.3.11) renamed ProcessPoolExecutor._adjust_process_count to _adjust_process_count_cpython but submit() still calls the old name, so submit fails with any non-fork context (https://github.com/pypy/pypy/issues/3873, #3910, #4922)."
+#
+# # Windows offers no fork context: get_context("fork") raises before ProcessPoolExecutor could refuse it.
+# # Wine-observed (Wine 8.0 and 10.0, the embeddable CPython 3.11-3.13), not yet on Windows itself.
+# [[expect.when]]
+# platform = ["win32"]
+# python = ">=3.11"
+# stdout = """
+# mp_context=spawn: workers are SpawnProcess
+# max_tasks_per_child=2, 6 tasks, 1 worker: 3 worker processes answered
+# max_tasks_per_child without mp_context: workers are SpawnProcess
+# max_tasks_per_child with the fork context: ValueError: cannot find context for 'fork'
+# """
 # ///
 import multiprocessing
 import os

@@ -1,7 +1,8 @@
 """Process methods added over time: kill() and close() (3.7), parent_process() (3.8), interrupt() (3.14).
 
 ``Process.kill()`` sends SIGKILL (``Popen.kill`` -> ``_send_signal(signal.SIGKILL)``), so ``exitcode`` becomes
-``-9``.  ``Process.close()`` releases the ``Popen`` object; afterwards ``_check_closed()`` makes most attributes
+``-9``; on Windows ``Popen.kill`` is ``Popen.terminate`` (``popen_spawn_win32``: ``TerminateProcess`` with exit code
+``TERMINATE``, which ``wait()`` reports as ``-signal.SIGTERM``), so ``exitcode`` becomes ``-15``.  ``Process.close()`` releases the ``Popen`` object; afterwards ``_check_closed()`` makes most attributes
 raise ``ValueError: process object is closed``.  ``multiprocessing.parent_process()`` (3.8) returns a
 ``Process``-like object for the parent in a child, ``None`` in the main process.  ``Process.interrupt()`` (3.14,
 ``Popen.interrupt`` -> ``_send_signal(signal.SIGINT)``) raises ``KeyboardInterrupt`` in the child; uncaught, it
@@ -45,6 +46,18 @@ KeyboardInterrupt traceback does not end up in the output.
 # kill(): exitcode -9
 # after close(): ValueError: process object is closed
 # parent_process(): AttributeError: module 'multiprocessing' has no attribute 'parent_process'
+# interrupt(): AttributeError: 'Process' object has no attribute 'interrupt'
+# """
+#
+# # Wine-observed (Wine 8.0 and 10.0, the embeddable CPython 3.8-3.13), not yet on Windows itself.
+# [[expect.when]]
+# platform = ["win32"]
+# python = ">=3.8,<3.14"
+# stdout = """
+# kill(): exitcode -15
+# after close(): ValueError: process object is closed
+# parent_process() in the child: the main process: True
+# parent_process() in the main process: None
 # interrupt(): AttributeError: 'Process' object has no attribute 'interrupt'
 # """
 # ///

@@ -180,6 +180,8 @@ def render_failures(results: Sequence[Result], limit: int = 20) -> str:
         message = escape_control(r.judged.message).replace("\n", "\n    ")  # a stderr tail, indented as the diff is
         out.append(f"{r.status.label.upper()}: {escape_name(r.case.name)} [{escape_name(where(r))}] {message}"
                    + _more(r, "message", message.count("\n") + 1))
+        if r.setting.packages:
+            out.append(f"    installed: {escape_name(r.setting.packages_text())}")
         if r.judged.diff:
             shown = r.judged.diff.splitlines()
             out.extend("    " + escape_control(line) for line in shown)
@@ -224,9 +226,15 @@ def claim_words(r: Result) -> str:
 def render_differences(analyses: Sequence[CaseAnalysis], max_classes: int = 4) -> str:
     """Below the matrix: the cases whose behaviour differs, with the axes that explain it and a short diff."""
     cases = differing(analyses)
+    unseen = [a for a in analyses if not a.classes]  # every cell error, skip, unsupported or flaky
+    statuses = " or ".join(sorted({r.status.label for a in unseen for r in a.excluded}))
+    seen = plural(len(analyses) - len(unseen), "case")
+    if unseen and len(unseen) == len(analyses):
+        return f"No behaviour was observed: every cell of the {plural(len(unseen), 'case')} is {statuses}."
+    more = f"; {len(unseen)} more showed none, every cell {statuses}" if unseen else ""
     if not cases:
-        return f"Behaviour is the same everywhere observed ({plural(len(analyses), 'case')})."
-    lines = [f"Where behaviour differs ({len(cases)} of {plural(len(analyses), 'case')}):"]
+        return f"Behaviour is the same everywhere observed ({seen}{more})."
+    lines = [f"Where behaviour differs ({len(cases)} of {seen}{more}):"]
     for analysis in cases:
         ids = f" [{', '.join(escape_name(i) for i in analysis.ids)}]" if analysis.ids else ""
         lines.append("")
