@@ -220,8 +220,9 @@ class _Carried:
             count = sum(self.dropped.values())
             names = ", ".join(escape_name(n) for n in sorted(self.dropped)[:5])
             names += f" and {len(self.dropped) - 5} more" if len(self.dropped) > 5 else ""
-            warn(f"mpmatrix: {count} recorded {'cell is' if count == 1 else 'cells are'} not part of this run (of {names}: "
-                 "renamed, moved or removed, or of an interpreter or start method not asked for now): dropped")
+            warn(f"mpmatrix: {count} recorded {'cell is' if count == 1 else 'cells are'} not part of this run "
+                 f"(of {names}: renamed, moved or removed, or of an interpreter or start method not asked for now): "
+                 "dropped")
         done = dict(self.done)
         left: List[Any] = []
         for item in planned:  # as many of each cell's planned runs as were recorded are done

@@ -102,7 +102,7 @@ def write_text_atomic(path: Path, text: str) -> None:
 
 
 def write_chunks_atomic(path: Path, chunks: Iterable[bytes]) -> None:
-    """The one way a file is replaced here (results.json, a journal's start, the timings cache, a blessed case): the
+    """The one way a file is replaced here (results.json, a journal's start, the timings cache, a report's -o): the
     chunks are written as they come to a temporary file beside `path`, so that the whole is never in memory, then
     flushed to disk and renamed over it; an exception meanwhile (from `chunks`, ENOSPC, EROFS, ...) leaves the old
     file as it was and no temporary file behind. A terminating signal meanwhile is acted on once the file is in
@@ -159,8 +159,9 @@ _CELLS_OPEN = ',"cells":['
 
 
 def results_chunks(run: Run, cells: Optional[Cells] = None) -> Iterator[str]:
-    """results.json as written (dumps: no lone surrogate, so UTF-8 always encodes it): the run's keys on its first line, then one cell a line, each made when it is
-    written. A reader can take such a file one line at a time (iter_results); any JSON reader takes it whole."""
+    """results.json as written: the run's keys on its first line, then one cell a line, each made when it is
+    written (dumps: no lone surrogate, so UTF-8 always encodes it). A reader can take such a file one line at a time
+    (iter_results); any JSON reader takes it whole."""
     head = dumps(run.header_json())
     yield head[:-1] + _CELLS_OPEN
     separator = "\n"
@@ -237,7 +238,8 @@ class Journal:
         self._end = 0
         header = {"journal": JOURNAL_VERSION, "run_id": run_id, "started": started, "request": request or {}}
 
-        def lines() -> Iterator[bytes]:  # header, then `seed` one at a time: a resumed run's record is never all in memory
+        def lines() -> Iterator[bytes]:  # the header, then `seed` one at a time: a resumed run's record is never
+            # all in memory
             first = (dumps(header) + "\n").encode("utf-8")
             self._end = len(first)
             yield first
