@@ -89,7 +89,7 @@ def render_claims(run: Run, claims_files: Optional[Sequence[str]] = None, target
             out.append(f"\n## {heading}\n\n{note}\n\n")
         out.append("| ID | verdict |\n|---|---|\n")
         for claim_id in ids:  # IDs and claim texts may come from results files: made inert like any other text
-            out.append(f"| [{inline(claim_id)}](#{_anchor(claim_id)}) | {verdicts[claim_id].text(strong=True, said=said).replace('|', '/')} |\n")
+            out.append(f"| [{inline(claim_id)}](#{_anchor(claim_id)}) | {verdicts[claim_id].text(strong=True, said=said).replace('|', '/').replace(chr(10), ' ')} |\n")
         for claim_id in ids:
             found = book.lookup(claim_id) if claims_file is not None else None
             # a claims file's text is the project's own Markdown; a case's claim, from a results file, is made inert
