@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import stat
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional, Sequence, TextIO
@@ -439,7 +440,28 @@ def cmd_bless(args: argparse.Namespace) -> int:
             answer = input(f"write {path}? [y/N] ").strip().lower()
             if answer not in ("y", "yes"):
                 continue
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(blessing.new_text)
+        problem = _unchanged_since_read(Path(path), blessing.text)
+        if problem:
+            say(f"mpmatrix: {path}: not written: {problem}", sys.stderr)
+            status = max(status, EXIT_FAILED)
+            continue
+        from harness.results import write_text_atomic
+
+        # beside the file and renamed over it, with its mode: a signal or a full disk meanwhile leaves it as it was
+        write_text_atomic(Path(path), blessing.new_text, stat.S_IMODE(os.stat(path).st_mode))
         say(f"{path}: blessed from {plural(len(results) - sum(blessing.not_blessed.values()), 'cell')}")
     return status
+
+
+def _unchanged_since_read(path: Path, text: str) -> str:
+    """Why bless must not write path (no longer a regular file, or changed since bless read it, as it may while bless
+    runs the case: an edit made meanwhile would be lost), or ""."""
+    from harness import files
+
+    try:
+        now = files.read_text(path, files.CASE_FILE_LIMIT, "case file")
+    except (OSError, UnicodeDecodeError) as exc:  # files.NotRegular among them
+        return files.described(exc)
+    if now.replace("\r\n", "\n") != text.replace("\r\n", "\n"):
+        return "it changed since bless read it; run bless again"
+    return ""

@@ -94,14 +94,14 @@ class HeldSignals:
         return self.arrived
 
 
-def write_text_atomic(path: Path, text: str) -> None:
+def write_text_atomic(path: Path, text: str, mode: int = 0o644) -> None:
     """UTF-8 text written beside the target and renamed over it; a lone surrogate is written as "\\udcff".
 
     A terminating signal that arrives meanwhile is acted on once the file is in place (HeldSignals)."""
-    write_chunks_atomic(path, [text.encode("utf-8", "backslashreplace")])
+    write_chunks_atomic(path, [text.encode("utf-8", "backslashreplace")], mode)
 
 
-def write_chunks_atomic(path: Path, chunks: Iterable[bytes]) -> None:
+def write_chunks_atomic(path: Path, chunks: Iterable[bytes], mode: int = 0o644) -> None:
     """The one way a file is replaced here (results.json, a journal's start, the timings cache, a report's -o): the
     chunks are written as they come to a temporary file beside `path`, so that the whole is never in memory, then
     flushed to disk and renamed over it; an exception meanwhile (from `chunks`, ENOSPC, EROFS, ...) leaves the old
@@ -117,7 +117,7 @@ def write_chunks_atomic(path: Path, chunks: Iterable[bytes]) -> None:
                     f.write(chunk)
                 f.flush()
                 os.fsync(f.fileno())
-            os.chmod(tmp, 0o644)  # mkstemp makes it private; a results file is for everyone who may read the folder
+            os.chmod(tmp, mode)  # mkstemp makes it private; a results file is for everyone who may read the folder
             os.replace(tmp, path)
         except BaseException:
             try:
