@@ -96,3 +96,21 @@ def test_a_failure_reason_s_stderr_tail_is_indented_under_it() -> None:
     run = make_run(grid("c", lambda p, v, m: dict(stdout="same\n")))
     failing = run.results[0].judged_again(status=Status.FAIL, message="exit: expected 0, got 1\nstderr:\n  Boom")
     assert render_failures([failing]).splitlines()[1:3] == ["    stderr:", "      Boom"]
+
+
+def test_skipped_cells_say_why_below_the_matrix() -> None:
+    from harness.model import Status
+    from harness.render.terminal import render_skips, render_terminal
+
+    needs = "the case skipped itself (exit 77): needs the multiprocess package"
+    skipped = grid("needs_a_package", lambda p, v, m: dict(status=Status.SKIP, stdout="", exit="77", message=needs))
+    partly = grid("linux_only_on_3_13", lambda p, v, m: dict(status=Status.SKIP, stdout="", exit="77", message="no pidfd")
+                  if v == "3.13" else dict(stdout="same\n"))
+    run = make_run(skipped + partly)
+    assert render_skips(list(run.results), run.layout).splitlines() == [
+        "Skipped (12 cells):",
+        "  linux_only_on_3_13 [3.13 fork, spawn, forkserver]: no pidfd",
+        f"  needs_a_package [every cell]: {needs}",
+    ]
+    assert "needs_a_package [every cell]" in render_terminal(run)
+    assert render_skips(list(make_run(grid("c", lambda p, v, m: dict(stdout="same\n"))).results)) == ""
