@@ -6,9 +6,12 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Optional, Sequence, TextIO
+from typing import TYPE_CHECKING, Any, Optional, Sequence, TextIO
 
 from harness.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError
+
+if TYPE_CHECKING:  # the CLI imports the rest of the harness lazily (see the module docstring)
+    from harness.casefile import Case
 
 DEFAULT_CASES = "cases"
 RENDERER_MODULES = {"md": "markdown", "html": "html", "json": "json", "junit": "junit"}  # imported only when used
@@ -54,6 +57,11 @@ def _parser() -> argparse.ArgumentParser:
     interp = sub.add_parser("interpreters", help="the interpreters found and where they were found")
     _add_python(interp)
     interp.set_defaults(func=cmd_interpreters)
+
+    envs = sub.add_parser("envs", help="the environments kept for cases with dependencies, and their disk use")
+    envs.add_argument("--clean", action="store_true", help="remove every kept environment and resolution (the next "
+                      "run makes them again, resolving anew)")
+    envs.set_defaults(func=cmd_envs)
 
     report = sub.add_parser("report", help="merge results files and render them")
     report.add_argument("paths", nargs="*", default=["results"], metavar="RESULTS", help="results files or folders (default: results/)")
@@ -121,6 +129,7 @@ def _version() -> str:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    streams_that_can_say_it()
     parser = _parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
@@ -138,6 +147,24 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return EXIT_INTERRUPTED
 
 
+def streams_that_can_say_it(streams: Optional[Sequence[Any]] = None) -> None:
+    """stdout and stderr write UTF-8 where their encoding cannot write the reports' symbols: on Windows a pipe or a
+    file is cp1252 (unless PYTHONUTF8=1) and the first ✓ raised UnicodeEncodeError (seen with Windows CPython under
+    Wine; a GitHub Windows runner's steps are pipes). A console, which Windows writes in UTF-16, and a UTF-8 locale
+    are left alone. UTF-8 is what Python itself writes there from 3.15 on (PEP 686)."""
+    from harness.model import Status, Verdict
+
+    symbols = "".join(s.symbol for s in Status) + "".join(v.mark for v in Verdict if v.mark)
+    for stream in (sys.stdout, sys.stderr) if streams is None else streams:
+        encoding = getattr(stream, "encoding", None)
+        if not encoding or not hasattr(stream, "reconfigure"):
+            continue
+        try:
+            symbols.encode(encoding)
+        except (UnicodeEncodeError, LookupError):
+            stream.reconfigure(encoding="utf-8")
+
+
 # -- interpreters ---------------------------------------------------------------------------------------------
 
 
@@ -150,6 +177,35 @@ def cmd_interpreters(args: argparse.Namespace) -> int:
     if not args.python:
         for problem in discover()[1]:  # each unusable one, and why (other commands only count them)
             say(f"mpmatrix: skipping {problem.executable} ({problem.source}): {problem.reason}", sys.stderr)
+    return EXIT_OK
+
+
+# -- environments ---------------------------------------------------------------------------------------------
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1e6:.1f} MB"
+
+
+def cmd_envs(args: argparse.Namespace) -> int:
+    from harness import environments
+    from harness.model import implementation_name
+
+    root = environments.envs_dir()
+    if args.clean:
+        count, size = environments.clean()
+        say(f"removed {count} {'environment' if count == 1 else 'environments'} ({_megabytes(size)}) from {root}")
+        return EXIT_OK
+    kept = list(environments.kept_environments())
+    for env in kept:
+        identity = env.interpreter
+        interpreter = f"{implementation_name(identity.get('implementation', ''))} {identity.get('version', '')}"
+        packages = " ".join(f"{name}=={version}" for name, version in sorted(env.packages.items()))
+        say(f"{env.path.name}  {interpreter:<16} {' '.join(env.requirements):<28} {_megabytes(env.size):>9}  "
+            f"made {env.made} in {env.seconds:.1f} s with {env.installer}: {packages}")
+    total = environments.disk_use(root) if root.is_dir() else 0
+    say(f"{len(kept)} {'environment' if len(kept) == 1 else 'environments'}, {_megabytes(total)} in {root} (a file "
+        "linked from uv's cache is counted here once; `uv cache dir` is uv's own)")
     return EXIT_OK
 
 
@@ -238,6 +294,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         say(f"source: {case.source}")
         say(f"ids:    {', '.join(case.ids)}")
         say(f"timeout: {case.timeout:g} s" + (f"; platforms: {', '.join(case.platforms)}" if case.platforms else ""))
+        _show_dependencies(case)
         why = explanation(case.path)
         if why:
             say("")
@@ -248,6 +305,28 @@ def cmd_show(args: argparse.Namespace) -> int:
         say("")
         say("\n".join(lines[first - 1 : last]))
     return EXIT_OK
+
+
+def _show_dependencies(case: Case) -> None:
+    """What the case needs installed, its variants and flags, and what its kept environments hold."""
+    from harness import environments
+
+    if not case.dependencies and not case.flags:
+        return
+    if case.dependencies:
+        allowed = f" (requires-python {case.script.requires_python})" if case.script.requires_python else ""
+        say(f"needs:  {', '.join(case.dependencies)}{allowed}")
+    for name, specs in case.variants:
+        say(f"varies: {name} {', '.join(specs)}")
+    for name, values in case.flags:
+        say(f"flags:  {name} = {', '.join(values)}")
+    wanted = {case.requirements(choice) for choice in case.variant_choices()} if case.dependencies else set()
+    for env in environments.kept_environments():
+        if env.requirements in wanted:
+            identity = env.interpreter
+            packages = ", ".join(f"{n} {v}" for n, v in environments.direct_packages(env.requirements, env.packages))
+            say(f"kept:   {identity.get('implementation', '')} {identity.get('version', '')} "
+                f"{' '.join(env.requirements)}: {packages or 'nothing'} ({env.path.name})")
 
 
 # -- report, claims, bless ------------------------------------------------------------------------------------
@@ -338,6 +417,8 @@ def cmd_bless(args: argparse.Namespace) -> int:
             say(f"{path}: {blessing.left_out()}", sys.stderr)
         for note in blessing.notes:
             say(f"{path}: {note}", sys.stderr)
+        for warning in blessing.warnings:
+            say(f"mpmatrix: warning: {path}: {warning}", sys.stderr)
         if not blessing.changed:
             say(f"{path}: expectations already match the {plural(len(results), 'observed cell')}")
             continue

@@ -307,3 +307,55 @@ def test_frames_of_the_case_file_are_written_without_their_line_number() -> None
     new = blessed_text(text, parse_case(text, "cases/c.py"), results)
     assert '#   File "<case>/c.py", line [..], in <module>' in new and "line 7" not in new
     check_blessed(new, "cases/c.py", results, text)  # passes as the code moves too
+
+
+DEPENDENCIES = '''# /// script
+# dependencies = ["six"]
+# ///
+
+'''
+VARIED = '''[variants]
+six = ["1.16.*", "1.17.*"]
+
+[flags]
+FLAG = ["a", "b"]
+'''
+
+
+def varied(six: str, flag: str, stdout: str) -> Result:
+    return cell("3.12", "spawn", stdout, variant={"six": six, "FLAG": flag}, packages={"six": six})
+
+
+def test_a_package_version_and_a_flag_are_written_as_packages_and_flags_selectors() -> None:
+    text = DEPENDENCIES + case_text(VARIED)
+    results = [varied(six, flag, "new\n" if six == "1.17.0" and flag == "b" else "old\n")
+               for six in ("1.16.0", "1.17.0") for flag in ("a", "b")]
+    new = bless(text, results)
+    assert '# packages = {six = ">=1.17.0"}\n# flags = {FLAG = ["b"]}\n' in new
+    case = parse_case(new, "cases/c.py")
+    assert [case.expectation_for(r.cell)[0].stdout.source.strip() for r in results] == ["old", "old", "old", "new"]
+
+
+def test_a_checkerboard_of_package_and_flag_is_split_along_one_of_them() -> None:
+    text = DEPENDENCIES + case_text(VARIED)
+    results = [varied(six, flag, "x\n" if (six == "1.17.0") == (flag == "b") else "y\n")
+               for six in ("1.16.0", "1.17.0") for flag in ("a", "b")]
+    new = bless(text, results)  # checked: it passes on every cell
+    assert new.count("[[expect.when]]") == 2 and 'packages = {six = ' in new and "flags = {FLAG = " in new
+    case = parse_case(new, "cases/c.py")
+    assert [case.expectation_for(r.cell)[0].stdout.source.strip() for r in results] == ["x", "y", "y", "x"]
+
+
+def test_bless_warns_when_it_would_expect_a_package_the_case_does_not_declare() -> None:
+    from harness.bless import bless as bless_case
+
+    text = case_text()
+    missing = cell("3.12", "spawn", "", exit="1", exception="ModuleNotFoundError: No module named 'six'",
+                   stderr="Traceback (most recent call last):\nModuleNotFoundError: No module named 'six'\n")
+    blessing = bless_case(parse_case(text, "cases/c.py"), text, [missing])
+    assert len(blessing.warnings) == 1 and "No module named 'six'" in blessing.warnings[0]
+    assert "does not declare" in blessing.warnings[0]
+    stdlib = cell("3.10", "spawn", "", exit="1", exception="ModuleNotFoundError: No module named 'tomllib'")
+    assert bless_case(parse_case(text, "cases/c.py"), text, [stdlib]).warnings == ()
+    declared = DEPENDENCIES + text
+    assert bless_case(parse_case(declared, "cases/c.py"), declared, [missing]).warnings == ()

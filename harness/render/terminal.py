@@ -189,6 +189,8 @@ def render_failures(results: Sequence[Result], limit: int = 20) -> str:
     for r in failing[:limit]:
         message = escape_control(r.judged.message).replace("\n", "\n    ")  # a stderr tail, indented as the diff is
         out.append(f"{r.status.label.upper()}: {escape_control(r.case.name)} [{escape_control(where(r))}] {message}")
+        if r.setting.packages:
+            out.append(f"    installed: {escape_control(r.setting.packages_text())}")
         if r.judged.diff:
             out.extend("    " + escape_control(line) for line in r.judged.diff.splitlines())
     if len(failing) > limit:
