@@ -5,6 +5,7 @@ command of the guide run in order with the guide's exit statuses, and the output
 from __future__ import annotations
 
 import importlib.util
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -54,6 +55,16 @@ def test_the_guide_and_the_walk_must_have_the_same_blocks() -> None:
         walk.fill(guide(m1="old\n"), {"extra": ["$ true"]})
     filled = walk.fill(guide(m1="old\n"), {"m1": ["$ mpmatrix run", "```python\nprint()\n```"]})
     assert filled == "text\n<!-- walk:m1 -->\n```console\n$ mpmatrix run\n```\n\n```python\nprint()\n```\n<!-- /walk -->\n"
+
+
+def test_every_block_of_the_guide_is_one_the_walk_makes() -> None:
+    """Each `walk.run`/`show_file`/`export` names a block; the guide has each of them, once."""
+    text = (ROOT / "docs" / "writing-cases.md").read_text()
+    names = [m["name"] for m in walk.BLOCK.finditer(text)]
+    assert len(names) == len(set(names)), "a block name twice in the guide"
+    source = WALK.read_text()
+    made = {a or b for a, b in re.findall(r'w\.(?:run|show_file|export)\("([\w-]+)"|w\.blocks\["([\w-]+)"\]', source)}
+    assert made == set(names)
 
 
 @pytest.mark.e2e
