@@ -125,3 +125,19 @@ def test_a_long_output_the_run_kept_the_head_of_is_said_to_go_on_in_the_results_
     shown = note - failure - 1  # the diff lines a run kept, "stdout:" first
     assert lines[note] == f"    … ({5001 - shown} more lines, 28,898 characters in all, in the results file)"
     assert lines[note - 1] == f"    -{shown - 2}"  # right after the last of them
+def test_skipped_cells_say_why_below_the_matrix() -> None:
+    from harness.model import Status
+    from harness.render.terminal import render_skips, render_terminal
+
+    needs = "the case skipped itself (exit 77): needs the multiprocess package"
+    skipped = grid("needs_a_package", lambda p, v, m: dict(status=Status.SKIP, stdout="", exit="77", message=needs))
+    partly = grid("linux_only_on_3_13", lambda p, v, m: dict(status=Status.SKIP, stdout="", exit="77", message="no pidfd")
+                  if v == "3.13" else dict(stdout="same\n"))
+    run = make_run(skipped + partly)
+    assert render_skips(list(run.results), run.layout).splitlines() == [
+        "Skipped (12 cells):",
+        "  linux_only_on_3_13 [3.13 fork, spawn, forkserver]: no pidfd",
+        f"  needs_a_package [every cell]: {needs}",
+    ]
+    assert "needs_a_package [every cell]" in render_terminal(run)
+    assert render_skips(list(make_run(grid("c", lambda p, v, m: dict(stdout="same\n"))).results)) == ""

@@ -6,13 +6,13 @@ import difflib
 import os
 import re
 import shlex
-from typing import Iterable, List, Optional, Sequence
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from harness.analysis import CaseAnalysis, analyse, describe_class, plural
 from harness.claims import ClaimsBook, load_claims_files
 from harness.model import Layout, Result, Run
 from harness.render.markdown import clip, code_block, inline, source_text
-from harness.render.terminal import claim_words, escape_control
+from harness.render.terminal import claim_words, escape_control, places
 from harness.target import Target
 from harness.verdicts import common_missing, results_by_claim, summarize
 
@@ -32,9 +32,16 @@ def evidence(analysis: CaseAnalysis) -> str:
         out.append(head + "\n")
         if r.judged.stdout:
             out.append("\n" + code_block(clip(r.judged.stdout, EVIDENCE_LINES, 600)) + "\n")
+    # cells that show no behaviour (skip, unsupported, flaky), one line per status and reason: a case that needs
+    # a package skips every cell with the same message
+    groups: Dict[Tuple[str, str], List[Result]] = {}
     for r in analysis.excluded:
-        out.append(f"- {inline(r.cell.platform_tag)} {inline(analysis.layout.tag(r.cell))} {inline(r.cell.start_method)}: "
-                   f"{r.status.label}" + (f" ({inline(clip(r.judged.message, 1, 200))})" if r.judged.message else "") + "\n")
+        groups.setdefault((r.status.label, r.judged.message), []).append(r)
+    total = len(analysis.excluded) + sum(len(behaviour.cells) for behaviour in analysis.classes)
+    for (label, message), cells in groups.items():
+        where = "every cell" if len(cells) == total else places(cells, analysis.layout)
+        out.append(f"- {inline(where)} ({plural(len(cells), 'cell')}): {label}"
+                   + (f" ({inline(clip(message, 1, 200))})" if message else "") + "\n")
     return "".join(out)
 
 

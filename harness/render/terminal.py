@@ -155,6 +155,23 @@ def render_known_bugs(results: Sequence[Result]) -> str:
     return "\n".join(lines)
 
 
+def render_skips(results: Sequence[Result], layout: Optional[Layout] = None) -> str:
+    """Below the matrix: why cells were skipped, one line per case and reason (for a case that exited 77, the last
+    line it wrote), so a skip is never a bare `-`."""
+    groups: Dict[Tuple[str, str], List[Result]] = {}
+    for r in sorted(results, key=lambda r: (r.case.name, r.cell.sort_key())):
+        if r.status is Status.SKIP:
+            groups.setdefault((r.case.name, r.judged.message), []).append(r)
+    if not groups:
+        return ""
+    cells_of = Counter(r.case.name for r in results)
+    lines = [f"Skipped ({plural(sum(len(cells) for cells in groups.values()), 'cell')}):"]
+    for (case, message), cells in groups.items():
+        where = "every cell" if len(cells) == cells_of[case] else places(cells, layout)
+        lines.append(f"  {escape_control(case)} [{where}]: {escape_control(message)}")
+    return "\n".join(lines)
+
+
 def summary_line(results: Sequence[Result], elapsed_s: float = 0.0) -> str:
     counts = Counter(r.status for r in results)
     parts = [f"{counts[s]} {s.label}" for s in Status if counts[s]]
@@ -208,7 +225,8 @@ def render_terminal(run: Run, elapsed_s: float = 0.0, target: Optional[Target] =
     """The matrix, what the target has that no run observed, what failed and why, the cases whose behaviour differs
     and along which axes, then a summary."""
     results = list(run.results)
-    parts = [render_matrix(results, run.layout), render_not_observed(results, target), render_known_bugs(results)]
+    parts = [render_matrix(results, run.layout), render_not_observed(results, target), render_known_bugs(results),
+             render_skips(results, run.layout)]
     failures = render_failures(results)
     if failures:
         parts.append(failures)
