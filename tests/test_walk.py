@@ -43,6 +43,14 @@ def test_durations_and_the_order_tox_ends_its_envs_in_are_not_differences() -> N
     assert walk.compare(guide(tox=one), guide(tox=two)) == []
 
 
+def test_durations_of_other_widths_are_not_differences() -> None:
+    """The `took` block right-aligns its durations: 2.6 s in one walk is 12.6 s in the next."""
+    one = "```text\n   2.6 s  exit 0  $ python3 -m venv venv\n 125.4 s in all\n```\n"
+    two = "```text\n  12.6 s  exit 0  $ python3 -m venv venv\n  99.0 s in all\n```\n"
+    assert walk.compare(guide(took=one), guide(took=two)) == []
+    assert walk.compare(guide(took=one), guide(took=two.replace("exit 0", "exit 1"))) != []
+
+
 def test_a_changed_line_of_output_is_a_difference_named_by_its_block() -> None:
     before = guide(m1="```console\n$ mpmatrix run\n33 cells in 8.6 s: 33 pass; 0 failing\n```\n")
     after = guide(m1="```console\n$ mpmatrix run\n33 cells in 9.1 s: 32 pass, 1 fail; 1 failing\n```\n")

@@ -315,6 +315,7 @@ def steady(text: str) -> str:
     text = TOX_PROGRESS.sub("", text)
     text = TOX_DURATION.sub("<t>", text)
     text = DURATION.sub("<t>", text)
+    text = re.sub(r"(?m)^ +<t>", "<t>", text)  # the padding of a right-aligned duration is its width
     lines = text.split("\n")
     env_lines = sorted(i for i, line in enumerate(lines) if re.match(r"\s*[\w.-]+: (OK|FAIL|SKIP)", line))
     if env_lines:
