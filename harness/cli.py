@@ -412,7 +412,8 @@ def cmd_bless(args: argparse.Namespace) -> int:
         except CaseError as exc:
             raise UsageError(str(exc)) from None
         try:
-            text = files.read_text(path, files.CASE_FILE_LIMIT, "case file")
+            raw = files.read_bytes(path, files.CASE_FILE_LIMIT, "case file")
+            text = files.universal_newlines(raw.decode("utf-8"))
         except (OSError, UnicodeDecodeError) as exc:  # changed since it was loaded
             raise UsageError(f"{path}: cannot read: {files.described(exc)}") from None
         try:
@@ -448,7 +449,9 @@ def cmd_bless(args: argparse.Namespace) -> int:
         from harness.results import write_text_atomic
 
         # beside the file and renamed over it, with its mode: a signal or a full disk meanwhile leaves it as it was
-        write_text_atomic(Path(path), blessing.new_text, stat.S_IMODE(os.stat(path).st_mode))
+        # in the file's own line ends: a case written on Windows keeps its \r\n
+        new_text = blessing.new_text.replace("\n", "\r\n") if b"\r\n" in raw else blessing.new_text
+        write_text_atomic(Path(path), new_text, stat.S_IMODE(os.stat(path).st_mode))
         say(f"{path}: blessed from {plural(len(results) - sum(blessing.not_blessed.values()), 'cell')}")
     return status
 

@@ -137,8 +137,14 @@ def read_bytes(path: PathLike, limit: int, noun: str) -> bytes:
 
 
 def read_text(path: PathLike, limit: int, noun: str, encoding: str = "utf-8", errors: str = "strict") -> str:
-    """A regular file's text (see read_bytes); UnicodeDecodeError as bytes.decode raises it."""
-    return read_bytes(path, limit, noun).decode(encoding, errors)
+    """A regular file's text (see read_bytes) with its line ends read as open() reads them (universal newlines:
+    \r\n and \r are \n, so a file written on Windows reads as one written elsewhere); UnicodeDecodeError as
+    bytes.decode raises it."""
+    return universal_newlines(read_bytes(path, limit, noun).decode(encoding, errors))
+
+
+def universal_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def is_regular(path: PathLike) -> bool:

@@ -372,7 +372,7 @@ class JournalFile:
             raise ResultsError(f"{self.path}:{number}: a line of more than {files.size_words(files.JOURNAL_LINE_LIMIT)}; "
                                f"{self.EXPECTED}")
         try:
-            return raw.decode("utf-8").rstrip("\n")
+            return raw.decode("utf-8").rstrip("\r\n")
         except UnicodeDecodeError:
             raise ResultsError(f"{self.path}:{number}: not UTF-8 text; {self.EXPECTED}") from None
 
@@ -496,7 +496,7 @@ def iter_results(path: Path) -> Tuple[Run, Iterator[Result]]:
     except OSError as exc:
         raise ResultsError(f"{path}: cannot read: {files.described(exc)}") from None
     with f:
-        first = f.readline(files.JOURNAL_LINE_LIMIT + 1).decode("utf-8", "replace").rstrip("\n")
+        first = f.readline(files.JOURNAL_LINE_LIMIT + 1).decode("utf-8", "replace").rstrip("\r\n")
     if not first.endswith(_CELLS_OPEN):
         run = read_run(path)
         return dataclasses.replace(run, results=()), iter(run.results)
@@ -517,7 +517,7 @@ def _cells_by_line(path: Path, expected: str) -> Iterator[Result]:
                 raise ResultsError(f"{path}:{number}: a line of more than "
                                    f"{files.size_words(files.JOURNAL_LINE_LIMIT)}; {expected}")
             try:
-                line = raw.decode("utf-8").rstrip("\n")
+                line = raw.decode("utf-8").rstrip("\r\n")
             except UnicodeDecodeError:
                 raise ResultsError(f"{path}:{number}: not UTF-8 text; {expected}") from None
             if line == "]}":

@@ -387,3 +387,14 @@ def test_bless_writes_in_place_of_the_file_with_its_mode_and_never_over_an_edit_
     assert main(["bless", str(case), "--results", results, "--yes"]) == 1
     assert case.read_text(encoding="utf-8") == edited  # the edit is kept
     assert "not written: it changed since bless read it; run bless again" in capsys.readouterr().err
+
+
+def test_a_case_written_on_windows_is_blessed_and_keeps_its_line_ends(tmp_path: Path, capsys: Any) -> None:
+    from harness.cli import main
+
+    case = tmp_path / "c.py"
+    case.write_bytes(case_text().replace("\n", "\r\n").encode("utf-8"))  # as a Windows editor writes it
+    results = write_results(tmp_path, [cell("3.12.1", m, "x\n") for m in METHODS])
+    assert main(["bless", str(case), "--results", results, "--yes"]) == 0
+    data = case.read_bytes()
+    assert b"# [expect]\r\n" in data and b"\n" not in data.replace(b"\r\n", b"")

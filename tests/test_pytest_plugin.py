@@ -353,7 +353,8 @@ def test_results_that_cannot_be_written_where_asked_are_written_elsewhere_and_sa
     assert "Traceback" not in text and "INTERNALERROR" not in text
     (saved,) = fallback.glob("mpmatrix-results-*.json")
     (line,) = [line for line in result.outlines if line.startswith("mpmatrix: error:")]
-    assert line == ("mpmatrix: error: --mpmatrix-results cannot write blocker/out.json: blocker is a file, not a "
+    asked = os.path.join("blocker", "out.json")  # as the system spells the path: blocker\out.json on Windows
+    assert line == (f"mpmatrix: error: --mpmatrix-results cannot write {asked}: blocker is a file, not a "
                     f"folder; the results are in {saved}")
     assert len(results_io.read_run(saved).results) == 4
     monkeypatch.setattr(results_io, "fallback_folders", lambda folder: [claims.path / "blocker"])  # nowhere at all
