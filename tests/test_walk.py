@@ -43,6 +43,14 @@ def test_durations_and_the_order_tox_ends_its_envs_in_are_not_differences() -> N
     assert walk.compare(guide(tox=one), guide(tox=two)) == []
 
 
+def test_failing_cells_that_end_together_may_be_reported_in_either_order() -> None:
+    one = "```console\n$ mpmatrix run\nFAIL: a [spawn] exit\n    stderr: x\nFAIL: a [forkserver] exit\n    stderr: y\n\nend\n```\n"
+    two = "```console\n$ mpmatrix run\nFAIL: a [forkserver] exit\n    stderr: y\nFAIL: a [spawn] exit\n    stderr: x\n\nend\n```\n"
+    assert walk.compare(guide(m3=one), guide(m3=two)) == []
+    three = two.replace("stderr: y", "stderr: z")
+    assert walk.compare(guide(m3=one), guide(m3=three)) != []
+
+
 def test_a_changed_line_of_output_is_a_difference_named_by_its_block() -> None:
     before = guide(m1="```console\n$ mpmatrix run\n33 cells in 8.6 s: 33 pass; 0 failing\n```\n")
     after = guide(m1="```console\n$ mpmatrix run\n33 cells in 9.1 s: 32 pass, 1 fail; 1 failing\n```\n")
