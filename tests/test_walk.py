@@ -49,6 +49,12 @@ def test_durations_of_other_widths_are_not_differences() -> None:
     two = "```text\n  12.6 s  exit 0  $ python3 -m venv venv\n  99.0 s in all\n```\n"
     assert walk.compare(guide(took=one), guide(took=two)) == []
     assert walk.compare(guide(took=one), guide(took=two.replace("exit 0", "exit 1"))) != []
+def test_failing_cells_that_end_together_may_be_reported_in_either_order() -> None:
+    one = "```console\n$ mpmatrix run\nFAIL: a [spawn] exit\n    stderr: x\nFAIL: a [forkserver] exit\n    stderr: y\n\nend\n```\n"
+    two = "```console\n$ mpmatrix run\nFAIL: a [forkserver] exit\n    stderr: y\nFAIL: a [spawn] exit\n    stderr: x\n\nend\n```\n"
+    assert walk.compare(guide(m3=one), guide(m3=two)) == []
+    three = two.replace("stderr: y", "stderr: z")
+    assert walk.compare(guide(m3=one), guide(m3=three)) != []
 
 
 def test_a_changed_line_of_output_is_a_difference_named_by_its_block() -> None:

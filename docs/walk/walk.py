@@ -314,8 +314,9 @@ def steady(text: str) -> str:
     out, its summary lines (printed in the order the envs finished) sorted."""
     text = TOX_PROGRESS.sub("", text)
     text = TOX_DURATION.sub("<t>", text)
-    text = DURATION.sub("<t>", text)
-    text = re.sub(r"(?m)^ +<t>", "<t>", text)  # the padding of a right-aligned duration is its width
+    text = re.sub(r" *" + DURATION.pattern, " <t>", text)  # and the padding before them
+    # mpmatrix run prints each failing cell's reason as the cell ends: cells that end together, in either order.
+    text = re.sub(r"(?ms)^FAIL: .*?(?=\n\n)", lambda m: "\n".join(sorted(re.split(r"\n(?=FAIL: )", m[0]))), text)
     lines = text.split("\n")
     env_lines = sorted(i for i, line in enumerate(lines) if re.match(r"\s*[\w.-]+: (OK|FAIL|SKIP)", line))
     if env_lines:
