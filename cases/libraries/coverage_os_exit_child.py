@@ -28,7 +28,7 @@ configurations, and reads from the data file which of the two lines were measure
 # timeout = 120
 #
 # [variants]
-# coverage = ["7.9.*", "7.*"]
+# coverage = ["7.9.*", "7.10.0", "7.*"]
 # ///
 import multiprocessing
 import os
