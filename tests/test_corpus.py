@@ -15,6 +15,7 @@ from harness.plan import load_cases
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "cases" / "seed"
 ALL_CASES = ROOT / "cases"
+LIBRARY_CASES = ROOT / "cases" / "libraries"
 CLAIMS = ROOT / "claims"
 CLAIM_ROW = re.compile(r"^\|\s*([A-Z]+\d+)\s*\|")
 STARTERS = ["process_queue_argument", "pool_queue_argument", "manager_queue_pool", "pool_initargs_queue", "module_level_code"]
@@ -71,6 +72,51 @@ def test_every_id_a_case_names_is_a_claim_of_some_claims_file() -> None:
     unknown = {(str(Path(case.path).relative_to(ROOT)), claim_id) for case in cases for claim_id in case.ids
                if claim_id not in known}
     assert not unknown, sorted(unknown)
+
+
+def test_no_case_of_any_corpus_has_a_warning() -> None:
+    """What `mpmatrix list` and `run` would warn about (a [[expect.when]] that can never apply, or repeats [expect])."""
+    cases, _ = load_cases([str(ALL_CASES)])
+    assert [w for case in cases for w in case.warnings] == []
+
+
+def claims_rows(path: Path) -> dict:
+    """ID -> the row's last column (its source), for a claims file whose tables end with a source column."""
+    rows = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if CLAIM_ROW.match(line):
+            cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+            rows[cells[0]] = cells[-1]
+    return rows
+
+
+def test_the_library_corpus_loads_and_has_expectations() -> None:
+    """Every library case parses with its `# /// script` block (no network: nothing is resolved or installed here),
+    cites an issue thread or docs page, has expectations, and expects no missing module (bless's warning: a package
+    the case imports but does not declare)."""
+    cases, broken = load_cases([str(LIBRARY_CASES)])
+    assert broken == []
+    assert len(cases) >= 15
+    for case in cases:
+        assert case.dependencies, f"{case.path}: a library case without a `# /// script` block's dependencies"
+        assert re.match(r"^https://", case.source), (case.path, case.source)
+        assert case.expect is not None, f"{case.path} has no [expect]: bless it from a run"
+        assert "ModuleNotFoundError" not in Path(case.path).read_text(encoding="utf-8"), case.path
+        for axis, values in case.variants + case.flags:  # casefile checks what they name; here: that each varies
+            assert len(values) >= 2, f"{case.path}: {axis} has one value, which is not an axis"
+
+
+def test_the_library_cases_are_the_claims_of_claims_libraries_md() -> None:
+    """L1-L16: each claim of claims/libraries.md has exactly one case under cases/libraries, citing the source its
+    row cites, and the cases name no other IDs."""
+    cases, _ = load_cases([str(LIBRARY_CASES)])
+    rows = claims_rows(CLAIMS / "libraries.md")
+    assert set(rows) >= {f"L{n}" for n in range(1, 17)}, sorted(rows, key=_id_order)
+    named = [claim_id for case in cases for claim_id in case.ids]
+    assert sorted(named, key=_id_order) == sorted(rows, key=_id_order)
+    for case in cases:
+        for claim_id in case.ids:
+            assert case.source == rows[claim_id], (case.path, claim_id, case.source, rows[claim_id])
 
 
 def test_the_python_docs_cases_cite_the_docs_with_an_anchor() -> None:
