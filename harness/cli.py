@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional, Sequence, TextIO
+from typing import TYPE_CHECKING, Any, Optional, Sequence, TextIO
 
 from harness.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError
 
@@ -129,6 +129,7 @@ def _version() -> str:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    streams_that_can_say_it()
     parser = _parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
@@ -144,6 +145,24 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except KeyboardInterrupt:  # before a run started or after it ended (a run acts on it itself): no traceback
         print("mpmatrix: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+
+
+def streams_that_can_say_it(streams: Optional[Sequence[Any]] = None) -> None:
+    """stdout and stderr write UTF-8 where their encoding cannot write the reports' symbols: on Windows a pipe or a
+    file is cp1252 (unless PYTHONUTF8=1) and the first ✓ raised UnicodeEncodeError (seen with Windows CPython under
+    Wine; a GitHub Windows runner's steps are pipes). A console, which Windows writes in UTF-16, and a UTF-8 locale
+    are left alone. UTF-8 is what Python itself writes there from 3.15 on (PEP 686)."""
+    from harness.model import Status, Verdict
+
+    symbols = "".join(s.symbol for s in Status) + "".join(v.mark for v in Verdict if v.mark)
+    for stream in (sys.stdout, sys.stderr) if streams is None else streams:
+        encoding = getattr(stream, "encoding", None)
+        if not encoding or not hasattr(stream, "reconfigure"):
+            continue
+        try:
+            symbols.encode(encoding)
+        except (UnicodeEncodeError, LookupError):
+            stream.reconfigure(encoding="utf-8")
 
 
 # -- interpreters ---------------------------------------------------------------------------------------------

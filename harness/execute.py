@@ -188,8 +188,15 @@ def python_command(cell: Cell) -> List[str]:
     return [cell.interpreter.executable]
 
 
-def bootstrap_argv(cell: Cell, dump_after: float, dump_file: str, signum: Optional[int] = None) -> List[str]:
-    dump = f"signal:{signum}" if signum is not None else f"{dump_after:g}"
+def bootstrap_argv(cell: Cell, dump_after: float, dump_file: str, signum: Optional[int] = None,
+                   launched: Optional[float] = None) -> List[str]:
+    """The cell's command. The stacks are dumped on signal `signum`, or else `dump_after` seconds on; with
+    `launched` (a Unix time, now) the bootstrap counts them from then, not from its own start (bootstrap._dump_delay:
+    under Wine a loaded machine made that seconds later)."""
+    if signum is not None:
+        dump = f"signal:{signum}"
+    else:
+        dump = f"{dump_after:g}" if launched is None or dump_after <= 0 else f"{dump_after:g}@{launched:.3f}"
     return [*python_command(cell), BOOTSTRAP, cell.start_method, dump, dump_file, os.path.abspath(cell.case_path)]
 
 
@@ -247,7 +254,7 @@ def run_cell(
     # Short timeouts dump halfway instead of never: a timed-out cell always leaves evidence of where it hung.
     dump_after = limits.timeout - min(STACK_DUMP_LEAD_S, limits.timeout / 2)
     signum = dump_signal(cell)
-    argv = bootstrap_argv(cell, dump_after, dump_file, signum)
+    argv = bootstrap_argv(cell, dump_after, dump_file, signum, launched=time.time())
     started = time.monotonic()
     try:
         launched = start_cell(argv, workdir, cell_environment(os.environ if environ is None else environ, cell))
@@ -749,8 +756,9 @@ def session_processes(session_id: int) -> List[int]:
 def _dead(pid: int) -> Optional[bool]:
     """Linux: True when no thread of the process runs any more (a zombie, or every thread already in exit(): dead
     but for its last steps; its keeper reaps it at once, so unlike an orphan of init it may never be seen as a
-    zombie). A process whose main thread has exited while another runs is alive. None where there is no /proc."""
-    if not os.path.isdir("/proc/self"):
+    zombie). A process whose main thread has exited while another runs is alive. None where there is no /proc, and
+    on Windows: a Windows process under Wine can read Linux's /proc, where its pids name other processes."""
+    if sys.platform == "win32" or not os.path.isdir("/proc/self"):
         return None
     return not keeper.thread_states(pid) or not keeper.threads_running(pid)
 
@@ -759,13 +767,22 @@ def _command_line(pid: int, proc: Any) -> str:
     """Its command line; a process whose main thread has exited has none in /proc, so its name says what it is."""
     try:
         cmdline = " ".join(proc.cmdline())
-    except psutil.Error:
+    except (psutil.Error, OSError):
         cmdline = ""
     if cmdline:
         return cmdline
     try:
         return f"{proc.name()} (its main thread has exited; {proc.num_threads() - 1} other thread(s) run)"
-    except psutil.Error:
+    except (psutil.Error, OSError):
+        return f"pid {pid}"
+
+
+def _name(pid: int, proc: Any) -> str:
+    """Its name; its pid where the system will not say (psutil under Wine 8 cannot read another process's name or
+    executable: OSError [WinError 87] from NtQuerySystemInformation, which psutil does not turn into its own errors)."""
+    try:
+        return proc.name()
+    except OSError:
         return f"pid {pid}"
 
 
@@ -778,7 +795,7 @@ def describe(pids: Sequence[int]) -> Tuple[Leftover, ...]:
             dead = _dead(pid)
             if dead is None:
                 dead = proc.status() == psutil.STATUS_ZOMBIE
-            cmdline = proc.name() if dead else _command_line(pid, proc)
+            cmdline = _name(pid, proc) if dead else _command_line(pid, proc)
         except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
             continue
         out.append(Leftover(pid=pid, cmdline=cmdline, zombie=dead))

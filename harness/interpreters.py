@@ -64,9 +64,13 @@ def describe(in_process=False):
     # The base prefixes: inside a venv, platstdlib would otherwise name the venv's own lib directory.
     paths = sysconfig.get_paths(vars={"base": sys.base_prefix, "platbase": sys.base_exec_prefix})
     stdlib_dirs = []
-    for key in ("stdlib", "platstdlib"):
-        if paths.get(key):
-            for path in (paths[key], os.path.realpath(paths[key])):
+    # And the folder multiprocessing was imported from (not os: 3.11+ freeze it): the stdlib itself, which Windows'
+    # embeddable build keeps in a zip (python312.zip) that sysconfig does not name (its "stdlib" is a Lib folder
+    # that does not exist there).
+    imported_from = os.path.dirname(os.path.dirname(getattr(multiprocessing, "__file__", "") or ""))
+    for folder in (paths.get("stdlib"), paths.get("platstdlib"), imported_from):
+        if folder:
+            for path in (folder, os.path.realpath(folder)):
                 if path not in stdlib_dirs:
                     stdlib_dirs.append(path)
     info.update(
@@ -522,12 +526,22 @@ def _interpreter_from(info: Mapping[str, Any], executable: str, source: str) -> 
         machine=str(info.get("machine", "")),
         start_methods=tuple(info.get("start_methods", ())),
         default_start_method=str(info.get("default_start_method", "")),
-        stdlib_dirs=tuple(info.get("stdlib_dirs", ())),
+        stdlib_dirs=_stdlib_dirs(info),
         source=source,
         implementation_version=str(info.get("implementation_version", "")),
         flavour=wine.flavour(str(info.get("wine") or "")),
         optimized=bool(info.get("optimized_stdlib", False)),
     )
+
+
+def _stdlib_dirs(info: Mapping[str, Any]) -> Tuple[str, ...]:
+    """The stdlib folders as the harness sees them in a cell's output: a Windows Python under Wine names them as
+    Windows paths (Z:\\opt\\...\\python312.zip), which the cell's output reaches the normalizer spelled as Linux
+    ones (harness.wine.posix_paths), so they are spelled so here too."""
+    folders = [str(folder) for folder in info.get("stdlib_dirs", ())]
+    if info.get("wine"):
+        folders = [wine.linux_path(folder) for folder in folders]
+    return tuple(dict.fromkeys(folders))
 
 
 def _gist(stderr: str) -> str:

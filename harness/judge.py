@@ -24,9 +24,12 @@ from harness.tracebacks import final_exception, read_tracebacks, without_tails
 
 
 def context_for(cell: Cell) -> Context:
+    case_dir = os.path.dirname(os.path.abspath(cell.case_path))
+    if wine.is_wine(cell.interpreter.flavour):
+        case_dir = wine.linux_path(case_dir)  # a harness itself under Wine: its output is spelled as Linux paths
     return Context(
         stdlib_dirs=cell.interpreter.stdlib_dirs,
-        case_dir=os.path.dirname(os.path.abspath(cell.case_path)),
+        case_dir=case_dir,
         work_dir="",
         site_dirs=cell.environment.site_dirs if cell.environment is not None else (),
     )

@@ -241,11 +241,13 @@ def _execute(session: Session, carried: List[Result], journal: results_io.Journa
         held = results_io.HeldSignals()  # from here a signal ends the run once its results are written
         display.stop()
         journal.close()
-        wine.release(warn)  # Wine's servers, started for the probes and cells of this run, and their CPU
+        servers_cpu = wine.release(warn)  # Wine's servers, started for the probes and cells of this run
     elapsed = time.monotonic() - clock
     timings_io.save_timings(timings_io.from_results(collected[len(carried):]), timings_io.cache_path())
+    # The servers' CPU is the run's though no cell's: the run's figures hold it (host.wine_server_cpu_s)
+    extra = {"wine_server_cpu_s": {p: round(s, 3) for p, s in servers_cpu.items()}} if servers_cpu else {}
     run = session.record(combine_by_cell(collected), complete and not interrupted and not stopped_because,
-                         run_id=run_id, request=request)
+                         run_id=run_id, request=request, **extra)
     problems = list(stopped_because)
     try:
         written, problem = results_io.write_run_somewhere(run, results_path, _fallbacks(out_dir))
@@ -346,6 +348,12 @@ def _try_lock(file: Any) -> bool:
     except BlockingIOError:
         return False
     except OSError as exc:
-        if exc.errno in (errno.EACCES, errno.EAGAIN):
+        if exc.errno in _HELD_ELSEWHERE or (sys.platform == "win32" and exc.errno in _HELD_ELSEWHERE_WINDOWS):
             return False
         return True  # a file system without locks (some network ones): run unlocked rather than not at all
+
+
+_HELD_ELSEWHERE = (errno.EACCES, errno.EAGAIN)
+# msvcrt.locking's other "locking violation" (EDEADLOCK), and errno 0: Wine's C runtime refuses a locked range
+# without setting errno (seen under Wine 8 and 10, in one process and from another), so the lock went unheld there.
+_HELD_ELSEWHERE_WINDOWS = (getattr(errno, "EDEADLOCK", errno.EDEADLK), 0)

@@ -473,7 +473,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     from harness import results as results_io, timings as timings_io, wine
     from harness.session import Session
 
-    wine.release(lambda line: sys.stderr.write(f"mpmatrix: {line}\n"))  # Wine's servers, started for this session's cells
+    servers_cpu = wine.release(lambda line: sys.stderr.write(f"mpmatrix: {line}\n"))  # started for this session's cells
     target = session.config.getoption("mpmatrix_results")
     results = session.config.stash[RESULTS_KEY]
     timings_io.save_timings(timings_io.from_results(results), timings_io.cache_path())
@@ -483,5 +483,6 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     halted = scheduler is not None and scheduler.stop.is_set()
     record = scheduler.session if scheduler is not None else Session([], [])
     record.interpreters = _interpreters(session.config)  # every interpreter of the session, run or deselected
-    run = record.record(results, exitstatus in (0, 1) and not halted, runner="pytest")
+    extra = {"wine_server_cpu_s": {p: round(s, 3) for p, s in servers_cpu.items()}} if servers_cpu else {}
+    run = record.record(results, exitstatus in (0, 1) and not halted, runner="pytest", **extra)
     results_io.write_run(run, results_path(target, _interpreters(session.config)[0].tag))

@@ -86,17 +86,8 @@ def signals_as_interrupt() -> Iterator[None]:
     def interrupt(signum: int, frame: Any) -> None:
         raise KeyboardInterrupt(f"signal {signum}")
 
-    previous: Dict[int, Any] = {}
-    if threading.current_thread() is threading.main_thread():
-        for name in ("SIGTERM", "SIGHUP"):
-            sig = getattr(signal, name, None)
-            if sig is not None and signal.getsignal(sig) != signal.SIG_IGN:
-                previous[sig] = signal.signal(sig, interrupt)
-    try:
+    with _handled(tuple(getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)), interrupt):
         yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
 
 
 @contextlib.contextmanager
@@ -110,13 +101,21 @@ def second_signal_kills(exit_code: Optional[int] = None) -> Iterator[None]:
         if exit_code is not None:
             os._exit(exit_code)
 
+    with _handled(TERMINATING_SIGNALS, kill):
+        yield
+
+
+@contextlib.contextmanager
+def _handled(signals: Sequence[int], handler: Callable[[int, Any], None]) -> Iterator[None]:
+    """`handler` for each of `signals` that is not ignored, the previous handlers put back afterwards; in the main
+    thread only (elsewhere nothing changes: only it can set handlers)."""
     previous: Dict[int, Any] = {}
     if threading.current_thread() is threading.main_thread():
-        for sig in TERMINATING_SIGNALS:
+        for sig in signals:
             if signal.getsignal(sig) != signal.SIG_IGN:
-                previous[sig] = signal.signal(sig, kill)
+                previous[sig] = signal.signal(sig, handler)
     try:
         yield
     finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+        for sig, old in previous.items():
+            signal.signal(sig, old)

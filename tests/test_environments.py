@@ -299,11 +299,17 @@ WRAPPER = "/opt/newest-pythons/bin/python3.14"  # a chroot wrapper (docs: the ne
 @pytest.mark.e2e
 @pytest.mark.skipif(not os.access(WRAPPER, os.X_OK), reason="no chroot wrapper on this machine")
 def test_a_chroot_interpreters_environment_is_reached_through_the_interpreter(tmp_path: Path) -> None:
-    run = mpmatrix("run", str(SIX), "-p", WRAPPER, "-q", out=tmp_path / "out", timeout=300)
+    # mpmatrix's and uv's caches in a folder the chroot binds (/tmp: tmp_path is under it, as the wrapper's header
+    # says), whatever $HOME or $XDG_CACHE_HOME this machine has: uv asks the interpreter about itself through a
+    # script in its cache, and the venv must be seen from inside
+    cache = tmp_path / "cache"
+    run = mpmatrix("run", str(SIX), "-p", WRAPPER, "-q", out=tmp_path / "out", timeout=300,
+                   env={"MPMATRIX_CACHE_DIR": str(cache), "UV_CACHE_DIR": str(tmp_path / "uv")})
     assert run.returncode == 0, run.stderr
     cells = run.cells()["six_version"]
+    assert all(c["status"] in ("pass", "recorded") for c in cells), [(c["status"], c["message"]) for c in cells]
     assert {c["stdout"].splitlines()[0] for c in cells} == {"six 1.16.0", "six 1.17.0"}
-    marker = json.loads(next(environments.envs_dir().glob("uv-*/" + environments.MARKER)).read_text())
+    marker = json.loads(next((cache / environments.ENVS_DIR).glob("uv-*/" + environments.MARKER)).read_text())
     assert marker["python"][:2] == [WRAPPER, "-S"]  # the shim: the venv's python exists inside the chroot only
 
 
