@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -18,6 +19,10 @@ ALL_CASES = ROOT / "cases"
 LIBRARY_CASES = ROOT / "cases" / "libraries"
 CLAIMS = ROOT / "claims"
 CLAIM_ROW = re.compile(r"^\|\s*([A-Z]+\d+)\s*\|")
+# Library cases whose wheels are small (under 15 MB together) and that wait on nothing: the end-to-end test runs
+# these; grpcio, numpy, gevent, coverage, pytest-xdist and torch (190 MB) are the full corpus run's (docs/libraries-findings.md)
+LIGHT_LIBRARY_CASES = ["psutil_children_forkserver", "cloudpickle_lambda_spawn", "multiprocess_dill_lambda",
+                       "requests_session_after_fork", "sqlalchemy_pool_after_fork"]
 STARTERS = ["process_queue_argument", "pool_queue_argument", "manager_queue_pool", "pool_initargs_queue", "module_level_code"]
 
 
@@ -141,4 +146,28 @@ def test_the_starter_cases_pass_under_every_start_method_with_this_python(tmp_pa
     statuses = {(c["case"], c["start_method"]): c["status"] for c in cells}
     assert len(statuses) == len(STARTERS) * 3
     assert set(statuses.values()) == {"pass"}, {k: v for k, v in statuses.items() if v != "pass"}
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.e2e
+def test_the_light_library_cases_pass_with_this_python(tmp_path: Path) -> None:
+    """The harness makes their environments (uv, wheels from PyPI or uv's cache) in a fresh mpmatrix cache and every
+    cell matches its blessed expectation. Where the packages cannot be had (no network and nothing in uv's cache),
+    the cells are errors or unsupported, and the test skips saying so."""
+    paths = [str(LIBRARY_CASES / f"{name}.py") for name in LIGHT_LIBRARY_CASES]
+    done = subprocess.run(
+        [sys.executable, "-m", "harness", "run", *paths, "--python", "current", "--out", str(tmp_path / "out"),
+         "--quiet"],
+        capture_output=True, text=True, timeout=600, cwd=str(ROOT), stdin=subprocess.DEVNULL,
+        env={**os.environ, "MPMATRIX_CACHE_DIR": str(tmp_path / "cache")},
+    )
+    cells = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))["cells"]
+    unmade = [c for c in cells if c["status"] in ("error", "unsupported")]
+    if unmade and len(unmade) == len(cells):
+        pytest.skip(f"the library cases' packages cannot be had here: {unmade[0]['message'][:300]}")
+    assert {c["case"] for c in cells} == set(LIGHT_LIBRARY_CASES)
+    failing = [(c["case"], c["start_method"], c["variant"], c["status"], c["message"]) for c in cells
+               if c["status"] != "pass"]
+    assert not failing, failing
+    assert all(c["packages"] for c in cells)  # what was installed is part of each cell
     assert done.returncode == 0, done.stdout + done.stderr
