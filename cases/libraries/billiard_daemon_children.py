@@ -27,6 +27,250 @@ program waits for it at most 30 s.  billiard 4.3 reads it as multiprocessing doe
 #
 # [variants]
 # billiard = ["4.2.*", "4.*"]
+#
+# [expect]
+# exit = 0
+# stdout = """
+# in a multiprocessing Pool worker: AssertionError: daemonic processes are not allowed to have children
+# in a billiard Pool worker: started a child, exit code 0
+# billiard start method: fork
+# """
+# stderr = ""
+#
+# [[expect.when]]
+# start_method = ["spawn"]
+# packages = {billiard = ">=4.3.2"}
+# stdout = """
+# in a multiprocessing Pool worker: AssertionError: daemonic processes are not allowed to have children
+# in a billiard Pool worker: started a child, exit code 0
+# billiard start method: spawn
+# """
+#
+# [[expect.when]]
+# start_method = ["forkserver"]
+# packages = {billiard = ">=4.3.2"}
+# stdout = """
+# in a multiprocessing Pool worker: AssertionError: daemonic processes are not allowed to have children
+# in a billiard Pool worker: started a child, exit code 0
+# billiard start method: forkserver
+# """
+#
+# [[expect.when]]
+# start_method = ["forkserver"]
+# python = "<3.12"
+# packages = {billiard = "<4.3.2"}
+# holds = false
+# exit = 0
+# exception = "AttributeError: Can't get attribute 'start_with' on <module '__main__' (built-in)>"
+# stderr = """
+# Pool process <billiard.pool.Worker object at 0x<addr>> error: AttributeError("Can't get attribute 'start_with' on <module '__main__' (built-in)>")
+# Traceback (most recent call last):
+#   [stdlib frames]
+# AttributeError: Can't get attribute 'start_with' on <module '__main__' (built-in)>
+# Process 'ForkServerPoolWorker-N' pid:<pid> exited with 'exitcode 255'
+# Process 'ForkServerPoolWorker-N' pid:<pid> exited with 'exitcode 255'
+# """
+# stdout = """
+# in a multiprocessing Pool worker: AssertionError: daemonic processes are not allowed to have children
+# in a billiard Pool worker: no answer within 30 s (TimeoutError: the worker could not run the task)
+# billiard start method: forkserver
+# """
+#
+# [[expect.when]]
+# start_method = ["spawn"]
+# python = ">=3.9,<3.12"
+# implementation = ["cpython"]
+# packages = {billiard = "<4.3.2"}
+# holds = false
+# exit = 0
+# exception = "AttributeError: Can't get attribute 'start_with' on <module '__main__' (built-in)>"
+# stderr = """
+# Pool process <billiard.pool.Worker object at 0x<addr>> error: AttributeError("Can't get attribute 'start_with' on <module '__main__' (built-in)>")
+# Traceback (most recent call last):
+#   [stdlib frames]
+# AttributeError: Can't get attribute 'start_with' on <module '__main__' (built-in)>
+# Process 'SpawnPoolWorker-N' pid:<pid> exited with 'exitcode 1'
+# """
+# stdout = """
+# in a multiprocessing Pool worker: AssertionError: daemonic processes are not allowed to have children
+# in a billiard Pool worker: no answer within 30 s (TimeoutError: the worker could not run the task)
+# billiard start method: spawn
+# """
+#
+# [[expect.when]]
+# start_method = ["forkserver"]
+# python = ">=3.12,<3.14"
+# implementation = ["cpython"]
+# packages = {billiard = "<4.3.2"}
+# holds = false
+# exit = 0
+# exception = "AttributeError: Can't get attribute 'start_with' on <module '__main__' (<class '_frozen_importlib.BuiltinImporter'>)>"
+# stderr = """
+# Pool process <billiard.pool.Worker object at 0x<addr>> error: AttributeError("Can't get attribute 'start_with' on <module '__main__' (<class '_frozen_importlib.BuiltinImporter'>)>")
+# Traceback (most recent call last):
+#   [stdlib frames]
+# AttributeError: Can't get attribute 'start_with' on <module '__main__' (<class '_frozen_importlib.BuiltinImporter'>)>
+# Process 'ForkServerPoolWorker-N' pid:<pid> exited with 'exitcode 255'
+# Process 'ForkServerPoolWorker-N' pid:<pid> exited with 'exitcode 255'
+# """
+# stdout = """
+# in a multiprocessing Pool worker: AssertionError: daemonic processes are not allowed to have children
+# in a billiard Pool worker: no answer within 30 s (TimeoutError: the worker could not run the task)
+# billiard start method: forkserver
+# """
+#
+# [[expect.when]]
+# start_method = ["spawn"]
+# implementation = ["pypy"]
+# packages = {billiard = "<4.3.2"}
+# holds = false
+# exit = 0
+# exception = "AttributeError: Can't get attribute 'start_with' on <module '__main__' (built-in)>"
+# stderr = """
+# Pool process <billiard.pool.Worker object at 0x<addr>> error: AttributeError("Can't get attribute 'start_with' on <module '__main__' (built-in)>")
+# Traceback (most recent call last):
+#   [stdlib frames]
+# AttributeError: Can't get attribute 'start_with' on <module '__main__' (built-in)>
+# Process 'SpawnPoolWorker-N' pid:<pid> exited with 'exitcode 1'
+# Process 'SpawnPoolWorker-N' pid:<pid> exited with 'signal 15 (SIGTERM)'
+# """
+# stdout = """
+# in a multiprocessing Pool worker: AssertionError: daemonic processes are not allowed to have children
+# in a billiard Pool worker: no answer within 30 s (TimeoutError: the worker could not run the task)
+# billiard start method: spawn
+# """
+#
+# [[expect.when]]
+# start_method = ["spawn"]
+# python = "<3.9"
+# implementation = ["cpython"]
+# holds = false
+# exit = 0
+# exception = "AttributeError: Can't get attribute 'start_with' on <module '__main__' (built-in)>"
+# stderr = """
+# Pool process <billiard.pool.Worker object at 0x<addr>> error: AttributeError("Can't get attribute 'start_with' on <module '__main__' (built-in)>")
+# Traceback (most recent call last):
+#   [stdlib frames]
+# AttributeError: Can't get attribute 'start_with' on <module '__main__' (built-in)>
+# Process 'SpawnPoolWorker-N' pid:<pid> exited with 'exitcode 1'
+# Process 'SpawnPoolWorker-N' pid:<pid> exited with 'signal 15 (SIGTERM)'
+# """
+# stdout = """
+# in a multiprocessing Pool worker: AssertionError: daemonic processes are not allowed to have children
+# in a billiard Pool worker: no answer within 30 s (TimeoutError: the worker could not run the task)
+# billiard start method: spawn
+# """
+#
+# [[expect.when]]
+# start_method = ["spawn"]
+# python = ">=3.12,<3.13.18"
+# implementation = ["cpython"]
+# packages = {billiard = "<4.3.2"}
+# holds = false
+# exit = 0
+# exception = "AttributeError: Can't get attribute 'start_with' on <module '__main__' (<class '_frozen_importlib.BuiltinImporter'>)>"
+# stderr = """
+# Pool process <billiard.pool.Worker object at 0x<addr>> error: AttributeError("Can't get attribute 'start_with' on <module '__main__' (<class '_frozen_importlib.BuiltinImporter'>)>")
+# Traceback (most recent call last):
+#   [stdlib frames]
+# AttributeError: Can't get attribute 'start_with' on <module '__main__' (<class '_frozen_importlib.BuiltinImporter'>)>
+# Process 'SpawnPoolWorker-N' pid:<pid> exited with 'exitcode 1'
+# """
+# stdout = """
+# in a multiprocessing Pool worker: AssertionError: daemonic processes are not allowed to have children
+# in a billiard Pool worker: no answer within 30 s (TimeoutError: the worker could not run the task)
+# billiard start method: spawn
+# """
+#
+# [[expect.when]]
+# start_method = ["spawn"]
+# python = ">=3.14"
+# implementation = ["cpython"]
+# packages = {billiard = "<4.3.2"}
+# holds = false
+# exit = 0
+# exception = "AttributeError: module '__main__' has no attribute 'start_with'"
+# stderr = """
+# Pool process <billiard.pool.Worker object at 0x<addr>> error: AttributeError("module '__main__' has no attribute 'start_with'")
+# Traceback (most recent call last):
+#   [stdlib frames]
+# AttributeError: module '__main__' has no attribute 'start_with'
+# Process 'SpawnPoolWorker-N' pid:<pid> exited with 'exitcode 1'
+# """
+# stdout = """
+# in a multiprocessing Pool worker: AssertionError: daemonic processes are not allowed to have children
+# in a billiard Pool worker: no answer within 30 s (TimeoutError: the worker could not run the task)
+# billiard start method: spawn
+# """
+#
+# [[expect.when]]
+# start_method = ["spawn"]
+# python = ">=3.13.18,<3.14"
+# implementation = ["cpython"]
+# packages = {billiard = "<4.3.2"}
+# holds = false
+# exit = 0
+# exception = "AttributeError: Can't get attribute 'start_with' on <module '__main__' (<class '_frozen_importlib.BuiltinImporter'>)>"
+# stderr = """
+# Pool process <billiard.pool.Worker object at 0x<addr>> error: AttributeError("Can't get attribute 'start_with' on <module '__main__' (<class '_frozen_importlib.BuiltinImporter'>)>")
+# Traceback (most recent call last):
+#   [stdlib frames]
+# AttributeError: Can't get attribute 'start_with' on <module '__main__' (<class '_frozen_importlib.BuiltinImporter'>)>
+# Process 'SpawnPoolWorker-N' pid:<pid> exited with 'exitcode 1'
+# Process 'SpawnPoolWorker-N' pid:<pid> exited with 'signal 15 (SIGTERM)'
+# """
+# stdout = """
+# in a multiprocessing Pool worker: AssertionError: daemonic processes are not allowed to have children
+# in a billiard Pool worker: no answer within 30 s (TimeoutError: the worker could not run the task)
+# billiard start method: spawn
+# """
+#
+# [[expect.when]]
+# start_method = ["forkserver"]
+# python = ">=3.14,<3.15"
+# implementation = ["cpython"]
+# packages = {billiard = "<4.3.2"}
+# holds = false
+# exit = 0
+# exception = "AttributeError: module '__main__' has no attribute 'start_with'"
+# stderr = """
+# Pool process <billiard.pool.Worker object at 0x<addr>> error: AttributeError("module '__main__' has no attribute 'start_with'")
+# Traceback (most recent call last):
+#   [stdlib frames]
+# AttributeError: module '__main__' has no attribute 'start_with'
+# Process 'ForkServerPoolWorker-N' pid:<pid> exited with 'exitcode 255'
+# Process 'ForkServerPoolWorker-N' pid:<pid> exited with 'exitcode 255'
+# """
+# stdout = """
+# in a multiprocessing Pool worker: AssertionError: daemonic processes are not allowed to have children
+# in a billiard Pool worker: no answer within 30 s (TimeoutError: the worker could not run the task)
+# billiard start method: forkserver
+# """
+#
+# [[expect.when]]
+# start_method = ["forkserver"]
+# python = ">=3.15"
+# implementation = ["cpython"]
+# packages = {billiard = "<4.3.2"}
+# holds = false
+# exit = 0
+# exception = "struct.error: 'Q' format requires 0 <= number <= 18446744073709551615"
+# stderr = """
+# Pool process <billiard.pool.Worker object at 0x<addr>> error: AttributeError("module '__main__' has no attribute 'start_with'")
+# Traceback (most recent call last):
+#   [stdlib frames]
+# AttributeError: module '__main__' has no attribute 'start_with'
+# Process 'ForkServerPoolWorker-N' pid:<pid> exited with 'exitcode 255'
+# Traceback (most recent call last):
+#   [stdlib frames]
+# struct.error: 'Q' format requires 0 <= number <= 18446744073709551615
+# Process 'ForkServerPoolWorker-N' pid:<pid> exited with 'exitcode 255'
+# """
+# stdout = """
+# in a multiprocessing Pool worker: AssertionError: daemonic processes are not allowed to have children
+# in a billiard Pool worker: no answer within 30 s (TimeoutError: the worker could not run the task)
+# billiard start method: forkserver
+# """
 # ///
 import multiprocessing
 
