@@ -27,6 +27,62 @@ program waits for it at most 30 s.  billiard 4.3 reads it as multiprocessing doe
 #
 # [variants]
 # billiard = ["4.2.*", "4.*"]
+#
+# [expect]
+# exit = 0
+# stdout = """
+# in a multiprocessing Pool worker: AssertionError: daemonic processes are not allowed to have children
+# in a billiard Pool worker: started a child, exit code 0
+# billiard start method: fork
+# """
+# stderr = ""
+#
+# [[expect.when]]
+# start_method = ["spawn"]
+# stdout = """
+# in a multiprocessing Pool worker: AssertionError: daemonic processes are not allowed to have children
+# in a billiard Pool worker: started a child, exit code 0
+# billiard start method: spawn
+# """
+#
+# [[expect.when]]
+# start_method = ["forkserver"]
+# stdout = """
+# in a multiprocessing Pool worker: AssertionError: daemonic processes are not allowed to have children
+# in a billiard Pool worker: started a child, exit code 0
+# billiard start method: forkserver
+# """
+#
+# # billiard 4.2 under spawn and forkserver: the worker imports no __main__, the task never runs (docstring). How many
+# # "exited with" lines follow the first error, and the last traceback's line, vary with when the pool's terminate
+# # meets its respawned workers (3.15's forkserver once ended on a struct.error), so stderr is checked to its first line.
+# [[expect.when]]
+# start_method = ["spawn", "forkserver"]
+# packages = {billiard = "<4.3"}
+# holds = false
+# exit = 0
+# stderr = """
+# Pool process <billiard.pool.Worker object at 0x<addr>> error: AttributeError([..]'start_with'[..])
+# ...
+# """
+#
+# [[expect.when]]
+# start_method = ["spawn"]
+# packages = {billiard = "<4.3"}
+# stdout = """
+# in a multiprocessing Pool worker: AssertionError: daemonic processes are not allowed to have children
+# in a billiard Pool worker: no answer within 30 s (TimeoutError: the worker could not run the task)
+# billiard start method: spawn
+# """
+#
+# [[expect.when]]
+# start_method = ["forkserver"]
+# packages = {billiard = "<4.3"}
+# stdout = """
+# in a multiprocessing Pool worker: AssertionError: daemonic processes are not allowed to have children
+# in a billiard Pool worker: no answer within 30 s (TimeoutError: the worker could not run the task)
+# billiard start method: forkserver
+# """
 # ///
 import multiprocessing
 

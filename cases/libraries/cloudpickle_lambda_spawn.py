@@ -18,6 +18,28 @@ multiprocessing Pool of the cell's start method.
 # source = "https://github.com/cloudpipe/cloudpickle#cloudpickle"
 # ids = ["L6"]
 # timeout = 60
+#
+# [expect]
+# exit = 0
+# stdout = """
+# pickle.dumps(lambda): PicklingError
+# cloudpickled lambda run in the workers: [11, 12, 13]
+# """
+# stderr = ""
+#
+# [[expect.when]]
+# implementation = ["pypy"]
+# holds = false
+# exit = 1
+# exception = "AttributeError: type object 'Pickler' has no attribute 'dispatch'"
+# stderr = """
+# Traceback (most recent call last):
+#   File "<case>/cloudpickle_lambda_spawn.py", line [..], in <module>
+#     import cloudpickle
+#   [stdlib frames]
+# AttributeError: type object 'Pickler' has no attribute 'dispatch'
+# """
+# stdout = ""
 # ///
 import multiprocessing
 import pickle

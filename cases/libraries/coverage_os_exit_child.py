@@ -28,7 +28,34 @@ configurations, and reads from the data file which of the two lines were measure
 # timeout = 120
 #
 # [variants]
-# coverage = ["7.9.*", "7.*"]
+# coverage = ["7.9.*", "7.10.0", "7.*"]
+#
+# [expect]
+# exit = 0
+# stdout = """
+# plain: program exit 0; multiprocessing child measured: False; bare fork child measured: False
+# concurrency = multiprocessing: program exit 0; multiprocessing child measured: True; bare fork child measured: False
+# patch = _exit: program exit 0; multiprocessing child measured: False; bare fork child measured: True
+# """
+# stderr = ""
+#
+# [[expect.when]]
+# packages = {coverage = "<7.10.0"}
+# stdout = """
+# plain: program exit 0; multiprocessing child measured: False; bare fork child measured: False
+# concurrency = multiprocessing: program exit 0; multiprocessing child measured: True; bare fork child measured: False
+# patch = _exit: program exit 0; multiprocessing child measured: False; bare fork child measured: False
+#   CoverageWarning: Unrecognized option '[run] patch=' in config file <folder>/.coveragerc
+# """
+#
+# [[expect.when]]
+# start_method = ["fork"]
+# packages = {coverage = ">=7.10.0"}
+# stdout = """
+# plain: program exit 0; multiprocessing child measured: False; bare fork child measured: False
+# concurrency = multiprocessing: program exit 0; multiprocessing child measured: True; bare fork child measured: False
+# patch = _exit: program exit 0; multiprocessing child measured: True; bare fork child measured: True
+# """
 # ///
 import multiprocessing
 import os

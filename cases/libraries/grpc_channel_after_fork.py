@@ -33,6 +33,68 @@ which side loses varies between runs (see ``nondeterministic``).
 #
 # [flags]
 # GRPC_ENABLE_FORK_SUPPORT = ["0", "1"]
+#
+# [expect]
+# exit = 0
+# holds = false  # spawn and forkserver children open a channel of their own: none crosses a fork
+# stdout = """
+# client's call before the fork: client
+# child's call on its own channel: child
+# child's exit code: 0
+# client's call after the child: client again
+# client's exit code: 0
+# """
+# stderr = ""
+#
+# [[expect.when]]
+# start_method = ["fork"]
+# packages = {grpcio = "<1.85.3"}
+# flags = {GRPC_ENABLE_FORK_SUPPORT = ["1"]}
+# stdout = """
+# client's call before the fork: client
+# child's call on the inherited channel: ValueError: Cannot invoke RPC on closed channel!
+# child's exit code: 0
+# client's call after the child: client again
+# client's exit code: 0
+# """
+#
+# [[expect.when]]
+# start_method = ["fork"]
+# packages = {grpcio = ">=1.80.1"}
+# flags = {GRPC_ENABLE_FORK_SUPPORT = ["0"]}
+# holds = true
+# stdout = """
+# client's call before the fork: client
+# child's call: no answer within 40 s (the child is stuck)
+# child's exit code: -15
+# client's call after the child: RpcError DEADLINE_EXCEEDED
+# client's exit code: 0
+# """
+#
+# [[expect.when]]
+# start_method = ["fork"]
+# packages = {grpcio = "<1.80.1"}
+# flags = {GRPC_ENABLE_FORK_SUPPORT = ["0"]}
+# stdout = """
+# client's call before the fork: client
+# child's call on the inherited channel: child
+# child's exit code: 0
+# client's call after the child: RpcError DEADLINE_EXCEEDED
+# client's exit code: 0
+# """
+#
+# [[expect.when]]
+# start_method = ["fork"]
+# packages = {grpcio = ">=1.85.3"}
+# flags = {GRPC_ENABLE_FORK_SUPPORT = ["1"]}
+# holds = true
+# stdout = """
+# client's call before the fork: client
+# child's call on the inherited channel: (child|RpcError UNAVAILABLE) (re)
+# child's exit code: 0
+# client's call after the child: client again
+# client's exit code: 0
+# """
 # ///
 import multiprocessing
 import queue

@@ -24,6 +24,119 @@ fork+exec of a fresh interpreter), whatever multiprocessing's start method is.
 # source = "https://github.com/joblib/joblib/issues/263"
 # ids = ["L3"]
 # timeout = 60
+#
+# [expect]
+# exit = 0
+# stdout = """
+# multiprocessing Process(target=square): exit code 0
+# joblib loky: [0, 1, 4, 9, 16]
+# joblib loky, a lambda: [1, 2, 3, 4, 5]
+# """
+# stderr = ""
+#
+# [[expect.when]]
+# start_method = ["forkserver"]
+# python = "<3.14"
+# implementation = ["cpython"]
+# exit = 0
+# exception = "AttributeError: Can't get attribute 'square' on <module '__mp_main__' from '<case>/joblib_main_functions.py'>"
+# stderr = """
+# Traceback (most recent call last):
+#   [stdlib frames]
+# AttributeError: Can't get attribute 'square' on <module '__mp_main__' from '<case>/joblib_main_functions.py'>
+# """
+# stdout = """
+# multiprocessing Process(target=square): exit code 1
+# joblib loky: [0, 1, 4, 9, 16]
+# joblib loky, a lambda: [1, 2, 3, 4, 5]
+# """
+#
+# [[expect.when]]
+# start_method = ["spawn"]
+# python = "<3.13.0"
+# implementation = ["cpython"]
+# exit = 0
+# exception = "AttributeError: Can't get attribute 'square' on <module '__mp_main__' from '<case>/joblib_main_functions.py'>"
+# stderr = """
+# Traceback (most recent call last):
+#   File "<string>", line 1, in <module>
+#   [stdlib frames]
+# AttributeError: Can't get attribute 'square' on <module '__mp_main__' from '<case>/joblib_main_functions.py'>
+# """
+# stdout = """
+# multiprocessing Process(target=square): exit code 1
+# joblib loky: [0, 1, 4, 9, 16]
+# joblib loky, a lambda: [1, 2, 3, 4, 5]
+# """
+#
+# [[expect.when]]
+# implementation = ["pypy"]
+# holds = false
+# exit = 1
+# exception = "AttributeError: type object 'Pickler' has no attribute 'dispatch'"
+# stderr = """
+# Traceback (most recent call last):
+#   File "<case>/joblib_main_functions.py", line [..], in <module>
+#     from joblib import Parallel, delayed
+#   [stdlib frames]
+# AttributeError: type object 'Pickler' has no attribute 'dispatch'
+# """
+# stdout = ""
+#
+# [[expect.when]]
+# start_method = ["spawn"]
+# python = ">=3.13.0,<3.14"
+# implementation = ["cpython"]
+# exit = 0
+# exception = "AttributeError: Can't get attribute 'square' on <module '__mp_main__' from '<case>/joblib_main_functions.py'>"
+# stderr = """
+# Traceback (most recent call last):
+#   File "<string>", line 1, in <module>
+#     from multiprocessing.spawn import spawn_main; spawn_main(tracker_fd=5, pipe_handle=7)
+#   [stdlib frames]
+# AttributeError: Can't get attribute 'square' on <module '__mp_main__' from '<case>/joblib_main_functions.py'>
+# """
+# stdout = """
+# multiprocessing Process(target=square): exit code 1
+# joblib loky: [0, 1, 4, 9, 16]
+# joblib loky, a lambda: [1, 2, 3, 4, 5]
+# """
+#
+# [[expect.when]]
+# start_method = ["spawn"]
+# python = ">=3.14"
+# implementation = ["cpython"]
+# exit = 0
+# exception = "AttributeError: module '__mp_main__' has no attribute 'square'"
+# stderr = """
+# Traceback (most recent call last):
+#   File "<string>", line 1, in <module>
+#     from multiprocessing.spawn import spawn_main; spawn_main(tracker_fd=6, pipe_handle=8)
+#   [stdlib frames]
+# AttributeError: module '__mp_main__' has no attribute 'square'
+# """
+# stdout = """
+# multiprocessing Process(target=square): exit code 1
+# joblib loky: [0, 1, 4, 9, 16]
+# joblib loky, a lambda: [1, 2, 3, 4, 5]
+# """
+#
+# [[expect.when]]
+# start_method = ["forkserver"]
+# python = ">=3.14"
+# implementation = ["cpython"]
+# exit = 0
+# exception = "AttributeError: module '__mp_main__' has no attribute 'square'"
+# stderr = """
+# Traceback (most recent call last):
+#   [stdlib frames]
+# AttributeError: module '__mp_main__' has no attribute 'square'
+# """
+# stdout = """
+# multiprocessing Process(target=square): exit code 1
+# joblib loky: [0, 1, 4, 9, 16]
+# joblib loky, a lambda: [1, 2, 3, 4, 5]
+# """
 # ///
 import multiprocessing
 

@@ -19,6 +19,15 @@ inherits the parent's already loaded library, with the same count).  threadpoolc
 # source = "https://joblib.readthedocs.io/en/stable/parallel.html#avoiding-over-subscription-of-cpu-resources"
 # ids = ["L14"]
 # timeout = 60
+#
+# [expect]
+# exit = 0
+# stdout = """
+# the parent's BLAS threads == cpu_count(): True
+# multiprocessing Pool workers' BLAS threads == cpu_count(): True
+# loky workers' BLAS threads == cpu_count() // n_jobs: True
+# """
+# stderr = ""
 # ///
 import multiprocessing
 import os

@@ -20,6 +20,55 @@ the cell's start method.
 # source = "https://github.com/uqfoundation/multiprocess/issues/18"
 # ids = ["L5"]
 # timeout = 60
+#
+# [expect]
+# exit = 0
+# stdout = """
+# multiprocessing Pool.map(lambda): PicklingError
+# multiprocess Pool.map(lambda): [0, 1, 4, 9, 16]
+# multiprocess start method: fork
+# """
+# stderr = ""
+#
+# [[expect.when]]
+# start_method = ["spawn"]
+# python = "<3.15"
+# stdout = """
+# multiprocessing Pool.map(lambda): PicklingError
+# multiprocess Pool.map(lambda): [0, 1, 4, 9, 16]
+# multiprocess start method: spawn
+# """
+#
+# [[expect.when]]
+# start_method = ["forkserver"]
+# python = "<3.15"
+# stdout = """
+# multiprocessing Pool.map(lambda): PicklingError
+# multiprocess Pool.map(lambda): [0, 1, 4, 9, 16]
+# multiprocess start method: forkserver
+# """
+#
+# [[expect.when]]
+# python = ">=3.15"
+# implementation = ["cpython"]
+# holds = false
+# exit = 1
+# exception = "AttributeError: 'code' object has no attribute 'co_lnotab'. Did you mean '.co_linetable' instead of '.co_lnotab'?"
+# stderr = """
+# Traceback (most recent call last):
+#   File "<case>/multiprocess_dill_lambda.py", line [..], in <module>
+#     print(f"multiprocess Pool.map(lambda): {pool.map(lambda x: x * x, range(5))}")
+#   [stdlib frames]
+# AttributeError: 'code' object has no attribute 'co_lnotab'. Did you mean '.co_linetable' instead of '.co_lnotab'?
+# when serializing tuple item 0
+# when serializing function reconstructor arguments
+# when serializing tuple item 0
+# when serializing tuple item 0
+# when serializing tuple item 3
+# """
+# stdout = """
+# multiprocessing Pool.map(lambda): PicklingError
+# """
 # ///
 import multiprocessing
 

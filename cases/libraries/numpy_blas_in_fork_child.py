@@ -25,6 +25,16 @@ that is stuck is reported as such and terminated, never waited on for ever.
 #
 # [variants]
 # numpy = ["1.26.*", "2.*"]
+#
+# [expect]
+# exit = 0
+# holds = false
+# stdout = """
+# parent's product: 512.0
+# child's product: 512.0
+# child exit code: 0
+# """
+# stderr = ""
 # ///
 import multiprocessing
 import queue

@@ -27,6 +27,16 @@ for at most 60 s: a worker that is stuck is reported as such and terminated, nev
 #
 # [variants]
 # numpy = ["1.26.*", "2.3.*", "2.*"]
+#
+# [expect]
+# exit = 0
+# holds = false
+# stdout = """
+# inv() before the child: 0.5
+# inv() after the child: 0.5
+# worker exit code: 0
+# """
+# stderr = ""
 # ///
 import multiprocessing
 import queue

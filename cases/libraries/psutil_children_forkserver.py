@@ -17,6 +17,26 @@ code that looks only one level down (``children()``, or ``ppid() == os.getpid()`
 # source = "https://psutil.readthedocs.io/en/latest/#psutil.Process.children"
 # ids = ["L10"]
 # timeout = 60
+#
+# [expect]
+# exit = 0
+# stdout = """
+# workers: 2
+# every worker is in children(): True
+# every worker is in children(recursive=True): True
+# the workers' parent is the program: [True]
+# """
+# stderr = ""
+#
+# [[expect.when]]
+# start_method = ["forkserver"]
+# holds = false
+# stdout = """
+# workers: 2
+# every worker is in children(): False
+# every worker is in children(recursive=True): True
+# the workers' parent is the program: [False]
+# """
 # ///
 import multiprocessing
 import os

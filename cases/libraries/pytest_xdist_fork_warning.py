@@ -24,6 +24,24 @@ method plays no part (the test calls ``os.fork()``).
 #
 # [variants]
 # pytest-xdist = ["3.5.*", "3.*"]
+#
+# [expect]
+# exit = 0
+# holds = false  # the warning exists from CPython 3.12 on; PyPy 3.11 has none either
+# stdout = """
+# plain pytest: exit 0; threading.active_count() > 1: False; fork-warning=False
+# pytest -n 1: exit 0; threading.active_count() > 1: False; fork-warning=False
+# """
+# stderr = ""
+#
+# [[expect.when]]
+# python = ">=3.12"
+# implementation = ["cpython"]
+# holds = true
+# stdout = """
+# plain pytest: exit 0; threading.active_count() > 1: False; fork-warning=False
+# pytest -n 1: exit 0; threading.active_count() > 1: False; fork-warning=True
+# """
 # ///
 import os
 import subprocess

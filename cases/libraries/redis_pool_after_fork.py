@@ -20,6 +20,25 @@ the child builds its own, so the result is the same by construction.
 # source = "https://github.com/redis/redis-py/issues/234"
 # ids = ["L8"]
 # timeout = 60
+#
+# [expect]
+# exit = 0
+# stdout = """
+# the parent's second command reuses its connection: True
+# the child uses the client it inherited: False
+# the child's command came over the parent's connection: False
+# the parent's connection still works after the child: True
+# """
+# stderr = ""
+#
+# [[expect.when]]
+# start_method = ["fork"]
+# stdout = """
+# the parent's second command reuses its connection: True
+# the child uses the client it inherited: True
+# the child's command came over the parent's connection: False
+# the parent's connection still works after the child: True
+# """
 # ///
 import multiprocessing
 import socketserver

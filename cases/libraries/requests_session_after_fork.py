@@ -20,6 +20,23 @@ the request came from, so a shared connection shows as the same port.
 # source = "https://github.com/psf/requests/issues/4323"
 # ids = ["L7"]
 # timeout = 60
+#
+# [expect]
+# exit = 0
+# holds = false
+# stdout = """
+# the parent's second request reuses its connection: True
+# the child's request came over the parent's connection: False
+# """
+# stderr = ""
+#
+# [[expect.when]]
+# start_method = ["fork"]
+# holds = true
+# stdout = """
+# the parent's second request reuses its connection: True
+# the child's request came over the parent's connection: True
+# """
 # ///
 import http.server
 import multiprocessing

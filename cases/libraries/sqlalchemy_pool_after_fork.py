@@ -25,6 +25,35 @@ connection it checked out was opened by the parent.
 #
 # [variants]
 # sqlalchemy = ["1.4.*", "2.*"]
+#
+# [expect]
+# exit = 0
+# holds = false
+# stdout = """
+# pool: QueuePool
+# the parent's connection was opened by the parent: True
+# the child's connection was opened by the parent: False
+# """
+# stderr = ""
+#
+# [[expect.when]]
+# implementation = ["cpython"]
+# packages = {sqlalchemy = "<2.0.58"}
+# stdout = """
+# pool: NullPool
+# the parent's connection was opened by the parent: True
+# the child's connection was opened by the parent: False
+# """
+#
+# [[expect.when]]
+# start_method = ["fork"]
+# packages = {sqlalchemy = ">=2.0.58"}
+# holds = true
+# stdout = """
+# pool: QueuePool
+# the parent's connection was opened by the parent: True
+# the child's connection was opened by the parent: True
+# """
 # ///
 import multiprocessing
 import os

@@ -26,6 +26,35 @@ for the child is bounded (60 s): a stuck child is reported and terminated.
 #
 # [flags]
 # OMP_NUM_THREADS = ["1", "2"]
+#
+# [expect]
+# exit = 0
+# holds = false  # with one thread the parent starts no OpenMP team, and spawn and forkserver children inherit none
+# stdout = """
+# parent's parallel sum: 3365884; parent's threads: 1
+# child's parallel sum: 3365884; child's threads: 1
+# child exit code: 0
+# """
+# stderr = ""
+#
+# [[expect.when]]
+# start_method = ["spawn", "forkserver"]
+# flags = {OMP_NUM_THREADS = ["2"]}
+# stdout = """
+# parent's parallel sum: 3365884; parent's threads: 2
+# child's parallel sum: 3365884; child's threads: 2
+# child exit code: 0
+# """
+#
+# [[expect.when]]
+# start_method = ["fork"]
+# flags = {OMP_NUM_THREADS = ["2"]}
+# holds = true
+# stdout = """
+# parent's parallel sum: 3365884; parent's threads: 2
+# child's parallel sum: no answer within 60 s (the child is stuck)
+# child exit code: -15
+# """
 # ///
 import multiprocessing
 import queue
