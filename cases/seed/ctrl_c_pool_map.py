@@ -174,7 +174,10 @@ def die_with_the_case():
 
 
 def child(variant, method):
-    threading.Thread(target=die_with_the_case, daemon=True).start()
+    if sys.platform == "win32":
+        sys.stdin.readline()  # the case's go-ahead, once this process is in the case's job (see Console)
+    else:
+        threading.Thread(target=die_with_the_case, daemon=True).start()
     multiprocessing.set_start_method(method)
     if variant == "plain":
         pool = Pool(2)
@@ -230,11 +233,103 @@ def living(session):
     return main + sorted(helper(pid) for pid in alive if pid != session)
 
 
+class Session:
+    """POSIX: the program in a session and process group of its own, like a terminal's foreground job; Ctrl+C is
+    SIGINT to that group, and /proc finds what is left of it."""
+
+    def __init__(self, argv, **streams):
+        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, start_new_session=True, **streams)
+
+    def ctrl_c(self):
+        os.killpg(self.proc.pid, signal.SIGINT)
+
+    def living(self):
+        return living(self.proc.pid)
+
+    def kill(self):
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.proc.wait()
+        self.proc.stdin.close()
+
+
+class Console:
+    """Windows: the program attached to this case's own console (own_console), in a job object that holds every
+    process it starts (a child joins its parent's job), so that the job finds what is left and ends it.  Ctrl+C
+    is what a console sends when Ctrl+C is pressed: CTRL_C_EVENT to every process attached to it,
+    ``os.kill(0, signal.CTRL_C_EVENT)`` (``GenerateConsoleCtrlEvent(CTRL_C_EVENT, 0)``), this case included."""
+
+    def __init__(self, argv, **streams):
+        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, **streams)
+        self.job = kernel32.CreateJobObjectW(None, None)
+        if not self.job or not kernel32.AssignProcessToJobObject(self.job, wintypes.HANDLE(int(self.proc._handle))):
+            raise ctypes.WinError(ctypes.get_last_error())
+        self.proc.stdin.write(b"go\n")  # only now may the program start its pool, inside the job
+        self.proc.stdin.flush()
+
+    def ctrl_c(self):
+        del ctrl_c_seen[:]
+        os.kill(0, signal.CTRL_C_EVENT)
+        deadline = time.monotonic() + MAIN_DEADLINE
+        while not ctrl_c_seen and time.monotonic() < deadline:
+            time.sleep(0.02)  # interruptible on Windows, unlike a lock's wait: the handler runs when it returns
+        print(f"  Ctrl+C: CTRL_C_EVENT to every process of the case's console; this case got it too: {bool(ctrl_c_seen)}")
+
+    def living(self):
+        """"main" if the program is alive, then a "worker" for each other live process of the job (Windows has no
+        resource tracker and no fork server)."""
+        listed = JOBOBJECT_BASIC_PROCESS_ID_LIST()
+        if not kernel32.QueryInformationJobObject(self.job, JOB_OBJECT_BASIC_PROCESS_ID_LIST, ctypes.byref(listed),
+                                                  ctypes.sizeof(listed), None):
+            raise ctypes.WinError(ctypes.get_last_error())
+        pids = listed.ProcessIdList[:listed.NumberOfProcessIdsInList]
+        return (["main"] if self.proc.pid in pids else []) + ["worker" for pid in pids if pid != self.proc.pid]
+
+    def kill(self):
+        kernel32.TerminateJobObject(self.job, 1)
+        self.proc.wait()
+        self.proc.stdin.close()
+
+
+if sys.platform == "win32":
+    import ctypes
+    from ctypes import wintypes
+
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+    kernel32.CreateJobObjectW.restype = wintypes.HANDLE
+    kernel32.AssignProcessToJobObject.argtypes = [wintypes.HANDLE, wintypes.HANDLE]
+    kernel32.QueryInformationJobObject.argtypes = [wintypes.HANDLE, ctypes.c_int, ctypes.c_void_p, wintypes.DWORD,
+                                                   ctypes.c_void_p]
+    kernel32.TerminateJobObject.argtypes = [wintypes.HANDLE, wintypes.UINT]
+    JOB_OBJECT_BASIC_PROCESS_ID_LIST = 3
+
+    class JOBOBJECT_BASIC_PROCESS_ID_LIST(ctypes.Structure):
+        _fields_ = [("NumberOfAssignedProcesses", wintypes.DWORD), ("NumberOfProcessIdsInList", wintypes.DWORD),
+                    ("ProcessIdList", ctypes.c_size_t * 64)]
+
+    ctrl_c_seen = []  # the case's own SIGINT handler notes each Ctrl+C it gets, the evidence of a real delivery
+
+
+def own_console():
+    """Windows: give this case a console of its own, shared only by the programs it starts, with Ctrl+C handled:
+    a process started with CREATE_NEW_PROCESS_GROUP (as a harness may start this one) ignores Ctrl+C and its
+    children inherit that, which ``SetConsoleCtrlHandler(NULL, FALSE)`` undoes.  Returns why it failed, or ""."""
+    kernel32.FreeConsole()  # a process without a console window may still be attached to one (Wine: its own)
+    if not kernel32.AllocConsole() or not kernel32.SetConsoleCtrlHandler(None, False):
+        return f"no console of its own: {ctypes.WinError(ctypes.get_last_error())}"
+    signal.signal(signal.SIGINT, lambda signum, frame: ctrl_c_seen.append(signum))
+    return ""
+
+
 def describe_exit(code):
     if code is None:
         return "still running"
     if code < 0:
         return f"killed by {signal.Signals(-code).name}"
+    if code == 0xC000013A:
+        return "exit code 0xC000013A (STATUS_CONTROL_C_EXIT)"
     return f"exit code {code}"
 
 
@@ -247,19 +342,19 @@ def run_variant(variant, method, tmp):
     os.mkdir(markers)
     out_path, err_path = os.path.join(tmp, variant + ".out"), os.path.join(tmp, variant + ".err")
     with open(out_path, "w") as out, open(err_path, "w") as err:
-        proc = subprocess.Popen(
+        program = (Console if sys.platform == "win32" else Session)(
             [sys.executable, os.path.abspath(__file__), "--child", variant, method],
-            stdin=subprocess.PIPE, stdout=out, stderr=err, env=dict(os.environ, CTRL_C_POOL_MAP_MARKERS=markers),
-            start_new_session=True,  # its own session and process group, like a terminal's foreground job
+            stdout=out, stderr=err, env=dict(os.environ, CTRL_C_POOL_MAP_MARKERS=markers),
         )
-    group = proc.pid
+    proc = program.proc
     try:
         deadline = time.monotonic() + 20
         while count(markers, "busy") < 2 and time.monotonic() < deadline:
             time.sleep(0.02)
         busy = count(markers, "busy")
         time.sleep(0.2)  # both workers are inside time.sleep() now
-        os.killpg(group, signal.SIGINT)  # Ctrl+C
+        print(f"{variant}: workers busy when Ctrl+C was sent: {busy} of 2")
+        program.ctrl_c()
         try:
             proc.wait(timeout=MAIN_DEADLINE)
         except subprocess.TimeoutExpired:
@@ -268,47 +363,52 @@ def run_variant(variant, method, tmp):
         # What is left once the rest settles: the helpers exit when their pipes close (the main gone), which on a
         # saturated machine can take seconds; a hung main keeps everything alive until the deadline.
         deadline = time.monotonic() + SETTLE_DEADLINE
-        while living(group) and time.monotonic() < deadline:
+        while program.living() and time.monotonic() < deadline:
             time.sleep(0.05)
-        left = living(group)
+        left = program.living()
     finally:
-        try:
-            os.killpg(group, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        proc.wait()
-        proc.stdin.close()
+        program.kill()
     with open(out_path) as f:
         main_lines = [l for l in f.read().splitlines() if l.startswith("main: ")]
     with open(err_path) as f:
         err = f.read()
     # The main process's traceback passes through child(); the workers' pass through func().
     main_traceback = re.search(r", in child$", err, re.M) is not None
-    print(f"{variant}: workers busy when Ctrl+C was sent: {busy} of 2")
     print(f"  main ended within {MAIN_DEADLINE} s: {main_ended}; {describe_exit(proc.returncode) if main_ended else 'hung'}")
     for line in main_lines:
         print(f"  main printed: {line[len('main: '):]}")
     print(f"  main printed a traceback from pool.map: {main_traceback}")
-    if variant == "plain":
+    if sys.platform == "win32":
+        # No terminate() races the workers here (the main never gets that far, see the docstring): each count is
+        # exact.  Tasks begun after the Ctrl+C are the pool's replacements for the interrupted workers at work.
+        print(f"  KeyboardInterrupt in func: {count(markers, 'interrupted')} of the {busy} busy workers; "
+              f"tasks begun after the Ctrl+C: {count(markers, 'busy') - busy}")
+    elif variant == "plain":
         # After with/except the main's terminate() races the workers' own KeyboardInterrupt (SIGTERM may kill a
         # worker before it runs its handler: observed 0, 1 or 2 of 2 on 3.13), so only the plain variant, whose
         # main first prints its traceback and only then terminates the pool from atexit, reports this count.
         print(f"  busy workers that got KeyboardInterrupt in func: {count(markers, 'interrupted')} of {busy}")
     print(f"  alive once the rest settled, within {SETTLE_DEADLINE} s: {', '.join(left) or 'nothing'}")
-    return group
+    return program
 
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--child"]:
         child(sys.argv[2], sys.argv[3])
         sys.exit(0)
-    if not sys.platform.startswith("linux"):
-        sys.exit(77)  # needs /proc and POSIX process groups
+    if sys.platform == "win32":
+        why = own_console()
+        if why:
+            print(f"skipped: Ctrl+C cannot be delivered here as a console event ({why})", file=sys.stderr)
+            sys.exit(77)
+    elif not sys.platform.startswith("linux"):
+        print("skipped: this case finds what a Ctrl+C left behind in Linux's /proc", file=sys.stderr)
+        sys.exit(77)
 
     method = multiprocessing.get_start_method()
     with tempfile.TemporaryDirectory() as tmp:
         groups = [run_variant(v, method, tmp) for v in VARIANTS]
     deadline = time.monotonic() + 5
-    while any(living(g) for g in groups) and time.monotonic() < deadline:
+    while any(g.living() for g in groups) and time.monotonic() < deadline:
         time.sleep(0.05)
-    print(f"after killing the groups, processes left: {sum(len(living(g)) for g in groups)}")
+    print(f"after killing the groups, processes left: {sum(len(g.living()) for g in groups)}")
