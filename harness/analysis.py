@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Hashable, Iterable, List, Mapping, Optional, Sequence, Tuple
 
-from harness.model import Axis, CellId, Layout, Result, Run, Status, verdict_phrase
+from harness.model import AXIS_NAMES, Axis, CellId, Layout, Result, Run, Status, is_flag, verdict_phrase
 
 # A cell's place on every axis of a layout, in the order of its axes: start method, python, platform,
 # implementation, then any variant axes.
@@ -17,7 +17,9 @@ Coordinates = Tuple[str, ...]
 
 # Cells that say nothing about how the case behaves: not run there, or not one behaviour. Flaky cells saw several
 # behaviours, so putting a difference down to an axis because of one of them would be a guess.
-NOT_ATTRIBUTED = frozenset({Status.UNSUPPORTED, Status.SKIP, Status.FLAKY})
+# Cells that show no behaviour of the case: it did not run there (unsupported, skip), the harness could not run or
+# judge it (error: a case file that cannot be used, an interpreter that failed to start), or it varied (flaky).
+NOT_ATTRIBUTED = frozenset({Status.UNSUPPORTED, Status.SKIP, Status.FLAKY, Status.ERROR})
 
 
 @dataclass(frozen=True)
@@ -109,23 +111,23 @@ def group_label(coords: Coordinates, axes: Sequence[str], layout: Layout) -> str
 
 
 def python_boundaries(values: Mapping[Coordinates, Hashable], differs_by: Sequence[str],
-                      layout: Layout) -> Tuple[Optional[str], Dict[str, Optional[str]]]:
+                      layout: Layout, axis: str = "python") -> Tuple[Optional[str], Dict[str, Optional[str]]]:
     """The version where behaviour changed, per group of the other chosen axes, and the one they share if they agree.
 
     A group whose behaviour changes once along the observed versions has that version as its boundary (the first
     observed version with the new behaviour); one that changes back and forth has None. Groups that do not
     change with the version are left out.
     """
-    if "python" not in differs_by:
+    if axis not in differs_by:
         return None, {}
-    others = [a.name for a in layout.axes if a.name in differs_by and a.name != "python"]
-    order = layout.axis("python").order
+    others = [a.name for a in layout.axes if a.name in differs_by and a.name != axis]
+    order = layout.axis(axis).order
     groups: Dict[Tuple[str, ...], Dict[str, Hashable]] = {}
     labels: Dict[Tuple[str, ...], str] = {}
     for coords, value in values.items():
         key = tuple(axis_value(coords, a, layout) for a in others)
         labels[key] = group_label(coords, others, layout)
-        groups.setdefault(key, {})[axis_value(coords, "python", layout)] = value
+        groups.setdefault(key, {})[axis_value(coords, axis, layout)] = value
     boundaries: Dict[str, Optional[str]] = {}
     for key in sorted(groups, key=lambda k: labels[k]):
         by_version = groups[key]
@@ -205,6 +207,13 @@ def analyse_case(results: Sequence[Result], layout: Optional[Layout] = None) -> 
     differs_by = minimal_axes(values, layout)
     boundary, boundaries = python_boundaries(values, differs_by, layout)
     changes = python_changes(values, differs_by, layout)
+    package = next((a for a in differs_by if a not in AXIS_NAMES and not is_flag(a)), None)
+    if "python" not in differs_by and package is not None:  # "differs by numpy; changed in numpy 2.0.2"
+        boundary, boundaries = python_boundaries(values, differs_by, layout, package)
+        label = layout.axis(package).label
+        boundary = label(boundary) if boundary else None
+        boundaries = {group: label(b) if b else None for group, b in boundaries.items()}
+        changes = {group: f"in {b}" if b else "more than once" for group, b in boundaries.items()}
     ids = tuple(sorted({i for r in results for i in r.case.ids}, key=claim_id_key))
     return CaseAnalysis(
         case=first.case.name, ids=ids, classes=classes, differs_by=differs_by, boundary=boundary,
@@ -251,11 +260,20 @@ def describe_cells(cells: Iterable[CellId], axes: Sequence[str], layout: Layout,
     size = 1
     for values in per_axis:
         size *= len(values)
-    if size == len(projections):  # a full product reads best axis by axis
-        return "; ".join(f"{a.name} {', '.join(v)}" if len(chosen) > 1 else ", ".join(v) for a, v in zip(chosen, per_axis))
+    if size == len(projections):  # a full product reads best axis by axis; a variant axis always says its name
+        return "; ".join(_axis_values(a, v, len(chosen) > 1) for a, v in zip(chosen, per_axis))
     shown = ["/".join(p) for p in projections[:limit]]
     more = f" and {len(projections) - limit} more" if len(projections) > limit else ""
     return ", ".join(shown) + more
+
+
+def _axis_values(axis: Axis, values: Sequence[str], named: bool) -> str:
+    """`spawn, forkserver`; `python 3.12, 3.13` beside other axes; `numpy 1.26.4, 2.1.3` and `FLAG=0, 1` always."""
+    if is_flag(axis.name):
+        return f"{axis.name}={', '.join(values)}"
+    if named or axis.name not in AXIS_NAMES:
+        return f"{axis.name} {', '.join(values)}"
+    return ", ".join(values)
 
 
 def describe_class(analysis: CaseAnalysis, index: int) -> str:

@@ -8,23 +8,32 @@ import difflib
 import itertools
 import json
 import re
+import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import tomlkit
 import tomlkit.items
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
 
+from harness import results as results_io
 from harness.budget import JudgingTimeout
 from harness.casefile import KEY_GROUPS, SELECTOR_KEYS, Block, Case, CaseError, Selector, find_blocks, parse_case
+from harness.interpreters import select_interpreters
 from harness.judge import decide
 from harness.model import (
-    CASE_METHODS, CellId, Layout, Result, Status, implementation_name, split_platform_tag, version_numbers,
+    AXIS_NAMES, CASE_METHODS, CellId, Interpreter, Layout, Result, Status, implementation_name, is_flag,
+    split_platform_tag, version_numbers,
 )
+from harness.session import Session, signals_as_interrupt
 
 DOUBT = "# bless: "  # a comment bless writes above a table it could not choose for certain (and rewrites)
 BLESSABLE = (Status.PASS, Status.FAIL, Status.RECORDED, Status.CRASH, Status.LEAK)
+# The axes of every cell, then the cells' variant axes: packages, flags.
 AXES = ("start_method", "python", "implementation", "platform", "free_threaded", "optimized")
 BUILD_AXES = ("free_threaded", "optimized")  # yes or no: a table names one, or leaves the axis open
 
@@ -174,11 +183,32 @@ def _python_runs(versions: Sequence[Tuple[int, ...]], chosen: set) -> List[str]:
     return specs
 
 
+def _axes(cells: Sequence[Result]) -> Tuple[str, ...]:
+    """The axes bless may write selectors on: the fixed ones, then each variant axis of the cells (a varied
+    package's version as `packages`, a flag as `flags`)."""
+    return AXES + tuple(sorted({name for r in cells for name, _ in r.cell.variant}))
+
+
 def _cell_axes(result: Result, layout: Layout) -> Dict[str, Any]:
     cell = result.cell
-    return {"start_method": cell.start_method, "python": version_numbers(layout.version_text(cell)),
-            "implementation": cell.implementation, "platform": cell.platform_tag,
-            "free_threaded": cell.free_threaded, "optimized": "o" in cell.build}
+    axes: Dict[str, Any] = {"start_method": cell.start_method, "python": version_numbers(layout.version_text(cell)),
+                            "implementation": cell.implementation, "platform": cell.platform_tag,
+                            "free_threaded": cell.free_threaded, "optimized": "o" in cell.build}
+    variant = dict(cell.variant)
+    for axis in layout.axes:
+        if axis.name not in AXIS_NAMES:
+            value = variant.get(axis.name, "")
+            axes[axis.name] = value if is_flag(axis.name) else _release(value)
+    return axes
+
+
+def _release(version: str) -> Tuple[Any, ...]:
+    """A package version as bless compares it: its release numbers (2.1.3 -> (2, 1, 3)); one that is no version
+    (the specifier of a cell that never ran) as itself."""
+    try:
+        return Version(version).release
+    except InvalidVersion:
+        return (version,)
 
 
 def _platform_values(chosen: set, observed: set) -> List[str]:
@@ -210,7 +240,7 @@ def selectors_for(members: Sequence[Result], others: Sequence[Result],
                       f"{axes[0]}; observe a cell that tells them apart to be sure")
     if best is not None and len(best) == 1:
         return best
-    for axis in AXES:
+    for axis in _axes(list(members) + list(others)):
         parts: Dict[Any, List[Result]] = {}
         for r in members:
             parts.setdefault(_cell_axes(r, layout)[axis], []).append(r)
@@ -232,10 +262,11 @@ def _boxes(members: Sequence[Result], others: Sequence[Result], layout: Layout) 
     """Tables for the smallest sets of axes whose member values hold no cell of `others` and that the observations
     support, fewest tables first, the earlier axes first among equals; [] when there is none."""
     all_cells = list(members) + list(others)
-    observed = {axis: {_cell_axes(r, layout)[axis] for r in all_cells} for axis in AXES}
-    for size in range(1, len(AXES) + 1):
+    names = _axes(all_cells)
+    observed = {axis: {_cell_axes(r, layout)[axis] for r in all_cells} for axis in names}
+    for size in range(1, len(names) + 1):
         found: List[List[Dict[str, Any]]] = []
-        for axes in itertools.combinations(AXES, size):
+        for axes in itertools.combinations(names, size):
             if any(len(observed[a]) < 2 for a in axes):
                 continue
             values = {a: {_cell_axes(r, layout)[a] for r in members} for a in axes}
@@ -248,7 +279,11 @@ def _boxes(members: Sequence[Result], others: Sequence[Result], layout: Layout) 
                 continue
             tables = []
             python_specs = _python_runs(list(observed["python"]), values["python"]) if "python" in axes else [None]
-            for spec in python_specs:
+            packages = [a for a in axes if a not in AXES and not is_flag(a)]
+            if any(() in observed[a] or any(len(v) == 1 and isinstance(v[0], str) for v in observed[a]) for a in packages):
+                continue  # a cell where the package has no version (it never ran) cannot be placed in a range
+            package_specs = [[(a, spec) for spec in _python_runs(list(observed[a]), values[a])] for a in packages]
+            for spec, chosen in itertools.product(python_specs, itertools.product(*package_specs)):
                 table: Dict[str, Any] = {}
                 if "start_method" in axes:
                     table["start_method"] = sorted(values["start_method"], key=CASE_METHODS.index)
@@ -261,6 +296,11 @@ def _boxes(members: Sequence[Result], others: Sequence[Result], layout: Layout) 
                 for axis in BUILD_AXES:
                     if axis in axes and len(values[axis]) == 1:
                         table[axis] = next(iter(values[axis]))
+                if chosen:
+                    table["packages"] = dict(chosen)
+                flags = {a: sorted(values[a]) for a in axes if a not in AXES and is_flag(a)}
+                if flags:
+                    table["flags"] = flags
                 tables.append(table)
             if _supported(tables, members, observed, layout):
                 found.append(tables)
@@ -294,6 +334,13 @@ def _one_per_cell(members: Sequence[Result], layout: Layout) -> List[Dict[str, A
                  "python": f"=={version}" if len(axes["python"]) > 2 else f"=={version}.*",
                  "implementation": [axes["implementation"]], "platform": [axes["platform"]]}
         table.update({axis: axes[axis] for axis in BUILD_AXES if axes[axis]})
+        variant = dict(r.cell.variant)
+        packages = {name: f"=={value}" for name, value in variant.items() if not is_flag(name) and _release(value) != (value,)}
+        flags = {name: [value] for name, value in variant.items() if is_flag(name)}
+        if packages:
+            table["packages"] = packages
+        if flags:
+            table["flags"] = flags
         if table not in tables:
             tables.append(table)
     return tables
@@ -348,7 +395,16 @@ def _expectation_entries(written: Written, base: Optional[Written] = None) -> Li
 
 
 def _selector(table: Dict[str, Any]) -> Selector:
-    return Selector(**{k: tuple(v) if isinstance(v, list) else v for k, v in table.items()})
+    values: Dict[str, Any] = {}
+    for key, value in table.items():
+        if key == "packages":
+            value = tuple(sorted(value.items()))
+        elif key == "flags":
+            value = tuple(sorted((name, tuple(chosen)) for name, chosen in value.items()))
+        elif isinstance(value, list):
+            value = tuple(value)
+        values[key] = value
+    return Selector(**values)
 
 
 def _catches(table: Dict[str, Any], result: Result) -> bool:
@@ -358,7 +414,9 @@ def _catches(table: Dict[str, Any], result: Result) -> bool:
 def _where(result: Result) -> str:
     """A cell as people name it: CPython 3.12.1 spawn (linux)."""
     cell = result.cell
-    return f"{implementation_name(cell.implementation)} {cell.version}{cell.build} {cell.start_method} ({cell.platform_tag})"
+    variant = f" {cell.variant_text()}" if cell.variant else ""
+    return (f"{implementation_name(cell.implementation)} {cell.version}{cell.build}{variant} {cell.start_method} "
+            f"({cell.platform_tag})")
 
 
 def _fold_one_off_leaks(groups: Dict[Written, List[Result]], notes: List[str]) -> Dict[Written, List[Result]]:
@@ -383,7 +441,12 @@ def _fold_one_off_leaks(groups: Dict[Written, List[Result]], notes: List[str]) -
 
 
 def _value(value: Any) -> Any:
-    """A value as a case block writes it: text of several lines as a multi-line string opening on its own line."""
+    """A value as a case block writes it: text of several lines as a multi-line string opening on its own line; a
+    selector's table (`packages`, `flags`) inline, as its key's value."""
+    if isinstance(value, dict):
+        table = tomlkit.inline_table()
+        table.update(value)
+        return table
     if isinstance(value, str) and "\n" in value:
         written = tomlkit.string(value, multiline=True).as_string()  # escaped as TOML needs, between """ and """
         kind = tomlkit.items.StringType.MLB if written.startswith('"""') else tomlkit.items.StringType.MLL
@@ -592,10 +655,25 @@ class Blessing:
     new_text: str
     notes: Tuple[str, ...]
     not_blessed: Dict[str, int]  # status -> count of the cells whose status cannot be blessed
+    reasons: Dict[str, Tuple[str, ...]] = dataclasses.field(default_factory=dict)  # status -> their messages
+    warnings: Tuple[str, ...] = ()  # what the new expectation says that is likely a mistake (an undeclared package)
 
     @property
     def changed(self) -> bool:
         return self.new_text != self.text
+
+    def left_out(self) -> str:
+        """`3 cells have nothing to bless: 2 skip (the case runs on linux only), 1 timeout (...)`, or ""."""
+        if not self.not_blessed:
+            return ""
+        total = sum(self.not_blessed.values())
+        parts = []
+        for status, count in self.not_blessed.items():
+            said = self.reasons.get(status, ())
+            why = "; ".join(said[:2]) + (f"; and {len(said) - 2} more" if len(said) > 2 else "")
+            parts.append(f"{count} {status}" + (f" ({why})" if why else ""))
+        verb = "has" if total == 1 else "have"
+        return f"{total} {'cell' if total == 1 else 'cells'} {verb} nothing to bless: {', '.join(parts)}"
 
     def diff(self) -> str:
         return "".join(difflib.unified_diff(self.text.splitlines(True), self.new_text.splitlines(True), self.path,
@@ -612,5 +690,69 @@ def bless(case: Case, text: str, results: Sequence[Result]) -> Blessing:
         check_blessed(new_text, case.path, [r for r in results if r not in unblessed], text)
     except BlessError as exc:  # show what it would have written, so the author can finish it by hand
         raise BlessError(f"{exc}\nnot written; the block bless proposed:\n{proposed_block(new_text)}") from None
-    not_blessed = Counter(r.status.label for r in results if r.status not in BLESSABLE)
-    return Blessing(case.path, text, new_text, tuple(notes), dict(not_blessed))
+    left = [r for r in results if r.status not in BLESSABLE]
+    not_blessed = Counter(r.status.label for r in left)
+    reasons: Dict[str, Tuple[str, ...]] = {}
+    for r in left:
+        said = reasons.get(r.status.label, ())
+        if r.judged.message and r.judged.message not in said:
+            reasons[r.status.label] = said + (r.judged.message.splitlines()[0],)
+    blessed = [r for r in results if r.status in BLESSABLE and r not in unblessed]
+    return Blessing(case.path, text, new_text, tuple(notes), dict(not_blessed), reasons,
+                    tuple(missing_modules(case, blessed)))
+
+
+class Observations:
+    """Where bless takes each case's observed cells from: the results files (read and merged once), or else a run of
+    the case here, with the interpreters chosen once for every case (`report` hears about those found unusable)."""
+
+    def __init__(self, results_files: Sequence[str], pythons: Optional[Sequence[str]], start_methods: Optional[Sequence[str]],
+                 jobs: Optional[int], all_releases: Optional[bool], report: Callable[[str], None]) -> None:
+        self.merged = results_io.merge(results_io.load_runs(list(results_files))) if results_files else None
+        self.pythons, self.start_methods, self.jobs = pythons, start_methods, jobs
+        self.all_releases, self.report = all_releases, report
+        self.interpreters: Optional[List[Interpreter]] = None
+
+    def of(self, case: Case) -> List[Result]:
+        """The case's cells; raises BlessError when the results files hold none of them (they were of other cases,
+        or a later run wrote over them)."""
+        if self.merged is not None:
+            cells = [r for r in self.merged.results if r.case.name == case.name]
+            if not cells:
+                names = sorted({r.case.name for r in self.merged.results})
+                held = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+                raise BlessError(f"{case.path}: the results files ({', '.join(self.merged.sources)}) hold no cell of "
+                                 f"case {case.name!r} (they hold {held or 'no cells'}); run it first (mpmatrix run "
+                                 f"{case.path}), or name the results of a run that ran it")
+            return cells
+        if self.interpreters is None:
+            self.interpreters = select_interpreters(self.pythons, self.report, self.all_releases)
+        session = Session.assemble([case], [], self.interpreters, self.start_methods, jobs=self.jobs,
+                                   report=lambda line: self.report(f"mpmatrix: {line}"))
+        with signals_as_interrupt():
+            cells, _ = session.run()
+        return cells
+
+
+_MISSING_MODULE = re.compile(r"ModuleNotFoundError: No module named '(?P<name>[^'.]+)")
+
+
+def missing_modules(case: Case, results: Sequence[Result]) -> List[str]:
+    """A sentence per module that the blessed cells failed to import and that the case does not declare: blessing
+    that would make "the package is not installed here" the expected behaviour. A stdlib module missing from some
+    Pythons (tomllib before 3.11) is behaviour, and is not named."""
+    declared = {canonicalize_name(Requirement(d).name) for d in case.dependencies}
+    stdlib = set(getattr(sys, "stdlib_module_names", ())) | set(sys.builtin_module_names)
+    found: Dict[str, List[Result]] = {}
+    for r in results:
+        for text in (r.judged.exception, r.judged.stderr, r.judged.stdout):
+            for match in _MISSING_MODULE.finditer(text):
+                name = match["name"]
+                if name not in stdlib and canonicalize_name(name) not in declared:
+                    found.setdefault(name, [])
+                    if r not in found[name]:
+                        found[name].append(r)
+    return [f"the expectation records `ModuleNotFoundError: No module named {name!r}` ({_where(cells[0])}"
+            f"{f' and {len(cells) - 1} more cells' if len(cells) > 1 else ''}), a package the case does not "
+            f"declare: add it to the `dependencies` of a `# /// script` block (docs/case-format.md, \"Dependencies\") "
+            "rather than bless its absence" for name, cells in sorted(found.items())]

@@ -1,10 +1,14 @@
 """Run one case file exactly as `python CASE` would, after choosing a start method (stdlib only, CPython >= 3.7).
 
-Usage: python bootstrap.py START_METHOD DUMP_AFTER_S DUMP_FILE CASE_PATH
+Usage: python bootstrap.py START_METHOD DUMP DUMP_FILE CASE_PATH
 
-START_METHOD is fork, spawn, forkserver or "default" (leave the interpreter's choice alone).  DUMP_AFTER_S > 0
-makes faulthandler write every thread's stack to DUMP_FILE after that many seconds, so that a cell which is about
-to time out leaves evidence of where it hung.
+START_METHOD is fork, spawn, forkserver or "default" (leave the interpreter's choice alone).  DUMP says when
+faulthandler writes every thread's stack to DUMP_FILE, so that a cell which is about to time out leaves evidence of
+where it hung: `signal:N` when signal N arrives (the harness sends it just before the deadline; POSIX), or a number
+of seconds > 0 after which faulthandler's watchdog thread does it (Windows).  The signal is preferred: the watchdog
+is a thread, and with it `os.fork()` warns on 3.12+ that the process is multi-threaded, which `python CASE` does
+not.  Seconds written SECONDS@LAUNCHED (LAUNCHED a Unix time) count from the harness's launch of the cell rather
+than from here, which a loaded machine (or Wine's start-up) can make seconds later.
 
 The case's module becomes ``sys.modules["__main__"]`` for good, with ``__file__`` set and ``__spec__`` None, as
 the interpreter does for a script, so that spawn and forkserver children re-import it as ``__mp_main__``.
@@ -69,8 +73,23 @@ def _watch_for_hangs(dump_after, dump):
             pause = min(2 * pause, 0.25)
 
 
+def _dump_delay(spec):
+    """Seconds from now to the stack dump: DUMP_AFTER_S, or DUMP_AFTER_S@LAUNCHED less the time since LAUNCHED.
+
+    Counted from here alone, the dump comes start-up's time late: a Windows CPython under Wine takes 0.3-0.5 s to
+    get here on an idle machine and several seconds on a loaded one, more than the harness's lead of one second,
+    so that the harness ended the cell before the dump and its stack file was empty. A clock that jumped never
+    makes the dump later than DUMP_AFTER_S, and one already due is taken at once."""
+    after, _, launched = spec.partition("@")
+    delay = float(after)
+    if launched and delay > 0:
+        spent = time.time() - float(launched)
+        delay = max(0.001, delay - min(max(spent, 0.0), delay))
+    return delay
+
+
 def main():
-    method, dump_after, dump_file, path = sys.argv[1], float(sys.argv[2]), sys.argv[3], sys.argv[4]
+    method, dump, dump_file, path = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
     _restore_terminal_signals()
     if method != "default":
         if method not in multiprocessing.get_all_start_methods():
@@ -78,8 +97,11 @@ def main():
             sys.exit(EXIT_UNSUPPORTED)
         # Before the case's first line: a module-level Queue() would otherwise fix the default context.
         multiprocessing.set_start_method(method)
-    if dump_after > 0:
-        _watch_for_hangs(dump_after, open(dump_file, "w"))
+    if dump.startswith("signal:"):
+        # the file stays open for the life of the process: faulthandler writes to its descriptor from the handler
+        faulthandler.register(int(dump[len("signal:"):]), file=open(dump_file, "w"), all_threads=True)
+    elif float(dump.partition("@")[0]) > 0:
+        _watch_for_hangs(_dump_delay(dump), open(dump_file, "w"))
 
     path = os.path.abspath(path)
     sys.excepthook = _strip_bootstrap_frames(sys.excepthook)  # before compile: a SyntaxError is the case's too

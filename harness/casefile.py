@@ -6,6 +6,7 @@ import ast
 import bisect
 import difflib
 import functools
+import itertools
 import hashlib
 import io
 import os
@@ -20,7 +21,10 @@ import tomlkit
 import tomlkit.container
 import tomlkit.items
 import tomlkit.parser
+from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
 
 from harness.match import Pattern, PatternError, compile_line, compile_pattern
 from harness.model import (
@@ -41,7 +45,7 @@ _BLOCK_CLOSE = re.compile(r"^# ///[ \t]*$")
 MAX_NESTING = 32  # arrays and tables inside one another in a case block: no expectation needs more
 
 TOP_KEYS = ("claim", "source", "ids", "timeout", "normalize", "platforms", "start_methods", "nondeterministic",
-            "changed_in", "expect")
+            "changed_in", "variants", "flags", "expect")
 REQUIRED_KEYS = ("claim", "source", "ids")
 EXPECT_KEYS = ("stdout", "stderr", "exit", "exception", "holds", "leaks", "stdout_not", "stderr_not", "known_bug",
                "outcome")
@@ -56,7 +60,10 @@ KEY_GROUPS = {
     "verdict": ("holds", "known_bug", "outcome"),
     "leaks": ("leaks",),
 }
-SELECTOR_KEYS = ("start_method", "platform", "python", "implementation", "free_threaded", "optimized")
+SELECTOR_KEYS = ("start_method", "platform", "python", "implementation", "free_threaded", "optimized", "packages",
+                 "flags")
+# Variables the harness sets in every cell (execute.CELL_ENV, and an environment's own): no flag may vary them.
+RESERVED_FLAGS = ("PYTHONHASHSEED", "PYTHONUTF8", "PYTHONUNBUFFERED", "PYTHONDONTWRITEBYTECODE", "PATH", "VIRTUAL_ENV")
 EXIT_RE = re.compile(r"^signal:[A-Z][A-Z0-9_]+$")  # POSIX signals (SIGINT) and Windows crash names (ACCESS_VIOLATION)
 
 
@@ -127,10 +134,21 @@ class Selector:
     implementation: Optional[Tuple[str, ...]] = None
     free_threaded: Optional[bool] = None  # a free-threaded build (3.13t)
     optimized: Optional[bool] = None  # a standard library without asserts (-O, or Windows' embeddable CPython: 3.12o)
+    packages: Optional[Tuple[Tuple[str, str], ...]] = None  # (package, PEP 440 specifier): a varied package's version
+    flags: Optional[Tuple[Tuple[str, Tuple[str, ...]], ...]] = None  # (flag, the values it selects)
 
     def matches(self, cell: CellId) -> bool:
         if self.start_method is not None and cell.start_method not in self.start_method:
             return False
+        if self.packages is not None or self.flags is not None:
+            variant = dict(cell.variant)
+            for name, spec in self.packages or ():
+                version = _version(variant.get(name, ""))
+                if version is None or not _specifier(spec).contains(version, prereleases=True):
+                    return False
+            for name, values in self.flags or ():
+                if variant.get(name) not in values:
+                    return False
         if self.platform is not None and not any(platform_matches(v, cell.platform, cell.flavour) for v in self.platform):
             return False
         if self.implementation is not None and cell.implementation not in self.implementation:
@@ -147,9 +165,22 @@ class Selector:
         out: Dict[str, Any] = {}
         for key in SELECTOR_KEYS:
             value = getattr(self, key)
-            if value is not None:
+            if key == "packages" and value is not None:
+                out[key] = dict(value)
+            elif key == "flags" and value is not None:
+                out[key] = {name: list(values) for name, values in value}
+            elif value is not None:
                 out[key] = list(value) if isinstance(value, tuple) else value
         return out
+
+
+@functools.lru_cache(maxsize=1024)
+def _version(text: str) -> Optional[Version]:
+    """A resolved version on a package axis; None for what is not one (the specifier of a cell that never ran)."""
+    try:
+        return Version(text)
+    except InvalidVersion:
+        return None
 
 
 @dataclass(frozen=True)
@@ -232,6 +263,39 @@ class Case:
     block: Tuple[int, int] = (0, 0)  # first and last line of the `# /// case` block, 1-based
     digest: str = ""  # "sha256:..." of the file's bytes, recorded with each result (see `mpmatrix run --resume`)
     warnings: Tuple[str, ...] = ()  # "path:line: ..." for what is allowed but cannot be meant (see table_warnings)
+    script: "Script" = field(default_factory=lambda: Script())  # its `# /// script` block: what it needs installed
+    # `[variants]`: (package, PEP 440 specifiers), one environment per value; `[flags]`: (environment variable,
+    # values), one cell per value. Each is an axis of its own (see docs/case-format.md, "Dependencies").
+    variants: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
+    flags: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
+
+    @property
+    def dependencies(self) -> Tuple[str, ...]:
+        return self.script.dependencies
+
+    def variant_choices(self) -> List[Tuple[Tuple[str, str], ...]]:
+        """Every combination of one specifier per varied package: [((numpy, "==1.26.*"),), ((numpy, "==2.*"),)]."""
+        return [tuple(zip([n for n, _ in self.variants], values))
+                for values in itertools.product(*(specs for _, specs in self.variants))]
+
+    def flag_choices(self) -> List[Tuple[Tuple[str, str], ...]]:
+        """Every combination of one value per flag: [((GRPC_ENABLE_FORK_SUPPORT, "0"),), (... "1"),)]."""
+        return [tuple(zip([n for n, _ in self.flags], values))
+                for values in itertools.product(*(values for _, values in self.flags))]
+
+    def requirements(self, choice: Sequence[Tuple[str, str]] = ()) -> Tuple[str, ...]:
+        """The dependencies to install for one variant choice: each varied package's requirement narrowed by the
+        chosen specifier (extras and markers kept)."""
+        chosen = dict(choice)
+        out = []
+        for text in self.script.dependencies:
+            requirement = Requirement(text)
+            name = canonicalize_name(requirement.name)
+            if name in chosen:
+                requirement.specifier &= SpecifierSet(chosen[name])
+                text = str(requirement)
+            out.append(text)
+        return tuple(out)
 
     @property
     def ref(self) -> CaseRef:
@@ -353,9 +417,87 @@ def parse_case(text: str, path: str) -> Case:
     if len(blocks) > 1:
         raise CaseError(path, blocks[1].first_line, "a second `# /// case` block; expected exactly one")
     block = blocks[0]
+    script = read_script(text, path)
     data = read_toml(block, path)
     reader = _BlockReader(path, block)
-    return reader.case(data, (block.first_line, block.first_line + len(block.lines) + 1))
+    return reader.case(data, (block.first_line, block.first_line + len(block.lines) + 1), script)
+
+
+# -- the `# /// script` block (PEP 723): what a case needs installed, read as uv and pipx read it --------------------
+
+SCRIPT_KEYS = ("dependencies", "requires-python", "tool")
+# PEP 723's reference regex, which uv and pipx follow: a block runs on to the *last* `# ///` of an unbroken run of
+# comment lines, so a block written right next to another one reads as one with it there.
+PEP723_BLOCK = re.compile(r"(?m)^# /// (?P<type>[a-zA-Z0-9-]+)$\s(?P<content>(^#(| .*)$\s)+)^# ///$")
+
+
+@dataclass(frozen=True)
+class Script:
+    """A case's `# /// script` block: the PEP 508 requirements it needs installed and the Pythons it allows."""
+
+    dependencies: Tuple[str, ...] = ()
+    requires_python: str = ""  # a PEP 440 specifier; "" when the block sets none
+    block: Tuple[int, int] = (0, 0)  # first and last line, 1-based; (0, 0) when there is no block
+
+    def allows(self, version: str) -> bool:
+        return not self.requires_python or _specifier(self.requires_python).contains(version, prereleases=True)
+
+
+def read_script(text: str, path: str) -> Script:
+    """The case's `# /// script` block, checked as uv and pipx check it; raises CaseError naming the line. A file
+    without one has no dependencies."""
+    blocks = [b for b in find_blocks(text) if b.type == "script"]
+    if not blocks:
+        return Script()
+    if len(blocks) > 1:
+        raise CaseError(path, blocks[1].first_line, "a second `# /// script` block; PEP 723 allows one (uv and pipx "
+                        "refuse the file: \"Multiple script blocks found\")")
+    block = blocks[0]
+    theirs = [m for m in PEP723_BLOCK.finditer(text) if m["type"] == "script"]
+    if not theirs or _uncommented(theirs[0]["content"]) != block.toml:
+        raise CaseError(path, block.first_line, "uv and pipx would not read this `# /// script` block as written: "
+                        "PEP 723's reader runs a block on to the last `# ///` of an unbroken run of comment lines, "
+                        "so this block and the one beside it read as one there (or, with text after `script`, it "
+                        "is not seen); put a blank line between the `# /// script` and `# /// case` blocks")
+    data = read_toml(block, path)
+    reader = _BlockReader(path, block)
+    for key in data:
+        if key not in SCRIPT_KEYS:
+            raise reader.error(reader.line(key), f"unknown key {key!r} in the `# /// script` block"
+                               f"{did_you_mean(key, SCRIPT_KEYS)}; PEP 723 allows {_or(SCRIPT_KEYS)}")
+    dependencies: List[str] = []
+    if "dependencies" in data:
+        value = data["dependencies"]
+        line = reader.line("dependencies")
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise reader.error(line, f"dependencies must be a list of PEP 508 requirement strings such as "
+                               f"\"numpy>=1.26\", got {value!r}")
+        for text_value in value:
+            try:
+                Requirement(text_value)
+            except InvalidRequirement as exc:
+                raise reader.error(reader._item_line(line, text_value, 0), f"invalid PEP 508 requirement "
+                                   f"{text_value!r} in dependencies: {exc}") from None
+            dependencies.append(text_value)
+    requires_python = ""
+    if "requires-python" in data:
+        value = data["requires-python"]
+        line = reader.line("requires-python")
+        if not isinstance(value, str):
+            raise reader.error(line, f"requires-python must be a PEP 440 specifier string such as \">=3.9\", got {value!r}")
+        try:
+            SpecifierSet(value)
+        except InvalidSpecifier:
+            raise reader.error(line, f"invalid PEP 440 specifier {value!r} in requires-python{_specifier_hint(value)}; "
+                               "expected e.g. \">=3.9\"") from None
+        requires_python = value
+    if "tool" in data and not isinstance(data["tool"], dict):
+        raise reader.error(reader.line("tool"), f"tool must be a table ([tool.NAME]), got {data['tool']!r}")
+    return Script(tuple(dependencies), requires_python, (block.first_line, block.first_line + len(block.lines) + 1))
+
+
+def _uncommented(content: str) -> str:
+    return "".join((line[2:] if line.startswith("# ") else line[1:]) + "\n" for line in content.splitlines())
 
 
 def read_toml(block: Block, path: str) -> Dict[str, Any]:
@@ -504,6 +646,7 @@ class Positions:
     expect: Dict[str, int] = field(default_factory=dict)
     when: Tuple[Dict[str, int], ...] = ()
     headers: Dict[str, Tuple[int, ...]] = field(default_factory=dict)
+    tables: Dict[str, Dict[str, int]] = field(default_factory=dict)  # `[variants]`, `[flags]`: key -> line
 
 
 def block_positions(block: Block) -> Positions:
@@ -536,8 +679,10 @@ def block_positions(block: Block) -> Positions:
     expect = document.get("expect")
     when = expect.get("when") if isinstance(expect, dict) else None
     tables = list(when.body) if isinstance(when, tomlkit.items.AoT) else []
+    named = {f"[{name}]": keys(document[name]) for name in ("variants", "flags")
+             if isinstance(document.get(name), tomlkit.items.Table)}
     return Positions(keys(document), keys(expect) if isinstance(expect, tomlkit.items.Table) else {},
-                     tuple(keys(t) for t in tables), {k: tuple(v) for k, v in headers.items()})
+                     tuple(keys(t) for t in tables), {k: tuple(v) for k, v in headers.items()}, named)
 
 
 class _BlockReader:
@@ -549,6 +694,8 @@ class _BlockReader:
         self.first_line = block.first_line  # the line of `# /// case`; block line i (0-based) is file line first_line+1+i
         self.positions = block_positions(block)
         self.outcomes_read: Dict[str, int] = {}  # outcome tables read so far, per header: their lines follow in order
+        self.variants: Dict[str, Tuple[str, ...]] = {}  # read before the expectations, whose selectors name them
+        self.flags: Dict[str, Tuple[str, ...]] = {}
 
     # -- line numbers -------------------------------------------------------------------------------------
     def header_line(self, table: str, occurrence: int = 0) -> int:
@@ -563,6 +710,8 @@ class _BlockReader:
             keys = self.positions.expect
         elif table == "[[expect.when]]":
             keys = self.positions.when[occurrence] if occurrence < len(self.positions.when) else {}
+        elif table in self.positions.tables:
+            keys = self.positions.tables[table]
         else:
             keys = self.positions.top
         if key in keys:
@@ -573,7 +722,7 @@ class _BlockReader:
         return CaseError(self.path, line, message)
 
     # -- values -------------------------------------------------------------------------------------------
-    def case(self, data: Dict[str, Any], block: Tuple[int, int]) -> Case:
+    def case(self, data: Dict[str, Any], block: Tuple[int, int], script: Script = Script()) -> Case:
         for key in data:
             if key not in TOP_KEYS:
                 raise self.error(self.line(key), f"unknown key {key!r}{did_you_mean(key, TOP_KEYS)}; expected one of {', '.join(TOP_KEYS)}")
@@ -609,14 +758,82 @@ class _BlockReader:
         nondeterministic = self._string(data, "nondeterministic") if "nondeterministic" in data else ""
         if "nondeterministic" in data and not nondeterministic.strip():
             raise self.error(self.line("nondeterministic"), "empty 'nondeterministic'; say why the outcome varies, with evidence")
+        self.variants = self._variants(data.get("variants"), script) if "variants" in data else {}
+        self.flags = self._flags(data.get("flags")) if "flags" in data else {}
         expect, when = self._expectations(data.get("expect"), rules)
         case = Case(
             name=case_name(self.path), path=self.path, claim=claim, source=source, ids=tuple(ids),
             timeout=float(timeout), rules=rules, platforms=platforms, start_methods=start_methods,
             nondeterministic=nondeterministic, changed_in=changed_in, expect=expect,
-            when=when, block=block,
+            when=when, block=block, script=script, variants=tuple(self.variants.items()),
+            flags=tuple(self.flags.items()),
         )
         return replace(case, warnings=tuple(f"{self.path}:{line}: {text}" for line, text in table_warnings(case)))
+
+    def _variants(self, table: Any, script: Script) -> Dict[str, Tuple[str, ...]]:
+        """`[variants]`: package -> PEP 440 specifiers, each package one its `# /// script` block depends on."""
+        if not isinstance(table, dict):
+            raise self.error(self.line("variants"), f"variants must be a table ([variants]) of package = [versions], "
+                             f"got {table!r}")
+        declared = {canonicalize_name(Requirement(d).name): d for d in script.dependencies}
+        found: Dict[str, Tuple[str, ...]] = {}
+        for key, values in table.items():
+            line = self.line(key, "[variants]")
+            name = canonicalize_name(key)
+            if name not in declared:
+                known = f"; it depends on {', '.join(sorted(declared))}" if declared else (
+                    "; it declares none: add a `# /// script` block with `dependencies` (see docs/case-format.md)")
+                raise self.error(line, f"variants names {key!r}, a package the case's `# /// script` block does not "
+                                 f"depend on{did_you_mean(name, declared)}{known}")
+            if name in found:
+                raise self.error(line, f"variants names {key!r} twice (as {name!r}); keep one")
+            found[name] = self._values(values, key, line, "[variants]", self._version_spec)
+        return found
+
+    def _version_spec(self, value: str, key: str, line: int) -> str:
+        """A variant value as a specifier: `2.*` and `1.26.4` mean ==; `>=2,<3` and `~=1.26` are kept as written."""
+        spec = value.strip() if re.match(r"\s*[<>=!~]", value) else f"=={value.strip()}"
+        try:
+            SpecifierSet(spec)
+        except InvalidSpecifier:
+            raise self.error(line, f"invalid version {value!r} for {key} in [variants]{_specifier_hint(value)}; "
+                             "expected a version (\"2.1.3\"), a wildcard (\"2.*\") or a PEP 440 specifier "
+                             "(\">=2,<3\")") from None
+        return spec
+
+    def _flags(self, table: Any) -> Dict[str, Tuple[str, ...]]:
+        """`[flags]`: environment variable -> the values its cells set it to."""
+        if not isinstance(table, dict):
+            raise self.error(self.line("flags"), f"flags must be a table ([flags]) of NAME = [values], got {table!r}")
+        found: Dict[str, Tuple[str, ...]] = {}
+        for key, values in table.items():
+            line = self.line(key, "[flags]")
+            if not re.fullmatch(r"[A-Z_][A-Z0-9_]*", key):
+                upper = re.sub(r"[^A-Z0-9_]", "_", key.upper())
+                hint = f" (did you mean {upper!r}?)" if re.fullmatch(r"[A-Z_][A-Z0-9_]*", upper) else ""
+                raise self.error(line, f"bad flag name {key!r}{hint}; a flag is an environment variable written in "
+                                 "upper case (letters, digits, _), so that on the variant axis it is never taken "
+                                 "for a package, whose names are lower case")
+            if key in RESERVED_FLAGS:
+                raise self.error(line, f"flag {key!r} is set by the harness for every cell (so that cells compare); "
+                                 f"a case cannot vary it")
+            found[key] = self._values(values, key, line, "[flags]", lambda value, key, line: value)
+        return found
+
+    def _values(self, values: Any, key: str, line: int, table: str, check: Any) -> Tuple[str, ...]:
+        if isinstance(values, str):
+            values = [values]
+        if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
+            raise self.error(line, f"{key} in {table} must be a non-empty list of strings such as [\"1\", \"2\"], "
+                             f"got {values!r}" + (" (write numbers in quotes)" if isinstance(values, list) and
+                                                  any(isinstance(v, (int, float)) for v in values) else ""))
+        out: List[str] = []
+        for value in values:
+            checked = check(value, key, line)
+            if checked in out:
+                raise self.error(line, f"{key} in {table} has {value!r} twice; keep one")
+            out.append(checked)
+        return tuple(out)
 
     def _string(self, data: Dict[str, Any], key: str, table: str = "", occurrence: int = 0) -> str:
         value = data[key]
@@ -715,6 +932,10 @@ class _BlockReader:
                 selector_values[key] = self._implementations(table, name, index)
             elif key in ("free_threaded", "optimized"):
                 selector_values[key] = self._bool(table, key, name, index)
+            elif key == "packages":
+                selector_values[key] = self._package_selector(table[key], self.line(key, name, index))
+            elif key == "flags":
+                selector_values[key] = self._flag_selector(table[key], self.line(key, name, index))
             else:
                 selector_values[key] = self._specifier(table, index)
         if not selector_values:
@@ -722,6 +943,47 @@ class _BlockReader:
         rest = {k: v for k, v in table.items() if k not in SELECTOR_KEYS}
         expectation = self._expectation(rest, name, index, rules, header_line)
         return Selector(**selector_values), expectation
+
+    def _package_selector(self, value: Any, line: int) -> Tuple[Tuple[str, str], ...]:
+        """`packages = {numpy = ">=2"}`: a specifier per package of [variants], matched against the resolved version."""
+        if not isinstance(value, dict) or not value:
+            raise self.error(line, f"packages must be a table of package = \"PEP 440 specifier\" such as "
+                             f"{{numpy = \">=2\"}}, got {value!r}")
+        out = []
+        for key, spec in value.items():
+            name = canonicalize_name(key)
+            if name not in self.variants:
+                varied = f"; [variants] names {', '.join(self.variants)}" if self.variants else "; it has no [variants]"
+                raise self.error(line, f"packages selects by {key!r}, which is not in the case's [variants]"
+                                 f"{did_you_mean(name, self.variants)}{varied}: only a varied package's version is "
+                                 "an axis of the cell")
+            if not isinstance(spec, str):
+                raise self.error(line, f"packages.{key} must be a PEP 440 specifier string such as \">=2\", got {spec!r}")
+            try:
+                SpecifierSet(spec)
+            except InvalidSpecifier:
+                raise self.error(line, f"invalid PEP 440 specifier {spec!r} for {key} in packages"
+                                 f"{_specifier_hint(spec)}; expected e.g. \">=2\" or \"==1.26.*\"") from None
+            out.append((name, spec))
+        return tuple(sorted(out))
+
+    def _flag_selector(self, value: Any, line: int) -> Tuple[Tuple[str, Tuple[str, ...]], ...]:
+        """`flags = {GRPC_ENABLE_FORK_SUPPORT = ["1"]}`: the values of [flags] it selects."""
+        if not isinstance(value, dict) or not value:
+            raise self.error(line, f"flags must be a table of NAME = [values] such as {{NAME = [\"1\"]}}, got {value!r}")
+        out = []
+        for key, values in value.items():
+            if key not in self.flags:
+                declared = f"; [flags] names {', '.join(self.flags)}" if self.flags else "; it has no [flags]"
+                raise self.error(line, f"flags selects by {key!r}, which is not in the case's [flags]"
+                                 f"{did_you_mean(key, self.flags)}{declared}")
+            chosen = self._values(values, key, line, "flags", lambda value, key, line: value)
+            for choice in chosen:
+                if choice not in self.flags[key]:
+                    raise self.error(line, f"flags selects {key} = {choice!r}, a value its cells never have; "
+                                     f"[flags] gives it {_or([repr(v) for v in self.flags[key]])}")
+            out.append((key, chosen))
+        return tuple(sorted(out))
 
     def _specifier(self, table: Dict[str, Any], index: int) -> str:
         value = table["python"]

@@ -100,11 +100,12 @@ def find_claims_files(case_paths: Iterable[str]) -> List[str]:
 
 
 def _shown(path: Path) -> str:
-    """Relative to the current folder when it is inside it: how a reader would type it."""
+    """Relative to the current folder when it is inside it: how a reader would type it, with forward slashes on
+    every system (Windows takes them), so that a report reads the same whichever system wrote it."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
-        return str(path.resolve())
+        return path.resolve().as_posix()
 
 
 def load_claims_files(options: Optional[Sequence[str]], case_paths: Iterable[str]) -> Tuple[ClaimsFile, ...]:

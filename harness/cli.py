@@ -6,9 +6,12 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Optional, Sequence, TextIO
+from typing import TYPE_CHECKING, Any, Optional, Sequence, TextIO
 
 from harness.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError
+
+if TYPE_CHECKING:  # the CLI imports the rest of the harness lazily (see the module docstring)
+    from harness.casefile import Case
 
 DEFAULT_CASES = "cases"
 RENDERER_MODULES = {"md": "markdown", "html": "html", "json": "json", "junit": "junit"}  # imported only when used
@@ -32,10 +35,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--jobs", "-j", type=_positive_int, default=None, metavar="N",
                      help="cells run at once, exactly (default: the CPU count, and up to 8 times that while the "
                           "running cells are expected to leave CPUs idle because they wait; see README, Performance)")
-    run.add_argument("--repeat", type=_positive_int, default=1, metavar="N",
-                     help="run every cell N times; cells whose observations disagree are flaky")
+    run.add_argument("--repeat", type=_positive_int, metavar="N",
+                     help="run every cell N times (default once); cells whose observations disagree are flaky")
     run.add_argument("--resume", metavar="DIR", help="finish an interrupted run in DIR without re-running recorded "
-                     "cells (cells whose case file changed run again)")
+                     "cells (cells whose case file changed run again), with its case paths, --python, --start-method "
+                     "and --repeat unless given again")
     run.add_argument("--cap", type=_positive_int, default=4 * 1024 * 1024, metavar="BYTES",
                      help="keep at most this much of each output stream (default 4 MiB)")
     run.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no matrix, only the summary line")
@@ -53,6 +57,11 @@ def _parser() -> argparse.ArgumentParser:
     interp = sub.add_parser("interpreters", help="the interpreters found and where they were found")
     _add_python(interp)
     interp.set_defaults(func=cmd_interpreters)
+
+    envs = sub.add_parser("envs", help="the environments kept for cases with dependencies, and their disk use")
+    envs.add_argument("--clean", action="store_true", help="remove every kept environment and resolution (the next "
+                      "run makes them again, resolving anew)")
+    envs.set_defaults(func=cmd_envs)
 
     report = sub.add_parser("report", help="merge results files and render them")
     report.add_argument("paths", nargs="*", default=["results"], metavar="RESULTS", help="results files or folders (default: results/)")
@@ -120,6 +129,7 @@ def _version() -> str:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    streams_that_can_say_it()
     parser = _parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
@@ -137,6 +147,24 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return EXIT_INTERRUPTED
 
 
+def streams_that_can_say_it(streams: Optional[Sequence[Any]] = None) -> None:
+    """stdout and stderr write UTF-8 where their encoding cannot write the reports' symbols: on Windows a pipe or a
+    file is cp1252 (unless PYTHONUTF8=1) and the first ✓ raised UnicodeEncodeError (seen with Windows CPython under
+    Wine; a GitHub Windows runner's steps are pipes). A console, which Windows writes in UTF-16, and a UTF-8 locale
+    are left alone. UTF-8 is what Python itself writes there from 3.15 on (PEP 686)."""
+    from harness.model import Status, Verdict
+
+    symbols = "".join(s.symbol for s in Status) + "".join(v.mark for v in Verdict if v.mark)
+    for stream in (sys.stdout, sys.stderr) if streams is None else streams:
+        encoding = getattr(stream, "encoding", None)
+        if not encoding or not hasattr(stream, "reconfigure"):
+            continue
+        try:
+            symbols.encode(encoding)
+        except (UnicodeEncodeError, LookupError):
+            stream.reconfigure(encoding="utf-8")
+
+
 # -- interpreters ---------------------------------------------------------------------------------------------
 
 
@@ -152,6 +180,35 @@ def cmd_interpreters(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# -- environments ---------------------------------------------------------------------------------------------
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1e6:.1f} MB"
+
+
+def cmd_envs(args: argparse.Namespace) -> int:
+    from harness import environments
+    from harness.model import implementation_name
+
+    root = environments.envs_dir()
+    if args.clean:
+        count, size = environments.clean()
+        say(f"removed {count} {'environment' if count == 1 else 'environments'} ({_megabytes(size)}) from {root}")
+        return EXIT_OK
+    kept = list(environments.kept_environments())
+    for env in kept:
+        identity = env.interpreter
+        interpreter = f"{implementation_name(identity.get('implementation', ''))} {identity.get('version', '')}"
+        packages = " ".join(f"{name}=={version}" for name, version in sorted(env.packages.items()))
+        say(f"{env.path.name}  {interpreter:<16} {' '.join(env.requirements):<28} {_megabytes(env.size):>9}  "
+            f"made {env.made} in {env.seconds:.1f} s with {env.installer}: {packages}")
+    total = environments.disk_use(root) if root.is_dir() else 0
+    say(f"{len(kept)} {'environment' if len(kept) == 1 else 'environments'}, {_megabytes(total)} in {root} (a file "
+        "linked from uv's cache is counted here once; `uv cache dir` is uv's own)")
+    return EXIT_OK
+
+
 # -- run ------------------------------------------------------------------------------------------------------
 
 
@@ -162,11 +219,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     from harness.render.terminal import render_terminal, summary_line
 
     request = RunRequest(
-        paths=tuple(args.paths or [DEFAULT_CASES]), pythons=tuple(args.python) if args.python else None,
+        paths=tuple(args.paths or ()), pythons=tuple(args.python) if args.python else None,
         start_methods=tuple(args.start_methods) if args.start_methods else None, out=args.resume or args.out,
         resume=bool(args.resume), jobs=args.jobs, repeat=args.repeat, cap=args.cap, all_releases=args.all_releases,
     )
-    outcome = run_matrix(request, make_display(args.quiet), lambda line: say(line, sys.stderr))
+    outcome = run_matrix(request, make_display(args.quiet), lambda line: say(line, sys.stderr),
+                         (lambda line: None) if args.quiet else None)
     if args.quiet:
         say(summary_line(list(outcome.run.results), outcome.elapsed_s))
     else:
@@ -195,11 +253,15 @@ def say(text: str, stream: Optional[TextIO] = None) -> None:
 def cmd_list(args: argparse.Namespace) -> int:
     from harness.plan import load_cases
 
-    from harness.render.terminal import escape_control, pad
+    from harness.render.terminal import cell_len, escape_control, pad
 
     cases, broken = load_cases(args.paths or [DEFAULT_CASES])
-    for case in cases:  # padded by terminal columns: names and IDs with wide characters stay aligned
-        say(f"{pad(escape_control(case.name), 32)} {pad(escape_control(','.join(case.ids)), 10)} {case.claim}")
+    rows = [(escape_control(case.name), escape_control(",".join(case.ids)), case.claim) for case in cases]
+    # columns as wide as their widest entry, in terminal cells: long ID lists and wide characters stay aligned
+    name_width = max((cell_len(name) for name, _, _ in rows), default=0)
+    ids_width = max((cell_len(ids) for _, ids, _ in rows), default=0)
+    for name, ids, claim in rows:
+        say(f"{pad(name, name_width)}  {pad(ids, ids_width)}  {claim}")
     for _, error in broken:
         say(f"mpmatrix: {error}", sys.stderr)
     for case in cases:
@@ -232,6 +294,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         say(f"source: {case.source}")
         say(f"ids:    {', '.join(case.ids)}")
         say(f"timeout: {case.timeout:g} s" + (f"; platforms: {', '.join(case.platforms)}" if case.platforms else ""))
+        _show_dependencies(case)
         why = explanation(case.path)
         if why:
             say("")
@@ -242,6 +305,28 @@ def cmd_show(args: argparse.Namespace) -> int:
         say("")
         say("\n".join(lines[first - 1 : last]))
     return EXIT_OK
+
+
+def _show_dependencies(case: Case) -> None:
+    """What the case needs installed, its variants and flags, and what its kept environments hold."""
+    from harness import environments
+
+    if not case.dependencies and not case.flags:
+        return
+    if case.dependencies:
+        allowed = f" (requires-python {case.script.requires_python})" if case.script.requires_python else ""
+        say(f"needs:  {', '.join(case.dependencies)}{allowed}")
+    for name, specs in case.variants:
+        say(f"varies: {name} {', '.join(specs)}")
+    for name, values in case.flags:
+        say(f"flags:  {name} = {', '.join(values)}")
+    wanted = {case.requirements(choice) for choice in case.variant_choices()} if case.dependencies else set()
+    for env in environments.kept_environments():
+        if env.requirements in wanted:
+            identity = env.interpreter
+            packages = ", ".join(f"{n} {v}" for n, v in environments.direct_packages(env.requirements, env.packages))
+            say(f"kept:   {identity.get('implementation', '')} {identity.get('version', '')} "
+                f"{' '.join(env.requirements)}: {packages or 'nothing'} ({env.path.name})")
 
 
 # -- report, claims, bless ------------------------------------------------------------------------------------
@@ -307,43 +392,33 @@ def cmd_claims(args: argparse.Namespace) -> int:
 
 def cmd_bless(args: argparse.Namespace) -> int:
     """Bless each case from its observed cells (a run of it here, or --results): show the diff, ask, write."""
-    from harness import results as results_io
     from harness.analysis import plural
-    from harness.bless import BlessError, bless
+    from harness.bless import BlessError, Observations, bless
     from harness.casefile import CaseError, load_case
-    from harness.interpreters import select_interpreters
-    from harness.session import Session, signals_as_interrupt
 
     status = EXIT_OK
-    interpreters = None
+    observations = Observations(args.results or (), args.python, args.start_methods, args.jobs, args.all_releases,
+                                lambda line: say(line, sys.stderr))
     for path in args.paths:
         try:
             case = load_case(path)
         except CaseError as exc:
             raise UsageError(str(exc)) from None
-        if args.results:
-            merged = results_io.merge(results_io.load_runs(args.results))
-            results = [r for r in merged.results if r.case.name == case.name]
-        else:
-            if interpreters is None:
-                interpreters = select_interpreters(args.python, lambda line: say(line, sys.stderr), args.all_releases)
-            session = Session.assemble([case], [], interpreters, args.start_methods, jobs=args.jobs)
-            with signals_as_interrupt():
-                results, _ = session.run()
         with open(path, encoding="utf-8") as f:
             text = f.read()
         try:
+            results = observations.of(case)
             blessing = bless(case, text, results)
         except BlessError as exc:
             say(f"mpmatrix: {exc}", sys.stderr)
             status = max(status, EXIT_FAILED)
             continue
-        if blessing.not_blessed:
-            counts = ", ".join(f"{n} {s}" for s, n in blessing.not_blessed.items())
-            say(f"{path}: not blessed from {counts} {'cell' if sum(blessing.not_blessed.values()) == 1 else 'cells'}",
-                sys.stderr)
+        if blessing.left_out():
+            say(f"{path}: {blessing.left_out()}", sys.stderr)
         for note in blessing.notes:
             say(f"{path}: {note}", sys.stderr)
+        for warning in blessing.warnings:
+            say(f"mpmatrix: warning: {path}: {warning}", sys.stderr)
         if not blessing.changed:
             say(f"{path}: expectations already match the {plural(len(results), 'observed cell')}")
             continue
@@ -358,5 +433,5 @@ def cmd_bless(args: argparse.Namespace) -> int:
                 continue
         with open(path, "w", encoding="utf-8") as f:
             f.write(blessing.new_text)
-        say(f"{path}: blessed from {plural(len(results), 'cell')}")
+        say(f"{path}: blessed from {plural(len(results) - sum(blessing.not_blessed.values()), 'cell')}")
     return status

@@ -82,6 +82,66 @@ def run_quick(argv: Sequence[str], timeout: float = 10.0) -> "subprocess.Complet
     )
 
 
+_tools: "set[subprocess.Popen[str]]" = set()
+_tools_lock = threading.Lock()
+_tools_ended = threading.Event()  # set by end_tools(): no further tool starts until allow_tools()
+
+
+def run_tool(argv: Sequence[str], timeout: float, input: Optional[str] = None, cwd: Optional[str] = None,
+             env: Optional[Mapping[str, str]] = None) -> "subprocess.CompletedProcess[str]":
+    """Run a tool the harness needs before the cells start (an installer making an environment), text output
+    captured. It runs in a session of its own: on a timeout, or when end_tools() is called (Ctrl+C), its whole
+    process group is killed. Raises OSError, or subprocess.TimeoutExpired."""
+    options: Dict[str, Any] = {"start_new_session": True} if sys.platform != "win32" else _session_options()
+    if _tools_ended.is_set():
+        raise OSError(0, "interrupted")
+    process = subprocess.Popen(
+        list(argv), stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True, errors="replace", cwd=cwd, env=None if env is None else dict(env), **options)
+    with _tools_lock:
+        _tools.add(process)
+    if _tools_ended.is_set():  # end_tools() ran while it started
+        _kill_tool(process)
+    try:
+        stdout, stderr = process.communicate(input, timeout=timeout)
+    except BaseException:
+        _kill_tool(process)
+        process.communicate()
+        raise
+    finally:
+        with _tools_lock:
+            _tools.discard(process)
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+
+
+def _kill_tool(process: "subprocess.Popen[str]") -> None:
+    try:
+        if sys.platform == "win32":
+            _stop_windows(_windows_tree(process.pid), grace=False)
+        else:
+            os.killpg(process.pid, signal.SIGKILL)
+    except OSError:
+        pass
+
+
+def end_tools() -> None:
+    """Kill every tool run_tool is running and start no more until allow_tools() (an interrupted environment build
+    leaves no installer behind)."""
+    _tools_ended.set()
+    with _tools_lock:
+        running = list(_tools)
+    for process in running:
+        _kill_tool(process)
+
+
+def allow_tools() -> None:
+    _tools_ended.clear()
+
+
+def tools_ended() -> bool:
+    return _tools_ended.is_set()
+
+
 @dataclass(frozen=True)
 class Limits:
     """How long a cell may run and how much of its output is kept."""
@@ -90,14 +150,54 @@ class Limits:
     cap_bytes: int = DEFAULT_CAP
 
 
-def cell_environment(environ: Mapping[str, str] = os.environ) -> Dict[str, str]:
+def cell_environment(environ: Mapping[str, str] = os.environ, cell: Optional[Cell] = None) -> Dict[str, str]:
+    """The variables a cell sees: the allowed ones of the harness's, the fixed ones, and the cell's own: its
+    environment activated (as `uv run` does: VIRTUAL_ENV, its scripts first on PATH) and its flags."""
     env = {k: v for k, v in environ.items() if k.upper() in ENV_ALLOWLIST}
     env.update(CELL_ENV)
+    if cell is not None and cell.environment is not None and cell.environment.path:
+        scripts = os.path.join(cell.environment.path, "Scripts" if sys.platform == "win32" else "bin")
+        path_key = next((k for k in env if k.upper() == "PATH"), "PATH")
+        env[path_key] = scripts + (os.pathsep + env[path_key] if env.get(path_key) else "")
+        env["VIRTUAL_ENV"] = cell.environment.path
+    if cell is not None:
+        env.update(cell.flags)
     return env
 
 
-def bootstrap_argv(cell: Cell, dump_after: float, dump_file: str) -> List[str]:
-    return [cell.interpreter.executable, BOOTSTRAP, cell.start_method, f"{dump_after:g}", dump_file, os.path.abspath(cell.case_path)]
+def dump_signal(cell: Cell) -> Optional[int]:
+    """The signal that asks a cell's main process for its stacks (bootstrap.py registers faulthandler on it), or None
+    where the cell dumps them from faulthandler's watchdog thread instead: Windows (and Windows under Wine) has no
+    such signal, and no fork() to be disturbed by a thread. A real-time signal on Linux, which no case has reason to
+    use; SIGINFO on macOS (ignored by default)."""
+    if cell.interpreter.platform == "win32" or sys.platform == "win32":
+        return None
+    if hasattr(signal, "SIGRTMIN") and signal.SIGRTMIN + DUMP_SIGNAL_OFFSET <= signal.SIGRTMAX:
+        return int(signal.SIGRTMIN) + DUMP_SIGNAL_OFFSET
+    return int(signal.SIGINFO) if hasattr(signal, "SIGINFO") else None
+
+
+DUMP_SIGNAL_OFFSET = 6  # SIGRTMIN+6: clear of the few real-time signals C libraries and runtimes take for themselves
+
+
+def python_command(cell: Cell) -> List[str]:
+    """How the cell's Python starts: its environment's (through a shim where only the interpreter reaches it), or
+    the interpreter itself."""
+    if cell.environment is not None and cell.environment.python:
+        return list(cell.environment.python)
+    return [cell.interpreter.executable]
+
+
+def bootstrap_argv(cell: Cell, dump_after: float, dump_file: str, signum: Optional[int] = None,
+                   launched: Optional[float] = None) -> List[str]:
+    """The cell's command. The stacks are dumped on signal `signum`, or else `dump_after` seconds on; with
+    `launched` (a Unix time, now) the bootstrap counts them from then, not from its own start (bootstrap._dump_delay:
+    under Wine a loaded machine made that seconds later)."""
+    if signum is not None:
+        dump = f"signal:{signum}"
+    else:
+        dump = f"{dump_after:g}" if launched is None or dump_after <= 0 else f"{dump_after:g}@{launched:.3f}"
+    return [*python_command(cell), BOOTSTRAP, cell.start_method, dump, dump_file, os.path.abspath(cell.case_path)]
 
 
 class _CappedReader(threading.Thread):
@@ -153,10 +253,11 @@ def run_cell(
     workdir, dump_file = _cell_paths()
     # Short timeouts dump halfway instead of never: a timed-out cell always leaves evidence of where it hung.
     dump_after = limits.timeout - min(STACK_DUMP_LEAD_S, limits.timeout / 2)
-    argv = bootstrap_argv(cell, dump_after, dump_file)
+    signum = dump_signal(cell)
+    argv = bootstrap_argv(cell, dump_after, dump_file, signum, launched=time.time())
     started = time.monotonic()
     try:
-        launched = start_cell(argv, workdir, cell_environment(os.environ if environ is None else environ))
+        launched = start_cell(argv, workdir, cell_environment(os.environ if environ is None else environ, cell))
     except OSError as exc:
         _remove(workdir, dump_file)
         return Observation(harness_error=f"cannot start {argv[0]}: {exc.strerror or exc}")
@@ -176,7 +277,14 @@ def run_cell(
     lost = ""
     code: Optional[int] = None
     try:
-        code = launched.wait(limits.timeout)
+        if signum is None:
+            code = launched.wait(limits.timeout)
+        else:
+            try:
+                code = launched.wait(dump_after)
+            except subprocess.TimeoutExpired:  # about to time out: its stacks first, then the rest of its time
+                launched.signal_main(signum)
+                code = launched.wait(limits.timeout - dump_after)
     except subprocess.TimeoutExpired:
         timed_out = True
         launched.end()
@@ -240,6 +348,10 @@ class Launched:
 
     def request_end(self, grace: bool = True) -> None:
         """Start ending every process of the cell without waiting (end() then waits)."""
+        raise NotImplementedError
+
+    def signal_main(self, signum: int) -> None:
+        """Send the main process a signal, if it has not exited (POSIX)."""
         raise NotImplementedError
 
     def end(self, grace: bool = True) -> None:
@@ -541,6 +653,12 @@ class KeptCell(Launched):
         except OSError:
             pass
 
+    def signal_main(self, signum: int) -> None:
+        try:  # the keeper sends it: it reaps the main process, so it knows the pid is still the main's
+            self.control.sendall(b"signal %d\n" % signum)
+        except OSError:
+            pass
+
     def end(self, grace: bool = True) -> None:
         if self.ended.is_set():
             return
@@ -638,8 +756,9 @@ def session_processes(session_id: int) -> List[int]:
 def _dead(pid: int) -> Optional[bool]:
     """Linux: True when no thread of the process runs any more (a zombie, or every thread already in exit(): dead
     but for its last steps; its keeper reaps it at once, so unlike an orphan of init it may never be seen as a
-    zombie). A process whose main thread has exited while another runs is alive. None where there is no /proc."""
-    if not os.path.isdir("/proc/self"):
+    zombie). A process whose main thread has exited while another runs is alive. None where there is no /proc, and
+    on Windows: a Windows process under Wine can read Linux's /proc, where its pids name other processes."""
+    if sys.platform == "win32" or not os.path.isdir("/proc/self"):
         return None
     return not keeper.thread_states(pid) or not keeper.threads_running(pid)
 
@@ -648,13 +767,22 @@ def _command_line(pid: int, proc: Any) -> str:
     """Its command line; a process whose main thread has exited has none in /proc, so its name says what it is."""
     try:
         cmdline = " ".join(proc.cmdline())
-    except psutil.Error:
+    except (psutil.Error, OSError):
         cmdline = ""
     if cmdline:
         return cmdline
     try:
         return f"{proc.name()} (its main thread has exited; {proc.num_threads() - 1} other thread(s) run)"
-    except psutil.Error:
+    except (psutil.Error, OSError):
+        return f"pid {pid}"
+
+
+def _name(pid: int, proc: Any) -> str:
+    """Its name; its pid where the system will not say (psutil under Wine 8 cannot read another process's name or
+    executable: OSError [WinError 87] from NtQuerySystemInformation, which psutil does not turn into its own errors)."""
+    try:
+        return proc.name()
+    except OSError:
         return f"pid {pid}"
 
 
@@ -667,7 +795,7 @@ def describe(pids: Sequence[int]) -> Tuple[Leftover, ...]:
             dead = _dead(pid)
             if dead is None:
                 dead = proc.status() == psutil.STATUS_ZOMBIE
-            cmdline = proc.name() if dead else _command_line(pid, proc)
+            cmdline = _name(pid, proc) if dead else _command_line(pid, proc)
         except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
             continue
         out.append(Leftover(pid=pid, cmdline=cmdline, zombie=dead))
@@ -775,7 +903,7 @@ def _job_object(kernel32: Any = None) -> Optional[int]:
             return _job or None
         _job = 0
         try:
-            import ctypes
+            import ctypes  # Windows only
 
             kernel32 = kernel32 or ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
 
@@ -813,7 +941,7 @@ def _assign_to_job(process: "subprocess.Popen[bytes]", kernel32: Any = None) -> 
     if job is None:
         return False
     try:
-        import ctypes
+        import ctypes  # Windows only
 
         kernel32 = kernel32 or ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
         return bool(kernel32.AssignProcessToJobObject(ctypes.c_void_p(job), ctypes.c_void_p(int(process._handle))))  # type: ignore[attr-defined]

@@ -50,7 +50,7 @@ def describe(in_process=False):
         info["implementation_version"] = text
     if sys.version_info < (3, 7):
         return info
-    import multiprocessing
+    import multiprocessing  # the probe runs inside the interpreter asked, old ones included: only once it is new enough
     import sysconfig
 
     if in_process:
@@ -64,9 +64,13 @@ def describe(in_process=False):
     # The base prefixes: inside a venv, platstdlib would otherwise name the venv's own lib directory.
     paths = sysconfig.get_paths(vars={"base": sys.base_prefix, "platbase": sys.base_exec_prefix})
     stdlib_dirs = []
-    for key in ("stdlib", "platstdlib"):
-        if paths.get(key):
-            for path in (paths[key], os.path.realpath(paths[key])):
+    # And the folder multiprocessing was imported from (not os: 3.11+ freeze it): the stdlib itself, which Windows'
+    # embeddable build keeps in a zip (python312.zip) that sysconfig does not name (its "stdlib" is a Lib folder
+    # that does not exist there).
+    imported_from = os.path.dirname(os.path.dirname(getattr(multiprocessing, "__file__", "") or ""))
+    for folder in (paths.get("stdlib"), paths.get("platstdlib"), imported_from):
+        if folder:
+            for path in (folder, os.path.realpath(folder)):
                 if path not in stdlib_dirs:
                     stdlib_dirs.append(path)
     info.update(
@@ -85,7 +89,7 @@ def describe(in_process=False):
 def _optimized_stdlib():
     """Whether asserts (and docstrings) are stripped from the standard library: -O, or a stdlib compiled that way
     (Windows' embeddable CPython ships one: multiprocessing's asserts never fire there)."""
-    import threading
+    import threading  # in the probe, inside the interpreter asked
 
     return sys.flags.optimize > 0 or threading.Thread.__doc__ is None
 ''' + wine.PROBE_SOURCE
@@ -210,7 +214,7 @@ def discover(
         seen_paths.add(path_key)
         seen_builds.add(build_key)
         kept.append(interpreter)
-    kept.sort(key=_sort_key)
+    kept.sort(key=lambda interpreter: interpreter.cell_id("").sort_key())  # matrix order, as every report has it
     return kept, problems
 
 
@@ -522,12 +526,22 @@ def _interpreter_from(info: Mapping[str, Any], executable: str, source: str) -> 
         machine=str(info.get("machine", "")),
         start_methods=tuple(info.get("start_methods", ())),
         default_start_method=str(info.get("default_start_method", "")),
-        stdlib_dirs=tuple(info.get("stdlib_dirs", ())),
+        stdlib_dirs=_stdlib_dirs(info),
         source=source,
         implementation_version=str(info.get("implementation_version", "")),
         flavour=wine.flavour(str(info.get("wine") or "")),
         optimized=bool(info.get("optimized_stdlib", False)),
     )
+
+
+def _stdlib_dirs(info: Mapping[str, Any]) -> Tuple[str, ...]:
+    """The stdlib folders as the harness sees them in a cell's output: a Windows Python under Wine names them as
+    Windows paths (Z:\\opt\\...\\python312.zip), which the cell's output reaches the normalizer spelled as Linux
+    ones (harness.wine.posix_paths), so they are spelled so here too."""
+    folders = [str(folder) for folder in info.get("stdlib_dirs", ())]
+    if info.get("wine"):
+        folders = [wine.linux_path(folder) for folder in folders]
+    return tuple(dict.fromkeys(folders))
 
 
 def _gist(stderr: str) -> str:
@@ -550,10 +564,6 @@ def _release(version: str) -> str:
 
 def _dotted(version: Tuple[int, ...]) -> str:
     return ".".join(str(part) for part in version)
-
-
-def _sort_key(interpreter: Interpreter) -> Tuple[str, Tuple[int, ...], bool]:
-    return (interpreter.implementation, _version_tuple(interpreter.version), interpreter.free_threaded)
 
 
 RELEASES_ENV = "MPMATRIX_RELEASES"  # "all": discovery keeps every release it finds, as --all-releases does

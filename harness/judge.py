@@ -24,16 +24,20 @@ from harness.tracebacks import final_exception, read_tracebacks, without_tails
 
 
 def context_for(cell: Cell) -> Context:
+    case_dir = os.path.dirname(os.path.abspath(cell.case_path))
+    if wine.is_wine(cell.interpreter.flavour):
+        case_dir = wine.linux_path(case_dir)  # a harness itself under Wine: its output is spelled as Linux paths
     return Context(
         stdlib_dirs=cell.interpreter.stdlib_dirs,
-        case_dir=os.path.dirname(os.path.abspath(cell.case_path)),
+        case_dir=case_dir,
         work_dir="",
+        site_dirs=cell.environment.site_dirs if cell.environment is not None else (),
     )
 
 
 def result_of(case: Case, cell: Cell, observation: Observation, judgement: Judgement) -> Result:
     """The result of a cell: its place, its case, what was observed and how it was judged."""
-    return Result(cell.id, case.ref, observation, judgement, cell.interpreter.setting)
+    return Result(cell.id, case.ref, observation, judgement, cell.setting)
 
 
 def before_running(item: Planned) -> Optional[Result]:
@@ -50,6 +54,12 @@ def before_running(item: Planned) -> Optional[Result]:
                                               for p in case.platforms):
         return result_of(case, cell, Observation(), Judgement(
             Status.SKIP, message=f"the case runs on {', '.join(case.platforms)} only"))
+    environment = cell.environment
+    if environment is not None and environment.unavailable:
+        return result_of(case, cell, Observation(), Judgement(
+            Status.UNSUPPORTED, message=f"no environment for the case's dependencies here: {environment.unavailable}"))
+    if environment is not None and environment.error:
+        return result_of(case, cell, Observation(), Judgement(Status.ERROR, message=environment.error))
     return None
 
 
@@ -107,6 +117,8 @@ def _judge(case: Case, cell: Cell, observation: Observation, stop: Optional[thre
     if wine.is_wine(cell.interpreter.flavour):
         observation = wine.read_back(observation)  # Wine passes on the low byte of a Windows status alone
         raw_out, raw_err = wine.posix_paths(raw_out), wine.posix_paths(raw_err)  # Z:\work\x.py as /work/x.py
+        if observation.stacks:  # a hung cell's stacks name the files as the rest of its output does
+            observation = replace(observation, stacks=wine.posix_paths(observation.stacks))
     stdout = normalize(_redact_workdir(raw_out), context, case.rules, Budget(stop=stop))
     stderr = normalize(_redact_workdir(raw_err), context, case.rules, Budget(stop=stop))
     exception = final_exception(stderr)
@@ -156,6 +168,15 @@ def stderr_tail(stderr: str, count: int = STDERR_TAIL_LINES) -> str:
     return f"\n{heading}:\n" + "\n".join("  " + line for line in shown)
 
 
+def _said(text: str, limit: int = 300) -> str:
+    """A case's own reason for skipping: the last line it wrote (stderr first), as `: reason`; "" when none."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if not lines:
+        return ""
+    reason = lines[-1]
+    return ": " + (reason if len(reason) <= limit else reason[:limit] + "...")
+
+
 def decide(
     case: Case, cell: CellId, observation: Observation, expectation: Optional[Expectation], stdout: str, stderr: str,
     exception: str, stop: Optional[threading.Event] = None,
@@ -166,7 +187,7 @@ def decide(
     if observation.exit == CASE_EXIT_UNSUPPORTED:
         return Status.UNSUPPORTED, f"start method {cell.start_method} is not offered here", ""
     if observation.exit == CASE_EXIT_SKIP:
-        return Status.SKIP, "the case skipped itself (exit 77)", ""
+        return Status.SKIP, "the case skipped itself (exit 77)" + _said(stderr or stdout), ""
     if observation.timed_out:
         return Status.TIMEOUT, f"still running after {case.timeout:g} s; its process tree was ended{_causes(stderr)}", ""
     expected_exit = expectation.expected_exit if expectation is not None else None

@@ -21,9 +21,9 @@ import tempfile
 import threading
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from harness import execute, results as results_io, timings as timings_io, wine
 from harness.display import now_iso
@@ -44,15 +44,41 @@ Warn = Callable[[str], None]
 class RunRequest:
     """What to run, as the command line says it."""
 
-    paths: Tuple[str, ...] = (DEFAULT_CASES,)
+    paths: Tuple[str, ...] = ()  # () for the default, cases/ (or, resuming, the interrupted run's)
     pythons: Optional[Tuple[str, ...]] = None
     start_methods: Optional[Tuple[str, ...]] = None
     out: str = "results"
     resume: bool = False  # `out` is then the folder of the run to finish
     jobs: Optional[int] = None  # None: the CPU count, more while the CPUs are mostly idle
-    repeat: int = 1
+    repeat: Optional[int] = None  # None: once (or, resuming, as often as the interrupted run asked)
     cap: int = execute.DEFAULT_CAP
     all_releases: Optional[bool] = None  # without pythons: every release found, not the newest of each version
+
+    def recorded(self) -> Dict[str, Any]:
+        """What to run, as the journal and results.json keep it, so that --resume runs the same."""
+        return {"paths": list(self.paths) or [DEFAULT_CASES], "pythons": list(self.pythons) if self.pythons else None,
+                "start_methods": list(self.start_methods) if self.start_methods else None,
+                "repeat": self.repeat or 1, "all_releases": self.all_releases}
+
+    def resuming(self, recorded: Dict[str, Any], warn: Warn) -> "RunRequest":
+        """This request with what the interrupted run was asked for wherever the command line left it open; where
+        the command line says otherwise, it is followed, and said."""
+        changes: Dict[str, Any] = {}
+        for name in ("paths", "pythons", "start_methods", "repeat", "all_releases"):
+            mine, theirs = getattr(self, name), recorded.get(name)
+            if isinstance(theirs, list):
+                theirs = tuple(str(v) for v in theirs)
+            if mine in (None, ()):
+                if theirs not in (None, ()):
+                    changes[name] = theirs
+            elif theirs not in (None, ()) and mine != theirs:
+                warn(f"mpmatrix: --resume {self.out}: the interrupted run had {name} {_said(theirs)}; this one has "
+                     f"{_said(mine)}: cells outside it are dropped, new ones run")
+        return replace(self, **changes)
+
+
+def _said(value: Any) -> str:
+    return " ".join(value) if isinstance(value, tuple) else str(value)
 
 
 @dataclass(frozen=True)
@@ -79,12 +105,19 @@ class _Stop(Exception):
     """The run stops early for a reason other than the user (the results can no longer be written)."""
 
 
-def run_matrix(request: RunRequest, display: Any, warn: Warn) -> RunOutcome:
-    """Own one run from start to end; raises UsageError for bad input, before anything is run or written."""
+def run_matrix(request: RunRequest, display: Any, warn: Warn, notice: Optional[Warn] = None) -> RunOutcome:
+    """Own one run from start to end; raises UsageError for bad input, before anything is run or written. `warn`
+    says what the user must hear (a case file that cannot be used); `notice` what `-q` leaves out (the interpreters
+    found but unusable), by default the same."""
     out_dir = Path(request.out)
     option = "--resume" if request.resume else "--out"
     if request.resume and not out_dir.is_dir():
         raise UsageError(f"--resume {out_dir}: no such folder; expected the --out folder of an interrupted run")
+    results_path = out_dir / results_io.RESULTS_NAME
+    journal_path = out_dir / results_io.JOURNAL_NAME
+    previous = _previous(results_path, journal_path) if request.resume else None
+    if previous is not None:
+        request = request.resuming(previous.request, warn)
     paths = list(request.paths) or [DEFAULT_CASES]
     missing = [p for p in paths if not os.path.lexists(p)]
     if missing:  # a mistyped path is a usage error, not an `error` cell in a results file
@@ -97,64 +130,86 @@ def run_matrix(request: RunRequest, display: Any, warn: Warn) -> RunOutcome:
     for case in cases:
         for warning in case.warnings:
             warn(f"mpmatrix: warning: {warning}")
-    interpreters = select_interpreters(list(request.pythons) if request.pythons else None, warn, request.all_releases)
+    interpreters = select_interpreters(list(request.pythons) if request.pythons else None, notice or warn,
+                                       request.all_releases)
 
     lock = OutLock.acquire(out_dir, option, warn)  # from here on, the folder is ours until the run ends
     try:
         results_io.remove_stale_temporaries(out_dir)  # an earlier run killed while writing its results
-        results_path = out_dir / results_io.RESULTS_NAME
-        journal_path = out_dir / results_io.JOURNAL_NAME
         known = timings_io.known_timings(results_path)
         session = Session.assemble(cases, broken, interpreters,
-                                   list(request.start_methods) if request.start_methods else None, request.repeat,
-                                   request.jobs, request.cap, known)
-        digests = {item.case.name: item.case.digest for item in session.planned}  # broken cases' stand-ins too
-        run_id, started, carried = _recorded(request, results_path, journal_path, digests, warn)
+                                   list(request.start_methods) if request.start_methods else None, request.repeat or 1,
+                                   request.jobs, request.cap, known, report=lambda line: warn(f"mpmatrix: {line}"))
+        run_id, started, carried = uuid.uuid4().hex[:12], now_iso(), []
+        if previous is not None:  # cells recorded before the interruption are kept, not run again
+            run_id, started = previous.run_id, previous.started
+            carried, session.planned = _carried(previous.results, session.planned, warn)
         session.started = started
-        if request.resume:  # cells recorded before the interruption are kept, not run again
-            recorded = {r.key for r in carried}
-            session.planned = [item for item in session.planned if item.cell.key not in recorded]
-        journal = results_io.Journal(journal_path, run_id, started, carried)
-        return _execute(session, carried, journal, run_id, results_path, out_dir, display, warn)
+        journal = results_io.Journal(journal_path, run_id, started, carried, request.recorded())
+        return _execute(session, carried, journal, run_id, results_path, out_dir, display, warn, request.recorded())
     except results_io.ResultsNotWritten as exc:
         raise UsageError(f"{option} {out_dir}: {exc.strerror}") from None
     finally:
         lock.release()
 
 
-def _recorded(request: RunRequest, results_path: Path, journal_path: Path, digests: Dict[str, str],
-              warn: Warn) -> Tuple[str, str, List[Result]]:
-    """The run's id, its start, and the results a resumed run carries over (none for a new run).
-
-    The journal, when there is one, is the whole record of the newest run; results.json only when there is not."""
-    if not request.resume:
-        return uuid.uuid4().hex[:12], now_iso(), []
+def _previous(results_path: Path, journal_path: Path) -> results_io.Journaled:
+    """What the interrupted run recorded: the journal, when there is one, is its whole record; results.json only
+    when there is not."""
     try:
         if journal_path.exists():
-            journaled = results_io.read_journal(journal_path)
-            run_id, started, results = journaled.run_id, journaled.started, list(journaled.results)
-        elif results_path.exists():
-            previous = results_io.read_run(results_path)
-            run_id, started, results = str(previous.host.get("run_id") or uuid.uuid4().hex[:12]), previous.started, list(previous.results)
-        else:
-            raise UsageError(f"--resume {results_path.parent}: neither {results_io.JOURNAL_NAME} nor "
-                             f"{results_io.RESULTS_NAME} there; expected the --out folder of an interrupted run")
+            return results_io.read_journal(journal_path)
+        if results_path.exists():
+            run = results_io.read_run(results_path)
+            request = run.host.get("request")
+            return results_io.Journaled(str(run.host.get("run_id") or uuid.uuid4().hex[:12]), run.started,
+                                        tuple(run.results), request if isinstance(request, dict) else {})
     except results_io.ResultsError as exc:
         raise UsageError(str(exc)) from None
+    raise UsageError(f"--resume {results_path.parent}: neither {results_io.JOURNAL_NAME} nor "
+                     f"{results_io.RESULTS_NAME} there; expected the --out folder of an interrupted run")
+
+
+def _carried(recorded: Sequence[Result], planned: List[Any], warn: Warn) -> Tuple[List[Result], List[Any]]:
+    """The recorded results a resumed run keeps, and what it has left to run. A result is kept while its cell is
+    still planned, as often as it is planned (--repeat), and its case file is unchanged; the others are dropped
+    (a case renamed, moved or removed, an interpreter or start method no longer asked for) or run again (changed)."""
+    digests = {item.case.name: item.case.digest for item in planned}  # broken cases' stand-ins too
+    wanted: Dict[Any, int] = {}
+    for item in planned:
+        wanted[item.cell.key] = wanted.get(item.cell.key, 0) + 1
+    kept: List[Result] = []
     changed: Dict[str, int] = {}
-    kept = []
-    for result in results:
+    dropped: Dict[str, int] = {}
+    for result in recorded:
         if result.case.name in digests and result.case.digest != digests[result.case.name]:
             changed[result.case.name] = changed.get(result.case.name, 0) + 1
-        else:
+        elif wanted.get(result.key, 0) > 0:
+            wanted[result.key] -= 1
             kept.append(result)
+        else:
+            dropped[result.case.name] = dropped.get(result.case.name, 0) + 1
     for name, count in sorted(changed.items()):
         warn(f"mpmatrix: {name}: the case file changed since it was recorded; its {count} recorded {'cell runs' if count == 1 else 'cells run'} again")
-    return run_id, started, kept
+    if dropped:
+        count = sum(dropped.values())
+        names = ", ".join(sorted(dropped)[:5]) + (f" and {len(dropped) - 5} more" if len(dropped) > 5 else "")
+        warn(f"mpmatrix: {count} recorded {'cell is' if count == 1 else 'cells are'} not part of this run (of {names}: "
+             "renamed, moved or removed, or of an interpreter or start method not asked for now): dropped")
+    done: Dict[Any, int] = {}
+    for result in kept:
+        done[result.key] = done.get(result.key, 0) + 1
+    left: List[Any] = []
+    for item in planned:  # as many of each cell's planned runs as were recorded are done
+        if done.get(item.cell.key, 0) > 0:
+            done[item.cell.key] -= 1
+            continue
+        left.append(item)
+    return kept, left
 
 
 def _execute(session: Session, carried: List[Result], journal: results_io.Journal, run_id: str, results_path: Path,
-             out_dir: Path, display: Any, warn: Warn) -> RunOutcome:
+             out_dir: Path, display: Any, warn: Warn, request: Dict[str, Any]) -> RunOutcome:
     collected: List[Result] = list(carried)
     stop = threading.Event()
     stopped_because = []
@@ -186,11 +241,13 @@ def _execute(session: Session, carried: List[Result], journal: results_io.Journa
         held = results_io.HeldSignals()  # from here a signal ends the run once its results are written
         display.stop()
         journal.close()
-        wine.release(warn)  # Wine's servers, started for the probes and cells of this run, and their CPU
+        servers_cpu = wine.release(warn)  # Wine's servers, started for the probes and cells of this run
     elapsed = time.monotonic() - clock
     timings_io.save_timings(timings_io.from_results(collected[len(carried):]), timings_io.cache_path())
+    # The servers' CPU is the run's though no cell's: the run's figures hold it (host.wine_server_cpu_s)
+    extra = {"wine_server_cpu_s": {p: round(s, 3) for p, s in servers_cpu.items()}} if servers_cpu else {}
     run = session.record(combine_by_cell(collected), complete and not interrupted and not stopped_because,
-                         run_id=run_id)
+                         run_id=run_id, request=request, **extra)
     problems = list(stopped_because)
     try:
         written, problem = results_io.write_run_somewhere(run, results_path, _fallbacks(out_dir))
@@ -291,6 +348,12 @@ def _try_lock(file: Any) -> bool:
     except BlockingIOError:
         return False
     except OSError as exc:
-        if exc.errno in (errno.EACCES, errno.EAGAIN):
+        if exc.errno in _HELD_ELSEWHERE or (sys.platform == "win32" and exc.errno in _HELD_ELSEWHERE_WINDOWS):
             return False
         return True  # a file system without locks (some network ones): run unlocked rather than not at all
+
+
+_HELD_ELSEWHERE = (errno.EACCES, errno.EAGAIN)
+# msvcrt.locking's other "locking violation" (EDEADLOCK), and errno 0: Wine's C runtime refuses a locked range
+# without setting errno (seen under Wine 8 and 10, in one process and from another), so the lock went unheld there.
+_HELD_ELSEWHERE_WINDOWS = (getattr(errno, "EDEADLOCK", errno.EDEADLK), 0)

@@ -197,6 +197,17 @@ class CellId:
         implementation, version, build = parse_tag(tag) or ("cpython", tag, "")
         return cls(platform, flavour, implementation, version, build, start_method)
 
+    def to_list(self) -> List[Any]:
+        """The identity as JSON writes it where a compact key is wanted (the timings cache)."""
+        return [self.platform, self.flavour, self.implementation, self.version, self.build, self.start_method,
+                [list(pair) for pair in self.variant]]
+
+    @classmethod
+    def from_list(cls, items: Sequence[Any]) -> "CellId":
+        platform, flavour, implementation, version, build, method, variant = items
+        return cls(str(platform), str(flavour), str(implementation), str(version), str(build), str(method),
+                   tuple((str(k), str(v)) for k, v in variant))
+
     def interpreter(self) -> "CellId":
         """The same place without its start method: the column group it belongs to."""
         return replace(self, start_method="")
@@ -221,7 +232,17 @@ class Axis:
     label: Callable[[str], str]
 
 
+def is_flag(name: str) -> bool:
+    """Whether a variant axis is an environment flag (written in upper case) rather than a package (whose
+    normalized name is lower case): case files keep the two apart (harness/casefile.py)."""
+    return name.upper() == name and any(char.isalpha() for char in name)
+
+
 def _variant_axis(name: str) -> Axis:
+    """A package's axis reads `numpy 2.1.3` (`no numpy` where it was not installed); a flag's `NAME=1`."""
+    if is_flag(name):
+        return Axis(name, lambda layout, cell: dict(cell.variant).get(name, ""), value_order,
+                    lambda value: f"{name}={value}" if value else f"{name} unset")
     return Axis(name, lambda layout, cell: dict(cell.variant).get(name, ""), value_order,
                 lambda value: f"{name} {value}" if value else f"no {name}")
 
@@ -354,18 +375,40 @@ class CaseRef:
 
 
 @dataclass(frozen=True)
+class Environment:
+    """Where the cells of a case with dependencies run: a virtual environment made for one interpreter and one set of
+    resolved requirements (harness/environments.py), or why none could be made there."""
+
+    python: Tuple[str, ...] = ()  # the command that starts its Python (a chroot's interpreter reaches it through a shim)
+    path: str = ""  # its folder
+    site_dirs: Tuple[str, ...] = ()  # its site-packages: normalized as <site-packages>
+    packages: Tuple[Tuple[str, str], ...] = ()  # the case's direct dependencies as installed: (normalized name, version)
+    unavailable: str = ""  # why no environment can be made here (the resolver's answer): the cell is unsupported
+    error: str = ""  # why making it failed this time (a download, a crash of the installer): the cell is an error
+
+
+@dataclass(frozen=True)
 class Cell:
-    """One thing to run: a case under one interpreter and one start method."""
+    """One thing to run: a case under one interpreter and one start method (and, for a case with dependencies, in
+    an environment, with its variant's packages and flags)."""
 
     case_name: str
     case_path: str
     interpreter: Interpreter
     start_method: str
     repeat_index: int = 0
+    variant: Tuple[Tuple[str, str], ...] = ()  # CellId.variant: the varied packages' resolved versions, the flags
+    flags: Tuple[Tuple[str, str], ...] = ()  # environment variables the cell sets
+    environment: Optional[Environment] = None
 
     @property
     def id(self) -> CellId:
-        return self.interpreter.cell_id(self.start_method)
+        return self.interpreter.cell_id(self.start_method, self.variant)
+
+    @property
+    def setting(self) -> "Setting":
+        packages = self.environment.packages if self.environment is not None else ()
+        return replace(self.interpreter.setting, packages=packages)
 
     @property
     def key(self) -> Tuple[str, CellId]:
@@ -429,6 +472,11 @@ class Setting:
     machine: str = ""
     default_start_method: str = ""
     implementation_version: str = ""  # PyPy's own version (7.3.11); for CPython the same as the version
+    packages: Tuple[Tuple[str, str], ...] = ()  # the case's direct dependencies as installed in the cell's environment
+
+    def packages_text(self) -> str:
+        """numpy 2.1.3, requests 2.32.3: how reports name what the cell's environment held."""
+        return ", ".join(f"{name} {version}" for name, version in self.packages)
 
 
 class Status(enum.Enum):
@@ -585,7 +633,8 @@ class Result:
             judged=Judgement(Status.from_label(values["status"]), values["holds"], values["known_bug"],
                              values["exception"], values["stdout"], values["stderr"], values["message"],
                              values["diff"], values["expectation"], values["checked"], values["observations"]),
-            setting=Setting(values["machine"], values["default_start_method"], values["implementation_version"]),
+            setting=Setting(values["machine"], values["default_start_method"], values["implementation_version"],
+                            values["packages"]),
         )
 
 
@@ -646,6 +695,7 @@ RESULT_FIELDS: Dict[str, Tuple[Any, Callable[[Result], Any], Callable[[Any], Any
     "known_bug": ("", lambda r: r.judged.known_bug, _same),
     "implementation_version": ("", lambda r: r.setting.implementation_version, _same),
     "cpu_s": (None, lambda r: r.observed.cpu_s, _same),
+    "packages": ((), lambda r: dict(r.setting.packages), lambda v: tuple(sorted((str(k), str(x)) for k, x in v.items()))),
 }
 
 

@@ -13,6 +13,7 @@ import regex as bounded_re
 from harness.budget import REGEX_CALL_S, Budget, JudgingTimeout
 
 STDLIB = "<stdlib>"
+SITE = "<site-packages>"  # a case's environment's site-packages (harness/environments.py)
 CASE = "<case>"
 TMP = "<tmp>"
 STDLIB_FRAMES = "[stdlib frames]"
@@ -42,6 +43,7 @@ class Context:
     stdlib_dirs: Tuple[str, ...] = ()  # the target's sysconfig stdlib and platstdlib (and their realpaths)
     case_dir: str = ""
     work_dir: str = ""
+    site_dirs: Tuple[str, ...] = ()  # the site-packages of the cell's environment, if it has one
 
 
 @dataclass(frozen=True)
@@ -185,10 +187,10 @@ _MP_TEMP_NAME = re.compile(r"\b(?P<prefix>pymp|listener)-[a-z0-9_]+\b")
 
 @functools.lru_cache(maxsize=64)
 def _known_dirs(
-    stdlib_dirs: Tuple[str, ...], case_dir: str, work_dir: str
+    stdlib_dirs: Tuple[str, ...], case_dir: str, work_dir: str, site_dirs: Tuple[str, ...] = ()
 ) -> Optional[Tuple["re.Pattern[str]", Tuple[str, ...]]]:
     """One regex for all folders the context knows, longest first, with the placeholder for each alternative."""
-    entries = [(folder, STDLIB) for folder in stdlib_dirs]
+    entries = [(folder, SITE) for folder in site_dirs] + [(folder, STDLIB) for folder in stdlib_dirs]
     entries += [(case_dir, CASE), (work_dir, TMP)]
     seen = set()
     alternatives: List[Tuple[int, str, str]] = []
@@ -220,7 +222,7 @@ def _known_dirs(
 def _normalize_known_dirs(text: str, context: Context) -> str:
     """Known folders become placeholders. The regex never matches across a line break (its tail stops at
     whitespace), so one pass over the whole text does what a pass per line would."""
-    known = _known_dirs(tuple(context.stdlib_dirs), context.case_dir, context.work_dir)
+    known = _known_dirs(tuple(context.stdlib_dirs), context.case_dir, context.work_dir, tuple(context.site_dirs))
     if known is None or not _may_contain_a_folder(text, context):
         return text
     pattern, placeholders = known
@@ -236,7 +238,7 @@ def _may_contain_a_folder(text: str, context: Context) -> bool:
     """A quick look before the regex: each folder's last name appears literally in any spelling of the folder
     (separators and a macOS /private prefix aside), so a text without any of them needs no regex pass."""
     lowered: Optional[str] = None
-    for folder in (*context.stdlib_dirs, context.case_dir, context.work_dir):
+    for folder in (*context.stdlib_dirs, context.case_dir, context.work_dir, *context.site_dirs):
         name = re.split(r"[/\\]", folder.rstrip("/\\"))[-1]
         if not name or name in text:
             return True
@@ -320,8 +322,10 @@ def _frame_end(bodies: Sequence[str], start: int, margin: str, indent: int) -> i
 
 
 def _is_stdlib(path: str) -> bool:
-    # `<frozen runpy>`: 3.11+ prints frozen stdlib modules this way, older versions print their file.
-    return path.startswith(STDLIB) or path.startswith("<frozen ")
+    # `<frozen runpy>`: 3.11+ prints frozen stdlib modules this way, older versions print their file. A package's
+    # frames in the cell's environment fold with them: their lines differ between the package's versions as the
+    # stdlib's do between Python's (as a venv's frames of an interpreter the context does not know always did).
+    return path.startswith(STDLIB) or path.startswith("<frozen ") or path.startswith(SITE)
 
 
 # -- 3.-5. addresses, pool workers, pids ---------------------------------------------------------------------------

@@ -3,11 +3,22 @@ judge decides)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence, Tuple
+from dataclasses import dataclass, replace
+from typing import Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 from harness.casefile import Case, CaseError, case_name, file_digest, find_cases, load_case
-from harness.model import DEFAULT_METHOD, START_METHODS, Cell, Interpreter
+from harness.model import DEFAULT_METHOD, START_METHODS, Cell, Environment, Interpreter
+
+# An environment is looked up by its interpreter, the requirements as the case narrows them for one variant choice
+# and the case's requires-python (harness/environments.py makes them, before planning: a cell's identity holds the
+# versions they resolved to).
+EnvironmentKey = Tuple[str, Tuple[str, ...], str]
+Environments = Mapping[EnvironmentKey, Environment]
+NOT_PREPARED = Environment(error="its environment was not prepared before the cells were planned (a harness bug)")
+
+
+def environment_key(interpreter: Interpreter, requirements: Sequence[str], requires_python: str = "") -> EnvironmentKey:
+    return (interpreter.executable, tuple(requirements), requires_python)
 
 
 @dataclass(frozen=True)
@@ -64,19 +75,49 @@ def case_methods(case: Case, interpreter: Interpreter, requested: Optional[Seque
     return chosen
 
 
+def variant_value(spec: str) -> str:
+    """A varied package's value where no version was installed (its cells are unsupported): the specifier as the
+    case wrote it, `1.26.*` for `==1.26.*`."""
+    return spec[2:] if spec.startswith("==") and "," not in spec else spec
+
+
+def case_cells(case: Case, interpreter: Interpreter, method: str, environments: Environments) -> List[Cell]:
+    """A case's cells under one interpreter and start method: one per variant choice and flag value. Each variant
+    holds the resolved version of every varied package (two choices that resolve alike are one cell) and the flags."""
+    cells: List[Cell] = []
+    seen: Set[Tuple[Tuple[str, str], ...]] = set()
+    choices = case.variant_choices() if case.dependencies else [()]
+    for choice in choices:
+        environment = None
+        variant: Tuple[Tuple[str, str], ...] = ()
+        if case.dependencies:
+            environment = environments.get(environment_key(interpreter, case.requirements(choice), case.script.requires_python),
+                                           NOT_PREPARED)
+            installed = dict(environment.packages)
+            variant = tuple((name, installed.get(name) or variant_value(spec)) for name, spec in choice)
+        for flags in case.flag_choices():
+            if variant + flags in seen:
+                continue
+            seen.add(variant + flags)
+            cells.append(Cell(case.name, case.path, interpreter, method, variant=variant + flags, flags=flags,
+                              environment=environment))
+    return cells
+
+
 def plan(
     cases: Sequence[Case], broken: Sequence[Tuple[str, CaseError]], interpreters: Sequence[Interpreter],
-    start_methods: Optional[Sequence[str]] = None, repeat: int = 1,
+    start_methods: Optional[Sequence[str]] = None, repeat: int = 1, environments: Optional[Environments] = None,
 ) -> List[Planned]:
-    """Cells in interpreter order, then case, then start method (unoffered methods are planned too: the judge calls
-    them `unsupported`)."""
+    """Cells in interpreter order, then case, then start method, then variant (unoffered methods are planned too:
+    the judge calls them `unsupported`). A case with dependencies finds its environments in `environments`."""
     planned: List[Planned] = []
     for interpreter in interpreters:
         methods = list(start_methods) if start_methods else list(START_METHODS)
         for case in cases:
             for method in case_methods(case, interpreter, start_methods):
-                for index in range(repeat):
-                    planned.append(Planned(Cell(case.name, case.path, interpreter, method, index), case))
+                for cell in case_cells(case, interpreter, method, environments or {}):
+                    for index in range(repeat):
+                        planned.append(Planned(replace(cell, repeat_index=index), case))
         names = {case.name for case in cases}
         for path, error in broken:
             # A duplicate's name is taken by the case it duplicates: named by its path, its error cell stays its

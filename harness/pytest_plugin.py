@@ -227,11 +227,31 @@ class CaseFile(pytest.File):
         interpreters = _interpreters(self.config)
         labels = {id(i): label for i, label in zip(interpreters, interpreter_labels(interpreters))}
         methods = self.config.getoption("mpmatrix_start_methods") or None
-        for planned in plan([case], [], interpreters, methods):  # interpreter, then start method
+        ready = _environments(self.config, case, interpreters)
+        for planned in plan([case], [], interpreters, methods, environments=ready):  # interpreter, start method, variant
             label = labels[id(planned.cell.interpreter)]
             method = planned.cell.start_method
             name = method if len(interpreters) == 1 else f"{label}-{method}"
+            if planned.cell.variant:  # numpy=2.1.3,GRPC_ENABLE_FORK_SUPPORT=1: a cell of its own, as in `mpmatrix run`
+                name += f"[{planned.cell.id.variant_text()}]"
             yield CaseItem.from_parent(self, name=name, case=case, planned=planned, label=label)
+
+
+def _environments(config: pytest.Config, case: Case, interpreters: Sequence[Interpreter]) -> Any:
+    """The environments a case's cells need, made at collection (before any cell runs) where the cache has none,
+    as `mpmatrix run` makes them; what is made is said on the terminal."""
+    from harness import environments
+
+    requests = environments.requests_for([case], interpreters)
+    if not requests:
+        return {}
+
+    def report(line: str) -> None:
+        if line.startswith("environments: ") and " made" not in line and "making" not in line:
+            return  # every one reused: nothing worth a line at each collection
+        sys.stderr.write(f"mpmatrix: {case.name}: {line}\n")
+
+    return environments.prepare(requests, report)
 
 
 class CaseFailed(Exception):
@@ -453,7 +473,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     from harness import results as results_io, timings as timings_io, wine
     from harness.session import Session
 
-    wine.release(lambda line: sys.stderr.write(f"mpmatrix: {line}\n"))  # Wine's servers, started for this session's cells
+    servers_cpu = wine.release(lambda line: sys.stderr.write(f"mpmatrix: {line}\n"))  # started for this session's cells
     target = session.config.getoption("mpmatrix_results")
     results = session.config.stash[RESULTS_KEY]
     timings_io.save_timings(timings_io.from_results(results), timings_io.cache_path())
@@ -463,5 +483,6 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     halted = scheduler is not None and scheduler.stop.is_set()
     record = scheduler.session if scheduler is not None else Session([], [])
     record.interpreters = _interpreters(session.config)  # every interpreter of the session, run or deselected
-    run = record.record(results, exitstatus in (0, 1) and not halted, runner="pytest")
+    extra = {"wine_server_cpu_s": {p: round(s, 3) for p, s in servers_cpu.items()}} if servers_cpu else {}
+    run = record.record(results, exitstatus in (0, 1) and not halted, runner="pytest", **extra)
     results_io.write_run(run, results_path(target, _interpreters(session.config)[0].tag))

@@ -163,6 +163,7 @@ class Journaled:
     run_id: str
     started: str
     results: Tuple[Result, ...]
+    request: Dict[str, Any] = dataclasses.field(default_factory=dict)  # what the run was asked to run (RunRequest)
 
 
 class Journal:
@@ -173,9 +174,10 @@ class Journal:
     appended to. A write that fails (a full disk) raises ResultsNotWritten, after which nothing more is written:
     at worst the last line is torn, which read_journal ignores."""
 
-    def __init__(self, path: Path, run_id: str, started: str, seed: Sequence[Result] = ()) -> None:
+    def __init__(self, path: Path, run_id: str, started: str, seed: Sequence[Result] = (),
+                 request: Optional[Dict[str, Any]] = None) -> None:
         self.path = path
-        header = {"journal": JOURNAL_VERSION, "run_id": run_id, "started": started}
+        header = {"journal": JOURNAL_VERSION, "run_id": run_id, "started": started, "request": request or {}}
         text = "".join(dumps(item) + "\n" for item in [header, *(r.to_json() for r in seed)])
         held = HeldSignals()  # a signal meanwhile is acted on once the journal is in place, not half made
         try:
@@ -258,7 +260,9 @@ def read_journal(path: Path) -> Journaled:
         results.append(Result.from_json(data))
     if not header:
         raise ResultsError(f"{path}: empty; expected a journal written by `mpmatrix run`")
-    return Journaled(header["run_id"], str(header.get("started", "")), tuple(results))
+    request = header.get("request")
+    return Journaled(header["run_id"], str(header.get("started", "")), tuple(results),
+                     request if isinstance(request, dict) else {})
 
 
 # -- reading results files ------------------------------------------------------------------------------------

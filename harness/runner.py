@@ -10,6 +10,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import psutil
 
+from harness import wine
 from harness.execute import Limits, end_all, run_cell
 from harness.judge import before_running, judge, result_of
 from harness.model import Judgement, Observation, Result, Status
@@ -189,6 +190,8 @@ def run_one(item: Planned, cap_bytes: int, stop: Optional[threading.Event] = Non
     if decided is not None:
         return decided
     try:
+        if wine.is_wine(item.cell.interpreter.flavour):
+            wine.use(item.cell.interpreter.executable)  # its prefix's server up, outside the cell (again, if killed)
         observation = run_cell(item.cell, Limits(timeout=item.case.timeout, cap_bytes=cap_bytes), stop=stop)
     except Exception as exc:  # a harness fault in one cell is that cell's result, never the end of the run
         observation = Observation(harness_error=f"harness error: {exc!r}")

@@ -11,9 +11,9 @@ import signal
 import sys
 import threading
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
-from harness import __version__, execute
+from harness import __version__, environments, execute
 from harness.casefile import Case, CaseError
 from harness.display import now_iso
 from harness.model import Interpreter, Result, Run
@@ -39,9 +39,12 @@ class Session:
     def assemble(cls, cases: Sequence[Case], broken: Sequence[Tuple[str, CaseError]],
                  interpreters: Sequence[Interpreter], start_methods: Optional[Sequence[str]] = None, repeat: int = 1,
                  jobs: Optional[int] = None, cap: int = execute.DEFAULT_CAP,
-                 timings: Optional[Timings] = None) -> "Session":
+                 timings: Optional[Timings] = None, report: Callable[[str], None] = lambda line: None) -> "Session":
+        """Plan the cells, once the environments of the cases with dependencies are ready (made where the cache
+        has none, each told to `report`): a cell's identity holds the versions its environment resolved to."""
         timings = timings or {}
-        planned = order_longest_first(plan(cases, broken, interpreters, start_methods, repeat), timings)
+        ready = environments.prepare(environments.requests_for(cases, interpreters), report)
+        planned = order_longest_first(plan(cases, broken, interpreters, start_methods, repeat, ready), timings)
         return cls(planned, interpreters, jobs, cap, timings, repeat)
 
     @property
@@ -83,17 +86,8 @@ def signals_as_interrupt() -> Iterator[None]:
     def interrupt(signum: int, frame: Any) -> None:
         raise KeyboardInterrupt(f"signal {signum}")
 
-    previous: Dict[int, Any] = {}
-    if threading.current_thread() is threading.main_thread():
-        for name in ("SIGTERM", "SIGHUP"):
-            sig = getattr(signal, name, None)
-            if sig is not None and signal.getsignal(sig) != signal.SIG_IGN:
-                previous[sig] = signal.signal(sig, interrupt)
-    try:
+    with _handled(tuple(getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)), interrupt):
         yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
 
 
 @contextlib.contextmanager
@@ -107,13 +101,21 @@ def second_signal_kills(exit_code: Optional[int] = None) -> Iterator[None]:
         if exit_code is not None:
             os._exit(exit_code)
 
+    with _handled(TERMINATING_SIGNALS, kill):
+        yield
+
+
+@contextlib.contextmanager
+def _handled(signals: Sequence[int], handler: Callable[[int, Any], None]) -> Iterator[None]:
+    """`handler` for each of `signals` that is not ignored, the previous handlers put back afterwards; in the main
+    thread only (elsewhere nothing changes: only it can set handlers)."""
     previous: Dict[int, Any] = {}
     if threading.current_thread() is threading.main_thread():
-        for sig in TERMINATING_SIGNALS:
+        for sig in signals:
             if signal.getsignal(sig) != signal.SIG_IGN:
-                previous[sig] = signal.signal(sig, kill)
+                previous[sig] = signal.signal(sig, handler)
     try:
         yield
     finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+        for sig, old in previous.items():
+            signal.signal(sig, old)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from harness.casefile import did_you_mean
@@ -71,8 +71,8 @@ def target_for(option: Optional[str]) -> Optional[Target]:
 
 def column_of(cell: CellId) -> Column:
     """The target column a cell fills: a cell of 3.13.0 or of 3.13.18 fills the column 3.13; a cell under Wine fills
-    a Wine column, never a Windows one."""
-    return (cell.platform_tag, cell.tag(), cell.start_method)
+    a Wine column, never a Windows one; a cell of a variant (numpy=2.1.3, a flag) fills its interpreter's column."""
+    return (cell.platform_tag, replace(cell, variant=()).tag(), cell.start_method)
 
 
 def column_key(column: Column) -> Tuple[Any, ...]:

@@ -55,14 +55,11 @@ def from_results(results: Iterable[Result]) -> Timings:
 
 def _text(key: Key) -> str:
     name, cell = key
-    return json.dumps([name, cell.platform, cell.flavour, cell.implementation, cell.version, cell.build,
-                       cell.start_method, [list(pair) for pair in cell.variant]])
+    return json.dumps([name] + cell.to_list())
 
 
 def _key(items: Any) -> Key:
-    name, platform, flavour, implementation, version, build, method, variant = items
-    return str(name), CellId(platform, flavour, implementation, version, build, method,
-                             tuple((str(k), str(v)) for k, v in variant))
+    return str(items[0]), CellId.from_list(items[1:])
 
 
 def load_timings(path: Optional[Path]) -> Timings:

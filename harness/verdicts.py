@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from harness.analysis import Coordinates, axis_value, minimal_axes
-from harness.model import PLATFORMS, Layout, Result, Verdict, version_numbers
+from harness.model import AXIS_NAMES, PLATFORMS, Layout, Result, Verdict, version_numbers
 from harness.target import Target, describe_columns, not_observed
 
 # The verdicts a cell can settle, in the order a summary names them. Where cases of one claim disagree about a
@@ -192,7 +192,10 @@ def describe_where(cells: Sequence[Coordinates], universe: Sequence[Coordinates]
     decide the verdict (see analysis.minimal_axes); "" when they are the whole universe."""
     # Versions are named with their implementation whenever several were observed: PyPy 3.9, not Python 3.9.
     named = set(axes) | ({"implementation"} if "python" in axes and len(implementations) > 1 else set())
-    interpreter_axes = [a for a in _INTERPRETER_AXES if a in named]
+    # ... then the axes beyond the interpreter's that decide the verdict (a package version, a flag), as the layout
+    # orders them: "CPython 3.12 numpy 2.1", "on numpy 2.1.3"
+    interpreter_axes = [a for a in _INTERPRETER_AXES if a in named] + [
+        a.name for a in layout.axes if a.name in named and a.name not in AXIS_NAMES]
     by_method = "start_method" in axes
 
     def interpreter(c: Coordinates) -> Tuple[str, ...]:

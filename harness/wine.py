@@ -34,7 +34,7 @@ def wine_version():
     if sys.platform != "win32":
         return ""
     try:
-        import ctypes
+        import ctypes  # Windows only: this runs in the probe, inside the interpreter asked
 
         function = ctypes.WinDLL("ntdll").wine_get_version
     except (ImportError, OSError, AttributeError):
@@ -137,13 +137,14 @@ def stop(server: Server, timeout: Optional[float] = None) -> List[int]:
     return left
 
 
-def prefix_processes(prefix: str, proc: str = "/proc") -> List[int]:
+def prefix_processes(prefix: str, proc: str = "/proc", among: Optional[Sequence[int]] = None) -> List[int]:
     """Pids of the live processes whose environment names this prefix (the server, the services, any cell's
-    Windows process): Wine hands WINEPREFIX down to every process it starts. Linux only; [] elsewhere."""
+    Windows process): Wine hands WINEPREFIX down to every process it starts. Only those `among` the pids given,
+    when given. Linux only; [] elsewhere."""
     marker = b"\0WINEPREFIX=" + os.fsencode(prefix.rstrip("/")) + b"\0"
     found = []
     try:
-        names = os.listdir(proc)
+        names = os.listdir(proc) if among is None else [str(pid) for pid in among]
     except OSError:
         return []
     for name in names:
@@ -208,43 +209,87 @@ def servers(executables: Sequence[str], report: Callable[[str], None] = lambda l
             os.close(lock)
 
 
-_in_use: Dict[Tuple[str, str], Tuple[Server, int]] = {}  # the servers this harness process started, and its locks
+@dataclass
+class _Held:
+    """A server this harness process started: its shared lock on the prefix, the prefix's CPU before this run
+    started it (another run's server may have been up already: what it used before is not this run's), and the
+    prefix's processes just after the start (the server and Wine's services)."""
+
+    server: Server
+    lock: int
+    cpu_before: float
+    processes: List[int]
+
+
+_in_use: Dict[Tuple[str, str], _Held] = {}
 _in_use_lock = threading.Lock()
 
 
 def use(executable: str) -> Optional[Server]:
-    """The server of a Wine interpreter command, started (once per prefix and harness process) before anything of
-    it runs: its probe, its first cell. None for any other interpreter. release() stops them after the run, and at
-    the latest when the harness exits."""
+    """The server of a Wine interpreter command, started before anything of it runs (its probe, each cell) once
+    per prefix and harness process, and again when it is gone: something ran `wineserver -k` during the run (a
+    command that does not take the prefix's lock), and a cell must not start a server itself, or the server and
+    Wine's services become that cell's leaks (seen on a shared machine: 7 and 8 such leftovers in two cells). None
+    for any other interpreter. release() stops them after the run, and at the latest when the harness exits."""
     server = server_for(executable)
     if server is None:
         return None
     key = (server.folder, server.prefix)
     with _in_use_lock:
-        if key not in _in_use:
-            lock = _share(server)
-            try:
-                start(server)
-            except BaseException:
+        held = _in_use.get(key)
+        if held is not None and _still_running(server.prefix, held.processes):
+            return server
+        lock = held.lock if held is not None else _share(server)
+        try:
+            before = prefix_cpu_s(server.prefix) if held is None else held.cpu_before
+            start(server)
+        except BaseException:
+            if held is None:
                 os.close(lock)
-                raise
-            _in_use[key] = (server, lock)
+            raise
+        _in_use[key] = _Held(server, lock, before, _servers_among(prefix_processes(server.prefix)))
     return server
 
 
-def release(report: Callable[[str], None] = lambda line: None) -> None:
-    """Stop every server this process started, where no other run still uses its prefix; what the servers and
-    Wine's services cost in CPU (no cell's cpu_s holds it) and anything still alive after the stop are reported."""
+def _servers_among(pids: Sequence[int], proc: str = "/proc") -> List[int]:
+    """The wineserver processes among the prefix's (another run's cells carry the prefix too, and may outlive a
+    killed server); all of them where none is named so."""
+    named = []
+    for pid in pids:
+        try:
+            with open(os.path.join(proc, str(pid), "comm"), "rb") as f:
+                if f.read().startswith(b"wineserver"):
+                    named.append(pid)
+        except OSError:
+            continue
+    return named or list(pids)
+
+
+def _still_running(prefix: str, pids: Sequence[int], proc: str = "/proc") -> bool:
+    """Whether any of these processes still runs with the prefix in its environment (a pid reused since by another
+    process does not count)."""
+    return bool(set(pids) & set(prefix_processes(prefix, proc, among=pids)))
+
+
+def release(report: Callable[[str], None] = lambda line: None) -> Dict[str, float]:
+    """Stop every server this process started, where no other run still uses its prefix. Returns, and reports, the
+    CPU seconds each prefix's server and Wine's services used while this run held it: a cost of the run that no
+    cell's cpu_s holds (they are nobody's children), 40-50 % of a Wine run's CPU under Wine 8. Anything still alive
+    after the stop is killed and reported."""
     with _in_use_lock:
         held = list(_in_use.values())
         _in_use.clear()
-    for server, lock in held:
-        if _last_user(lock):
-            report(f"Wine's server and services of {server.prefix} used {prefix_cpu_s(server.prefix):.2f} s of CPU")
+    used: Dict[str, float] = {}
+    for entry in held:
+        server = entry.server
+        used[server.prefix] = max(0.0, prefix_cpu_s(server.prefix) - entry.cpu_before)
+        report(f"Wine's server and services of {server.prefix} used {used[server.prefix]:.2f} s of CPU")
+        if _last_user(entry.lock):
             left = stop(server)
             if left:
                 report(f"processes of {server.prefix} still alive {SERVER_STOP_S:g} s after `wineserver -k`, killed: {left}")
-        os.close(lock)
+        os.close(entry.lock)
+    return used
 
 
 atexit.register(release)
@@ -255,7 +300,7 @@ USERS_FILE = ".mpmatrix-users"
 
 def _share(server: Server) -> int:
     """A shared lock on the prefix's users file, held while a run uses the prefix."""
-    import fcntl
+    import fcntl  # POSIX only: Wine runs on Linux, and this module is imported on Windows too
 
     try:
         fd = os.open(os.path.join(server.prefix, USERS_FILE), os.O_RDWR | os.O_CREAT, 0o644)
@@ -267,7 +312,7 @@ def _share(server: Server) -> int:
 
 def _last_user(fd: int) -> bool:
     """Let go of the shared lock and take it exclusively if no other run holds it: then this run was the last."""
-    import fcntl
+    import fcntl  # POSIX only, as above
 
     fcntl.flock(fd, fcntl.LOCK_UN)
     try:
@@ -359,6 +404,14 @@ _RELATIVE_FRAME = re.compile(
 
 def _linux_path(match: "re.Match[str]") -> str:
     return re.sub(r"\\\\?", "/", match["path"])
+
+
+def linux_path(path: str) -> str:
+    """A Windows path on Wine's drive Z: (the Linux root) as Linux spells it: Z:\\opt\\x.zip -> /opt/x.zip; a path
+    on any other drive (C: is inside the prefix) or not a Windows path at all, unchanged."""
+    if len(path) < 2 or path[0] not in "Zz" or path[1] != ":" or path[2:3] not in ("", "\\", "/"):
+        return path
+    return path[2:].replace("\\", "/") or "/"
 
 
 def posix_paths(text: str) -> str:

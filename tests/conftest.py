@@ -32,6 +32,22 @@ def timings_cache(tmp_path_factory, monkeypatch):
     return folder
 
 
+def import_jsonschema():
+    """jsonschema, or a skip where only the platform keeps it from loading: under Wine 8, its `rpds` extension (Rust)
+    imports ProcessPrng from bcryptprimitives.dll, which Wine 8 lacks and Wine 10 has ("DLL load failed while
+    importing rpds"). Anywhere else a failed import fails the test."""
+    try:
+        import jsonschema
+    except ImportError as exc:
+        from harness import wine
+
+        if wine.wine_version().startswith("8.") and "DLL load failed" in str(exc):
+            pytest.skip(f"jsonschema cannot load under Wine 8 ({exc}: Rust's bcryptprimitives.dll is missing there)",
+                        allow_module_level=True)  # a test module that imports it at the top is skipped whole
+        raise
+    return jsonschema
+
+
 @pytest.fixture(scope="session")
 def current_interpreter():
     from harness import interpreters
@@ -63,13 +79,16 @@ class Invocation:
         return by_case
 
 
-def mpmatrix(*args: str, out: Optional[Path] = None, timeout: float = 120) -> Invocation:
-    """Run `python -m harness ARGS` (coverage follows it into the subprocess) and time it."""
+def mpmatrix(*args: str, out: Optional[Path] = None, timeout: float = 120,
+             env: Optional[Dict[str, str]] = None) -> Invocation:
+    """Run `python -m harness ARGS` (coverage follows it into the subprocess) and time it; env adds to the
+    environment."""
     argv = [sys.executable, "-m", "harness", *args]
     if out is not None:
         argv += ["--out", str(out)]
     started = time.monotonic()
-    done = subprocess.run(argv, cwd=str(REPO), capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+    done = subprocess.run(argv, cwd=str(REPO), capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL,
+                          env=None if env is None else {**os.environ, **env})
     return Invocation(done.returncode, done.stdout, done.stderr, time.monotonic() - started, out)
 
 

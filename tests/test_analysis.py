@@ -299,3 +299,22 @@ def test_two_minor_lines_that_each_change_in_a_patch_release_say_so() -> None:
     # a minor version in between that was not observed is named too
     gap = analyse_case(grid("c", lambda p, v, m: BROKEN if v == "3.12" else OK, pythons=("3.8", "3.12")))
     assert gap.changes == {"everywhere": "between 3.8 and 3.12 (3.9-3.11 not observed)"}
+
+
+def test_a_difference_along_a_package_version_is_put_down_to_it_with_its_boundary() -> None:
+    results = [make_result(python=python, start_method="spawn", variant={"numpy": numpy}, packages={"numpy": numpy},
+                           stdout="new\n" if numpy >= "2" else "old\n")
+               for python in ("3.11", "3.12") for numpy in ("1.26.4", "2.0.2", "2.1.3")]
+    analysis = analyse_case(results)
+    assert analysis.differs_by == ("numpy",)
+    assert difference_summary(analysis) == "differs by numpy; changed in numpy 2.0.2"
+    assert describe_cells(analysis.classes[1].cells, analysis.differs_by, analysis.layout) == "numpy 1.26.4"
+
+
+def test_a_flag_reads_as_an_assignment_beside_a_package() -> None:
+    results = [make_result(start_method="spawn", variant={"six": six, "FORK": flag}, stdout=f"{six} {flag}\n")
+               for six in ("1.16.0", "1.17.0") for flag in ("0", "1")]
+    analysis = analyse_case(results)
+    assert analysis.differs_by == ("FORK", "six")
+    assert difference_summary(analysis) == "differs by FORK, six; changed in six 1.17.0"
+    assert describe_cells(analysis.classes[0].cells, analysis.differs_by, analysis.layout) == "FORK=0; six 1.16.0"

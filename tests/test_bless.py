@@ -232,6 +232,26 @@ def test_without_a_terminal_and_without_yes_it_exits_2_asking_for_yes(tmp_path: 
     assert "blessed from 3 cells" in capsys.readouterr().out
 
 
+def test_cells_with_nothing_to_bless_are_named_with_their_reasons_and_results_of_other_cases_are_refused(
+        tmp_path: Path, capsys: Any) -> None:
+    from harness.cli import main
+
+    case = tmp_path / "c.py"
+    case.write_text(case_text(), encoding="utf-8")
+    skipped = [flat_replace(cell("3.12.1", m, ""), status=Status.SKIP, message="the case runs on win32 only")
+               for m in ("spawn", "forkserver")]
+    results = write_results(tmp_path, [cell("3.12.1", "fork", "x\n")] + skipped)
+    assert main(["bless", str(case), "--results", results, "--yes"]) == 0
+    err, out = capsys.readouterr()[::-1]
+    assert f"{case}: 2 cells have nothing to bless: 2 skip (the case runs on win32 only)" in err
+    assert "blessed from 1 cell\n" in out
+    other = tmp_path / "d.py"
+    other.write_text(case_text(), encoding="utf-8")
+    assert main(["bless", str(other), "--results", results, "--yes"]) == 1
+    err = capsys.readouterr().err
+    assert f"{other}: the results files ({results}) hold no cell of case 'd' (they hold c); run it first" in err
+
+
 def test_a_behaviour_no_single_box_holds_is_split_along_one_axis() -> None:
     versions = [("cpython", v) for v in ("3.7.16", "3.8.18", "3.9.18", "3.11.7", "3.12.1")] + [("pypy", "3.9.18"), ("pypy", "3.11.13")]
     results = [cell(v, m, "2\n" if i == "pypy" or v == "3.7.16" else "0\n", implementation=i)
@@ -287,3 +307,55 @@ def test_frames_of_the_case_file_are_written_without_their_line_number() -> None
     new = blessed_text(text, parse_case(text, "cases/c.py"), results)
     assert '#   File "<case>/c.py", line [..], in <module>' in new and "line 7" not in new
     check_blessed(new, "cases/c.py", results, text)  # passes as the code moves too
+
+
+DEPENDENCIES = '''# /// script
+# dependencies = ["six"]
+# ///
+
+'''
+VARIED = '''[variants]
+six = ["1.16.*", "1.17.*"]
+
+[flags]
+FLAG = ["a", "b"]
+'''
+
+
+def varied(six: str, flag: str, stdout: str) -> Result:
+    return cell("3.12", "spawn", stdout, variant={"six": six, "FLAG": flag}, packages={"six": six})
+
+
+def test_a_package_version_and_a_flag_are_written_as_packages_and_flags_selectors() -> None:
+    text = DEPENDENCIES + case_text(VARIED)
+    results = [varied(six, flag, "new\n" if six == "1.17.0" and flag == "b" else "old\n")
+               for six in ("1.16.0", "1.17.0") for flag in ("a", "b")]
+    new = bless(text, results)
+    assert '# packages = {six = ">=1.17.0"}\n# flags = {FLAG = ["b"]}\n' in new
+    case = parse_case(new, "cases/c.py")
+    assert [case.expectation_for(r.cell)[0].stdout.source.strip() for r in results] == ["old", "old", "old", "new"]
+
+
+def test_a_checkerboard_of_package_and_flag_is_split_along_one_of_them() -> None:
+    text = DEPENDENCIES + case_text(VARIED)
+    results = [varied(six, flag, "x\n" if (six == "1.17.0") == (flag == "b") else "y\n")
+               for six in ("1.16.0", "1.17.0") for flag in ("a", "b")]
+    new = bless(text, results)  # checked: it passes on every cell
+    assert new.count("[[expect.when]]") == 2 and 'packages = {six = ' in new and "flags = {FLAG = " in new
+    case = parse_case(new, "cases/c.py")
+    assert [case.expectation_for(r.cell)[0].stdout.source.strip() for r in results] == ["x", "y", "y", "x"]
+
+
+def test_bless_warns_when_it_would_expect_a_package_the_case_does_not_declare() -> None:
+    from harness.bless import bless as bless_case
+
+    text = case_text()
+    missing = cell("3.12", "spawn", "", exit="1", exception="ModuleNotFoundError: No module named 'six'",
+                   stderr="Traceback (most recent call last):\nModuleNotFoundError: No module named 'six'\n")
+    blessing = bless_case(parse_case(text, "cases/c.py"), text, [missing])
+    assert len(blessing.warnings) == 1 and "No module named 'six'" in blessing.warnings[0]
+    assert "does not declare" in blessing.warnings[0]
+    stdlib = cell("3.10", "spawn", "", exit="1", exception="ModuleNotFoundError: No module named 'tomllib'")
+    assert bless_case(parse_case(text, "cases/c.py"), text, [stdlib]).warnings == ()
+    declared = DEPENDENCIES + text
+    assert bless_case(parse_case(declared, "cases/c.py"), declared, [missing]).warnings == ()

@@ -17,6 +17,9 @@ from harness.execute import BOOTSTRAP, CELL_ENV
 pytestmark = pytest.mark.e2e
 
 PYENV = sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/3.*/bin/python")))
+METHODS = ("spawn",) if sys.platform == "win32" else ("fork", "spawn", "forkserver")  # what the system offers
+posix_signals = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals: an ignored SIGINT inherited "
+                                   "across exec, os.kill(pid, SIGINT) delivered (on Windows it is TerminateProcess)")
 INTERPRETERS = [sys.executable] + [p for p in PYENV if "/3.7." in p or "/3.13." in p]
 
 
@@ -67,7 +70,7 @@ import multiprocessing
 queue = multiprocessing.Queue()  # a module-level Queue fixes the context: it must already be the chosen one
 print(multiprocessing.get_start_method(allow_none=True))
 """)
-    for method in ("fork", "spawn", "forkserver"):
+    for method in METHODS:
         assert run_bootstrap(python, method, case).stdout.strip() == method
 
 
@@ -76,6 +79,7 @@ def test_an_unoffered_start_method_exits_78(python: str, tmp_path: Path) -> None
     assert (done.returncode, done.stdout) == (78, "")
 
 
+@posix_signals
 def test_sigint_ignored_by_whoever_started_the_harness_is_not_inherited_by_the_case(python: str, tmp_path: Path) -> None:
     case = write(tmp_path, """
 import signal, subprocess, sys
@@ -87,6 +91,7 @@ print(subprocess.run([sys.executable, "-c", child], stdout=subprocess.PIPE, univ
     assert done.stdout.splitlines() == ["True", "True"]
 
 
+@posix_signals
 def test_keyboard_interrupt_ends_the_case_as_it_ends_a_script(tmp_path: Path) -> None:
     case = write(tmp_path, "import os, signal, time\nos.kill(os.getpid(), signal.SIGINT)\ntime.sleep(5)\n")
     def as_from_a_terminal() -> None:  # whoever runs the tests may ignore SIGINT (a background job does)
@@ -103,7 +108,7 @@ def test_argv_and_path_match_a_script(tmp_path: Path) -> None:
     (tmp_path / "sibling.py").write_text("VALUE = 7\n", encoding="utf-8")
     case = write(tmp_path, "import sys, os, sibling\nprint(sibling.VALUE, sys.path[0] == os.path.dirname(os.path.abspath(__file__)), len(sys.argv))\n")
     direct: List[str] = subprocess.run([sys.executable, str(case)], capture_output=True, text=True).stdout.split()
-    assert run_bootstrap(sys.executable, "fork", case).stdout.split() == direct == ["7", "True", "1"]
+    assert run_bootstrap(sys.executable, METHODS[0], case).stdout.split() == direct == ["7", "True", "1"]
 
 
 def test_the_bootstraps_exit_codes_are_the_harness_s() -> None:

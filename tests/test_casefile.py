@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import sys
 
 import pytest
 
@@ -383,6 +384,8 @@ def test_a_duplicate_key_is_reported_at_its_own_line_naming_the_first(toml, line
     assert_names(exc, "cases/bad.py", line, "duplicate key", f"(already set on line {first})")
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="symbolic links: Windows makes them only with a privilege, and "
+                    "under Wine a link to a case is not followed (Wine's links are not Windows')")
 def test_looped_and_dangling_links_are_reported_not_skipped(tmp_path):
     (tmp_path / "loop_a.py").symlink_to("loop_b.py")
     (tmp_path / "loop_b.py").symlink_to("loop_a.py")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -66,6 +67,18 @@ def test_list_and_show(capsys, tmp_path):
     assert code == 0 and 'stdout = "hi"' in out
     code, _, err = main(capsys, "show", "nosuchcase", "--cases", str(tmp_path))
     assert code == 2 and "no case named 'nosuchcase'" in err
+
+
+def test_list_aligns_its_columns_whatever_the_length_of_names_and_id_lists(capsys, tmp_path):
+    head = 'claim = "Claim."\nsource = "s"\nids = ["S1"]\n'
+    write_case(tmp_path, "a.py", head)
+    write_case(tmp_path, "a_case_with_a_name_much_longer_than_thirty_two.py",
+               head.replace('ids = ["S1"]', 'ids = ["D52", "D53", "D54", "D55", "D56"]'))
+    code, out, _ = main(capsys, "list", str(tmp_path))
+    lines = out.splitlines()
+    assert code == 0 and len(lines) == 2
+    assert len({line.index("Claim.") for line in lines}) == 1, lines  # the claims start in one column
+    assert len({line.index("S1" if "S1" in line else "D52") for line in lines}) == 1, lines
 
 
 @pytest.mark.parametrize("content, message", [
@@ -244,7 +257,8 @@ def test_every_output_file_problem_is_named(capsys, tmp_path, output, message):
     path = results_file(tmp_path, lambda d: None)
     target = output.format(tmp=tmp_path)
     code, _, err = main(capsys, "report", str(path), "-o", target)
-    assert code == 2 and f"mpmatrix: error: -o {target}: {message.format(tmp=tmp_path)}" in err
+    expected = message.format(tmp=tmp_path).replace("/", os.sep)  # the folder in the way, as the system spells it
+    assert code == 2 and f"mpmatrix: error: -o {target}: {expected}" in err
 
 
 @pytest.mark.e2e
@@ -317,3 +331,19 @@ def test_claims_and_html_report_take_claims_files_repeatedly_and_group_by_them(c
         "The blog post", "The docs", "Claims in no claims file"]
     code, _, err = main(capsys, "claims", str(results), "--claims-file", str(tmp_path / "nope.md"))
     assert code == 2 and "cannot read the claims file" in err
+
+
+def test_a_stream_that_cannot_write_the_symbols_writes_utf8_and_one_that_can_is_left_alone():
+    """A Windows pipe or file is cp1252 unless PYTHONUTF8=1: the first ✓ raised UnicodeEncodeError there."""
+    import io
+
+    from harness.cli import streams_that_can_say_it
+
+    pipe = io.TextIOWrapper(io.BytesIO(), encoding="cp1252", errors="strict")
+    wide = io.TextIOWrapper(io.BytesIO(), encoding="utf-16")  # writes every symbol: left alone
+    latin = io.TextIOWrapper(io.BytesIO(), encoding="latin-1", errors="strict")
+    streams_that_can_say_it([pipe, wide, latin, io.StringIO()])
+    pipe.write("✓ pass\n")
+    pipe.flush()
+    assert pipe.buffer.getvalue() == "✓ pass\n".encode("utf-8")
+    assert (wide.encoding, latin.encoding) == ("utf-16", "utf-8")  # latin-1 cannot write ✓ either

@@ -9,9 +9,11 @@ import os
 import signal
 import subprocess
 import sys
+import time
 import types
 from typing import Any, Dict, List, Optional
 
+import psutil
 import pytest
 
 from harness import execute
@@ -36,10 +38,13 @@ class FakeCell(execute.Launched):
         self.hang = hang
         self._processes = processes or []
         self.ends: List[str] = []
+        self.waits: List[float] = []
+        self.signals: List[int] = []
         if on_start is not None:
             on_start(self)
 
     def wait(self, timeout: float) -> int:
+        self.waits.append(timeout)
         if self.hang:
             raise subprocess.TimeoutExpired(self.argv, timeout)
         self.returncode = self.final
@@ -50,6 +55,9 @@ class FakeCell(execute.Launched):
 
     def request_end(self, grace: bool = True) -> None:
         self.ends.append("request " + ("end" if grace else "kill"))
+
+    def signal_main(self, signum: int) -> None:
+        self.signals.append(signum)
 
     def end(self, grace: bool = True) -> None:
         self.ends.append("end" if grace else "kill")
@@ -149,9 +157,19 @@ def test_a_hang_takes_the_timeout_path_and_keeps_the_stacks(launch):
 
 
 @pytest.mark.parametrize("timeout, dump_after", [(30, "29"), (2, "1"), (1, "0.5"), (0.2, "0.1")])
-def test_stack_dump_comes_before_the_deadline_even_for_short_timeouts(launch, timeout, dump_after):
+def test_stack_dump_comes_before_the_deadline_even_for_short_timeouts(launch, monkeypatch, timeout, dump_after):
+    launch.update(hang=True)
+    monkeypatch.setattr(execute, "dump_signal", lambda cell: 40)  # POSIX: the harness asks for the stacks
     run_cell(CELL, Limits(timeout=timeout))
-    assert launch.started[0].argv[3] == dump_after
+    started = launch.started[0]
+    assert started.argv[3] == "signal:40" and started.signals == [40]
+    assert started.waits == [float(dump_after), pytest.approx(timeout - float(dump_after))]
+    monkeypatch.setattr(execute, "dump_signal", lambda cell: None)  # Windows: faulthandler's watchdog thread
+    before = time.time()
+    run_cell(CELL, Limits(timeout=timeout))
+    after, _, launched = launch.started[1].argv[3].partition("@")
+    assert after == dump_after and launch.started[1].waits == [timeout] and launch.started[1].signals == []
+    assert before - 0.001 <= float(launched) <= time.time()  # counted from the launch, not the bootstrap's start
 
 
 def test_a_leak_is_measured_then_ended_with_a_grace_period(launch):
@@ -221,6 +239,52 @@ def test_end_all_asks_every_cell_first_then_waits_and_kill_all_does_not_wait(mon
 def test_bootstrap_argv():
     argv = bootstrap_argv(CELL, 1.5, "/tmp/d.txt")
     assert argv == [INTERP.executable, execute.BOOTSTRAP, "spawn", "1.5", "/tmp/d.txt", os.path.abspath("/cases/demo.py")]
+    assert bootstrap_argv(CELL, 1.5, "/tmp/d.txt", 40)[3] == "signal:40"
+    assert bootstrap_argv(CELL, 1.5, "/tmp/d.txt", 40, launched=1700000000.25)[3] == "signal:40"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the real-time signal is Linux's")
+def test_a_posix_cell_dumps_its_stacks_on_a_signal_and_a_windows_one_from_a_thread():
+    import dataclasses
+
+    assert execute.dump_signal(CELL) == signal.SIGRTMIN + execute.DUMP_SIGNAL_OFFSET
+    windows = dataclasses.replace(CELL, interpreter=dataclasses.replace(INTERP, platform="win32", flavour="wine8.0"))
+    assert execute.dump_signal(windows) is None
+
+
+@pytest.mark.e2e
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX: the stacks come on a signal")
+def test_a_case_that_forks_sees_one_thread_as_under_python_case(tmp_path):
+    """faulthandler's watchdog is a thread: with it, os.fork() on 3.12+ warns that the process is multi-threaded,
+    which `python CASE` never does. The stacks of a hung cell come on a signal instead."""
+    case = tmp_path / "forks.py"
+    case.write_text("import os, sys, warnings\nwarnings.simplefilter('default')\n"
+                    "print(len(os.listdir('/proc/self/task')) if os.path.isdir('/proc/self/task') else 1)\n"
+                    "pid = os.fork()\nif pid == 0:\n    os._exit(0)\nos.waitpid(pid, 0)\n", encoding="utf-8")
+    from harness.interpreters import discover
+
+    found, _ = discover()
+    newer = [i for i in found if i.implementation == "cpython" and i.platform == sys.platform and not i.free_threaded
+             and tuple(int(p) for p in i.version.split(".")[:2]) >= (3, 12)]
+    if not newer:
+        pytest.skip("no CPython >= 3.12 here: the warning is 3.12's")
+    observed = run_cell(Cell("forks", str(case), newer[0], "fork"), Limits(timeout=10))
+    assert observed.exit == 0 and observed.stdout == "1\n" and "multi-threaded" not in observed.stderr, observed
+    assert bootstrap_argv(CELL, 1.5, "/tmp/d.txt", launched=1700000000.25)[3] == "1.5@1700000000.250"
+    assert bootstrap_argv(CELL, 0, "/tmp/d.txt", launched=1700000000.25)[3] == "0"  # no dump: nothing to count
+
+
+def test_the_bootstrap_counts_the_dump_from_the_launch_so_a_slow_start_cannot_make_it_late(monkeypatch):
+    """Under Wine a Windows process takes seconds to reach the bootstrap's faulthandler call on a loaded machine:
+    counted from there, the dump came after the harness had ended the cell (an empty stack file)."""
+    from harness import bootstrap
+
+    monkeypatch.setattr(bootstrap.time, "time", lambda: 1000.0)
+    assert bootstrap._dump_delay("29") == 29.0
+    assert bootstrap._dump_delay("29@997.5") == 26.5  # 2.5 s of start-up already spent
+    assert bootstrap._dump_delay("29@1005") == 29.0  # a clock behind the harness's: never later than asked
+    assert bootstrap._dump_delay("29@900") == 0.001  # already due: at once
+    assert bootstrap._dump_delay("0@997") == 0.0  # no dump asked for
 
 
 # -- Windows code paths, with sys.platform and psutil faked -----------------------------------------------------
@@ -298,8 +362,41 @@ def test_windows_crash_codes(monkeypatch, code, name):
     assert execute._signal_name(code) == name
 
 
-def test_windows_crash_codes_are_plain_exits_elsewhere():
+def test_windows_crash_codes_are_plain_exits_elsewhere(monkeypatch):
+    monkeypatch.setattr(sys, "platform", "linux")
     assert execute._signal_name(0xC0000005) is None
+
+
+def test_windows_pids_are_never_looked_up_in_linux_proc(monkeypatch):
+    """Under Wine a Windows process can read /proc, but a Windows pid there is some unrelated Linux process."""
+    from harness import keeper
+
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setattr(keeper, "thread_states", lambda pid: pytest.fail("read /proc for a Windows pid"))
+    assert execute._dead(4242) is None
+
+
+def test_a_process_whose_name_the_system_will_not_give_is_still_a_leftover(monkeypatch):
+    """psutil under Wine 8: name() and exe() of another process raise a plain OSError (WinError 87)."""
+
+    class Unnamed:
+        def __init__(self, pid):
+            self.pid = pid
+
+        def status(self):
+            return psutil.STATUS_ZOMBIE if self.pid == 1 else psutil.STATUS_RUNNING
+
+        def name(self):
+            raise OSError(22, "[WinError 87] Invalid parameter: '(originated from NtQuerySystemInformation)'")
+
+        def cmdline(self):
+            raise OSError(22, "[WinError 87] Invalid parameter")
+
+        num_threads = name
+
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setattr(execute.psutil, "Process", Unnamed)
+    assert execute.describe([1, 2]) == (Leftover(1, "pid 1", zombie=True), Leftover(2, "pid 2", zombie=False))
 
 
 def test_a_windows_cell_is_started_in_a_new_process_group_and_its_crash_is_named(fp, monkeypatch):
@@ -366,7 +463,7 @@ def test_a_process_already_exiting_counts_as_dead_not_as_a_leak(monkeypatch):
 
     pid = os.getpid()
     assert execute.describe([pid])[0].zombie is False  # this process runs
-    if not os.path.isdir("/proc/self"):
+    if sys.platform == "win32" or not os.path.isdir("/proc/self"):
         return
     monkeypatch.setattr(keeper, "thread_states", lambda pid: [(b"R", keeper.PF_EXITING), (b"R", keeper.PF_EXITING)])
     assert execute.describe([pid])[0].zombie is True
@@ -379,7 +476,8 @@ def test_a_process_already_exiting_counts_as_dead_not_as_a_leak(monkeypatch):
     ([(b"Z", 0x4), (b"R", 0x4)], True),  # its last thread in exit()
     ([], True),  # gone
 ])
-@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="threads are read from /proc")
+@pytest.mark.skipif(sys.platform == "win32" or not os.path.isdir("/proc/self"),
+                    reason="threads are read from Linux's /proc (a Windows process under Wine reads it too: not its pids)")
 def test_a_process_is_dead_only_when_no_thread_of_it_runs(monkeypatch, threads, dead):
     from harness import keeper
 

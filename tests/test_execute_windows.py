@@ -1,4 +1,5 @@
-"""Windows leftover tracking in execute, with the platform and psutil faked (Windows cannot run here)."""
+"""Windows leftover tracking in execute: with the platform and psutil faked (on any system), and for real where the
+tests run on Windows (marker `windows`; here under Wine: `tools/wine-harness test -m windows`)."""
 
 from __future__ import annotations
 
@@ -103,22 +104,73 @@ def test_a_second_ctrl_c_kills_each_running_cells_whole_tree_at_once(monkeypatch
     assert sorted(killed) == [100, 101, 102]
 
 
-@pytest.mark.skipif(sys.platform != "win32", reason="a real Job object: Windows only (never run on this project's Linux machine)")
-def test_on_windows_killing_the_harness_ends_every_process_of_its_cells() -> None:  # pragma: no cover - Windows CI
+windows = pytest.mark.skipif(sys.platform != "win32", reason="the real thing: Windows only (here: under Wine)")
+
+# A harness that starts one cell, whose main process starts a grandchild and prints its pid, then waits.
+HARNESS = (
+    "import sys, time\n"
+    "from harness import execute\n"
+    "child = 'import subprocess, sys, time; p = subprocess.Popen([sys.executable, \"-c\", \"import time; time.sleep(60)\"]); print(p.pid, flush=True); time.sleep(60)'\n"
+    "cell = execute.start_cell([sys.executable, '-c', child], '.', dict(__import__('os').environ))\n"
+    "print(cell.stdout.readline().decode().strip(), flush=True)\n"
+    "time.sleep(60)\n"
+)
+
+
+def started_harness() -> "tuple[subprocess.Popen[str], int]":
+    process = subprocess.Popen([sys.executable, "-c", HARNESS], stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
+    assert process.stdout is not None
+    return process, int(process.stdout.readline())
+
+
+@pytest.mark.windows
+@windows
+def test_on_windows_killing_the_harness_ends_every_process_of_its_cells() -> None:  # pragma: no cover - Windows
     import psutil
 
-    harness = (
-        "import sys, time\n"
-        "from harness import execute\n"
-        "child = 'import subprocess, sys, time; p = subprocess.Popen([sys.executable, \"-c\", \"import time; time.sleep(60)\"]); print(p.pid, flush=True); time.sleep(60)'\n"
-        "cell = execute.start_cell([sys.executable, '-c', child], '.', dict(__import__('os').environ))\n"
-        "print(cell.stdout.readline().decode().strip(), flush=True)\n"
-        "time.sleep(60)\n"
-    )
-    process = subprocess.Popen([sys.executable, "-c", harness], stdout=subprocess.PIPE, text=True)
-    grandchild = int(process.stdout.readline())
+    process, grandchild = started_harness()
     watched = psutil.Process(grandchild)
     psutil.Process(process.pid).kill()  # TerminateProcess: no handler runs
     process.wait()
     gone, alive = psutil.wait_procs([watched], timeout=3)
     assert alive == []
+
+
+@pytest.mark.windows
+@windows
+def test_on_windows_taskkill_of_the_harness_ends_every_process_of_its_cells() -> None:  # pragma: no cover - Windows
+    """`taskkill /F`, as a user (or a CI runner's cancel) would end the harness: the Job object's last handle closes
+    with the harness, and KILL_ON_JOB_CLOSE ends the cell and the grandchild it started."""
+    import psutil
+
+    process, grandchild = started_harness()
+    watched = psutil.Process(grandchild)
+    killed = subprocess.run(["taskkill", "/F", "/PID", str(process.pid)], stdin=subprocess.DEVNULL,
+                            capture_output=True, text=True, timeout=30)
+    assert killed.returncode == 0, killed.stdout + killed.stderr
+    process.wait(timeout=30)
+    gone, alive = psutil.wait_procs([watched], timeout=3)
+    assert alive == []
+
+
+@pytest.mark.windows
+@windows
+def test_on_windows_a_process_a_cell_leaves_running_is_found_and_ended(tmp_path) -> None:  # pragma: no cover - Windows
+    """psutil's process tree of a real Windows cell: the child its main process leaves behind is noted while the cell
+    runs, reported as a leftover after it, and ended."""
+    import psutil
+
+    from harness.execute import Limits, run_cell
+    from harness.interpreters import current
+    from harness.model import Cell
+
+    case = tmp_path / "leaves_a_child.py"
+    case.write_text("import subprocess, sys, time\n"
+                    "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])\n"
+                    "print(child.pid, flush=True)\n"
+                    "time.sleep(1)\n", encoding="utf-8")  # long enough for the harness to see it
+    observation = run_cell(Cell("leaves_a_child", str(case), current(), "spawn"), Limits(timeout=60))
+    child = int(observation.stdout.split()[0])
+    assert observation.exit == 0 and [x.pid for x in observation.leftovers] == [child], observation
+    assert not observation.leftovers[0].zombie
+    assert not psutil.pid_exists(child) or psutil.Process(child).status() == psutil.STATUS_ZOMBIE  # ended after

@@ -7,6 +7,8 @@ import json
 import multiprocessing
 import os
 import platform as platform_module
+import re
+import shutil
 import subprocess
 import sys
 import time
@@ -21,6 +23,11 @@ from harness.interpreters import InterpreterError, Problem, current, discover, p
 from harness.model import Interpreter
 
 FAKE_CURRENT = Interpreter(executable="/fake/current/bin/python", version="3.14.0", source="current")
+# A POSIX machine faked in a temporary folder (bin/python3.X with executable bits, a PATH joined with ':', pyenv's
+# bin/ layout) cannot stand on a Windows file system: its drive letters break the ':' PATH and nothing is executable
+# by its mode. The Windows layouts have their own tests below, faked and real.
+posix_layout = pytest.mark.skipif(sys.platform == "win32", reason="fakes a POSIX machine's layout, which a Windows "
+                                  "file system cannot stand in for (drive letters in a ':' PATH, no executable bits)")
 
 
 def description(
@@ -66,6 +73,14 @@ def answers(fp: Any, path: str, info: Optional[Dict[str, Any]] = None, **process
 def fake_current(monkeypatch: pytest.MonkeyPatch) -> Interpreter:
     monkeypatch.setattr(interpreters, "current", lambda: FAKE_CURRENT)
     return FAKE_CURRENT
+
+
+@pytest.fixture
+def fake_windows_current(monkeypatch: pytest.MonkeyPatch) -> Interpreter:
+    """The harness's own interpreter on Windows: discovery sorts it among the others of its platform."""
+    current = dataclasses.replace(FAKE_CURRENT, platform="win32", executable="/fake/current/bin/python")
+    monkeypatch.setattr(interpreters, "current", lambda: current)
+    return current
 
 
 @pytest.fixture
@@ -128,7 +143,9 @@ def test_probe_of_something_else_says_it_is_not_python(fp: Any) -> None:
 
 def test_probe_of_missing_file_cannot_run(tmp_path: Path) -> None:
     missing = str(tmp_path / "python3.99")
-    with pytest.raises(InterpreterError, match=r"python3\.99: cannot be run \(No such file or directory\); expected"):
+    # POSIX, Windows, Wine
+    missing_file = r"(?:No such file or directory|The system cannot find the file specified|File not found)"
+    with pytest.raises(InterpreterError, match=rf"python3\.99: cannot be run \({missing_file}\); expected"):
         probe(missing)
 
 
@@ -165,6 +182,7 @@ def test_current_leaves_the_start_method_unset() -> None:
 # discover: PATH, pyenv, shims, dedup
 
 
+@posix_layout
 def test_discover_finds_versioned_commands_on_path(fp: Any, tmp_path: Path, home: Path, fake_current: Any) -> None:
     bin_dir = tmp_path / "bin"
     for name in ("python3.12", "python3.13t", "python3.9"):
@@ -219,6 +237,7 @@ def test_discover_looks_in_home_pyenv_without_pyenv_root(fp: Any, home: Path, fa
     assert [(i.version, i.source) for i in found] == [("3.8.18", "pyenv"), ("3.14.0", "current")]
 
 
+@posix_layout
 def test_pyenv_shim_is_replaced_by_the_install_it_stands_for(
     fp: Any, tmp_path: Path, home: Path, fake_current: Any
 ) -> None:
@@ -237,6 +256,7 @@ def test_pyenv_shim_is_replaced_by_the_install_it_stands_for(
     assert problems == []
 
 
+@posix_layout
 def test_shim_that_fails_is_a_problem_not_a_crash(fp: Any, tmp_path: Path, home: Path, fake_current: Any) -> None:
     shim = executable(tmp_path / "asdf/shims/python3.12")
     pyenv_says = "pyenv: python3.12: command not found\n\nThe `python3.12' command exists in these Python versions:\n"
@@ -251,6 +271,7 @@ def test_shim_that_fails_is_a_problem_not_a_crash(fp: Any, tmp_path: Path, home:
     ]
 
 
+@posix_layout
 def test_resolve_pins_the_interpreter_a_working_shim_ran(fp: Any, tmp_path: Path) -> None:
     shim = executable(tmp_path / "asdf/shims/python3.12")
     answers(fp, shim, {**description("3.12.1"), "executable": "/asdf/installs/python/3.12.1/bin/python3.12"})
@@ -258,6 +279,7 @@ def test_resolve_pins_the_interpreter_a_working_shim_ran(fp: Any, tmp_path: Path
     assert (chosen.executable, chosen.source) == ("/asdf/installs/python/3.12.1/bin/python3.12", "path")
 
 
+@posix_layout
 def test_discover_deduplicates_by_real_path(fp: Any, tmp_path: Path, home: Path, fake_current: Any) -> None:
     real = executable(home / ".pyenv/versions/3.12.1/bin/python")
     (tmp_path / "bin").mkdir()
@@ -270,6 +292,7 @@ def test_discover_deduplicates_by_real_path(fp: Any, tmp_path: Path, home: Path,
     assert len(found) == 2
 
 
+@posix_layout
 def test_discover_deduplicates_by_build(fp: Any, tmp_path: Path, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     on_path = executable(tmp_path / "bin/python3.12")
     in_pyenv = executable(home / ".pyenv/versions/3.12.1/bin/python")
@@ -284,6 +307,7 @@ def test_discover_deduplicates_by_build(fp: Any, tmp_path: Path, home: Path, mon
     assert [(i.executable, i.free_threaded) for i in found] == [(on_path, False), (free, True)]
 
 
+@posix_layout
 def test_discover_sorts_by_implementation_version_and_threading(
     fp: Any, tmp_path: Path, home: Path, fake_current: Any
 ) -> None:
@@ -368,7 +392,7 @@ def test_uv_follows_xdg_data_home(fp: Any, tmp_path: Path, home: Path, fake_curr
     python = uv_install(tmp_path / "xdg/uv/python", "cpython-3.9.20-macos-x86_64-none", "python3.9", "python3")
     answers(fp, python, description("3.9.20", platform="darwin"))
     found, _ = discover({"PATH": "", "HOME": str(home), "XDG_DATA_HOME": str(tmp_path / "xdg")}, platform="darwin")
-    assert [(i.version, i.source) for i in found] == [("3.9.20", "uv"), ("3.14.0", "current")]
+    assert [(i.version, i.source) for i in found] == [("3.14.0", "current"), ("3.9.20", "uv")]  # linux, then darwin
 
 
 def test_uv_installation_of_an_early_uv_release_lives_in_install(fp: Any, home: Path, fake_current: Any) -> None:
@@ -378,7 +402,7 @@ def test_uv_installation_of_an_early_uv_release_lives_in_install(fp: Any, home: 
     assert [(i.executable, i.source) for i in found[:1]] == [(python, "uv")]
 
 
-def test_discover_finds_uv_installations_on_windows(fp: Any, tmp_path: Path, fake_current: Any) -> None:
+def test_discover_finds_uv_installations_on_windows(fp: Any, tmp_path: Path, fake_windows_current: Any) -> None:
     appdata = tmp_path / "AppData/Roaming"
     python = executable(appdata / "uv/python/cpython-3.12.7-windows-x86_64-none/python.exe")
     executable(appdata / "uv/python/cpython-3.12.7-windows-x86_64-none/pythonw.exe")
@@ -404,6 +428,7 @@ def test_discover_finds_uv_installations_on_windows(fp: Any, tmp_path: Path, fak
     assert problems == []
 
 
+@posix_layout
 def test_discover_finds_conda_environments(fp: Any, tmp_path: Path, home: Path, fake_current: Any) -> None:
     base = executable(home / "miniconda3/bin/python3.12")
     link(home / "miniconda3/bin/python", "python3.12")
@@ -447,7 +472,7 @@ def test_discover_finds_conda_environments(fp: Any, tmp_path: Path, home: Path, 
     assert (base, py311) and problems == []
 
 
-def test_discover_finds_conda_environments_on_windows(fp: Any, tmp_path: Path, fake_current: Any) -> None:
+def test_discover_finds_conda_environments_on_windows(fp: Any, tmp_path: Path, fake_windows_current: Any) -> None:
     profile = tmp_path / "Users/me"
     base = executable(profile / "anaconda3/python.exe")
     env = executable(profile / "anaconda3/envs/py312/python.exe")
@@ -460,6 +485,7 @@ def test_discover_finds_conda_environments_on_windows(fp: Any, tmp_path: Path, f
     ]
 
 
+@posix_layout
 def test_an_interpreter_on_path_and_in_conda_is_probed_once_and_found_on_path(
     fp: Any, tmp_path: Path, home: Path, fake_current: Any
 ) -> None:
@@ -506,7 +532,7 @@ def test_parse_py_launcher_without_pythons() -> None:
     assert parse_py_launcher("No installed Pythons found!\n") == []
 
 
-def test_discover_on_windows(fp: Any, tmp_path: Path, fake_current: Any) -> None:
+def test_discover_on_windows(fp: Any, tmp_path: Path, fake_windows_current: Any) -> None:
     profile = tmp_path / "Users/me"
     scripts = tmp_path / "WindowsApps"
     on_path = executable(scripts / "python3.12.exe")
@@ -542,7 +568,7 @@ def test_discover_on_windows(fp: Any, tmp_path: Path, fake_current: Any) -> None
     assert [(p.executable, p.source) for p in problems] == [("C:\\Users\\me\\anaconda3\\python.exe", "py-launcher")]
 
 
-def test_discover_on_windows_honours_pyenv_root(fp: Any, tmp_path: Path, fake_current: Any) -> None:
+def test_discover_on_windows_honours_pyenv_root(fp: Any, tmp_path: Path, fake_windows_current: Any) -> None:
     python = executable(tmp_path / "pyenv-win/versions/3.9.13/python.exe")
     fp.register(["py", "-0p"], stdout="No installed Pythons found!\n", returncode=1)
     answers(fp, python, description("3.9.13", platform="win32"))
@@ -585,6 +611,7 @@ def test_resolve_minor_version_picks_the_newest(machine: Dict[str, str], home: P
     assert (chosen.version, chosen.executable) == ("3.12.1", str(home / ".pyenv/versions/3.12.1/bin/python"))
 
 
+@posix_layout
 def test_resolve_full_version(machine: Dict[str, str], tmp_path: Path) -> None:
     assert resolve("3.12.0", machine, "linux").executable == str(tmp_path / "bin/python3.12")
 
@@ -594,6 +621,7 @@ def test_resolve_free_threaded_version(machine: Dict[str, str]) -> None:
     assert not resolve("3.13", machine, "linux").free_threaded
 
 
+@posix_layout
 def test_resolve_unknown_version_lists_what_was_found(machine: Dict[str, str]) -> None:
     with pytest.raises(InterpreterError) as raised:
         resolve("3.12t", machine, "linux")
@@ -602,6 +630,7 @@ def test_resolve_unknown_version_lists_what_was_found(machine: Dict[str, str]) -
     assert "3.13t (3.13.0, " in message and "expected the version of a discovered interpreter" in message
 
 
+@posix_layout
 def test_resolve_too_old_version_says_why(machine: Dict[str, str], home: Path) -> None:
     unusable = r"3\.6\.15/bin/python is unusable: too old: 3\.6\.15, mpmatrix needs CPython >= 3\.7"
     with pytest.raises(InterpreterError, match=unusable):
@@ -617,10 +646,12 @@ def test_resolve_path(fp: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_resolve_missing_path(tmp_path: Path) -> None:
-    with pytest.raises(InterpreterError, match=r"/nope/python: no such file; expected the path of a Python executable"):
+    nope = re.escape(os.path.join("nope", "python"))
+    with pytest.raises(InterpreterError, match=rf"{nope}: no such file; expected the path of a Python executable"):
         resolve(str(tmp_path / "nope/python"), {"PATH": ""})
 
 
+@posix_layout
 def test_resolve_command_on_path(machine: Dict[str, str], tmp_path: Path) -> None:
     chosen = resolve("python3.12", machine)
     assert (chosen.executable, chosen.source, chosen.version) == (str(tmp_path / "bin/python3.12"), "path", "3.12.0")
@@ -635,6 +666,7 @@ def test_resolve_command_not_on_path(machine: Dict[str, str]) -> None:
     )
 
 
+@posix_layout
 def test_resolve_command_that_is_not_python(fp: Any, tmp_path: Path) -> None:
     answers(fp, executable(tmp_path / "bin/pytho"), stdout="usage: pytho [options]\n")
     with pytest.raises(InterpreterError, match=r"/bin/pytho: not Python: it printed 'usage: pytho \[options\]'"):
@@ -647,6 +679,7 @@ def pypy(version: str = "3.9.16", own: str = "7.3.11", **kwargs: Any) -> Dict[st
     return {**description(version, implementation="pypy", **kwargs), "implementation_version": own}
 
 
+@posix_layout
 def test_discover_finds_pypy_commands_once_each(fp: Any, tmp_path: Path, home: Path, fake_current: Any) -> None:
     bin_dir = tmp_path / "bin"
     pypy39 = executable(bin_dir / "pypy3.9")
@@ -667,6 +700,7 @@ def test_discover_finds_pypy_commands_once_each(fp: Any, tmp_path: Path, home: P
     assert problems == []
 
 
+@posix_layout
 def test_discover_finds_an_unversioned_pypy3_alone(fp: Any, tmp_path: Path, home: Path, fake_current: Any) -> None:
     pypy3 = executable(tmp_path / "bin/pypy3")
     answers(fp, pypy3, pypy("3.10.14", "7.3.17"))
@@ -692,6 +726,7 @@ def test_discover_finds_pyenv_pypy_installs(fp: Any, tmp_path: Path, home: Path,
     assert problems == []
 
 
+@posix_layout
 def test_a_pyenv_pypy_shim_stands_for_its_installs(fp: Any, tmp_path: Path, home: Path, fake_current: Any) -> None:
     root = tmp_path / "pyenv"
     executable(root / "shims/pypy3.10")  # never probed
@@ -712,6 +747,7 @@ def test_discover_finds_pypy_on_windows(fp: Any, tmp_path: Path, fake_current: A
     assert [(i.tag, i.executable) for i in found] == [("3.14", FAKE_CURRENT.executable), ("pypy3.10", pypy3)]
 
 
+@posix_layout
 def test_cpython_and_pypy_of_one_version_are_two_columns(fp: Any, tmp_path: Path, home: Path, fake_current: Any) -> None:
     answers(fp, executable(tmp_path / "bin/python3.11"), description("3.11.7"))
     answers(fp, executable(tmp_path / "bin/pypy3.11"), pypy("3.11.13", "8.0.1"))
@@ -740,6 +776,7 @@ def pypy_machine(fp: Any, tmp_path: Path, home: Path, fake_current: Any) -> Dict
     return {"PATH": str(bin_dir), "HOME": str(home)}
 
 
+@posix_layout
 @pytest.mark.parametrize("spec, tag, version", [
     ("pypy3.11", "pypy3.11", "3.11.13"),
     ("PyPy3.11", "pypy3.11", "3.11.13"),
@@ -753,6 +790,7 @@ def test_resolve_pypy_specs(pypy_machine: Dict[str, str], spec: str, tag: str, v
     assert (chosen.tag, chosen.version) == (tag, version)
 
 
+@posix_layout
 def test_resolve_a_version_only_pypy_has_suggests_it(fp: Any, tmp_path: Path, home: Path, fake_current: Any) -> None:
     answers(fp, executable(tmp_path / "bin/pypy3.10"), pypy("3.10.14", "7.3.17"), occurrences=2)
     environ = {"PATH": str(tmp_path / "bin"), "HOME": str(home)}
@@ -768,12 +806,14 @@ def test_resolve_pypy_where_there_is_none(fp: Any, home: Path, fake_current: Any
     assert str(raised.value).startswith("pypy: not found on PATH, and discovery found no PyPy: it found 3.14 (")
 
 
+@posix_layout
 def test_resolve_a_pypy2_command_says_it_is_too_old(fp: Any, tmp_path: Path) -> None:
     answers(fp, executable(tmp_path / "bin/pypy"), {**description("2.7.18", implementation="pypy")})
     with pytest.raises(InterpreterError, match=r"/bin/pypy: too old: 2\.7\.18, mpmatrix needs CPython >= 3\.7"):
         resolve("pypy", {"PATH": str(tmp_path / "bin")}, "linux")
 
 
+@posix_layout
 def test_select_interpreters_keeps_cpython_and_pypy_of_one_version(pypy_machine: Dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(os, "environ", pypy_machine)
     chosen = interpreters.select_interpreters(["3.11", "pypy3.11", "pypy3", "pypy3.9"], print)
@@ -813,7 +853,7 @@ NEWEST = Path("/opt/newest-pythons/bin")
 
 
 @pytest.mark.e2e
-@pytest.mark.skipif(not os.access("/usr/bin/pypy3", os.X_OK), reason="no /usr/bin/pypy3 here")
+@pytest.mark.skipif(sys.platform == "win32" or not os.access("/usr/bin/pypy3", os.X_OK), reason="no /usr/bin/pypy3 here")
 def test_discover_finds_the_real_pypy_once(tmp_path: Path) -> None:
     """Debian's /usr/bin/pypy3 links to pypy3.9 (and pypy3clean, pypy3compile are scripts): one PyPy 3.9 column."""
     found, problems = discover({"PATH": "/usr/bin", "HOME": str(tmp_path)})
@@ -825,7 +865,7 @@ def test_discover_finds_the_real_pypy_once(tmp_path: Path) -> None:
 
 
 @pytest.mark.e2e
-@pytest.mark.skipif(not (NEWEST / "pypy3.11").exists(), reason="no newest-pythons wrappers here")
+@pytest.mark.skipif(sys.platform == "win32" or not (NEWEST / "pypy3.11").exists(), reason="no newest-pythons wrappers here")
 def test_every_local_interpreter_is_found_with_the_newest_pythons_on_path() -> None:
     """The eleven of this machine: CPython 3.7-3.15 and PyPy 3.9 and 3.11, one column each."""
     environ = dict(os.environ, PATH=f"{NEWEST}:{os.environ.get('PATH', '')}")
@@ -898,3 +938,21 @@ def test_discovery_keeps_the_newest_release_of_each_line_unless_every_release_is
     assert [i.executable for i in interpreters.select_interpreters(None, print, all_releases=True)] == ["/a", "/b", "/w", "/p"]
     monkeypatch.setenv(interpreters.RELEASES_ENV, "all")
     assert len(interpreters.select_interpreters(None, print)) == 4
+
+
+@pytest.mark.e2e
+@pytest.mark.windows
+@pytest.mark.skipif(sys.platform != "win32", reason="a real Windows PATH and python3.X.exe: Windows (or Wine) only")
+def test_on_windows_a_python_on_a_semicolon_path_is_found_by_its_versioned_exe_and_probed(tmp_path: Path) -> None:
+    """Discovery as it runs on Windows, for real: PATH split at ';', python3.X.exe matched whatever its case, the
+    `py` launcher asked (none here: nothing found, no error), the interpreter probed in a subprocess."""
+    home = tmp_path / "installed"
+    # the running build; shutil.copyfile, not copy2: Wine 8 lacks CopyFile2, which copy2 calls on 3.12+ (it aborts)
+    shutil.copytree(os.path.dirname(getattr(sys, "_base_executable", sys.executable)), home, copy_function=shutil.copyfile)
+    name = f"Python3.{sys.version_info[1]}.EXE"
+    os.rename(home / "python.exe", home / name)
+    found, problems = discover({"PATH": f"{tmp_path / 'nowhere'};{home}", "USERPROFILE": str(tmp_path)})
+    on_path = [i for i in found if os.path.normcase(i.executable) == os.path.normcase(str(home / name))]
+    assert [(i.source, i.platform, i.version) for i in on_path] == [("path", "win32", platform_module.python_version())], \
+        (found, problems)
+    assert on_path[0].start_methods == ("spawn",)

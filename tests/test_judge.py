@@ -73,6 +73,9 @@ def test_unsupported_exit_78_and_skip_exit_77():
     assert (unsupported.status, unsupported.judged.holds) == (Status.UNSUPPORTED, None)
     skip = run(Observation(exit=77))
     assert (skip.status, skip.judged.holds, skip.judged.message) == (Status.SKIP, None, "the case skipped itself (exit 77)")
+    said = run(Observation(exit=77, stdout="part 1\n", stderr="no /proc here\n\n"))
+    assert said.judged.message == "the case skipped itself (exit 77): no /proc here"
+    assert run(Observation(exit=77, stdout="only stdout\n")).judged.message.endswith("(exit 77): only stdout")
 
 
 def test_timeout_beats_everything_but_harness_errors():

@@ -11,11 +11,13 @@ import time
 
 import pytest
 
-from harness import keeper
+if sys.platform == "win32":  # before the module's POSIX signals and imports are read
+    pytest.skip("the keeper is POSIX only (a Windows cell is kept by the Job object: test_execute_windows.py)",
+                allow_module_level=True)
 
-from conftest import HOSTILE, mpmatrix
+from harness import keeper  # noqa: E402
 
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="the keeper is POSIX only")
+from conftest import HOSTILE, mpmatrix  # noqa: E402
 
 
 def test_requests_arrive_whole_with_their_descriptors_even_when_split():

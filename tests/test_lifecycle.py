@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import errno
 import json
+import os
+import re
 import subprocess
 import sys
 import time
@@ -22,6 +24,7 @@ from harness.model import Observation
 from conftest import REPO, write_case
 
 HEAD = 'claim = "c"\nsource = "s"\nids = ["S1"]\n'
+METHOD = "spawn"  # offered everywhere (Windows has no other): the fake executor's cells run on every system
 
 
 class FakeExecutor:
@@ -55,7 +58,7 @@ def cases(tmp_path, *names: str) -> Path:
 def run(tmp_path, folder, resume=False, **kw):
     warnings: List[str] = []
     kw.setdefault("jobs", 2)
-    request = RunRequest(paths=(str(folder),), pythons=("current",), start_methods=("fork",),
+    request = RunRequest(paths=(str(folder),), pythons=("current",), start_methods=(METHOD,),
                          out=str(tmp_path / "out"), resume=resume, **kw)
     outcome = run_matrix(request, QuietDisplay(), warnings.append)
     return outcome, warnings
@@ -162,8 +165,9 @@ def test_every_out_problem_is_named(tmp_path, fake, make, message):
     make(out)
     target = out if message == "not a folder" else tmp_path / "file" / "out"
     (tmp_path / "file").write_text("in the way")
-    with pytest.raises(UsageError, match=f"--out {target}: {message.format(tmp=tmp_path)}"):
-        run_matrix(RunRequest(paths=(str(cases(tmp_path, "a")),), pythons=("current",), start_methods=("fork",),
+    expected = message.format(tmp=tmp_path).replace("/", os.sep)
+    with pytest.raises(UsageError, match=re.escape(f"--out {target}: {expected}")):
+        run_matrix(RunRequest(paths=(str(cases(tmp_path, "a")),), pythons=("current",), start_methods=(METHOD,),
                               out=str(target)), QuietDisplay(), lambda line: None)
     assert fake.calls == []
 
@@ -228,7 +232,7 @@ def test_an_interrupted_run_says_how_to_resume(tmp_path, monkeypatch):
 def test_two_real_runs_into_one_folder_the_second_is_refused_and_the_first_keeps_its_results(tmp_path):
     folder = tmp_path / "cases"
     write_case(folder, "slow.py", HEAD, code="import time\ntime.sleep(3)\nprint('slow')\n")
-    argv = [sys.executable, "-m", "harness", "run", str(folder), "--python", "current", "-m", "fork", "-q",
+    argv = [sys.executable, "-m", "harness", "run", str(folder), "--python", "current", "-m", METHOD, "-q",
             "--out", str(tmp_path / "out")]
     first = subprocess.Popen(argv, cwd=str(REPO), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 30
@@ -245,11 +249,9 @@ def test_two_real_runs_into_one_folder_the_second_is_refused_and_the_first_keeps
 @pytest.mark.e2e
 def test_a_really_full_disk_keeps_the_results_and_says_where(tmp_path):
     """A 48 KiB tmpfs as --out (needs root and mount: skipped elsewhere; the fake-ENOSPC test above runs anywhere)."""
-    import os
-
     tiny = tmp_path / "tiny"
     tiny.mkdir()
-    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=48k", "tmpfs", str(tiny)],
+    if sys.platform == "win32" or os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=48k", "tmpfs", str(tiny)],
                                            capture_output=True).returncode != 0:
         pytest.skip("cannot mount a tmpfs here")
     try:
@@ -258,7 +260,7 @@ def test_a_really_full_disk_keeps_the_results_and_says_where(tmp_path):
             write_case(folder, f"{name}.py", HEAD, code="print('x' * 30000)\n")
         fallback = tmp_path / "fallback"
         fallback.mkdir()
-        done = subprocess.run([sys.executable, "-m", "harness", "run", str(folder), "--python", "current", "-m", "fork",
+        done = subprocess.run([sys.executable, "-m", "harness", "run", str(folder), "--python", "current", "-m", METHOD,
                                "-q", "--jobs", "1", "--out", str(tiny / "out")], cwd=str(REPO), capture_output=True,
                               text=True, timeout=120, env=dict(os.environ, TMPDIR=str(fallback)))
         assert done.returncode == EXIT_USAGE and "Traceback" not in done.stderr
@@ -267,3 +269,97 @@ def test_a_really_full_disk_keeps_the_results_and_says_where(tmp_path):
         assert f"the results are in {saved}" in done.stderr and results_io.read_run(saved).results
     finally:
         subprocess.run(["umount", str(tiny)], capture_output=True)
+
+
+def test_notices_go_where_they_are_told_and_warnings_about_cases_always_to_warn(tmp_path, fake, monkeypatch):
+    from harness import interpreters
+    from harness.interpreters import Problem
+
+    folder = cases(tmp_path, "a")
+    write_case(folder, "broken.py", HEAD + "timout = 1\n")
+    monkeypatch.setattr(interpreters, "discover", lambda: ([interpreters.current()], [Problem("/p2", "pyenv", "too old")]))
+    warnings: List[str] = []
+    notices: List[str] = []
+    request = RunRequest(paths=(str(folder),), start_methods=("fork",), out=str(tmp_path / "out"))
+    run_matrix(request, QuietDisplay(), warnings.append, notices.append)
+    assert notices == ["mpmatrix: 1 interpreter was found but cannot be used (`mpmatrix interpreters` says why)"]
+    assert len(warnings) == 1 and "broken.py:5: unknown key 'timout'" in warnings[0], warnings
+
+
+def resume_only(tmp_path, **kw):
+    """`mpmatrix run --resume OUT` with nothing else said."""
+    warnings: List[str] = []
+    outcome = run_matrix(RunRequest(out=str(tmp_path / "out"), resume=True, jobs=2, **kw), QuietDisplay(),
+                         warnings.append)
+    return outcome, warnings
+
+
+def interrupted_after(tmp_path, folder, cells: int, **kw):
+    """A run of `folder` whose journal holds its first `cells` cells, as one killed then would have left it."""
+    run(tmp_path, folder, **kw)
+    out = tmp_path / "out"
+    data = json.loads((out / "results.json").read_text())
+    journal = results_io.Journal(out / results_io.JOURNAL_NAME, data["host"]["run_id"], data["started"],
+                                 request=data["host"]["request"])
+    for cell in results_io.read_run(out / "results.json").results[:cells]:
+        journal.append(cell)
+    journal.close()
+    (out / "results.json").unlink()
+
+
+def test_resume_runs_what_the_interrupted_run_was_asked_to_run(tmp_path, fake):
+    folder = cases(tmp_path, "a", "b", "c")
+    interrupted_after(tmp_path, folder, 1, repeat=2)  # the first of a's two runs is recorded
+    fake.calls.clear()
+    outcome, warnings = resume_only(tmp_path)
+    assert sorted(fake.calls) == ["a", "b", "b", "c", "c"] and warnings == []  # its paths and --repeat, not cases/
+    assert outcome.exit_code == EXIT_OK and statuses(tmp_path) == {"a": "pass", "b": "pass", "c": "pass"}
+    assert outcome.run.host["request"]["paths"] == [str(folder)] and outcome.run.host["request"]["repeat"] == 2
+
+
+def test_resume_drops_the_recorded_cells_of_cases_no_longer_there(tmp_path, fake):
+    folder = cases(tmp_path, "a", "b")
+    interrupted_after(tmp_path, folder, 2)
+    (folder / "b.py").rename(folder / "b2.py")  # renamed while the run was down
+    fake.calls.clear()
+    outcome, warnings = resume_only(tmp_path)
+    assert fake.calls == ["b2"] and set(statuses(tmp_path)) == {"a", "b2"}
+    assert warnings == ["mpmatrix: 1 recorded cell is not part of this run (of b: renamed, moved or removed, or of an "
+                        "interpreter or start method not asked for now): dropped"]
+
+
+def test_resume_with_other_paths_follows_them_and_says_so(tmp_path, fake):
+    folder = cases(tmp_path, "a", "b")
+    interrupted_after(tmp_path, folder, 2)
+    other = cases(tmp_path / "x", "a")
+    fake.calls.clear()
+    outcome, warnings = resume_only(tmp_path, paths=(str(other),))
+    assert fake.calls == [] and statuses(tmp_path) == {"a": "pass"}  # the same file, recorded: kept; b is not asked for
+    assert warnings[0] == (f"mpmatrix: --resume {tmp_path / 'out'}: the interrupted run had paths {folder}; this one "
+                           f"has {other}: cells outside it are dropped, new ones run")
+    assert "1 recorded cell is not part of this run (of b:" in warnings[1]
+@pytest.mark.parametrize("code, locked", [(0, True), (errno.EACCES, True), (errno.EINVAL, False)])
+def test_on_windows_a_refused_lock_is_held_elsewhere_even_when_the_c_runtime_says_errno_0(monkeypatch, tmp_path, code, locked):
+    """msvcrt.locking under Wine 8 and 10 refuses a locked range with errno 0: read as held by another run (it was
+    read as a file system without locks, and two runs wrote one folder). Other errors still run unlocked."""
+    import types
+
+    def locking(fd, mode, size):
+        raise OSError(code, "Error")
+
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setitem(sys.modules, "msvcrt", types.SimpleNamespace(locking=locking, LK_NBLCK=2))
+    with open(tmp_path / "lock", "a+") as file:
+        assert lifecycle._try_lock(file) is not locked
+
+
+def test_the_cpu_of_wine_servers_is_in_the_runs_figures(tmp_path, fake, monkeypatch):
+    """No cell's cpu_s holds what Wine's server did for the cells: the results file's host says it."""
+    monkeypatch.setattr(lifecycle.wine, "release", lambda warn: {"/opt/wine-pythons/prefix": 12.3456})
+    run(tmp_path, cases(tmp_path, "a"))
+    host = json.loads((tmp_path / "out" / "results.json").read_text())["host"]
+    assert host["wine_server_cpu_s"] == {"/opt/wine-pythons/prefix": 12.346}
+    monkeypatch.setattr(lifecycle.wine, "release", lambda warn: {})
+    (tmp_path / "out" / "results.json").unlink()
+    run(tmp_path, cases(tmp_path, "a"))
+    assert "wine_server_cpu_s" not in json.loads((tmp_path / "out" / "results.json").read_text())["host"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 
 from harness.model import Interpreter, Status
 from harness.judge import before_running as decided  # what is decided of a planned cell before it runs
@@ -31,7 +32,7 @@ def test_broken_and_missing_paths_never_raise(tmp_path):
     write_case(tmp_path, "bad.py", HEAD + "timout = 1\n")
     cases, broken = load_cases([str(tmp_path), str(tmp_path / "nope")])
     assert [c.name for c in cases] == ["good"]
-    assert sorted(p.rsplit("/", 1)[-1] for p, _ in broken) == ["bad.py", "nope"]
+    assert sorted(os.path.basename(p) for p, _ in broken) == ["bad.py", "nope"]
 
 
 def test_matrix_order_and_decided_cells(tmp_path):
@@ -111,6 +112,22 @@ def test_start_methods_must_name_known_methods(tmp_path):
     write_case(tmp_path, "bad.py", HEAD + 'start_methods = ["spwan"]\n')
     write_case(tmp_path, "empty.py", HEAD + "start_methods = []\n")
     _, broken = load_cases([str(tmp_path)])
-    messages = {path.rsplit("/", 1)[-1]: str(e) for path, e in broken}
+    messages = {os.path.basename(path): str(e) for path, e in broken}
     assert "empty.py:5: empty 'start_methods'" in messages["empty.py"]
     assert "bad.py:5: unknown start methods 'spwan' (did you mean 'spawn'?)" in messages["bad.py"]
+
+
+def test_a_case_with_flags_and_no_dependencies_gets_a_cell_per_value_in_the_interpreter_itself():
+    from harness.casefile import parse_case
+    from harness.execute import bootstrap_argv, cell_environment
+
+    case = parse_case('# /// case\n# claim = "c"\n# source = "s"\n# ids = ["S1"]\n#\n# [flags]\n# MY_FLAG = ["0", "1"]\n'
+                      '# ///\n', "cases/c.py")
+    interpreter = Interpreter("/usr/bin/python3", "cpython", "3.12.1")
+    planned = plan([case], [], [interpreter], ["spawn"])
+    assert [p.cell.id.variant for p in planned] == [(("MY_FLAG", "0"),), (("MY_FLAG", "1"),)]
+    cell = planned[1].cell
+    assert cell.environment is None and decided(planned[1]) is None
+    assert bootstrap_argv(cell, 1.0, "dump")[0] == "/usr/bin/python3"
+    env = cell_environment({"PATH": "/usr/bin"}, cell)
+    assert env["MY_FLAG"] == "1" and env["PATH"] == "/usr/bin" and "VIRTUAL_ENV" not in env

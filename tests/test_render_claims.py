@@ -65,7 +65,8 @@ def test_claims_grouped_by_file_title_with_the_regenerate_command(tmp_path: Path
     text = render_claims(demo_run(), [path])
     assert headings(text, "##") == ["A blog post about processes", "Claims in no claims file"]
     assert headings(text, "###") == ["S1", "S2", "S23", "S5", "S17", "S24", "S99"]  # file order, then the others
-    assert text.splitlines()[2].startswith(f"Regenerate with `mpmatrix claims results/linux.json --claims-file {path}`")
+    shown = Path(path).as_posix()  # forward slashes on Windows too, which a POSIX shell's quoting would mangle
+    assert text.splitlines()[2].startswith(f"Regenerate with `mpmatrix claims results/linux.json --claims-file {shown}`")
     assert "No case in these results names S10." in text  # named, never given a verdict of "not observed"
     s1 = text[text.index("### S1\n"):text.index("### S2\n")]
     assert "> A queue passed to `Process` works." in s1

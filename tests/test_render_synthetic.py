@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from conftest import flat_result
+from conftest import flat_result, import_jsonschema
 from harness.model import Leftover, Result, Run, Status
 from harness.results import SCHEMA_PATH, schema_problem
 
@@ -121,7 +121,7 @@ def demo_run() -> Run:
 
 
 def schema_errors(data: Dict[str, Any]) -> List[str]:
-    import jsonschema
+    jsonschema = import_jsonschema()
 
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     return [e.message for e in jsonschema.Draft202012Validator(schema).iter_errors(data)]

@@ -17,6 +17,16 @@ def test_no_difference_says_so() -> None:
     assert render_differences(analyse(run)) == "Behaviour is the same everywhere observed (1 case)."
 
 
+def test_a_run_whose_cells_are_all_errors_says_nothing_was_observed() -> None:
+    from harness.model import Status
+
+    errors = grid("c", lambda p, v, m: dict(status=Status.ERROR, stdout="", exit=None, message="cases/c.py:3: bad"))
+    assert render_differences(analyse(make_run(errors))) == "No behaviour was observed: every cell of the 1 case is error."
+    fine = grid("d", lambda p, v, m: dict(stdout="same\n"))
+    assert render_differences(analyse(make_run(errors + fine))) == (
+        "Behaviour is the same everywhere observed (1 case; 1 more showed none, every cell error).")
+
+
 def test_case_output_cannot_drive_the_terminal() -> None:
     run = make_run(grid("c", lambda p, v, m: dict(stdout="\x1b[2J\x1b]0;pwned\x07\n" if m == "fork" else "")))
     text = render_differences(analyse(run))

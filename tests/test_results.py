@@ -112,7 +112,9 @@ def test_a_full_disk_while_journaling_raises_once_then_writes_nothing(tmp_path, 
 
 
 def test_file_names_of_any_bytes_are_written_and_read_back(tmp_path):
-    name = os.fsdecode(b"/cases/b\xffad.py")  # as Python gives an undecodable file name: a lone surrogate
+    # An undecodable file name as Python gives it: a lone surrogate (os.fsdecode(b"b\xff") on POSIX, an unpaired
+    # UTF-16 code unit on Windows)
+    name = "/cases/b\udcffad.py"
     path = tmp_path / results_io.RESULTS_NAME
     write_run(run_of(result("bad", case_path=name)), path)
     assert path.read_bytes().decode("utf-8")  # valid UTF-8 on disk
@@ -266,7 +268,7 @@ def test_a_signal_while_a_results_file_is_written_is_acted_on_once_it_is_in_plac
     real_fsync = os.fsync
 
     def fsync_then_ctrl_c(fd):
-        os.kill(os.getpid(), signal.SIGINT)  # Ctrl+C, mid-write
+        signal.raise_signal(signal.SIGINT)  # Ctrl+C, mid-write (os.kill of itself would end a Windows process)
         real_fsync(fd)
 
     monkeypatch.setattr(os, "fsync", fsync_then_ctrl_c)
@@ -284,10 +286,10 @@ def test_held_signals_say_what_arrived_and_deliver_it_only_when_asked():
     from harness.results import HeldSignals
 
     held = HeldSignals()
-    os.kill(os.getpid(), signal.SIGINT)
+    signal.raise_signal(signal.SIGINT)  # not os.kill: on Windows that is TerminateProcess
     assert held.release(deliver=False) == [signal.SIGINT]  # no KeyboardInterrupt: the caller acts on it
     held = HeldSignals()
-    os.kill(os.getpid(), signal.SIGINT)
+    signal.raise_signal(signal.SIGINT)
     with pytest.raises(KeyboardInterrupt):
         held.release()
 
@@ -302,7 +304,7 @@ def test_a_journal_line_is_written_whole_through_a_signal(tmp_path, monkeypatch)
     real_write = journal._file.write
 
     def write_then_ctrl_c(text):
-        os.kill(os.getpid(), signal.SIGINT)
+        signal.raise_signal(signal.SIGINT)
         return real_write(text)
 
     monkeypatch.setattr(journal._file, "write", write_then_ctrl_c)

@@ -295,3 +295,24 @@ def test_decided_cells_come_first_they_cost_nothing():
     windows = Interpreter(executable="py", version="3.12.1", platform="win32", start_methods=("spawn",))
     items = plan([make_case("a")], [], [windows], ["spawn", "fork"])
     assert [before_running(p) is not None for p in order_longest_first(items)] == [True, False]
+
+
+def test_a_wine_cell_has_its_prefixs_server_up_before_it_starts_and_a_wine_failure_is_its_error(fake, monkeypatch):
+    """Each Wine cell asks for its server first (started again if something killed it during the run): a cell that
+    started one itself would hold the server and Wine's services as its leaks."""
+    from harness import wine
+
+    asked: List[str] = []
+    monkeypatch.setattr(wine, "use", lambda executable: asked.append(executable))
+    windows = Interpreter(executable="/opt/wine-pythons/bin/python3.12", version="3.12.9", platform="win32",
+                          start_methods=("spawn",), default_start_method="spawn", flavour="wine8.0")
+    items = plan([make_case("a")], [], [INTERP, windows], ["spawn"])
+    results, _ = run_all(items, jobs=1)
+    assert asked == [windows.executable] and {r.status for r in results} == {Status.PASS}
+
+    def broken(executable):
+        raise wine.WineError("/opt/wine-pythons/bin: `wine cmd /c exit` exited with status 1")
+
+    monkeypatch.setattr(wine, "use", broken)
+    (result,) = [r for r in run_all(items, jobs=1)[0] if r.cell.flavour]
+    assert result.status is Status.ERROR and "wine cmd /c exit" in result.judged.message

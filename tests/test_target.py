@@ -169,3 +169,10 @@ def test_report_with_a_bad_target_is_a_usage_error(tmp_path: Path, capsys: pytes
     assert f"mpmatrix: error: {bad}:3: unknown start method 'spwan'" in capsys.readouterr().err
     assert main(["report", str(tmp_path / "results.json"), "--target", "none", "--format", "md"]) == 0
     assert "Not observed" not in capsys.readouterr().out
+
+
+def test_a_variant_cell_fills_its_interpreters_column() -> None:
+    from harness.model import CellId
+    from harness.target import column_of
+
+    assert column_of(CellId("linux", "", "cpython", "3.12.1", "", "spawn", (("numpy", "2.1.3"),))) == ("linux", "3.12", "spawn")

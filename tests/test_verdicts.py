@@ -86,3 +86,11 @@ def test_a_release_named_for_a_change_is_checked_against_the_releases_observed()
     assert "3.13.0 and 3.13.18 settle the claim alike" in alike[-2][2]
     elsewhere = summarize(cells_of(("3.13.8",), {"3.12.1", "3.13.18"}))  # 3.12.1 new, 3.13.0 old, 3.13.18 new
     assert "consistent with 3.13.8" in elsewhere.text()  # the line of 3.13 alone is compared
+
+
+def test_a_verdict_decided_by_a_package_version_names_it() -> None:
+    from test_render_synthetic import make_result
+
+    results = [make_result(python=python, start_method=method, variant={"numpy": numpy}, holds=numpy >= "2")
+               for python in ("3.11", "3.12") for method in ("fork", "spawn") for numpy in ("1.26.4", "2.1.3")]
+    assert summarize(results).text().startswith("holds on numpy 2.1.3; refuted on numpy 1.26.4")

@@ -80,7 +80,8 @@ def write_fake_wine(folder: Path, prefix: Path) -> None:
         #!/bin/sh
         export WINEPREFIX={prefix}
         case "$1" in
-          -p) [ -f {folder}/server.pid ] && kill -0 $(cat {folder}/server.pid) 2>/dev/null && exit 0  # one runs
+          -p) [ -f {folder}/server.pid ] && grep -q ') [^Z]' /proc/$(cat {folder}/server.pid)/stat 2>/dev/null \\
+                && exit 0  # one runs (a killed one may stay a zombie: this machine's init need not reap it)
               sleep 60 & echo $! > {folder}/server.pid ;;
           -k) kill $(cat {folder}/server.pid) ;;
         esac
@@ -196,6 +197,9 @@ def test_a_wine_cells_status_is_read_back_when_it_is_judged():
     assert (crashed.observed.exit, crashed.exit) == (0xC0000005, "signal:ACCESS_VIOLATION")
     linux = Cell("demo", "/cases/demo.py", Interpreter(executable="/usr/bin/python3"), "spawn")
     assert judge(case, linux, Observation(exit=58, stderr=KEYBOARD_INTERRUPT)).exit == "58"  # only Wine cells
+    hung = judge(case, cell, Observation(timed_out=True, signal="SIGTERM",
+                                         stacks='  File "Z:\\cases\\demo.py", line 15 in wait\n'))
+    assert hung.observed.stacks == '  File "/cases/demo.py", line 15 in wait\n'  # its stacks name Linux paths too
 
 
 def test_an_unimplemented_function_is_named():
@@ -326,3 +330,151 @@ def test_the_wine_command_runs_like_an_interpreter_with_files_as_its_streams(tmp
     assert code == 7
     assert (tmp_path / "out.txt").read_bytes() == b"HELLO\r\n"
     assert (tmp_path / "err.txt").read_bytes() == b"to stderr\r\n"
+
+
+def test_only_drive_z_paths_have_a_linux_spelling():
+    assert wine.linux_path("Z:\\opt\\wine-pythons\\cpython-3.12.9-embed-amd64\\python312.zip") == \
+        "/opt/wine-pythons/cpython-3.12.9-embed-amd64/python312.zip"
+    assert wine.linux_path("z:/work/cases") == "/work/cases"
+    assert wine.linux_path("Z:\\") == "/" and wine.linux_path("Z:") == "/"
+    assert wine.linux_path("C:\\users\\root\\Temp") == "C:\\users\\root\\Temp"  # inside the prefix: no Linux twin here
+    assert wine.linux_path("Zz:\\x") == "Zz:\\x" and wine.linux_path("Z:x") == "Z:x"  # not drive Z:'s root
+    assert wine.linux_path("/usr/lib/python3.12") == "/usr/lib/python3.12"
+
+
+def test_a_wine_interpreters_stdlib_folders_are_the_linux_paths_its_cells_output_is_judged_in():
+    """The probe under Wine names Windows paths; the harness sees the cells' output with Z:\\ paths spelled as Linux
+    ones, so the stdlib folders are spelled so too, the zip that holds the embeddable stdlib among them."""
+    description = {"version": "3.12.9", "platform": "win32", "wine": "8.0",
+                   "stdlib_dirs": ["Z:\\opt\\py\\Lib", "Z:\\opt\\py\\python312.zip", "C:\\elsewhere"]}
+    interpreter = interpreters._interpreter_from(description, "/opt/wine-pythons/bin/python3.12", "path")
+    assert interpreter.stdlib_dirs == ("/opt/py/Lib", "/opt/py/python312.zip", "C:\\elsewhere")
+    windows = dict(description, wine="")  # Windows itself: its paths are the ones its cells print
+    assert interpreters._interpreter_from(windows, "C:\\py\\python.exe", "path").stdlib_dirs == tuple(
+        description["stdlib_dirs"])
+
+
+def test_a_stdlib_path_in_a_wine_cells_output_is_judged_as_the_stdlib():
+    from harness.casefile import parse_case
+    from harness.judge import judge
+    from harness.model import Observation
+
+    case = parse_case('# /// case\n# claim = "c"\n# source = "s"\n# ids = ["S1"]\n# ///\n', "/work/cases/demo.py")
+    windows = Interpreter(executable="/opt/wine-pythons/bin/python3.12", version="3.12.9", platform="win32",
+                          start_methods=("spawn",), default_start_method="spawn", flavour="wine8.0",
+                          stdlib_dirs=("/opt/py/Lib", "/opt/py/python312.zip"))
+    cell = Cell("demo", "/work/cases/demo.py", windows, "spawn")
+    printed = "Z:\\opt\\py\\python312.zip\\multiprocessing\\__init__.pyc\r\nZ:\\work\\cases\\helper.py\r\n"
+    judged = judge(case, cell, Observation(exit=0, stdout=printed))
+    assert judged.judged.stdout == "<stdlib>/multiprocessing/__init__.pyc\n<case>/helper.py\n"
+
+
+@needs_wine
+def test_the_probe_names_the_zip_of_the_embeddable_stdlib_where_linux_sees_it():
+    try:
+        interpreter = interpreters.probe(str(WINE_312))
+    finally:
+        wine.release()
+    assert any(folder.endswith(".zip") and os.path.isfile(folder) for folder in interpreter.stdlib_dirs), \
+        interpreter.stdlib_dirs
+
+
+def test_a_harness_under_wine_judges_its_case_folder_as_linux_spells_it(monkeypatch):
+    """The harness itself run by a Windows Python under Wine: the case's path is Z:\\..., its cells' output is
+    judged with Z:\\ paths spelled as Linux ones, so the case folder is spelled so too."""
+    from harness import judge
+
+    monkeypatch.setattr(judge.os.path, "abspath", lambda path: path)
+    windows = Interpreter(executable="Z:\\opt\\py\\python.exe", version="3.13.2", platform="win32", flavour="wine8.0")
+    context = judge.context_for(Cell("demo", "Z:/work/cases/demo.py", windows, "spawn"))  # os.path of Linux: /
+    assert context.case_dir == "/work/cases"
+
+
+@needs_posix
+def test_a_run_is_told_what_its_servers_used_since_it_started_them(tmp_path, monkeypatch):
+    """The server and Wine's services are nobody's children: no cell's cpu_s holds their CPU, so release() returns
+    what each prefix used while this run held it (a server another run had up counts from when this one joined)."""
+    write_fake_wine(tmp_path / "bin", tmp_path / "prefix")
+    readings = iter([1.25, 4.0])  # before the start, and at the release
+    monkeypatch.setattr(wine, "prefix_cpu_s", lambda prefix: next(readings))
+    reports: List[str] = []
+    wine.use(str(tmp_path / "bin" / "python3.12"))
+    assert wine.release(reports.append) == {str(tmp_path / "prefix"): 2.75}
+    assert reports[0] == f"Wine's server and services of {tmp_path / 'prefix'} used 2.75 s of CPU"
+    assert wine.release() == {}  # released: nothing more to say
+
+
+WINE_313 = WINE_PYTHONS / "bin" / "python3.13"
+WINE_HARNESS = Path(__file__).resolve().parents[1] / "tools" / "wine-harness"
+
+
+@pytest.fixture(scope="module")
+def wine_harness_site() -> str:
+    """The Windows wheels of the harness's dependencies (tools/wine-harness install: from its cache, or PyPI once)."""
+    if not (sys.platform.startswith("linux") and os.access(WINE_313, os.X_OK) and wine.server_for(str(WINE_313))):
+        pytest.skip("needs tools/wine-pythons's CPython 3.13 (Linux)")
+    done = subprocess.run([str(WINE_HARNESS), "--python", str(WINE_313), "install"], stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, timeout=600)
+    if done.returncode != 0:
+        pytest.skip(f"tools/wine-harness install failed (no network for its first download?): {done.stderr.strip()}")
+    return done.stdout.strip().splitlines()[-1]
+
+
+@pytest.mark.e2e
+def test_sigkill_of_a_harness_under_wine_ends_its_cells_through_the_job_object(wine_harness_site, tmp_path):
+    """The harness itself run by Windows CPython under Wine, SIGKILLed from Linux (as the OOM killer or `kill -9`
+    would): no handler of it runs, yet its cell and the grandchild the cell started end, because Wine closes the
+    dead process's handles and the Job object's KILL_ON_JOB_CLOSE ends what is in it."""
+    from conftest import processes_mentioning, wait_until_gone
+
+    marker = f"mpmatrix-jobtest-{os.getpid()}-{time.monotonic_ns()}"
+    harness = (
+        "import os, sys, time\n"
+        "from harness import execute\n"
+        f"child = 'import subprocess, sys, time; p = subprocess.Popen([sys.executable, \"-c\", \"import time; time.sleep(60)  # {marker}\"]); print(p.pid, flush=True); time.sleep(60)'\n"
+        "cell = execute.start_cell([sys.executable, '-c', child], '.', dict(os.environ))\n"
+        "print(cell.stdout.readline().decode().strip(), flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    repo = WINE_HARNESS.parents[1]
+    env = dict(os.environ, PYTHONPATH=f"Z:{repo};Z:{wine_harness_site}", PYTHONUTF8="1")
+    try:
+        wine.use(str(WINE_313))  # the server outside the harness, as tools/wine-harness starts it
+        # No regular file among its streams (pytest's capture is one): the wine-pythons command then execs Wine, so
+        # this pid is python.exe's
+        process = subprocess.Popen([str(WINE_313), "-c", harness], cwd=str(tmp_path), env=env, stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        assert process.stdout is not None and process.stdout.readline().strip().isdigit()
+        assert len(processes_mentioning(marker)) == 3  # the harness, its cell, the cell's child (the marker's text)
+        import psutil
+
+        assert psutil.Process(process.pid).cmdline()[0].endswith("python.exe")  # the harness itself, not a wrapper
+        process.kill()  # SIGKILL of the Linux process of the harness
+        process.wait(timeout=30)
+        assert wait_until_gone(marker, seconds=5) == []
+    finally:
+        wine.release()
+
+
+@needs_posix
+def test_a_server_killed_during_the_run_is_started_again_before_the_next_cell(tmp_path):
+    """Something ran `wineserver -k` mid-run (a command that does not take the prefix's lock): the next use()
+    starts the server again rather than letting a cell start one among its own processes."""
+    prefix = tmp_path / "prefix"
+    write_fake_wine(tmp_path / "bin", prefix)
+    python = str(tmp_path / "bin" / "python3.12")
+    try:
+        wine.use(python)
+        (first,) = wine.prefix_processes(str(prefix))
+        wine.use(python)  # up: nothing is started
+        assert wine.prefix_processes(str(prefix)) == [first]
+        os.kill(first, 9)
+        deadline = time.monotonic() + 5
+        while wine.prefix_processes(str(prefix)) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        wine.use(python)
+        (second,) = wine.prefix_processes(str(prefix))
+        assert second != first
+    finally:
+        wine.release()
+    assert wine.prefix_processes(str(prefix)) == []

@@ -140,6 +140,7 @@ class Job:
     work: Path
     artifacts: Path
     extra_env: Dict[str, str] = field(default_factory=dict)
+    env: Dict[str, str] = field(default_factory=dict)  # the workflow's and the job's `env`, as GitHub merges them
     path_dirs: List[str] = field(default_factory=list)
     steps: Dict[str, Outputs] = field(default_factory=dict)
     log: List[Step] = field(default_factory=list)
@@ -189,6 +190,7 @@ def run_job(name: str, job: Mapping[str, Any], entry: Dict[str, str], base: Path
     """Run one job's steps in order; a failing step ends it (AssertionError with its output)."""
     label = "-".join([name] + [entry[k] for k in sorted(entry)]).replace("/", "_")
     run = Job(name, entry, base / "jobs" / label, base / "artifacts", dict(extra_env))
+    run.env = job_environment(job, entry)
     run.work.mkdir(parents=True)
     run.artifacts.mkdir(exist_ok=True)
     run.summary = run.work.parent / f"{label}.summary.md"
@@ -205,6 +207,14 @@ def run_job(name: str, job: Mapping[str, Any], entry: Dict[str, str], base: Path
         if step.get("id"):
             run.steps[step["id"]] = outputs
     return run
+
+
+def job_environment(job: Mapping[str, Any], entry: Mapping[str, str]) -> Dict[str, str]:
+    """The variables every step of the job gets: the workflow's `env`, then the job's over it (a step's own `env`
+    goes over both), with `${{ matrix.* }}` substituted."""
+    context = {"matrix": dict(entry)}
+    merged = {**(load_workflow().get("env") or {}), **(job.get("env") or {})}
+    return {k: substitute(str(v), context) for k, v in merged.items()}
 
 
 def run_action(run: Job, step: Mapping[str, Any]) -> Outputs:
@@ -258,6 +268,7 @@ def run_script(run: Job, step: Mapping[str, Any], title: str) -> Outputs:
     script = substitute(step["run"], context)
     env = clean_environ()
     env["PATH"] = os.pathsep.join(run.path_dirs + [env["PATH"]])
+    env.update(run.env)
     env.update({k: substitute(str(v), context) for k, v in (step.get("env") or {}).items()})
     env.update(run.extra_env)
     output_file = run.work.parent / f"{run.work.name}.output"
@@ -298,6 +309,18 @@ def test_the_matrix_covers_todays_pythons() -> None:
     pythons = {e["python"] for e in matrix_entries(load_workflow()["jobs"]["cases"])}
     assert pythons == {f"3.{minor}" for minor in range(8, 16)} | {"3.13t", "3.14t", "3.15t"} | {"pypy3.9", "pypy3.10", "pypy3.11"}
     assert {e["os"] for e in matrix_entries(load_workflow()["jobs"]["cases"])} == set(OS_PLATFORM)
+
+
+def test_every_job_that_runs_on_windows_writes_utf8() -> None:
+    """A Windows step's output is a pipe, cp1252 to Python unless PYTHONUTF8=1 (or PYTHONIOENCODING): Windows CPython
+    under Wine raised UnicodeEncodeError at mpmatrix's first ✓ there."""
+    jobs = load_workflow()["jobs"]
+    on_windows = {name: [e for e in matrix_entries(job) if e.get("os") == "windows-latest"] for name, job in jobs.items()}
+    assert {name for name, entries in on_windows.items() if entries} == {"cases", "tests"}
+    for name, entries in on_windows.items():
+        for entry in entries:
+            env = job_environment(jobs[name], entry)
+            assert env.get("PYTHONUTF8") == "1" or env.get("PYTHONIOENCODING", "").lower().startswith("utf"), (name, entry)
 
 
 @pytest.fixture(scope="module")
@@ -350,8 +373,9 @@ def test_a_job_for_an_interpreter_tox_ini_lacks_fails_at_once(tox_envs: str, tmp
 
 # -- the Linux jobs, run here ----------------------------------------------------------------------------------
 
+# The Linux jobs run on Linux only (on Windows, under Wine too, /usr/bin/pypy3.9 would be found and started)
 LOCAL_PYTHONS = [e["python"] for e in matrix_entries(load_workflow()["jobs"]["cases"])
-                 if e["os"] == "ubuntu-latest" and local_interpreter(e["python"])]
+                 if e["os"] == "ubuntu-latest" and sys.platform.startswith("linux") and local_interpreter(e["python"])]
 
 
 @pytest.fixture(scope="module")

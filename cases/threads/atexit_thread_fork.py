@@ -8,7 +8,7 @@ prevent new threads until all non-daemon threads exit", python/cpython#116677, i
 ``_PyInterpreterState_GetFinalizing()``, which ``Py_FinalizeEx`` sets later, once the atexit handlers have run
 (whether a 3.12 point release after 3.12.1 got the change is not observed here); the 3.14 atexit page still
 carries the 3.12 note.  The thread is joined and the forked child waited for inside the handler; the
-fork-with-threads DeprecationWarning (the harness's watchdog thread counts) is silenced.
+fork-with-threads DeprecationWarning is silenced.
 """
 # /// case
 # claim = "From 3.12, starting a new thread or calling os.fork() in an atexit handler raises RuntimeError."

@@ -4,8 +4,8 @@ through multiprocessing, only the fork start method forks the program itself.
 
 3.12 ``Modules/posixmodule.c``, ``warn_about_fork_with_threads``: counts the threads (``/proc/self/stat`` on Linux,
 else ``threading._active``) after the fork and warns when there are more than one.  The direct ``os.fork()``
-probes run in a fresh interpreter (``-I -W always``): the harness's own stack-dump watchdog (a faulthandler thread)
-would count as a second thread in the cell.  In the cell, a Process started while a helper thread runs: under fork
+probes run in a fresh interpreter (``-I -W always``), so that nothing but the probe decides how many threads
+there are.  In the cell, a Process started while a helper thread runs: under fork
 ``Popen._launch`` calls ``os.fork()`` here and warns; spawn execs through ``_posixsubprocess`` and forkserver
 asks its server, so neither forks the program.  PyPy has no such warning.
 """

@@ -38,19 +38,18 @@ out the environment, so the variable is given with ``-X`` there, and by the envi
 # -X gil=0: exit 1: Fatal Python error: config_read_gil: Disabling the GIL is not supported by this build
 # """
 #
-# # The free-threaded builds (3.13t, 3.14t, 3.15t) cannot be selected by a [[expect.when]] table yet (the
-# # selectors are start_method, platform, python and implementation; python = ">=3.13" selects 3.13t as 3.13).
-# # Predicted from Doc/howto/free-threading-python.rst, Python/sysmodule.c (sys__is_gil_enabled_impl) and
-# # Python/initconfig.c (config_read_gil), not observed; with a free-threading selector the table would read:
-# #   [[expect.when]]
-# #   free_threaded = true
-# #   stdout = """
-# #   sys._is_gil_enabled(): False
-# #   Py_GIL_DISABLED: 1; 'free-threading build' in sys.version: True
-# #   PYTHON_GIL=0: False
-# #   PYTHON_GIL=1: True
-# #   -X gil=0: False
-# #   """
+# # Predicted for the free-threaded builds (3.13t, 3.14t, 3.15t) from Doc/howto/free-threading-python.rst,
+# # Python/sysmodule.c (sys__is_gil_enabled_impl) and Python/initconfig.c (config_read_gil), not observed: no
+# # free-threaded build runs here.
+# [[expect.when]]
+# free_threaded = true
+# stdout = """
+# sys._is_gil_enabled(): False
+# Py_GIL_DISABLED: 1; 'free-threading build' in sys.version: True
+# PYTHON_GIL=0: False
+# PYTHON_GIL=1: True
+# -X gil=0: False
+# """
 # ///
 import os
 import subprocess

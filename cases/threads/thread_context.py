@@ -47,19 +47,18 @@ main thread and reads it in three threads: default, ``context=copy_context()``, 
 # context=Context(): the thread sees: unset
 # """
 #
-# # The free-threaded builds (3.14t, 3.15t) cannot be selected by a [[expect.when]] table yet (no selector tells
-# # them from 3.14 and 3.15). Predicted from Doc/library/threading.rst and Python/initconfig.c (the flag defaults
-# # to 1 when Py_GIL_DISABLED), not observed:
-# #   [[expect.when]]
-# #   free_threaded = true
-# #   python = ">=3.14"
-# #   stdout = """
-# #   sys.flags.thread_inherit_context: 1
-# #   sys.flags.context_aware_warnings: 1
-# #   a thread started with no context argument sees: set in main
-# #   context=copy_context(): the thread sees: set in main
-# #   context=Context(): the thread sees: unset
-# #   """
+# # Predicted for the free-threaded builds (3.14t, 3.15t) from Doc/library/threading.rst and Python/initconfig.c
+# # (the flag defaults to 1 when Py_GIL_DISABLED), not observed: no free-threaded build runs here.
+# [[expect.when]]
+# free_threaded = true
+# python = ">=3.14"
+# stdout = """
+# sys.flags.thread_inherit_context: 1
+# sys.flags.context_aware_warnings: 1
+# a thread started with no context argument sees: set in main
+# context=copy_context(): the thread sees: set in main
+# context=Context(): the thread sees: unset
+# """
 # ///
 import contextvars
 import sys

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import shlex
 from typing import Iterable, List, Optional, Sequence
@@ -38,10 +39,16 @@ def evidence(analysis: CaseAnalysis) -> str:
 
 
 def regenerate_command(run: Run, claims_files: Sequence[str] = ()) -> str:
+    """The command as a shell takes it; paths with forward slashes on every system (on Windows a backslash would
+    be quoted as for a POSIX shell, which cmd.exe does not read)."""
     words = ["mpmatrix", "claims", *(run.sources or ["results"])]
     for path in claims_files:
         words += ["--claims-file", path]
-    return " ".join(shlex.quote(w) for w in words)
+    return " ".join(shlex.quote(_forward(w)) for w in words)
+
+
+def _forward(word: str) -> str:
+    return word.replace("\\", "/") if os.sep == "\\" else word
 
 
 def render_claims(run: Run, claims_files: Optional[Sequence[str]] = None, target: Optional[Target] = None) -> str:

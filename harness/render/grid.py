@@ -3,14 +3,15 @@ by platform and by interpreter, with what each interpreter's default start metho
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Sequence, Set, Tuple
+from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
 from harness.model import CellId, Layout, Result, method_label
 
 
 class Grid:
     """Cases × the places the results observed. A column of a start method the case does not run under (a case for
-    threads runs under `default` alone) does not apply to it, rather than being unseen there."""
+    threads runs under `default` alone), or of variant axes it does not have (another case's package versions and
+    flags), does not apply to it, rather than being unseen there."""
 
     def __init__(self, results: Sequence[Result], layout: Optional[Layout] = None) -> None:
         self.layout = layout or Layout.of(results)
@@ -18,9 +19,11 @@ class Grid:
         self._results: Dict[Tuple[str, CellId], Result] = {(r.case.name, r.cell): r for r in results}
         self.cases: List[str] = sorted({r.case.name for r in results})
         self._methods: Dict[str, Set[str]] = {}
+        self._axes: Dict[str, Set[FrozenSet[str]]] = {}  # the variant axes of each case's cells
         self._defaults: Dict[CellId, str] = {}
         for r in results:
             self._methods.setdefault(r.case.name, set()).update(r.case.start_methods)
+            self._axes.setdefault(r.case.name, set()).add(_axes(r.cell))
             if r.setting.default_start_method:
                 self._defaults[r.cell.interpreter()] = r.setting.default_start_method
 
@@ -28,8 +31,9 @@ class Grid:
         return self._results.get((case, column))
 
     def applies(self, case: str, column: CellId) -> bool:
-        """Whether the case runs under this column's start method at all."""
-        return column.start_method in self._methods.get(case, set())
+        """Whether the case runs under this column's start method, with its variant axes, at all."""
+        return (column.start_method in self._methods.get(case, set())
+                and _axes(column) in self._axes.get(case, {frozenset()}))
 
     def groups(self) -> List[Tuple[CellId, List[CellId]]]:
         """(interpreter, its columns) in matrix order."""
@@ -54,3 +58,7 @@ class Grid:
 
     def first_of_interpreter(self, index: int) -> bool:
         return index == 0 or self.columns[index - 1].interpreter() != self.columns[index].interpreter()
+
+
+def _axes(cell: CellId) -> FrozenSet[str]:
+    return frozenset(name for name, _ in cell.variant)

@@ -166,6 +166,8 @@ def render_failure(r: Result, layout: Optional[Layout] = None) -> str:
         if r.observed.stacks:
             parts.append("stacks:\n" + clip(r.observed.stacks, 20, 2000))
         evidence.append(code_block("\n".join(parts)))
+    if r.setting.packages:
+        evidence.append(f"installed: {html_text(r.setting.packages_text())}\n")
     if r.observed.leftovers:
         evidence.append(code_block("\n".join(f"pid {x.pid}{' (zombie)' if x.zombie else ''}: {x.cmdline}" for x in r.observed.leftovers[:10])))
     return f"<details><summary>{html_text(clip(title, 1, 300))}</summary>\n\n" + "\n".join(evidence) + "\n</details>\n\n"

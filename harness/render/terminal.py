@@ -172,6 +172,8 @@ def render_failures(results: Sequence[Result], limit: int = 20) -> str:
     for r in failing[:limit]:
         message = escape_control(r.judged.message).replace("\n", "\n    ")  # a stderr tail, indented as the diff is
         out.append(f"{r.status.label.upper()}: {escape_control(r.case.name)} [{escape_control(where(r))}] {message}")
+        if r.setting.packages:
+            out.append(f"    installed: {escape_control(r.setting.packages_text())}")
         if r.judged.diff:
             out.extend("    " + escape_control(line) for line in r.judged.diff.splitlines())
     if len(failing) > limit:
@@ -205,9 +207,15 @@ def claim_words(r: Result) -> str:
 def render_differences(analyses: Sequence[CaseAnalysis], max_classes: int = 4) -> str:
     """Below the matrix: the cases whose behaviour differs, with the axes that explain it and a short diff."""
     cases = differing(analyses)
+    unseen = [a for a in analyses if not a.classes]  # every cell error, skip, unsupported or flaky
+    statuses = " or ".join(sorted({r.status.label for a in unseen for r in a.excluded}))
+    seen = plural(len(analyses) - len(unseen), "case")
+    if unseen and len(unseen) == len(analyses):
+        return f"No behaviour was observed: every cell of the {plural(len(unseen), 'case')} is {statuses}."
+    more = f"; {len(unseen)} more showed none, every cell {statuses}" if unseen else ""
     if not cases:
-        return f"Behaviour is the same everywhere observed ({plural(len(analyses), 'case')})."
-    lines = [f"Where behaviour differs ({len(cases)} of {plural(len(analyses), 'case')}):"]
+        return f"Behaviour is the same everywhere observed ({seen}{more})."
+    lines = [f"Where behaviour differs ({len(cases)} of {seen}{more}):"]
     for analysis in cases:
         ids = f" [{', '.join(analysis.ids)}]" if analysis.ids else ""
         lines.append("")

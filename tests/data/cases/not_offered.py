@@ -10,4 +10,6 @@
 import multiprocessing
 import sys
 
+if multiprocessing.get_start_method() != "spawn":
+    sys.stderr.write("the reason: not applicable under this start method\n")  # the skip's message
 sys.exit(78 if multiprocessing.get_start_method() == "spawn" else 77)
