@@ -19,9 +19,10 @@ and PyPy's copy of Lib/concurrent/futures/process.py renamed the method ``_adjus
 That is a known PyPy bug, not the behaviour the post describes; PyPy 3.11 has the method again.
 
 Under Wine 8.0 the case skips itself (exit 77): Wine 8's pipes lose a zero-length message once ``poll()`` has seen
-it, and ProcessPoolExecutor wakes its manager thread with such messages, so the executor hangs there now and then (timeouts of this and the other executor
-cases; the stacks of the hung cells end in ``_ThreadWakeup.clear()`` -> ``recv_bytes()``), a result that says
-nothing about Windows.  ``empty_messages_lost()`` tests for the loss itself, not for a Wine version.
+it, and ProcessPoolExecutor wakes its manager thread with such messages, so the executor hangs there now and then
+(timeouts of this and the other executor cases; the stacks of the hung cells end in ``_ThreadWakeup.clear()`` ->
+``recv_bytes()``), a result that says nothing about Windows.  ``empty_messages_lost()`` tests for the loss itself,
+not for a Wine version; Wine 10.0 keeps the message and runs the case.
 """
 # /// case
 # claim = "asyncio code can await blocking work run in a thread pool and CPU work run in a process pool with loop.run_in_executor, without blocking the event loop, under every start method."

@@ -21,9 +21,10 @@ and PyPy's copy of Lib/concurrent/futures/process.py renamed the method ``_adjus
 That is a known PyPy bug, not the behaviour the post describes; PyPy 3.11 has the method again.
 
 Under Wine 8.0 the case skips itself (exit 77): Wine 8's pipes lose a zero-length message once ``poll()`` has seen
-it, and ProcessPoolExecutor wakes its manager thread with such messages, so the executor hangs there now and then (timeouts of this and the other executor
-cases; the stacks of the hung cells end in ``_ThreadWakeup.clear()`` -> ``recv_bytes()``), a result that says
-nothing about Windows.  ``empty_messages_lost()`` tests for the loss itself, not for a Wine version.
+it, and ProcessPoolExecutor wakes its manager thread with such messages, so the executor hangs there now and then
+(timeouts of this and the other executor cases; the stacks of the hung cells end in ``_ThreadWakeup.clear()`` ->
+``recv_bytes()``), a result that says nothing about Windows.  ``empty_messages_lost()`` tests for the loss itself,
+not for a Wine version; Wine 10.0 keeps the message and runs the case.
 """
 # /// case
 # claim = "ProcessPoolExecutor returns values through submit(...).result() and map (input order), re-raises a worker's exception from result(), and by default starts one worker per CPU."
@@ -56,9 +57,9 @@ nothing about Windows.  ``empty_messages_lost()`` tests for the loss itself, not
 # pinned to one CPU: default max_workers == 1: True
 # """
 #
-# # Not yet observed here: written from the CPython source.  macOS and Windows have no os.sched_setaffinity,
-# # so the case cannot pin itself; the rest is the same (on Windows, a machine with more than 61 CPUs would
-# # print False for the default count, because of _MAX_WINDOWS_WORKERS).
+# # Predicted, not observed on Windows or macOS (Wine 8.0 skips: see the docstring): written from the CPython
+# # source.  macOS and Windows have no os.sched_setaffinity, so the case cannot pin itself; the rest is the same (on
+# # Windows, a machine with more than 61 CPUs would print False for the default count, because of _MAX_WINDOWS_WORKERS).
 # [[expect.when]]
 # platform = ["darwin", "win32"]
 # stdout = """
