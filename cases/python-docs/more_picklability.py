@@ -7,7 +7,7 @@ one a ``Process`` subclass holding a ``threading.Lock`` as an attribute.  Under 
 ``popen_forkserver``: ``reduction.dump(process_obj, fp)``) and fails in the parent; only the exception's type is
 printed (the messages differ between versions).  Under fork nothing is pickled and all three run.
 
-On Windows (observed under Wine 8 and 10, CPython 3.8-3.13; not yet on Windows itself) each ``start()`` fails in
+On Windows (observed under Wine 8.0, CPython 3.8-3.13; not yet on Windows itself) each ``start()`` fails in
 the parent as well, but ``popen_spawn_win32.Popen.__init__`` has already created the child (``CreateProcess``
 comes before ``reduction.dump(process_obj, to_child)``): the child reads the preparation data, finds the pipe
 closed where the process object should be and dies of ``EOFError: Ran out of input`` (``spawn._main``), with its
@@ -52,10 +52,37 @@ a race with the parent's exit (see pickle_queues.py).
 # stderr = ""
 # exit = 0
 #
-# # Windows (observed under Wine 8.0 and 10.0, CPython 3.8-3.13, alike; not yet on Windows itself): each child
+# # Windows, predicted from popen_spawn_win32 (not observed there; Wine 8.0 showed it, below): each child
 # # CreateProcess had started before pickling failed dies of EOFError.
 # [[expect.when]]
-# platform = ["win32-wine"]
+# platform = ["win32"]
+# stdout = """
+# lambda target: start() raised PicklingError
+#   the child started before pickling failed: exit code 1
+# threading.Lock argument: start() raised TypeError
+#   the child started before pickling failed: exit code 1
+# subclass holding a threading.Lock: start() raised TypeError
+#   the child started before pickling failed: exit code 1
+# """
+# stderr = """
+# Traceback (most recent call last):
+#   File "<string>", line 1, in <module>
+# ...
+# EOFError: Ran out of input
+# Traceback (most recent call last):
+#   File "<string>", line 1, in <module>
+# ...
+# EOFError: Ran out of input
+# Traceback (most recent call last):
+#   File "<string>", line 1, in <module>
+# ...
+# EOFError: Ran out of input
+# """
+# exit = 0
+#
+# # Observed under Wine 8.0 (Windows CPython 3.8.10-3.13.2; not yet on Windows itself).
+# [[expect.when]]
+# platform = ["win32-wine8.0"]
 # stdout = """
 # lambda target: start() raised PicklingError
 #   the child started before pickling failed: exit code 1

@@ -21,7 +21,7 @@ themselves stay as the docs write them apart from choosing the context.
   module-level ``Pool`` would fail the same way in every worker, but the pool replaces dead workers without end,
   so the program hangs; it is not run here.
 
-On Windows (observed under Wine 8 and 10, CPython 3.8-3.13; argued from the stdlib, not yet seen on Windows
+On Windows (observed under Wine 8.0, CPython 3.8-3.13; argued from the stdlib, not yet seen on Windows
 itself) the unguarded manager program does not fail: it hangs.  The pipe end the server should write its address
 to is pickled for the child as ``reduction.DupHandle(conn.fileno(), access)`` with no pid
 (``connection.reduce_pipe_connection``): a duplicate made *in the parent*, which the child steals
@@ -60,10 +60,22 @@ and reports a program still running then as hung, after killing it.  The program
 # stderr = ""
 # exit = 0
 #
-# # Windows (observed under Wine 8.0 and 10.0, CPython 3.8-3.13, alike): the unguarded manager program hangs; the
-# # mechanism is the stdlib's Windows branch (DupHandle), not Wine's.
+# # Windows, predicted from the stdlib (not observed there; Wine 8.0 showed it, below): the unguarded manager
+# # program hangs; the mechanism is the stdlib's Windows branch (DupHandle), not Wine's.
 # [[expect.when]]
-# platform = ["win32-wine"]
+# platform = ["win32"]
+# stdout = """
+# unguarded Process: printed '', the child's error: RuntimeError: An attempt has been made to start a new process before the current process has finished its bootstrapping phase.
+# guarded, with freeze_support(): printed 'hello'
+# guarded, without freeze_support(): printed 'hello'
+# unguarded Manager: the program hung (still running after 30 s, then killed), the server's error: RuntimeError: An attempt has been made to start a new process before the current process has finished its bootstrapping phase.
+# """
+# stderr = ""
+# exit = 0
+#
+# # Observed under Wine 8.0 (Windows CPython 3.8.10-3.13.2; not yet on Windows itself).
+# [[expect.when]]
+# platform = ["win32-wine8.0"]
 # stdout = """
 # unguarded Process: printed '', the child's error: RuntimeError: An attempt has been made to start a new process before the current process has finished its bootstrapping phase.
 # guarded, with freeze_support(): printed 'hello'

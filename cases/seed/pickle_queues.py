@@ -20,7 +20,7 @@ find the class by name: its ``__module__`` is ``_thread`` and its name ``lock``,
 no attribute ``lock`` (only ``LockType``), so ``save_global`` raises ``PicklingError``.  It still cannot be
 pickled, so the claim holds there too.
 
-On Windows (observed under Wine 8 and 10, CPython 3.8-3.13; not yet on Windows itself) ``start()`` fails in the
+On Windows (observed under Wine 8.0, CPython 3.8-3.13; not yet on Windows itself) ``start()`` fails in the
 parent as under Linux spawn, but a child process already exists: ``popen_spawn_win32.Popen.__init__`` calls
 ``CreateProcess`` first and only then pickles the preparation data and the process object into the child's pipe.
 When pickling fails, the child has read the preparation data and finds the pipe closed before the process object:
@@ -92,10 +92,27 @@ race with the parent's exit.  Linux's spawn pickles into a buffer before it star
 # Process(target=child, args=(queue.Queue(),)).start(): PicklingError: Can't pickle <class '_thread.lock'>: it's not found as _thread.lock
 # """
 #
-# # Windows (observed under Wine 8.0 and 10.0, CPython 3.8-3.13, the same on both; not yet on Windows itself):
+# # Windows, predicted from popen_spawn_win32 (not observed there; Wine 8.0 showed it, below):
 # # the parent fails as under Linux spawn, and the child CreateProcess had already started dies of EOFError.
 # [[expect.when]]
-# platform = ["win32-wine"]
+# platform = ["win32"]
+# python = ">=3.8"
+# stdout = """
+# pickle.dumps(multiprocessing.Queue()): RuntimeError: Queue objects should only be shared between processes through inheritance
+# pickle.dumps(queue.Queue()): TypeError: cannot pickle '_thread.lock' object
+# Process(target=child, args=(queue.Queue(),)).start(): TypeError: cannot pickle '_thread.lock' object
+#   the child started before pickling failed: exit code 1
+# """
+# stderr = """
+# Traceback (most recent call last):
+#   File "<string>", line 1, in <module>
+# ...
+# EOFError: Ran out of input
+# """
+#
+# # Observed under Wine 8.0 (Windows CPython 3.8.10-3.13.2; not yet on Windows itself).
+# [[expect.when]]
+# platform = ["win32-wine8.0"]
 # python = ">=3.8"
 # stdout = """
 # pickle.dumps(multiprocessing.Queue()): RuntimeError: Queue objects should only be shared between processes through inheritance
