@@ -11,9 +11,10 @@ The initializer of the working pools sets a module global that the task returns,
 worker before the task.  stderr (the logged tracebacks) is not checked.
 
 Under Wine 8.0 the case skips itself (exit 77): Wine 8's pipes lose a zero-length message once ``poll()`` has seen
-it, and ProcessPoolExecutor wakes its manager thread with such messages, so the executor hangs there now and then (timeouts of this and the other executor
-cases; the stacks of the hung cells end in ``_ThreadWakeup.clear()`` -> ``recv_bytes()``), a result that says
-nothing about Windows.  ``empty_messages_lost()`` tests for the loss itself, not for a Wine version.
+it, and ProcessPoolExecutor wakes its manager thread with such messages, so the executor hangs there now and then
+(timeouts of this and the other executor cases; the stacks of the hung cells end in ``_ThreadWakeup.clear()`` ->
+``recv_bytes()``), a result that says nothing about Windows.  ``empty_messages_lost()`` tests for the loss itself,
+not for a Wine version; Wine 10.0 keeps the message and runs the case.
 """
 # /// case
 # claim = "ThreadPoolExecutor and ProcessPoolExecutor run initializer(*initargs) in each worker (3.7); an initializer that raises breaks the pool (BrokenThreadPool, BrokenProcessPool, both BrokenExecutor), and so does a process worker that dies abruptly."

@@ -10,9 +10,10 @@ executor's threads and locks).  Before 3.11 the keyword is a ``TypeError``.
 One worker, two tasks per child, six tasks run one after another: three worker processes answer.
 
 Under Wine 8.0 the case skips itself (exit 77): Wine 8's pipes lose a zero-length message once ``poll()`` has seen
-it, and ProcessPoolExecutor wakes its manager thread with such messages, so the executor hangs there now and then (timeouts of this and the other executor
-cases; the stacks of the hung cells end in ``_ThreadWakeup.clear()`` -> ``recv_bytes()``), a result that says
-nothing about Windows.  ``empty_messages_lost()`` tests for the loss itself, not for a Wine version.
+it, and ProcessPoolExecutor wakes its manager thread with such messages, so the executor hangs there now and then
+(timeouts of this and the other executor cases; the stacks of the hung cells end in ``_ThreadWakeup.clear()`` ->
+``recv_bytes()``), a result that says nothing about Windows.  ``empty_messages_lost()`` tests for the loss itself,
+not for a Wine version; Wine 10.0 keeps the message and runs the case.
 """
 # /// case
 # claim = "ProcessPoolExecutor starts its workers with mp_context (3.7); max_tasks_per_child (3.11) replaces a worker after that many tasks, uses spawn when no mp_context is given, and is refused with the fork start method."
@@ -51,7 +52,8 @@ nothing about Windows.  ``empty_messages_lost()`` tests for the loss itself, not
 # known_bug = "PyPy 3.9 (7.3.10, 7.3.11) renamed ProcessPoolExecutor._adjust_process_count to _adjust_process_count_cpython but submit() still calls the old name, so submit fails with any non-fork context (https://github.com/pypy/pypy/issues/3873, #3910, #4922)."
 #
 # # Windows offers no fork context: get_context("fork") raises before ProcessPoolExecutor could refuse it.
-# # Wine-observed (Wine 8.0 and 10.0, the embeddable CPython 3.11-3.13), not yet on Windows itself.
+# # Predicted for Windows from the stdlib's Windows code, not observed there; an earlier run under Wine 10.0 (and
+# # Wine 8.0, before the case skipped there) showed exactly this.
 # [[expect.when]]
 # platform = ["win32"]
 # python = ">=3.11"

@@ -19,9 +19,10 @@ warns about the executor's semaphores, which no finalizer released).  ``Executor
 private: it is the only handle on the workers to kill.
 
 Under Wine 8.0 the case skips itself (exit 77): Wine 8's pipes lose a zero-length message once ``poll()`` has seen
-it, and ProcessPoolExecutor wakes its manager thread with such messages, so the executor hangs there now and then (timeouts of this and the other executor
-cases; the stacks of the hung cells end in ``_ThreadWakeup.clear()`` -> ``recv_bytes()``), a result that says
-nothing about Windows.  ``empty_messages_lost()`` tests for the loss itself, not for a Wine version.
+it, and ProcessPoolExecutor wakes its manager thread with such messages, so the executor hangs there now and then
+(timeouts of this and the other executor cases; the stacks of the hung cells end in ``_ThreadWakeup.clear()`` ->
+``recv_bytes()``), a result that says nothing about Windows.  ``empty_messages_lost()`` tests for the loss itself,
+not for a Wine version; Wine 10.0 keeps the message and runs the case.
 """
 # /// case
 # claim = "A ProcessPoolExecutor with max_tasks_per_child runs every queued task, replacing each retiring worker (the deadlock fixed in 3.14.7, gh-115634)."
@@ -76,7 +77,8 @@ nothing about Windows.  ``empty_messages_lost()`` tests for the loss itself, not
 # known_bug = "the idle-worker semaphore keeps stale tokens, so a retiring worker is not replaced and the queued tasks never run (https://github.com/python/cpython/issues/115634, fixed in 3.13.15 and 3.14.7)."
 #
 # # Windows has no resource tracker (semaphores are kernel objects, freed with their last handle): no warning.
-# # Observed under Wine 10.0 (CPython 3.11-3.13; Wine 8.0 skips, see the docstring), not yet on Windows itself.
+# # Predicted for Windows (the bug is in code every OS runs), not observed there; an earlier run under Wine 10.0
+# # showed exactly this (CPython 3.11-3.13; Wine 8.0 skips, see the docstring).
 # [[expect.when]]
 # platform = ["win32"]
 # python = ">=3.11,<3.13.15"
