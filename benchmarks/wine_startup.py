@@ -15,13 +15,15 @@ import argparse
 import ctypes
 import os
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
 import time
 from typing import Dict, List, Optional, Sequence
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, REPO)
 from harness import wine  # noqa: E402
 
 POOL = """
@@ -93,6 +95,19 @@ def main() -> int:
         measure("wine: -c 'import multiprocessing.pool'", [args.python, "-c", IMPORTS], env, p, n)
         measure("native pool.py (spawn, Pool(2).map)", [args.native, pool], env, None, n)
         measure("wine: pool.py", [args.python, pool], env, p, n)
+        # A trivial case as the harness runs it: the bootstrap (which imports multiprocessing to set the start
+        # method, and arms the stack dump: on a signal natively, SIGRTMIN+6 as the harness does; faulthandler's
+        # watchdog thread under Wine, `59`; `0` is no dump), against `python case.py`
+        case = os.path.join(folder, "case.py")
+        with open(case, "w") as f:
+            f.write('print("hi")\n')
+        bootstrap = os.path.join(REPO, "harness", "bootstrap.py")
+        measure("native case.py", [args.native, case], env, None, n)
+        measure("native bootstrap.py spawn signal:SIGRTMIN+6 ... case.py",
+                [args.native, bootstrap, "spawn", f"signal:{signal.SIGRTMIN + 6}", os.devnull, case], env, None, n)
+        measure("wine: case.py", [args.python, case], env, p, n)
+        measure("wine: bootstrap.py spawn 0 ... case.py", [args.python, bootstrap, "spawn", "0", "nul", case], env, p, n)
+        measure("wine: bootstrap.py spawn 59 ... case.py", [args.python, bootstrap, "spawn", "59", "nul", case], env, p, n)
         before = wine.prefix_cpu_s(p)
         time.sleep(args.idle)
         print(f"the server and services idle for {args.idle:g} s: {wine.prefix_cpu_s(p) - before:.3f} s CPU")

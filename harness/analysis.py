@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Hashable, Iterable, List, Mapping, Optional, Sequence, Tuple
 
-from harness.model import AXIS_NAMES, Axis, CellId, Layout, Result, Run, Status, is_flag, verdict_phrase
+from harness.model import AXIS_NAMES, Axis, CellId, Layout, Result, Run, Status, is_flag, number, verdict_phrase
 
 # A cell's place on every axis of a layout, in the order of its axes: start method, python, platform,
 # implementation, then any variant axes.
@@ -175,7 +175,7 @@ def python_changes(values: Mapping[Coordinates, Hashable], differs_by: Sequence[
 
 def _step_words(before: str, after: str) -> str:
     """`in 3.12` for neighbouring minor versions, else `between A and B`, naming what lay unobserved in between."""
-    a, b = [tuple(int(p) for p in re.findall(r"\d+", t)) for t in (before, after)]
+    a, b = [tuple(number(p) for p in re.findall(r"\d+", t)) for t in (before, after)]
     if len(a) == 2 and len(b) == 2 and a[0] == b[0] and b[1] == a[1] + 1:
         return f"in {after}"
     gap = ""
@@ -225,7 +225,7 @@ def analyse_case(results: Sequence[Result], layout: Optional[Layout] = None) -> 
 def claim_id_key(claim_id: str) -> Tuple[Any, ...]:
     """S2 before S10; anything not shaped like an ID after, alphabetically."""
     match = re.fullmatch(r"([A-Za-z]*)(\d+)", claim_id)
-    return (0, match.group(1), int(match.group(2))) if match else (1, claim_id, 0)
+    return (0, match.group(1), number(match.group(2))) if match else (1, claim_id, 0)
 
 
 def case_order_key(analysis: CaseAnalysis) -> Tuple[Any, ...]:
@@ -304,7 +304,11 @@ def observation_text(result: Result, max_lines: int = 40) -> List[str]:
         body = text.splitlines()
         lines.append(f"{name}:" if body else f"{name}: (empty)")
         lines.extend("  " + line for line in body[:max_lines])
-        if len(body) > max_lines:
+        cut = result.cut(name)  # a brief result (a run's, in memory) holds the head of a long output
+        if cut is not None:
+            lines.append(f"  ... {cut.lines - min(len(body), max_lines)} more lines ({cut.chars:,} characters in all, "
+                         "in the results file)")
+        elif len(body) > max_lines:
             lines.append(f"  ... {len(body) - max_lines} more lines")
     return lines
 

@@ -26,6 +26,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from harness import files
 from harness.match import Pattern, PatternError, compile_line, compile_pattern
 from harness.model import (
     CASE_METHODS, DEFAULT_METHOD, IMPLEMENTATIONS, PLATFORMS, START_METHODS, CaseRef, CellId, platform_matches,
@@ -322,21 +323,33 @@ def find_cases(paths: Sequence[str]) -> Tuple[List[str], List[CaseError]]:
         path = Path(raw)
         if path.is_dir():
             for candidate in sorted(path.rglob("*.py")):
-                if "__pycache__" in candidate.parts or candidate.name.startswith(("_", ".")):
+                if "__pycache__" in candidate.parts or candidate.name.startswith(("_", ".")) or candidate.is_dir():
                     continue
-                broken_link = _broken_link(candidate)
-                if broken_link:  # said, not skipped: a case the author meant to run would silently not run
-                    errors.append(CaseError(str(candidate), 0, broken_link))
+                refused = _broken_link(candidate) or _refusal(candidate)
+                if refused:  # said, not skipped: a case the author meant to run would silently not run
+                    errors.append(CaseError(str(candidate), 0, refused))
                 elif declares_case(candidate):
                     found.append(str(candidate))
-        elif path.is_file():
-            found.append(str(path))
         elif _broken_link(path):
             errors.append(CaseError(raw, 0, _broken_link(path)))
+        elif os.path.exists(path) and _refusal(path):
+            errors.append(CaseError(raw, 0, _refusal(path)))
+        elif path.is_file():
+            found.append(str(path))
         else:
             errors.append(CaseError(raw, 0, "no such file or folder; expected a case file or a folder of them"))
     unique = sorted(dict.fromkeys(os.path.normpath(p) for p in found))
     return unique, errors
+
+
+def _refusal(path: Path) -> str:
+    """Why a file found where cases are is not read as one (a named pipe, a link to /dev/zero, a file beyond the
+    bound: harness.files), or ""."""
+    try:
+        refused = files.refusal(path, files.CASE_FILE_LIMIT, "case file")
+    except OSError:
+        return ""  # gone meanwhile: nothing to read, nothing to say
+    return f"{refused}; expected a case file" if refused else ""
 
 
 def _broken_link(path: Path) -> str:
@@ -356,9 +369,8 @@ def _broken_link(path: Path) -> str:
 def declares_case(path: Path) -> bool:
     """Whether a file opens a `# /// case` block in a comment: a script quoting one in a string (one that writes case
     files) is not a case file. A file that is not valid Python still is, and fails as a case when it runs."""
-    try:
-        with open(path, encoding="utf-8-sig", errors="replace") as f:  # a byte order mark is no part of the text
-            text = f.read()
+    try:  # a byte order mark is no part of the text
+        text = files.read_text(path, files.CASE_FILE_LIMIT, "case file", "utf-8-sig", "replace")
     except OSError:
         return False
     if "# /// case" not in text:
@@ -374,8 +386,7 @@ def explanation(path: str) -> str:
     """A case file's docstring: why the case shows what it shows (the mechanism and the stdlib line behind it), as
     `mpmatrix show` and the HTML report give it; "" when it has none or the file cannot be read as Python."""
     try:
-        with open(path, "rb") as f:
-            tree = ast.parse(f.read(), path)
+        tree = ast.parse(files.read_bytes(path, files.CASE_FILE_LIMIT, "case file"), path)
     except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
         return ""
     return ast.get_docstring(tree) or ""
@@ -388,10 +399,9 @@ def case_name(path: str) -> str:
 def load_case(path: str) -> Case:
     """Read and check one case file; raises CaseError."""
     try:
-        with open(path, "rb") as f:
-            data = f.read()
+        data = files.read_bytes(path, files.CASE_FILE_LIMIT, "case file")
     except OSError as exc:
-        raise CaseError(path, 0, f"cannot read: {exc.strerror}") from None
+        raise CaseError(path, 0, f"cannot read: {exc.strerror or exc}") from None
     try:
         text = data.decode("utf-8-sig")  # a byte order mark is allowed, as Python allows it in a source file
     except UnicodeDecodeError as exc:
@@ -503,7 +513,7 @@ def _uncommented(content: str) -> str:
 def read_toml(block: Block, path: str) -> Dict[str, Any]:
     """The block's TOML as values; raises CaseError naming the file line and what is wrong."""
     lines, first_line = list(block.lines), block.first_line
-    deep = _too_deep(lines)
+    deep = too_deep(lines)
     if deep:
         raise CaseError(path, first_line + deep, f"arrays or tables nested more than {MAX_NESTING} deep; a case "
                         "block needs a few levels at most")
@@ -526,7 +536,7 @@ def read_toml(block: Block, path: str) -> Dict[str, Any]:
         raise CaseError(path, first_line, f"a value the TOML reader refuses: {exc}") from None
 
 
-def _too_deep(lines: Sequence[str]) -> int:
+def too_deep(lines: Sequence[str]) -> int:
     """The block line (1-based) where brackets outside strings first nest deeper than MAX_NESTING, or 0. Counted
     before parsing: the TOML readers recurse once per level and a deep enough file would exhaust the stack."""
     depth = 0

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
+from harness import files
 from harness.analysis import claim_id_key
 from harness.errors import UsageError
 
@@ -69,10 +70,10 @@ def parse_claims(text: str, path: str = "<claims>") -> ClaimsFile:
 
 def read_claims_file(path: str) -> ClaimsFile:
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        text = files.read_text(path, files.CLAIMS_LIMIT, "claims file", "utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path}: cannot read the claims file ({exc}); expected a Markdown file with a `# ` title "
-                         "and tables of `| ID | claim |` rows (docs/claims-files.md)") from None
+        raise UsageError(f"{path}: cannot read the claims file ({files.described(exc)}); expected a Markdown file "
+                         "with a `# ` title and tables of `| ID | claim |` rows (docs/claims-files.md)") from None
     return parse_claims(text, path)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import stat
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional, Sequence, TextIO
@@ -253,27 +254,30 @@ def say(text: str, stream: Optional[TextIO] = None) -> None:
 def cmd_list(args: argparse.Namespace) -> int:
     from harness.plan import load_cases
 
-    from harness.render.terminal import cell_len, escape_control, pad
+    from harness.render.terminal import cell_len, escape_name, pad
 
     cases, broken = load_cases(args.paths or [DEFAULT_CASES])
-    rows = [(escape_control(case.name), escape_control(",".join(case.ids)), case.claim) for case in cases]
+    # one line each, whatever the names hold (escape_name: newlines and tabs too)
+    rows = [(escape_name(case.name), escape_name(",".join(case.ids)), escape_name(case.claim)) for case in cases]
     # columns as wide as their widest entry, in terminal cells: long ID lists and wide characters stay aligned
     name_width = max((cell_len(name) for name, _, _ in rows), default=0)
     ids_width = max((cell_len(ids) for _, ids, _ in rows), default=0)
     for name, ids, claim in rows:
         say(f"{pad(name, name_width)}  {pad(ids, ids_width)}  {claim}")
     for _, error in broken:
-        say(f"mpmatrix: {error}", sys.stderr)
+        say(f"mpmatrix: {escape_name(str(error))}", sys.stderr)
     for case in cases:
         for warning in case.warnings:
-            say(f"mpmatrix: warning: {warning}", sys.stderr)
+            say(f"mpmatrix: warning: {escape_name(warning)}", sys.stderr)
     return EXIT_USAGE if broken else EXIT_OK
 
 
 def cmd_show(args: argparse.Namespace) -> int:
     """A case (by file, name or claim ID): its claim, source, IDs, why it shows what it shows, and its block."""
+    from harness import files
     from harness.casefile import CaseError, explanation, load_case
     from harness.plan import load_cases
+    from harness.render.terminal import escape_name
 
     paths = [args.case]
     if not os.path.isfile(args.case):
@@ -289,18 +293,20 @@ def cmd_show(args: argparse.Namespace) -> int:
             raise UsageError(str(exc)) from None
         if index:
             say("")
-        say(f"{case.name}  ({case.path})")
-        say(f"claim:  {case.claim}")
-        say(f"source: {case.source}")
-        say(f"ids:    {', '.join(case.ids)}")
+        say(f"{escape_name(case.name)}  ({escape_name(case.path)})")  # names: one line each, whatever they hold
+        say(f"claim:  {escape_name(case.claim)}")
+        say(f"source: {escape_name(case.source)}")
+        say(f"ids:    {escape_name(', '.join(case.ids))}")
         say(f"timeout: {case.timeout:g} s" + (f"; platforms: {', '.join(case.platforms)}" if case.platforms else ""))
         _show_dependencies(case)
         why = explanation(case.path)
         if why:
             say("")
             say(why)
-        with open(case.path, encoding="utf-8-sig") as f:
-            lines = f.read().splitlines()
+        try:
+            lines = files.read_text(case.path, files.CASE_FILE_LIMIT, "case file", "utf-8-sig").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:  # changed since it was loaded just now
+            raise UsageError(f"{case.path}: cannot read: {files.described(exc)}") from None
         first, last = case.block
         say("")
         say("\n".join(lines[first - 1 : last]))
@@ -392,6 +398,7 @@ def cmd_claims(args: argparse.Namespace) -> int:
 
 def cmd_bless(args: argparse.Namespace) -> int:
     """Bless each case from its observed cells (a run of it here, or --results): show the diff, ask, write."""
+    from harness import files
     from harness.analysis import plural
     from harness.bless import BlessError, Observations, bless
     from harness.casefile import CaseError, load_case
@@ -404,8 +411,10 @@ def cmd_bless(args: argparse.Namespace) -> int:
             case = load_case(path)
         except CaseError as exc:
             raise UsageError(str(exc)) from None
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
+        try:
+            text = files.read_text(path, files.CASE_FILE_LIMIT, "case file")
+        except (OSError, UnicodeDecodeError) as exc:  # changed since it was loaded
+            raise UsageError(f"{path}: cannot read: {files.described(exc)}") from None
         try:
             results = observations.of(case)
             blessing = bless(case, text, results)
@@ -431,7 +440,28 @@ def cmd_bless(args: argparse.Namespace) -> int:
             answer = input(f"write {path}? [y/N] ").strip().lower()
             if answer not in ("y", "yes"):
                 continue
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(blessing.new_text)
+        problem = _unchanged_since_read(Path(path), blessing.text)
+        if problem:
+            say(f"mpmatrix: {path}: not written: {problem}", sys.stderr)
+            status = max(status, EXIT_FAILED)
+            continue
+        from harness.results import write_text_atomic
+
+        # beside the file and renamed over it, with its mode: a signal or a full disk meanwhile leaves it as it was
+        write_text_atomic(Path(path), blessing.new_text, stat.S_IMODE(os.stat(path).st_mode))
         say(f"{path}: blessed from {plural(len(results) - sum(blessing.not_blessed.values()), 'cell')}")
     return status
+
+
+def _unchanged_since_read(path: Path, text: str) -> str:
+    """Why bless must not write path (no longer a regular file, or changed since bless read it, as it may while bless
+    runs the case: an edit made meanwhile would be lost), or ""."""
+    from harness import files
+
+    try:
+        now = files.read_text(path, files.CASE_FILE_LIMIT, "case file")
+    except (OSError, UnicodeDecodeError) as exc:  # files.NotRegular among them
+        return files.described(exc)
+    if now.replace("\r\n", "\n") != text.replace("\r\n", "\n"):
+        return "it changed since bless read it; run bless again"
+    return ""

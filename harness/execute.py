@@ -18,7 +18,7 @@ from typing import IO, Any, Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 import psutil
 
-from harness import keeper
+from harness import files, keeper
 from harness.model import WINDOWS_STATUSES, Cell, Leftover, Observation
 
 BOOTSTRAP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bootstrap.py")
@@ -960,9 +960,11 @@ def _procs(pids: Sequence[int]) -> List[Any]:
 
 
 def _read_text(path: str) -> str:
+    """The cell's stack file: a regular file within its bound (the cell may have put a pipe in its place)."""
     try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            return f.read()
+        return files.read_text(path, files.STACKS_LIMIT, "stack file", errors="replace")
+    except files.NotRegular as exc:
+        return f"(the stack file was not read: {exc.strerror})\n"
     except OSError:
         return ""
 

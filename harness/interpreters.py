@@ -18,7 +18,7 @@ from packaging.version import Version
 
 from harness import execute, wine
 from harness.errors import UsageError
-from harness.model import IMPLEMENTATIONS, Interpreter, implementation_name
+from harness.model import IMPLEMENTATIONS, Interpreter, implementation_name, number
 
 MINIMUM_VERSION = (3, 7)
 PROBE_TIMEOUT_S = 10.0
@@ -273,7 +273,7 @@ def _resolve_version(
     if matches:
         return max(matches, key=lambda i: _version_tuple(i.version))
     listing = ", ".join(f"{i.tag} ({i.version}, {i.executable})" for i in found) or "none"
-    twins = [i.tag for i in found if _version_tuple(i.version)[:2] == (int(major), int(minor))]
+    twins = [i.tag for i in found if _version_tuple(i.version)[:2] == (number(major), number(minor))]
     hint = f" (did you mean {' or '.join(dict.fromkeys(twins))}?)" if twins else ""
     unusable = [p for p in problems if f"{major}.{minor}" in p.reason]
     also = "".join(f"; {p.executable} is unusable: {p.reason}" for p in unusable)
@@ -554,7 +554,7 @@ def _gist(stderr: str) -> str:
 
 def _version_tuple(version: str) -> Tuple[int, ...]:
     match = re.match(r"(\d+)\.(\d+)(?:\.(\d+))?", version)
-    return tuple(int(part) for part in match.groups() if part is not None) if match else ()
+    return tuple(number(part) for part in match.groups() if part is not None) if match else ()
 
 
 def _release(version: str) -> str:

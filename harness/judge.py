@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import replace
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from harness import wine
+from harness import files, wine
 from harness.budget import Budget, JudgingTimeout
 from harness.casefile import Case, Expectation, file_digest
 from harness.model import (
@@ -99,9 +99,8 @@ def _changed_since_read(case: Case) -> str:
     the cell ran the file as it was on disk then, so its output and the expectation may come from two versions."""
     if not case.digest:
         return ""
-    try:
-        with open(case.path, "rb") as f:
-            now = file_digest(f.read())
+    try:  # a regular file within its bound: one the case made a pipe or a link to /dev/zero is refused at once
+        now = file_digest(files.read_bytes(case.path, files.CASE_FILE_LIMIT, "case file"))
     except OSError as exc:
         return f"the case file {case.path} can no longer be read ({exc.strerror}); its expectation was read when the run started"
     if now == case.digest:

@@ -17,21 +17,21 @@ import errno
 import os
 import platform as host_platform
 import sys
-import tempfile
 import threading
 import time
 import uuid
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tuple
 
-from harness import execute, results as results_io, timings as timings_io, wine
+from harness import execute, files, results as results_io, timings as timings_io, wine
 from harness.display import now_iso
 from harness.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError
 from harness.interpreters import select_interpreters
 from harness.judge import combine_by_cell
 from harness.model import Result, Run
 from harness.plan import load_cases
+from harness.render.terminal import escape_name
 from harness.session import Session, second_signal_kills, signals_as_interrupt
 
 DEFAULT_CASES = "cases"
@@ -125,11 +125,11 @@ def run_matrix(request: RunRequest, display: Any, warn: Warn, notice: Optional[W
     cases, broken = load_cases(paths)
     if not cases and not broken:
         raise UsageError(f"no case files under {', '.join(paths)}; a case is a .py file with a `# /// case` block")
-    for _, error in broken:
-        warn(f"mpmatrix: {error}")
+    for _, error in broken:  # names escaped: a path with a newline cannot print a line of its own
+        warn(f"mpmatrix: {escape_name(str(error))}")
     for case in cases:
         for warning in case.warnings:
-            warn(f"mpmatrix: warning: {warning}")
+            warn(f"mpmatrix: warning: {escape_name(warning)}")
     interpreters = select_interpreters(list(request.pythons) if request.pythons else None, notice or warn,
                                        request.all_releases)
 
@@ -140,87 +140,112 @@ def run_matrix(request: RunRequest, display: Any, warn: Warn, notice: Optional[W
         session = Session.assemble(cases, broken, interpreters,
                                    list(request.start_methods) if request.start_methods else None, request.repeat or 1,
                                    request.jobs, request.cap, known, report=lambda line: warn(f"mpmatrix: {line}"))
-        run_id, started, carried = uuid.uuid4().hex[:12], now_iso(), []
+        run_id, started, recorded = uuid.uuid4().hex[:12], now_iso(), iter(())
         if previous is not None:  # cells recorded before the interruption are kept, not run again
-            run_id, started = previous.run_id, previous.started
-            carried, session.planned = _carried(previous.results, session.planned, warn)
+            run_id, started, recorded = previous.run_id, previous.started, previous.results()
         session.started = started
-        journal = results_io.Journal(journal_path, run_id, started, carried, request.recorded())
-        return _execute(session, carried, journal, run_id, results_path, out_dir, display, warn, request.recorded())
+        carried = _Carried(session.planned)
+        # The results a resumed run carries over go into its new journal one at a time, whole, from the old one.
+        journal = results_io.Journal(journal_path, run_id, started, carried.keep(recorded), request.recorded())
+        session.planned = carried.left(session.planned, warn)
+        return _execute(session, journal, run_id, results_path, out_dir, display, warn, request.recorded())
     except results_io.ResultsNotWritten as exc:
         raise UsageError(f"{option} {out_dir}: {exc.strerror}") from None
+    except results_io.ResultsError as exc:  # the record of the run to resume, read as it is carried over
+        raise UsageError(str(exc)) from None
     finally:
         lock.release()
 
 
-def _previous(results_path: Path, journal_path: Path) -> results_io.Journaled:
-    """What the interrupted run recorded: the journal, when there is one, is its whole record; results.json only
-    when there is not."""
+@dataclass(frozen=True)
+class _Previous:
+    """What the interrupted run recorded: its id, start and request at once, its results one at a time as they are
+    carried over (results(), to be called once)."""
+
+    run_id: str
+    started: str
+    request: Dict[str, Any]
+    results: Callable[[], Iterator[Result]]
+
+
+def _previous(results_path: Path, journal_path: Path) -> _Previous:
+    """The journal, when there is one, is the interrupted run's whole record; results.json only when there is not."""
     try:
-        if journal_path.exists():
-            return results_io.read_journal(journal_path)
-        if results_path.exists():
-            run = results_io.read_run(results_path)
+        if os.path.lexists(journal_path):  # lexists: a pipe or a dangling link there is named, not passed over
+            journal = results_io.JournalFile(journal_path)
+            return _Previous(journal.run_id, journal.started, journal.request, journal.results)
+        if os.path.lexists(results_path):
+            run, cells = results_io.iter_results(results_path)
             request = run.host.get("request")
-            return results_io.Journaled(str(run.host.get("run_id") or uuid.uuid4().hex[:12]), run.started,
-                                        tuple(run.results), request if isinstance(request, dict) else {})
+            return _Previous(str(run.host.get("run_id") or uuid.uuid4().hex[:12]), run.started,
+                             request if isinstance(request, dict) else {}, lambda: cells)
     except results_io.ResultsError as exc:
         raise UsageError(str(exc)) from None
     raise UsageError(f"--resume {results_path.parent}: neither {results_io.JOURNAL_NAME} nor "
                      f"{results_io.RESULTS_NAME} there; expected the --out folder of an interrupted run")
 
 
-def _carried(recorded: Sequence[Result], planned: List[Any], warn: Warn) -> Tuple[List[Result], List[Any]]:
-    """The recorded results a resumed run keeps, and what it has left to run. A result is kept while its cell is
-    still planned, as often as it is planned (--repeat), and its case file is unchanged; the others are dropped
-    (a case renamed, moved or removed, an interpreter or start method no longer asked for) or run again (changed)."""
-    digests = {item.case.name: item.case.digest for item in planned}  # broken cases' stand-ins too
-    wanted: Dict[Any, int] = {}
-    for item in planned:
-        wanted[item.cell.key] = wanted.get(item.cell.key, 0) + 1
-    kept: List[Result] = []
-    changed: Dict[str, int] = {}
-    dropped: Dict[str, int] = {}
-    for result in recorded:
-        if result.case.name in digests and result.case.digest != digests[result.case.name]:
-            changed[result.case.name] = changed.get(result.case.name, 0) + 1
-        elif wanted.get(result.key, 0) > 0:
-            wanted[result.key] -= 1
-            kept.append(result)
-        else:
-            dropped[result.case.name] = dropped.get(result.case.name, 0) + 1
-    for name, count in sorted(changed.items()):
-        warn(f"mpmatrix: {name}: the case file changed since it was recorded; its {count} recorded {'cell runs' if count == 1 else 'cells run'} again")
-    if dropped:
-        count = sum(dropped.values())
-        names = ", ".join(sorted(dropped)[:5]) + (f" and {len(dropped) - 5} more" if len(dropped) > 5 else "")
-        warn(f"mpmatrix: {count} recorded {'cell is' if count == 1 else 'cells are'} not part of this run (of {names}: "
-             "renamed, moved or removed, or of an interpreter or start method not asked for now): dropped")
-    done: Dict[Any, int] = {}
-    for result in kept:
-        done[result.key] = done.get(result.key, 0) + 1
-    left: List[Any] = []
-    for item in planned:  # as many of each cell's planned runs as were recorded are done
-        if done.get(item.cell.key, 0) > 0:
-            done[item.cell.key] -= 1
-            continue
-        left.append(item)
-    return kept, left
+class _Carried:
+    """Which recorded results a resumed run keeps, taken one at a time (keep()), and what it has left to run (left()).
+    A result is kept while its cell is still planned, as often as it is planned (--repeat), and its case file is
+    unchanged; the others are dropped (a case renamed, moved or removed, an interpreter or start method no longer
+    asked for) or run again (changed)."""
+
+    def __init__(self, planned: List[Any]) -> None:
+        self.digests = {item.case.name: item.case.digest for item in planned}  # broken cases' stand-ins too
+        self.wanted: Dict[Any, int] = {}
+        for item in planned:
+            self.wanted[item.cell.key] = self.wanted.get(item.cell.key, 0) + 1
+        self.done: Dict[Any, int] = {}
+        self.changed: Dict[str, int] = {}
+        self.dropped: Dict[str, int] = {}
+
+    def keep(self, recorded: Iterable[Result]) -> Iterator[Result]:
+        for result in recorded:
+            if result.case.name in self.digests and result.case.digest != self.digests[result.case.name]:
+                self.changed[result.case.name] = self.changed.get(result.case.name, 0) + 1
+            elif self.wanted.get(result.key, 0) > 0:
+                self.wanted[result.key] -= 1
+                self.done[result.key] = self.done.get(result.key, 0) + 1
+                yield result
+            else:
+                self.dropped[result.case.name] = self.dropped.get(result.case.name, 0) + 1
+
+    def left(self, planned: List[Any], warn: Warn) -> List[Any]:
+        """The planned cells not done (once keep() has been taken whole); says what ran again or was dropped."""
+        for name, count in sorted(self.changed.items()):
+            warn(f"mpmatrix: {escape_name(name)}: the case file changed since it was recorded; its {count} recorded "
+                 f"{'cell runs' if count == 1 else 'cells run'} again")
+        if self.dropped:
+            count = sum(self.dropped.values())
+            names = ", ".join(escape_name(n) for n in sorted(self.dropped)[:5])
+            names += f" and {len(self.dropped) - 5} more" if len(self.dropped) > 5 else ""
+            warn(f"mpmatrix: {count} recorded {'cell is' if count == 1 else 'cells are'} not part of this run "
+                 f"(of {names}: renamed, moved or removed, or of an interpreter or start method not asked for now): "
+                 "dropped")
+        done = dict(self.done)
+        left: List[Any] = []
+        for item in planned:  # as many of each cell's planned runs as were recorded are done
+            if done.get(item.cell.key, 0) > 0:
+                done[item.cell.key] -= 1
+                continue
+            left.append(item)
+        return left
 
 
-def _execute(session: Session, carried: List[Result], journal: results_io.Journal, run_id: str, results_path: Path,
-             out_dir: Path, display: Any, warn: Warn, request: Dict[str, Any]) -> RunOutcome:
-    collected: List[Result] = list(carried)
+def _execute(session: Session, journal: results_io.Journal, run_id: str, results_path: Path, out_dir: Path,
+             display: Any, warn: Warn, request: Dict[str, Any]) -> RunOutcome:
+    """Run the session's cells. Each result goes to the journal whole and is kept in memory brief (the journal's
+    record); results.json is written at the end from the journal, one cell at a time."""
     stop = threading.Event()
     stopped_because = []
 
     def progress(result: Result) -> None:
         if stop.is_set():
             return  # cells ended by an interruption are not observations
-        collected.append(result)
         display.update(result)
         try:
-            journal.append(result)
+            journal.append(result)  # kept (brief) even when its line cannot be written
         except results_io.ResultsNotWritten as exc:
             stopped_because.append(f"{exc.strerror}; the run stopped there")
             raise _Stop() from None
@@ -231,7 +256,7 @@ def _execute(session: Session, carried: List[Result], journal: results_io.Journa
     display.start(len(session.planned))
     try:
         with signals_as_interrupt():
-            _, complete = session.run(progress, stop)
+            _, complete = session.run(progress, stop, keep=False)
     except (KeyboardInterrupt, _Stop) as exc:
         interrupted = isinstance(exc, KeyboardInterrupt)
         stop.set()
@@ -243,14 +268,15 @@ def _execute(session: Session, carried: List[Result], journal: results_io.Journa
         journal.close()
         servers_cpu = wine.release(warn)  # Wine's servers, started for the probes and cells of this run
     elapsed = time.monotonic() - clock
-    timings_io.save_timings(timings_io.from_results(collected[len(carried):]), timings_io.cache_path())
+    recorded = journal.results()
+    timings_io.save_timings(timings_io.from_results(recorded[journal.seeded:]), timings_io.cache_path())
     # The servers' CPU is the run's though no cell's: the run's figures hold it (host.wine_server_cpu_s)
     extra = {"wine_server_cpu_s": {p: round(s, 3) for p, s in servers_cpu.items()}} if servers_cpu else {}
-    run = session.record(combine_by_cell(collected), complete and not interrupted and not stopped_because,
+    run = session.record(combine_by_cell(recorded), complete and not interrupted and not stopped_because,
                          run_id=run_id, request=request, **extra)
     problems = list(stopped_because)
     try:
-        written, problem = results_io.write_run_somewhere(run, results_path, _fallbacks(out_dir))
+        written, problem = results_io.write_run_somewhere(run, results_path, _fallbacks(out_dir), journal.combined)
     except results_io.ResultsNotWritten as exc:
         written, problem = None, f"{exc.strerror}; the journal {journal.path} keeps what it could"
     if problem:
@@ -272,8 +298,7 @@ def _execute(session: Session, carried: List[Result], journal: results_io.Journa
 
 def _fallbacks(out_dir: Path) -> List[Path]:
     """Where results go when the output folder cannot take them (a full disk): other file systems, likely."""
-    candidates = [Path(tempfile.gettempdir()), Path.home()]
-    return [c for c in candidates if c.is_dir() and c.resolve() != out_dir.resolve()]
+    return results_io.fallback_folders(out_dir)
 
 
 # -- the lock on the output folder ----------------------------------------------------------------------------
@@ -294,17 +319,19 @@ class OutLock:
         blocked = results_io.blocking_file(out_dir)
         if blocked is not None:
             raise UsageError(f"{option} {out_dir}: {blocked} is a file, not a folder")
+        path = out_dir / LOCK_NAME
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
-            path = out_dir / LOCK_NAME
-            file = open(path, "a+", encoding="utf-8")
+            file = files.open_for_update(path, "lock file")  # a pipe or /dev/zero there would block or never end
+        except files.NotRegular as exc:
+            raise UsageError(f"{option} {out_dir}: {path} is {exc.strerror}; remove it") from None
         except OSError as exc:
             raise UsageError(f"{option} {out_dir}: cannot write there ({exc.strerror or exc}); choose another folder") from None
         locked = _try_lock(file)
         try:
             file.seek(0)
-            holder = file.read().strip()
-        except OSError:  # Windows does not let another process read a locked range
+            holder = file.read(4096).strip()  # one line, written by the run that held it
+        except (OSError, UnicodeDecodeError):  # Windows does not let another process read a locked range
             holder = ""
         if not locked:
             file.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import hashlib
 import re
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
@@ -39,10 +40,20 @@ WINDOWS_STATUSES = {
 }
 
 
+MAX_NUMBER_DIGITS = 18  # a version part, a claim ID's number: longer runs of digits all read as 10**18
+
+
+def number(digits: str) -> int:
+    """A run of digits as an int, at most 10**18: a version or ID of 5,000 digits (schema-valid text in a results
+    file) then sorts after every real one instead of exceeding int()'s digit limit."""
+    significant = digits.lstrip("0")
+    return int(significant or "0") if len(significant) <= MAX_NUMBER_DIGITS else 10 ** MAX_NUMBER_DIGITS
+
+
 def version_numbers(version: str) -> Tuple[int, ...]:
     """3.13.0rc1 -> (3, 13, 0); "" -> ()."""
     match = re.match(r"(\d+)(?:\.(\d+))?(?:\.(\d+))?", version)
-    return tuple(int(part) for part in match.groups() if part is not None) if match else ()
+    return tuple(number(part) for part in match.groups() if part is not None) if match else ()
 
 
 def minor_version(version: str) -> str:
@@ -119,7 +130,7 @@ def _rank(value: str, order: Sequence[str]) -> Tuple[int, str]:
 
 def value_order(text: str) -> Tuple[Any, ...]:
     """An order for versions and other values: numbers as numbers (3.9 < 3.10 < 3.13 < 3.13t < 3.13.18), then text."""
-    return tuple(int(p) for p in re.findall(r"\d+", text)) + (text.endswith("t"), text)
+    return tuple(number(p) for p in re.findall(r"\d+", text)) + (text.endswith("t"), text)
 
 
 # -- the identity of a cell ----------------------------------------------------------------------------------------
@@ -553,16 +564,71 @@ class Judgement:
     observations: Tuple[Dict[str, Any], ...] = ()  # for cells seen several times: each distinct observation, counted
 
 
+# A text of a result that a run keeps in memory whole when it is at most this long; a longer one is kept as its first
+# lines within it (Result.brief), with a Cut, while the journal and results.json keep it whole. Ordinary output is
+# far shorter: what the run's report shows of it is then what it showed when every result was kept whole.
+BRIEF_CHARS = 8 * 1024
+# The texts Result.brief cuts, by their names in a results file (RESULT_FIELDS): (part of the result, attribute).
+BRIEF_TEXTS = {"stdout": ("judged", "stdout"), "stderr": ("judged", "stderr"), "exception": ("judged", "exception"),
+               "message": ("judged", "message"), "diff": ("judged", "diff"), "stdout_raw": ("observed", "stdout"),
+               "stderr_raw": ("observed", "stderr"), "stacks": ("observed", "stacks")}
+
+
+@dataclass(frozen=True)
+class Cut:
+    """What a text held before it was cut to its first lines (Result.brief): its digest, so that two behaviours
+    still compare exactly, and its size, so that a report can say what it does not show."""
+
+    digest: str  # "sha256:..." of the whole text
+    chars: int
+    lines: int
+
+
+def text_digest(text: str) -> str:
+    try:
+        data = text.encode("utf-8")  # the common case, and much quicker than an error handler's
+    except UnicodeEncodeError:
+        data = text.encode("utf-8", "surrogatepass")  # a lone surrogate: an undecodable byte, as Python keeps it
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def text_head(text: str, limit: int) -> str:
+    """The text's first `limit` characters, ending at a line break when one is in their second half (a long line is
+    kept in part: a report shows its start, clipped as it clips every long line)."""
+    if len(text) <= limit:
+        return text
+    end = text.rfind("\n", 0, limit)
+    return text[: end + 1] if end >= limit // 2 else text[:limit]
+
+
+_OTHER_LINE_BREAKS = re.compile("[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")  # what splitlines() breaks at besides \n
+
+
+def line_count(text: str) -> int:
+    """len(text.splitlines()), as reports count lines, without making the list (2 million short lines are 4 MiB)."""
+    if _OTHER_LINE_BREAKS.search(text):
+        return len(text.splitlines())
+    return text.count("\n") + (bool(text) and not text.endswith("\n"))
+
+
+def cut_of(text: str) -> Cut:
+    return Cut(text_digest(text), len(text), line_count(text))
+
+
 @dataclass(frozen=True)
 class Result:
     """An observation judged against the case's expectation in its cell: which cell, which case, what was observed,
-    how it was judged, and the facts of the interpreter there."""
+    how it was judged, and the facts of the interpreter there.
+
+    `cuts` is empty for a whole result; a brief one (a run keeps its results so, brief()) names each text it holds
+    only the head of, and what the whole was."""
 
     cell: CellId
     case: CaseRef
     observed: Observation
     judged: Judgement
     setting: Setting = Setting()
+    cuts: Tuple[Tuple[str, Cut], ...] = ()
 
     @property
     def key(self) -> Tuple[str, CellId]:
@@ -597,20 +663,53 @@ class Result:
         checked = self.judged.checked
         return ("stdout", "stderr") if not checked else tuple(s for s in ("stdout", "stderr") if s in checked)
 
+    def cut(self, name: str) -> Optional[Cut]:
+        """The Cut of a text (by its name in BRIEF_TEXTS) this result holds only the head of, or None."""
+        return dict(self.cuts).get(name)
+
+    def compared(self, name: str) -> Any:
+        """A text as behaviours compare it: itself, or the digest of the whole of a cut one. Exact both ways, since
+        a text is cut exactly when it is longer than BRIEF_CHARS: two equal texts are both cut or both whole."""
+        cut = self.cut(name)
+        part, attribute = BRIEF_TEXTS[name]
+        return ("cut", cut.digest) if cut else getattr(getattr(self, part), attribute)
+
     def signature(self) -> Tuple[Any, ...]:
-        """What makes two observations of the same cell the same behaviour."""
+        """What makes two observations of the same cell the same behaviour (the same for a brief result as for the
+        whole one)."""
         streams = self.compared_streams()  # output the case does not check (warnings, noise) is not its behaviour
         judged = self.judged
-        stdout = judged.stdout if "stdout" in streams else None
-        stderr = judged.stderr if "stderr" in streams else None
-        exception = judged.exception if not judged.checked or "exception" in judged.checked else None
+        stdout = self.compared("stdout") if "stdout" in streams else None
+        stderr = self.compared("stderr") if "stderr" in streams else None
+        exception = self.compared("exception") if not judged.checked or "exception" in judged.checked else None
         return (self.status.label, self.exit, exception, stdout, stderr, len(self.observed.alive_leftovers))
+
+    def brief(self, limit: int = BRIEF_CHARS) -> "Result":
+        """The result as a run keeps it in memory: every text longer than `limit` cut to its head, with its Cut.
+        The journal and results.json are written from whole results; a brief one is never written (to_json)."""
+        parts: Dict[str, Dict[str, str]] = {"judged": {}, "observed": {}}
+        cuts = dict(self.cuts)
+        for name, (part, attribute) in BRIEF_TEXTS.items():
+            text = getattr(getattr(self, part), attribute)
+            if len(text) > limit and name not in cuts:
+                cuts[name] = cut_of(text)
+                parts[part][attribute] = text_head(text, limit)
+        if not parts["judged"] and not parts["observed"]:
+            return self
+        observations = tuple(dict(o, stdout=text_head(o.get("stdout", ""), limit), stderr=text_head(o.get("stderr", ""), limit))
+                             for o in self.judged.observations)
+        return replace(self, observed=replace(self.observed, **parts["observed"]),
+                       judged=replace(self.judged, observations=observations, **parts["judged"]),
+                       cuts=tuple(sorted(cuts.items())))
 
     def judged_again(self, **changes: Any) -> "Result":
         """The same result with its judgement changed."""
         return replace(self, judged=replace(self.judged, **changes))
 
     def to_json(self) -> Dict[str, Any]:
+        if self.cuts:  # a results file holds every observation whole
+            raise ValueError(f"{self.case.name}: a brief result (its {', '.join(n for n, _ in self.cuts)} cut) is "
+                             "never written; write the whole one, from the journal")
         return {name: write(self) for name, (_, write, _) in RESULT_FIELDS.items()}
 
     @classmethod
@@ -650,6 +749,16 @@ def _same(value: Any) -> Any:
     return value
 
 
+# What an observation of a cell seen several times holds (Judgement.observations); a results file need only give its
+# count and status: the rest reads as empty, so that every report finds every key.
+OBSERVATION_DEFAULTS: Dict[str, Any] = {"count": 1, "status": "error", "exit": None, "exception": "", "stdout": "",
+                                        "stderr": ""}
+
+
+def _observations(items: Any) -> Tuple[Dict[str, Any], ...]:
+    return tuple(dict(OBSERVATION_DEFAULTS, **item) for item in items)
+
+
 # A result cell as the results file writes it, flat: JSON key -> (value when absent, how to write it from a Result,
 # how to read it back). The one table that to_json, from_json and the schema (tests/test_schema.py) follow: a new
 # field is one line here and one in harness/schema/results.schema.json.
@@ -685,7 +794,7 @@ RESULT_FIELDS: Dict[str, Tuple[Any, Callable[[Result], Any], Callable[[Any], Any
     "invalid_utf8": (False, lambda r: r.observed.invalid_utf8, _same),
     "stacks": ("", lambda r: r.observed.stacks, _same),
     "leftovers": ((), _leftovers_json, _leftovers),
-    "observations": ((), lambda r: list(r.judged.observations), tuple),
+    "observations": ((), lambda r: list(r.judged.observations), _observations),
     "nondeterministic": ("", lambda r: r.case.nondeterministic, _same),
     "checked": ((), lambda r: list(r.judged.checked), tuple),
     "case_digest": ("", lambda r: r.case.digest, _same),
@@ -720,7 +829,8 @@ class Run:
     def layout(self) -> Layout:
         return Layout.of(self.results)
 
-    def to_json(self) -> Dict[str, Any]:
+    def header_json(self) -> Dict[str, Any]:
+        """Everything a results file holds but its cells (which come last: a run writes them one by one)."""
         return {
             "schema_version": SCHEMA_VERSION,
             "harness_version": self.harness_version,
@@ -730,8 +840,10 @@ class Run:
             "host": dict(self.host),
             "interpreters": list(self.interpreters),
             "sources": list(self.sources),
-            "cells": [r.to_json() for r in self.results],
         }
+
+    def to_json(self) -> Dict[str, Any]:
+        return dict(self.header_json(), cells=[r.to_json() for r in self.results])
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> "Run":

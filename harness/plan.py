@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
+from harness import files
 from harness.casefile import Case, CaseError, case_name, file_digest, find_cases, load_case
 from harness.model import DEFAULT_METHOD, START_METHODS, Cell, Environment, Interpreter
 
@@ -34,8 +35,7 @@ def placeholder_case(path: str, name: str = "") -> Case:
     """A case file that cannot be loaded, as a case to hang its error cells on (with its digest: --resume runs its
     cells again once it is edited)."""
     try:
-        with open(path, "rb") as f:
-            digest = file_digest(f.read())
+        digest = file_digest(files.read_bytes(path, files.CASE_FILE_LIMIT, "case file"))
     except OSError:
         digest = ""
     return Case(name=name or case_name(path), path=path, claim="", source="", ids=(), digest=digest)

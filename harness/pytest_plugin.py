@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import threading
+import uuid
 from fnmatch import fnmatch
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Sequence, Tuple
@@ -30,7 +32,8 @@ if TYPE_CHECKING:
     from harness.plan import Planned
     from harness.timings import Timings
 
-RESULTS_KEY = pytest.StashKey[List[Result]]()
+RESULTS_KEY = pytest.StashKey[List[Result]]()  # brief (Result.brief), in the order the items were reported
+RECORD_KEY = pytest.StashKey["Record"]()
 SCOPE_KEY = pytest.StashKey[Tuple[Path, ...]]()
 PASSED_OVER_KEY = pytest.StashKey[List[Path]]()  # .py files outside the scope, checked for case blocks only if nothing was collected
 NAMES_KEY = pytest.StashKey[Dict[str, Path]]()
@@ -72,8 +75,54 @@ def _positive_int(text: str) -> int:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[RESULTS_KEY] = []
+    config.stash[RECORD_KEY] = Record(bool(config.getoption("mpmatrix_results")))
     config.stash[PASSED_OVER_KEY] = []
     config.stash[NAMES_KEY] = {}
+
+
+class Record:
+    """What a session keeps of its cells' results: each brief in memory (its long texts cut to their head: see
+    Result.brief), and, when the session writes a results file, each whole in a journal of its own in a temporary
+    folder, from which the results file is written at the end: a session's memory does not grow with what its
+    cells print."""
+
+    def __init__(self, journaled: bool) -> None:
+        self.journaled = journaled
+        self.journal: Optional[Any] = None
+        self.places: Dict[int, int] = {}  # id(result kept brief) -> its place in the journal
+        self.lock = threading.Lock()  # cells land in the scheduler's thread, items are run in the main one
+
+    def keep(self, result: Result) -> Result:
+        """The result as the session keeps it (brief), journaled whole first when a results file is to be written."""
+        if not self.journaled:
+            return result.brief()
+        from harness import results as results_io
+
+        with self.lock:
+            if self.journal is None:
+                folder = tempfile.mkdtemp(prefix="mpmatrix-pytest-")
+                self.journal = results_io.Journal(Path(folder) / results_io.JOURNAL_NAME, "pytest", "")
+            try:
+                place = self.journal.append(result)
+            except results_io.ResultsNotWritten:  # a full disk: kept whole in memory by the journal, nothing lost
+                place = len(self.journal.results()) - 1
+            brief = self.journal.results()[place]
+        self.places[id(brief)] = place
+        return brief
+
+    def whole(self, results: Sequence[Result]) -> Iterator[Result]:
+        """These results (kept by keep()) whole again, one at a time."""
+        if self.journal is None:
+            return iter(results)
+        return self.journal.whole(self.places[id(r)] for r in results)
+
+    def close(self) -> None:
+        if self.journal is not None:
+            import shutil
+
+            self.journal.close()
+            shutil.rmtree(self.journal.path.parent, ignore_errors=True)
+            self.journal = None
 
 
 # -- which files are case files -------------------------------------------------------------------------------
@@ -276,7 +325,7 @@ class CaseItem(pytest.Item):
         if scheduler is not None and scheduler.has(self):
             self.result = scheduler.wait_for(self)
         else:  # not scheduled (another plugin runs the loop): the same decide, run, judge as `mpmatrix run`, here
-            self.result = run_one(self.planned, DEFAULT_CAP)
+            self.result = self.config.stash[RECORD_KEY].keep(run_one(self.planned, DEFAULT_CAP))
         self.config.stash[RESULTS_KEY].append(self.result)
         judged = self.result.judged
         if not self.result.status.ran:
@@ -301,9 +350,12 @@ class CaseItem(pytest.Item):
         return super().repr_failure(excinfo)
 
     def reportinfo(self) -> Any:
+        from harness.render.terminal import escape_name
+
         interpreter = self.planned.cell.interpreter
         where = f"{self.label} {self.planned.cell.start_method}"
-        return self.path, self.case.block[0] - 1, f"{self.case.name}[{where}, {interpreter.executable}]: {self.case.claim}"
+        return (self.path, self.case.block[0] - 1,
+                escape_name(f"{self.case.name}[{where}, {interpreter.executable}]: {self.case.claim}"))
 
 
 class BrokenCase(pytest.Item):
@@ -342,7 +394,7 @@ class CellScheduler:
     observations and their items are not reported."""
 
     def __init__(self, items: Sequence[CaseItem], jobs: Optional[int], maxfail: int,
-                 timings: Optional[Timings] = None) -> None:
+                 timings: Optional[Timings] = None, record: Optional[Record] = None) -> None:
         from harness.runner import order_longest_first
         from harness.session import Session
 
@@ -355,6 +407,7 @@ class CellScheduler:
         self.maxfail = maxfail
         self.failures = 0
         self.stop = threading.Event()
+        self.record = record or Record(False)
         self.results: Dict[int, Result] = {}
         self.landed = {key: threading.Event() for key in self.items}
         self.error: Optional[BaseException] = None
@@ -388,7 +441,7 @@ class CellScheduler:
 
     def _run(self) -> None:
         try:
-            self.session.run(stop=self.stop, landed=self._land)
+            self.session.run(stop=self.stop, landed=self._land, keep=False)
         except BaseException as exc:  # reported by the item waiting for it, never lost in this thread
             self.error = exc
         finally:
@@ -398,7 +451,7 @@ class CellScheduler:
     def _land(self, planned: Planned, result: Result) -> None:
         if self.stop.is_set():
             return  # a cell ended by halt(): not an observation
-        self.results[id(planned)] = result
+        self.results[id(planned)] = self.record.keep(result)  # brief: cells land ahead of their items
         self.landed[id(planned)].set()
         if result.status.is_failure:
             self.failures += 1
@@ -432,7 +485,7 @@ def pytest_runtestloop(session: pytest.Session) -> Optional[bool]:
     if session.testsfailed and not config.option.continue_on_collection_errors:
         raise session.Interrupted(f"{session.testsfailed} error{'s' if session.testsfailed != 1 else ''} during collection")
     scheduler = CellScheduler(items, config.getoption("mpmatrix_jobs"), config.getoption("maxfail"),
-                              _previous_timings(config))
+                              _previous_timings(config), config.stash[RECORD_KEY])
     config.stash[SCHEDULER_KEY] = scheduler
     scheduler.start()
     from harness.session import second_signal_kills, signals_as_interrupt
@@ -470,6 +523,15 @@ def _run_in_order(session: pytest.Session, scheduler: CellScheduler) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    record_of_session = session.config.stash.get(RECORD_KEY, None)
+    try:
+        _write_results(session, exitstatus)
+    finally:
+        if record_of_session is not None:
+            record_of_session.close()
+
+
+def _write_results(session: pytest.Session, exitstatus: int) -> None:
     from harness import results as results_io, timings as timings_io, wine
     from harness.session import Session
 
@@ -484,5 +546,27 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     record = scheduler.session if scheduler is not None else Session([], [])
     record.interpreters = _interpreters(session.config)  # every interpreter of the session, run or deselected
     extra = {"wine_server_cpu_s": {p: round(s, 3) for p, s in servers_cpu.items()}} if servers_cpu else {}
-    run = record.record(results, exitstatus in (0, 1) and not halted, runner="pytest", **extra)
-    results_io.write_run(run, results_path(target, _interpreters(session.config)[0].tag))
+    run = record.record(results, exitstatus in (0, 1) and not halted, runner="pytest", run_id=uuid.uuid4().hex[:12],
+                        **extra)
+    path = results_path(target, _interpreters(session.config)[0].tag)
+    kept = session.config.stash[RECORD_KEY]
+    # As `mpmatrix run` does: where the path cannot take them (a folder that is a file, no right to write, a full
+    # disk), the temporary folder or the home folder does, and one line says why and where; the session's exit
+    # status then says that something asked for was not done (a usage error), not that a test failed.
+    try:
+        written, problem = results_io.write_run_somewhere(run, path, results_io.fallback_folders(path.parent),
+                                                          lambda: kept.whole(results))
+    except results_io.ResultsNotWritten as exc:
+        written, problem = None, str(exc.strerror)
+    if not problem:
+        return
+    line = f"mpmatrix: error: --mpmatrix-results {problem}" + (f"; the results are in {written}" if written else "")
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        from harness.render.terminal import escape_control
+
+        reporter.write_line(escape_control(line), red=True)
+    else:
+        sys.stderr.write(line + "\n")
+    if session.exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        session.exitstatus = pytest.ExitCode.USAGE_ERROR

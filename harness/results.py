@@ -1,21 +1,25 @@
-"""Results on disk: versioned JSON written atomically, an append-only journal during a run, reading back (checked
-against the schema), merging."""
+"""Results on disk: versioned JSON written atomically (one cell a line), an append-only journal during a run (the
+run's record: each result whole on disk, brief in memory), reading back (bounded, checked against the schema, a line
+at a time where the layout allows), merging."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import errno
 import json
+import math
 import os
 import re
 import signal
 import tempfile
 import threading
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import IO, Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
+from harness import files
 from harness.errors import UsageError
-from harness.judge import combine_by_cell
+from harness.judge import combine, combine_by_cell
 from harness.model import READABLE_SCHEMA_VERSIONS, Result, Run
 
 RESULTS_NAME = "results.json"
@@ -90,20 +94,30 @@ class HeldSignals:
         return self.arrived
 
 
-def write_text_atomic(path: Path, text: str) -> None:
+def write_text_atomic(path: Path, text: str, mode: int = 0o644) -> None:
     """UTF-8 text written beside the target and renamed over it; a lone surrogate is written as "\\udcff".
 
     A terminating signal that arrives meanwhile is acted on once the file is in place (HeldSignals)."""
+    write_chunks_atomic(path, [text.encode("utf-8", "backslashreplace")], mode)
+
+
+def write_chunks_atomic(path: Path, chunks: Iterable[bytes], mode: int = 0o644) -> None:
+    """The one way a file is replaced here (results.json, a journal's start, the timings cache, a report's -o): the
+    chunks are written as they come to a temporary file beside `path`, so that the whole is never in memory, then
+    flushed to disk and renamed over it; an exception meanwhile (from `chunks`, ENOSPC, EROFS, ...) leaves the old
+    file as it was and no temporary file behind. A terminating signal meanwhile is acted on once the file is in
+    place (HeldSignals)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     held = HeldSignals()
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
         try:
-            with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as f:
-                f.write(text)
+            with os.fdopen(fd, "wb") as f:
+                for chunk in chunks:
+                    f.write(chunk)
                 f.flush()
                 os.fsync(f.fileno())
-            os.chmod(tmp, 0o644)  # mkstemp makes it private; a results file is for everyone who may read the folder
+            os.chmod(tmp, mode)  # mkstemp makes it private; a results file is for everyone who may read the folder
             os.replace(tmp, path)
         except BaseException:
             try:
@@ -129,24 +143,57 @@ def remove_stale_temporaries(folder: Path) -> List[Path]:
     return removed
 
 
-def write_run(run: Run, path: Path) -> None:
-    write_json_atomic(path, run.to_json())
+def fallback_folders(folder: Path) -> List[Path]:
+    """Where results go when `folder` cannot take them (a full disk, no right to write): other file systems,
+    likely: the temporary folder, then the home folder."""
+    candidates = [Path(tempfile.gettempdir()), Path.home()]
+    try:
+        asked = folder.resolve()
+    except OSError:
+        asked = folder
+    return [c for c in candidates if c.is_dir() and c.resolve() != asked]
 
 
-def write_run_somewhere(run: Run, path: Path, fallbacks: Sequence[Path] = ()) -> Tuple[Path, str]:
+Cells = Callable[[], Iterable[Result]]  # the cells of a run, whole, as often as asked (a journal reads them back)
+_CELLS_OPEN = ',"cells":['
+
+
+def results_chunks(run: Run, cells: Optional[Cells] = None) -> Iterator[str]:
+    """results.json as written: the run's keys on its first line, then one cell a line, each made when it is
+    written (dumps: no lone surrogate, so UTF-8 always encodes it). A reader can take such a file one line at a time
+    (iter_results); any JSON reader takes it whole."""
+    head = dumps(run.header_json())
+    yield head[:-1] + _CELLS_OPEN
+    separator = "\n"
+    for result in (cells() if cells is not None else run.results):
+        yield separator + dumps(result.to_json())
+        separator = ",\n"
+    yield "\n]}\n"
+
+
+def write_run(run: Run, path: Path, cells: Optional[Cells] = None) -> None:
+    """The run's results file, replaced atomically; its cells are `cells()` when given (whole results, where the run
+    holds brief ones), else its own."""
+    write_chunks_atomic(path, (chunk.encode("utf-8") for chunk in results_chunks(run, cells)))
+
+
+def write_run_somewhere(run: Run, path: Path, fallbacks: Sequence[Path] = (),
+                        cells: Optional[Cells] = None) -> Tuple[Path, str]:
     """Write the results where asked or, when that fails, in the first fallback folder that takes them.
 
     Returns where they went and, when that is not `path`, why (the problem to report; "" when all went well).
     Raises ResultsNotWritten when they could be written nowhere."""
     try:
-        write_run(run, path)
+        write_run(run, path, cells)
         return path, ""
     except OSError as exc:
-        problem = f"cannot write {path}: {exc.strerror or exc}"
-    name = f"mpmatrix-results-{run.host.get('run_id', 'run')}.json"
+        blocked = blocking_file(path)
+        problem = f"cannot write {path}: " + (f"{blocked} is a file, not a folder" if blocked else exc.strerror or str(exc))
+    run_id = re.sub(r"[^A-Za-z0-9_-]", "_", str(run.host.get("run_id", "run")))[:64]  # a file name, whatever it says
+    name = f"mpmatrix-results-{run_id}.json"
     for folder in fallbacks:
         try:
-            write_run(run, folder / name)
+            write_run(run, folder / name, cells)
             return folder / name, problem
         except OSError:
             continue
@@ -166,53 +213,112 @@ class Journaled:
     request: Dict[str, Any] = dataclasses.field(default_factory=dict)  # what the run was asked to run (RunRequest)
 
 
+def _line(result: Result) -> bytes:
+    return (dumps(result.to_json()) + "\n").encode("utf-8")  # dumps writes a lone surrogate as its \\u escape
+
+
 class Journal:
-    """One line per finished cell, flushed at once, so a killed run loses only the cells in flight.
+    """One line per finished cell, flushed at once, so a killed run loses only the cells in flight; and the run's
+    record in memory: each result brief (Result.brief: long texts cut to their head), with where its line is, so
+    that results.json is written from the journal cell by cell (combined()) and what a run holds in memory does not
+    grow with what its cells print.
 
     Its first line names the run (run_id), so that a resumed run never mixes its journal with another run's
-    results file. A new journal is written whole (header and `seed`, the results it carries over) and then
-    appended to. A write that fails (a full disk) raises ResultsNotWritten, after which nothing more is written:
-    at worst the last line is torn, which read_journal ignores."""
+    results file. A new journal is written whole (header and `seed`, the results it carries over, taken one at a
+    time) and then appended to. A write that fails (a full disk) raises ResultsNotWritten, after which nothing more
+    is written and every later result is kept whole in memory: at worst the last line is torn, which read_journal
+    ignores."""
 
-    def __init__(self, path: Path, run_id: str, started: str, seed: Sequence[Result] = (),
+    def __init__(self, path: Path, run_id: str, started: str, seed: Iterable[Result] = (),
                  request: Optional[Dict[str, Any]] = None) -> None:
         self.path = path
+        self._brief: List[Result] = []
+        self._lines: List[Optional[Tuple[int, int]]] = []  # (offset, length) of each result's line; None: not written
+        self._whole: Dict[int, Result] = {}  # the results whose line could not be written, by their index
+        self._end = 0
         header = {"journal": JOURNAL_VERSION, "run_id": run_id, "started": started, "request": request or {}}
-        text = "".join(dumps(item) + "\n" for item in [header, *(r.to_json() for r in seed)])
-        held = HeldSignals()  # a signal meanwhile is acted on once the journal is in place, not half made
+
+        def lines() -> Iterator[bytes]:  # the header, then `seed` one at a time: a resumed run's record is never
+            # all in memory
+            first = (dumps(header) + "\n").encode("utf-8")
+            self._end = len(first)
+            yield first
+            for result in seed:
+                line = _line(result)
+                yield line
+                self._note(result, (self._end, len(line)))
+                self._end += len(line)
+
+        held = HeldSignals()  # a signal meanwhile is acted on once the journal is open for appending, not half made
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as f:
-                    f.write(text)
-                os.chmod(tmp, 0o644)  # as results.json: for everyone who may read the folder
-                os.replace(tmp, path)
-            except BaseException:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
-                raise
-            self._file: Any = open(path, "a", encoding="utf-8")
+            write_chunks_atomic(path, lines())
+            self._file: Any = open(path, "ab")
         except OSError as exc:
             raise ResultsNotWritten(exc.errno, f"cannot write the journal {path}: {exc.strerror or exc}") from None
         finally:
             held.release()
+        self.seeded = len(self._brief)
 
-    def append(self, result: Result) -> None:
+    def _note(self, result: Result, line: Optional[Tuple[int, int]]) -> None:
+        if line is None:
+            self._whole[len(self._brief)] = result
+        self._brief.append(result.brief())
+        self._lines.append(line)
+
+    def append(self, result: Result) -> int:
+        """Journal a result and keep it brief; returns its place among the results (for whole())."""
         if self._file is None:
-            return
-        line = dumps(result.to_json()) + "\n"
+            self._note(result, None)
+            return len(self._brief) - 1
+        line = _line(result)
         held = HeldSignals()  # Ctrl+C is acted on after the line, not in the middle of it
         try:
             self._file.write(line)
             self._file.flush()
         except OSError as exc:
             self._abandon()
+            self._note(result, None)
             raise ResultsNotWritten(exc.errno, f"cannot write the journal {self.path}: {exc.strerror or exc}") from None
         finally:
             held.release()
+        self._note(result, (self._end, len(line)))
+        self._end += len(line)
+        return len(self._brief) - 1
+
+    def results(self) -> List[Result]:
+        """Every result recorded (carried over and appended), brief, in the order they came."""
+        return list(self._brief)
+
+    def combined(self) -> Iterator[Result]:
+        """Every cell once, whole (read back from the journal) and combined as combine_by_cell combines them, in
+        the same order: one cell's observations in memory at a time."""
+        groups: Dict[Tuple[Any, ...], List[int]] = {}
+        for index, result in enumerate(self._brief):
+            groups.setdefault(result.key, []).append(index)
+        with self._reading() as read:
+            for indices in groups.values():
+                yield combine([read(index) for index in indices])
+
+    def whole(self, indices: Iterable[int]) -> Iterator[Result]:
+        """The results at these places (append's), whole, in the order given: one in memory at a time."""
+        with self._reading() as read:
+            for index in indices:
+                yield read(index)
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[Callable[[int], Result]]:
+        try:
+            with open(self.path, "rb") as f:
+                yield lambda index: self._read(f, index)
+        except OSError as exc:  # removed or taken away during the run
+            raise ResultsNotWritten(exc.errno, f"cannot read back the journal {self.path}: {exc.strerror or exc}") from None
+
+    def _read(self, f: IO[bytes], index: int) -> Result:
+        line = self._lines[index]
+        if line is None:
+            return self._whole[index]
+        f.seek(line[0])
+        return Result.from_json(json.loads(f.read(line[1]).decode("utf-8")))
 
     def _abandon(self) -> None:
         file, self._file = self._file, None
@@ -226,71 +332,204 @@ class Journal:
             self._abandon()
 
 
+class JournalFile:
+    """A journal read back, one line at a time: its header at once (a ResultsError when it is not one of this
+    mpmatrix), then results(), each line bounded (harness.files.JOURNAL_LINE_LIMIT) and checked against the schema.
+    A torn last line (killed mid-write) is ignored."""
+
+    EXPECTED = "expected a journal written by `mpmatrix run`"
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        with self._open() as f:
+            first = self._next(f, 1)
+        if first is None:
+            raise ResultsError(f"{path}: empty; {self.EXPECTED}")
+        data = _parse(first, path, 1, self.EXPECTED) if first.endswith("}") else None
+        if not isinstance(data, dict) or data.get("journal") != JOURNAL_VERSION or not isinstance(data.get("run_id"), str):
+            raise ResultsError(f"{path}:1: not a journal of this mpmatrix (expected a first line naming the run, "
+                               f"journal version {JOURNAL_VERSION})")
+        self.run_id: str = data["run_id"]
+        self.started = str(data.get("started", ""))
+        request = data.get("request")
+        self.request: Dict[str, Any] = request if isinstance(request, dict) else {}  # what the run was asked to run
+
+    def _open(self) -> IO[bytes]:
+        try:
+            return files.open_regular(self.path, files.JOURNAL_LIMIT, "journal")
+        except OSError as exc:
+            raise ResultsError(f"{self.path}: cannot read: {files.described(exc)}; {self.EXPECTED}") from None
+
+    def _next(self, f: IO[bytes], number: int) -> Optional[str]:
+        """The next line, without its line break; None at the end."""
+        try:
+            raw = f.readline(files.JOURNAL_LINE_LIMIT + 1)
+        except OSError as exc:
+            raise ResultsError(f"{self.path}:{number}: cannot read: {files.described(exc)}") from None
+        if not raw:
+            return None
+        if len(raw) > files.JOURNAL_LINE_LIMIT:
+            raise ResultsError(f"{self.path}:{number}: a line of more than {files.size_words(files.JOURNAL_LINE_LIMIT)}; "
+                               f"{self.EXPECTED}")
+        try:
+            return raw.decode("utf-8").rstrip("\n")
+        except UnicodeDecodeError:
+            raise ResultsError(f"{self.path}:{number}: not UTF-8 text; {self.EXPECTED}") from None
+
+    def results(self) -> Iterator[Result]:
+        schema = _cell_schema()
+        with self._open() as f:
+            self._next(f, 1)
+            number, line = 2, self._next(f, 2)
+            while line is not None:
+                following = self._next(f, number + 1)
+                last = following is None
+                if last and not line.endswith("}"):
+                    return  # torn while being written
+                try:
+                    data = _parse(line, self.path, number, self.EXPECTED)
+                except ResultsError:
+                    if last:
+                        return
+                    raise
+                problem = schema_problem(data, schema)
+                if problem:
+                    raise ResultsError(f"{self.path}:{number}: does not match the results schema: {problem}")
+                yield Result.from_json(data)
+                number, line = number + 1, following
+
+
 def read_journal(path: Path) -> Journaled:
     """The results recorded before an interruption or a crash; a torn last line (killed mid-write) is ignored.
 
     Raises ResultsError naming the file and line for anything else that is not as this harness writes it."""
-    try:
-        with open(path, encoding="utf-8") as f:
-            lines = f.read().splitlines()
-    except OSError as exc:
-        raise ResultsError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise ResultsError(f"{path}: not UTF-8 text; expected a journal written by `mpmatrix run`") from None
-    if lines and not lines[-1].endswith("}"):
-        lines.pop()  # torn while being written
-    header: Dict[str, Any] = {}
-    results: List[Result] = []
-    for number, line in enumerate(lines, 1):
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            if number == len(lines):
-                break
-            raise ResultsError(f"{path}:{number}: not valid JSON ({exc.msg}); expected a journal written by `mpmatrix run`") from None
-        if number == 1:
-            if not isinstance(data, dict) or data.get("journal") != JOURNAL_VERSION or not isinstance(data.get("run_id"), str):
-                raise ResultsError(f"{path}:1: not a journal of this mpmatrix (expected a first line naming the run, "
-                                   f"journal version {JOURNAL_VERSION})")
-            header = data
-            continue
-        problem = schema_problem(data, _cell_schema())
-        if problem:
-            raise ResultsError(f"{path}:{number}: does not match the results schema: {problem}")
-        results.append(Result.from_json(data))
-    if not header:
-        raise ResultsError(f"{path}: empty; expected a journal written by `mpmatrix run`")
-    request = header.get("request")
-    return Journaled(header["run_id"], str(header.get("started", "")), tuple(results),
-                     request if isinstance(request, dict) else {})
+    journal = JournalFile(path)
+    return Journaled(journal.run_id, journal.started, tuple(journal.results()), journal.request)
 
 
 # -- reading results files ------------------------------------------------------------------------------------
 
+# Bounds on what a reader takes from a results file or journal (files others may have written): nesting (the JSON
+# reader recurses once per level; a results file nests five deep) and the length of numbers (counts, sizes,
+# seconds and pids, none near 40 characters; int() refuses more than 4,300 digits, and a report would choke on
+# them). NaN and Infinity, which Python's reader takes, are no JSON.
+MAX_JSON_NESTING = 64
+MAX_NUMBER_CHARS = 40
+_JSON_TOKEN = re.compile(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"|[\[\]{}]|-?[0-9][0-9.eE+-]*|[A-Za-z]+|"')
+
+
+def _parse(text: str, path: Path, first_line: int, expected: str) -> Any:
+    """JSON text read within the bounds above; a ResultsError names the file and the line of what breaks one (or of
+    the JSON error)."""
+
+    def error(offset: int, message: str) -> ResultsError:
+        return ResultsError(f"{path}:{first_line + text.count(chr(10), 0, offset)}: {message}; {expected}")
+
+    depth = 0
+    for token in _JSON_TOKEN.finditer(text):
+        value = token.group()
+        first = value[0]
+        if first == '"':
+            if len(value) == 1:
+                break  # a string never closed: the JSON reader says where
+        elif first in "[{":
+            depth += 1
+            if depth > MAX_JSON_NESTING:
+                raise error(token.start(), f"arrays and objects nested more than {MAX_JSON_NESTING} deep")
+        elif first in "]}":
+            depth -= 1
+        elif first.isalpha():
+            if value in ("NaN", "Infinity"):
+                raise error(token.start(), f"{value} is not a JSON number")
+        elif len(value) > MAX_NUMBER_CHARS:
+            raise error(token.start(), f"a number of {len(value):,} characters (more than {MAX_NUMBER_CHARS})")
+        elif not value.lstrip("-").isdigit():
+            try:
+                if not math.isfinite(float(value)):
+                    raise error(token.start(), f"{value} is beyond the largest JSON number a reader keeps")
+            except ValueError:
+                pass  # not a number: the JSON reader says so
+    try:
+        return json.loads(text, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise error(exc.pos, f"not valid JSON ({exc.msg})") from None
+    except (ValueError, RecursionError, MemoryError) as exc:  # what the bounds above may not foresee
+        raise error(0, f"not readable as JSON ({exc!r})") from None
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
 
 def read_run(path: Path) -> Run:
     """Read and check one results file; raises ResultsError naming the file."""
+    expected = "expected a results file written by `mpmatrix run`"
     try:
-        text = path.read_text(encoding="utf-8")
+        text = files.read_text(path, files.RESULTS_LIMIT, "results file")
     except OSError as exc:
-        raise ResultsError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        raise ResultsError(f"{path}: cannot read: {files.described(exc)}") from None
     except UnicodeDecodeError:
         raise ResultsError(f"{path}: not UTF-8 text; expected a results JSON file") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ResultsError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg}); expected a results file written by `mpmatrix run`") from None
-    except RecursionError:
-        raise ResultsError(f"{path}: nested too deeply; expected a results file written by `mpmatrix run`") from None
+    data = _parse(text, path, 1, expected)
+    del text
+    _check_header(data, path)
+    problem = schema_problem(data)
+    if problem:
+        raise ResultsError(f"{path}: does not match the results schema: {problem}")
+    return Run.from_json(data)
+
+
+def _check_header(data: Any, path: Path) -> None:
     if not isinstance(data, dict) or "schema_version" not in data:
         raise ResultsError(f"{path}: no schema_version; expected a results file written by `mpmatrix run`")
     if data["schema_version"] not in READABLE_SCHEMA_VERSIONS or isinstance(data["schema_version"], bool):
         versions = " and ".join(str(v) for v in READABLE_SCHEMA_VERSIONS)
         raise ResultsError(f"{path}: schema_version {data['schema_version']!r}; this mpmatrix reads versions {versions}")
-    problem = schema_problem(data)
+
+
+def iter_results(path: Path) -> Tuple[Run, Iterator[Result]]:
+    """A results file's run (without its cells) and its cells, one at a time when the file is laid out as a run
+    writes it (results_chunks: one cell a line), else read whole; each cell checked against the schema."""
+    expected = "expected a results file written by `mpmatrix run`"
+    try:
+        f = files.open_regular(path, files.JOURNAL_LIMIT, "results file")
+    except OSError as exc:
+        raise ResultsError(f"{path}: cannot read: {files.described(exc)}") from None
+    with f:
+        first = f.readline(files.JOURNAL_LINE_LIMIT + 1).decode("utf-8", "replace").rstrip("\n")
+    if not first.endswith(_CELLS_OPEN):
+        run = read_run(path)
+        return dataclasses.replace(run, results=()), iter(run.results)
+    header = _parse(first[: -len(_CELLS_OPEN)] + "}", path, 1, expected)
+    _check_header(header, path)
+    problem = schema_problem(dict(header, cells=[]))
     if problem:
         raise ResultsError(f"{path}: does not match the results schema: {problem}")
-    return Run.from_json(data)
+    return Run.from_json(dict(header, cells=[])), _cells_by_line(path, expected)
+
+
+def _cells_by_line(path: Path, expected: str) -> Iterator[Result]:
+    schema = _cell_schema()
+    with files.open_regular(path, files.JOURNAL_LIMIT, "results file") as f:
+        f.readline(files.JOURNAL_LINE_LIMIT + 1)
+        for number, raw in enumerate(iter(lambda: f.readline(files.JOURNAL_LINE_LIMIT + 1), b""), 2):
+            if len(raw) > files.JOURNAL_LINE_LIMIT:
+                raise ResultsError(f"{path}:{number}: a line of more than "
+                                   f"{files.size_words(files.JOURNAL_LINE_LIMIT)}; {expected}")
+            try:
+                line = raw.decode("utf-8").rstrip("\n")
+            except UnicodeDecodeError:
+                raise ResultsError(f"{path}:{number}: not UTF-8 text; {expected}") from None
+            if line == "]}":
+                return
+            if not line.startswith("{"):
+                raise ResultsError(f"{path}:{number}: not a cell of a results file as `mpmatrix run` writes one; {expected}")
+            data = _parse(line[:-1] if line.endswith(",") else line, path, number, expected)
+            problem = schema_problem(data, schema)
+            if problem:
+                raise ResultsError(f"{path}:{number}: does not match the results schema: {problem}")
+            yield Result.from_json(data)
+    raise ResultsError(f"{path}: ends before its last cell; {expected}")
 
 
 _SCHEMA: Dict[str, Any] = {}

@@ -204,14 +204,15 @@ def run_one(item: Planned, cap_bytes: int, stop: Optional[threading.Event] = Non
 def run_all(
     planned: Sequence[Planned], jobs: int, progress: Progress = lambda result: None, cap_bytes: int = 4 * 1024 * 1024,
     stop: Optional[threading.Event] = None, max_jobs: Optional[int] = None, landed: Optional[Landed] = None,
-    timings: Optional[Timings] = None, cores: Optional[float] = None,
+    timings: Optional[Timings] = None, cores: Optional[float] = None, keep: bool = True,
 ) -> Tuple[List[Result], bool]:
     """Run every planned cell in the order given: `jobs` at a time, or up to `max_jobs` while the running cells are
     expected to leave some of the `cores` (the CPU count) idle, from their earlier `timings` (see Admission).
 
     `landed`, when given, is called with each planned cell and its result before `progress` (a caller that must
     tell apart cells whose results look alike, e.g. two builds of one Python version). Setting `stop` starts no
-    more cells. Returns the results and whether all cells ran."""
+    more cells. Returns the results (none without `keep`: a run that journals them holds no result whole beyond
+    the cells in flight) and whether all cells ran."""
     stop = stop or threading.Event()
     results: List[Result] = []
     pending = iter(planned)
@@ -222,8 +223,13 @@ def run_all(
     load = CpuLoad() if max_jobs > jobs else None
     admission = Admission(jobs, max_jobs, cores or cpu_count(), timings, readings=load is not None and load.readable)
 
+    landings = 0
+
     def land(item: Planned, result: Result) -> None:
-        results.append(result)
+        nonlocal landings
+        landings += 1
+        if keep:
+            results.append(result)
         if landed is not None:
             landed(item, result)
         progress(result)
@@ -261,5 +267,4 @@ def run_all(
             stop.set()
             end_all()
             raise
-    complete = len(results) == len(planned)
-    return results, complete
+    return results, landings == len(planned)

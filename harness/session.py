@@ -53,12 +53,13 @@ class Session:
         return job_limits(self.jobs)
 
     def run(self, progress: Progress = lambda result: None, stop: Optional[threading.Event] = None,
-            landed: Optional[Landed] = None) -> Tuple[List[Result], bool]:
-        """Run every planned cell; returns the results and whether all of them ran. Ctrl+C (and, within
-        `signals_as_interrupt`, SIGTERM and SIGHUP) ends the running cells' trees before it propagates."""
+            landed: Optional[Landed] = None, keep: bool = True) -> Tuple[List[Result], bool]:
+        """Run every planned cell; returns the results (none without `keep`: the caller keeps what it needs of each
+        from `progress`) and whether all of them ran. Ctrl+C (and, within `signals_as_interrupt`, SIGTERM and
+        SIGHUP) ends the running cells' trees before it propagates."""
         jobs, max_jobs = self.job_limits
         return run_all(self.planned, jobs, progress, cap_bytes=self.cap, stop=stop, max_jobs=max_jobs, landed=landed,
-                       timings=self.timings)
+                       timings=self.timings, keep=keep)
 
     def host(self, **extra: Any) -> Dict[str, Any]:
         """Where the session ran, as every results file records it."""

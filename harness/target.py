@@ -10,7 +10,8 @@ import sys
 from dataclasses import dataclass, replace
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from harness.casefile import did_you_mean
+from harness import files
+from harness.casefile import MAX_NESTING, did_you_mean, too_deep
 from harness.errors import UsageError
 from harness.model import CASE_METHODS, IMPLEMENTATIONS, PLATFORMS, START_METHODS, CellId, Result, parse_tag, split_platform_tag
 
@@ -21,6 +22,7 @@ else:  # pragma: no cover - exercised on older interpreters only
 
 DEFAULT_TARGET = "matrix.toml"  # read from the current folder by `mpmatrix report` and `mpmatrix claims`
 PLATFORM_KEYS = ("pythons", "start_methods")
+MAX_DIGITS = 100  # a run of digits longer than this is no version and no count
 Column = Tuple[str, str, str]  # (platform tag, interpreter tag at minor precision, start method)
 
 
@@ -51,14 +53,25 @@ class Target:
 def load_target(path: str) -> Target:
     """Read and check a target matrix file; raises TargetError naming the file and line."""
     try:
-        with open(path, "rb") as f:
-            text = f.read().decode("utf-8")
+        text = files.read_text(path, files.TARGET_LIMIT, "target matrix")
     except (OSError, UnicodeDecodeError) as exc:
-        raise TargetError(f"{path}: cannot read the target matrix ({exc}); expected a TOML file such as {DEFAULT_TARGET}") from None
+        raise TargetError(f"{path}: cannot read the target matrix ({files.described(exc)}); expected a TOML file such "
+                          f"as {DEFAULT_TARGET}") from None
+    deep = too_deep(text.split("\n"))  # counted first: the TOML reader recurses once per level
+    if deep:
+        raise TargetError(f"{path}:{deep}: arrays or tables nested more than {MAX_NESTING} deep; a target matrix "
+                          "needs two levels")
+    long_number = re.search(r"\d{%d,}" % MAX_DIGITS, text)
+    if long_number:  # beyond Python's digit limit for str -> int, which the TOML reader would raise as a ValueError
+        line = text.count("\n", 0, long_number.start()) + 1
+        raise TargetError(f"{path}:{line}: a run of {len(long_number.group()):,} digits; a target matrix names "
+                          "interpreters such as \"3.12\" and needs no longer number")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise TargetError(f"{path}: invalid TOML: {exc}") from None
+    except (ValueError, RecursionError, MemoryError) as exc:  # what the bounds above may not foresee
+        raise TargetError(f"{path}: a value the TOML reader refuses: {exc!r}") from None
     return _Reader(path, text).target(data)
 
 
@@ -66,7 +79,8 @@ def target_for(option: Optional[str]) -> Optional[Target]:
     """The target a command uses: the file named by --target, none for `--target none`, else ./matrix.toml if any."""
     if option is not None:
         return None if option.lower() in ("", "none") else load_target(option)
-    return load_target(DEFAULT_TARGET) if os.path.isfile(DEFAULT_TARGET) else None
+    # exists, not isfile: a pipe or a folder named matrix.toml is refused by name, not passed over
+    return load_target(DEFAULT_TARGET) if os.path.exists(DEFAULT_TARGET) else None
 
 
 def column_of(cell: CellId) -> Column:

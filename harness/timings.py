@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Iterable, Mapping, Optional, Tuple
 
-from harness import results as results_io
+from harness import files, results as results_io
 from harness.model import CellId, Result
 
 CACHE_ENV = "MPMATRIX_CACHE_DIR"  # where the cache goes; empty: no cache at all
@@ -66,13 +66,13 @@ def load_timings(path: Optional[Path]) -> Timings:
     """The cached timings; an absent, unreadable or foreign file is no cache (timings only order cells)."""
     if path is None:
         return {}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+    try:  # a regular file within its bound: the cache folder is the user's, but a pipe there must not hang a run
+        data = json.loads(files.read_text(path, files.CACHE_LIMIT, "timings cache"))
         if data.get("version") != VERSION:
             return {}
         return {_key(json.loads(key)): Timing(float(value[0]), None if value[1] is None else float(value[1]))
                 for key, value in data["cells"].items()}
-    except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
+    except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
         return {}
 
 
@@ -97,8 +97,8 @@ def known_timings(results_path: Optional[Path]) -> Timings:
     matter when it cannot be read."""
     known: Timings = {}
     try:
-        if results_path is not None and results_path.is_file():
-            known = from_results(results_io.read_run(results_path).results)
+        if results_path is not None and results_path.is_file():  # one cell at a time: an earlier run may be large
+            known = from_results(results_io.iter_results(results_path)[1])
     except (results_io.ResultsError, OSError):
         pass
     known.update(load_timings(cache_path()))

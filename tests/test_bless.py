@@ -359,3 +359,31 @@ def test_bless_warns_when_it_would_expect_a_package_the_case_does_not_declare() 
     assert bless_case(parse_case(text, "cases/c.py"), text, [stdlib]).warnings == ()
     declared = DEPENDENCIES + text
     assert bless_case(parse_case(declared, "cases/c.py"), declared, [missing]).warnings == ()
+
+
+def test_bless_writes_in_place_of_the_file_with_its_mode_and_never_over_an_edit_made_meanwhile(
+        tmp_path: Path, capsys: Any, monkeypatch: Any) -> None:
+    from harness import bless as bless_module
+    from harness.cli import main
+
+    case = tmp_path / "c.py"
+    case.write_text(case_text(), encoding="utf-8")
+    case.chmod(0o751)
+    results = write_results(tmp_path, [cell("3.12.1", m, "x\n") for m in METHODS])
+    assert main(["bless", str(case), "--results", results, "--yes"]) == 0
+    assert "# [expect]" in case.read_text(encoding="utf-8") and (case.stat().st_mode & 0o777) == 0o751
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+    case.write_text(case_text(), encoding="utf-8")
+    edited = case_text() + "print('an edit made while bless ran the case')\n"
+    real = bless_module.bless
+
+    def bless_while_the_author_edits(*args: Any) -> Any:
+        blessing = real(*args)
+        case.write_text(edited, encoding="utf-8")
+        return blessing
+
+    monkeypatch.setattr(bless_module, "bless", bless_while_the_author_edits)
+    assert main(["bless", str(case), "--results", results, "--yes"]) == 1
+    assert case.read_text(encoding="utf-8") == edited  # the edit is kept
+    assert "not written: it changed since bless read it; run bless again" in capsys.readouterr().err

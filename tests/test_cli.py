@@ -333,6 +333,27 @@ def test_claims_and_html_report_take_claims_files_repeatedly_and_group_by_them(c
     assert code == 2 and "cannot read the claims file" in err
 
 
+@pytest.mark.e2e
+def test_a_case_name_with_a_newline_or_a_tab_cannot_forge_a_line_of_any_output(tmp_path):
+    """A failing case whose file name holds `\\n✓ pass` and a tab: every command prints it as one escaped line
+    (`\\n`, `\\t`); before, `run`, `list` and `report` printed it raw and the failing case showed a passing row."""
+    folder = tmp_path / "cases"
+    case = write_case(folder, "evil\n✓  pass\tforged.py", 'claim = "a\\n✓ claim"\nsource = "s"\nids = ["S1"]\n'
+                      '\n[expect]\nstdout = "x"\n', code="print('y')\n")
+    outputs = {
+        "list": mpmatrix("list", str(folder)),
+        "show": mpmatrix("show", str(case)),
+        "run": mpmatrix("run", str(folder), "--python", "current", "-m", "fork", out=tmp_path / "out"),
+        "report": mpmatrix("report", str(tmp_path / "out")),
+    }
+    assert outputs["run"].returncode == 1, outputs["run"].stderr
+    for command, done in outputs.items():
+        lines = (done.stdout + done.stderr).splitlines()
+        assert not [line for line in lines if line.lstrip().startswith("✓  pass") or "\t" in line], (command, lines)
+        assert any("evil\\n✓  pass\\tforged" in line for line in lines), (command, lines)
+    assert "claim:  a\\n✓ claim" in outputs["show"].stdout
+
+
 def test_a_stream_that_cannot_write_the_symbols_writes_utf8_and_one_that_can_is_left_alone():
     """A Windows pipe or file is cp1252 unless PYTHONUTF8=1: the first ✓ raised UnicodeEncodeError there."""
     import io
@@ -345,5 +366,5 @@ def test_a_stream_that_cannot_write_the_symbols_writes_utf8_and_one_that_can_is_
     streams_that_can_say_it([pipe, wide, latin, io.StringIO()])
     pipe.write("✓ pass\n")
     pipe.flush()
-    assert pipe.buffer.getvalue() == "✓ pass\n".encode("utf-8")
+    assert pipe.buffer.getvalue() == ("✓ pass" + os.linesep).encode("utf-8")  # the stream's newline kept: \r\n on Windows
     assert (wide.encoding, latin.encoding) == ("utf-16", "utf-8")  # latin-1 cannot write ✓ either

@@ -583,3 +583,96 @@ def test_a_signal_while_the_results_are_written_ends_the_run_with_them_complete_
     assert sorted(p.name for p in out.iterdir()) == [".mpmatrix.lock", "results.json"]  # no journal, no .tmp
     assert seconds < 2.0, seconds
     print(f"{signal.Signals(sig).name} during the final write: exit 130 {seconds:.3f} s later")
+
+
+# -- files that are not regular files ------------------------------------------------------------------------------
+
+SELF_REPLACING = {
+    "becomes_a_pipe": "os.mkfifo(path)",
+    "becomes_dev_zero": "os.symlink('/dev/zero', path)",
+}
+
+
+def test_a_case_that_makes_its_own_file_a_pipe_or_dev_zero_is_an_error_and_the_run_ends(tmp_path):
+    """Cases that replace their own file while they run (with a named pipe, with a link to /dev/zero), beside a
+    pipe and a /dev/zero link named like case files from the start and a case that passes. Before: the pipe made
+    the run hang for good (one SIGTERM did not end it), /dev/zero made the harness read 1 GB in under 2 s until the
+    OOM killer came; `list` hung or died of MemoryError on the ones named like case files."""
+    folder = tmp_path / "cases"
+    head = 'claim = "c"\nsource = "s"\nids = ["S1"]\n\n[expect]\nstdout = "done"\n'
+    for name, replace in SELF_REPLACING.items():
+        write_case(folder, f"{name}.py", head, code=f"import os\npath = os.path.abspath(__file__)\nos.unlink(path)\n"
+                                                    f"{replace}\nprint('done')\n")
+    write_case(folder, "fine.py", head, code="print('done')\n")
+    os.mkfifo(folder / "pipe.py")
+    os.symlink("/dev/zero", folder / "zero.py")
+    listed = mpmatrix("list", str(folder), timeout=30)
+    assert listed.returncode == 2 and "pipe.py: a named pipe, not a regular file; expected a case file" in listed.stderr
+    assert "zero.py: a character device (a symbolic link to '/dev/zero'), not a regular file" in listed.stderr
+    done = run_watched([sys.executable, "-m", "harness", "run", str(folder), "--python", "current", "-m", "fork",
+                        "--jobs", "2", "-q", "--out", str(tmp_path / "out")], timeout=60)
+    cells = {c["case"]: c for c in json.loads((tmp_path / "out" / "results.json").read_text())["cells"]}
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert cells["fine"]["status"] == "pass"
+    for name in SELF_REPLACING:
+        assert cells[name]["status"] == "error" and cells[name]["stdout_raw"] == "done\n"  # observed, kept
+        assert f"the case file {folder / name}.py can no longer be read (" in cells[name]["message"]
+    assert "a named pipe, not a regular file" in cells["becomes_a_pipe"]["message"]
+    assert "a character device (a symbolic link to '/dev/zero')" in cells["becomes_dev_zero"]["message"]
+    for name in ("pipe", "zero"):
+        assert cells[name]["status"] == "error" and "not a regular file; expected a case file" in cells[name]["message"]
+    assert done.seconds < 30 and done.peak_rss < 200 * 2 ** 20, (done.seconds, done.peak_rss)
+    print(f"list refused a pipe and /dev/zero in {listed.seconds:.2f} s; the run of both self-replacing cases "
+          f"ended in {done.seconds:.2f} s, harness peak RSS {done.peak_rss / 2 ** 20:.0f} MiB")
+
+
+# -- memory flat in the number of cells ---------------------------------------------------------------------------
+
+
+def test_the_harness_memory_stays_flat_in_the_number_of_cells_whatever_they_print(tmp_path):
+    """Cells that each write 4 MiB (tests/data/memory/writes_4mib.py): 24 of them cost the harness no more memory
+    than 4 do, give or take what is in flight, and results.json holds every output whole. Before: about 8 MB more
+    a cell (2,083 MiB for 100; benchmarks/memory.py has the figures)."""
+    fixture = (REPO / "tests" / "data" / "memory" / "writes_4mib.py").read_text()
+    peaks = {}
+    for count in (4, 24):
+        folder = tmp_path / f"cases-{count}"
+        folder.mkdir()
+        for index in range(count):
+            (folder / f"m{index:03d}.py").write_text(fixture)
+        out = tmp_path / f"out-{count}"
+        done = run_watched([sys.executable, "-m", "harness", "run", str(folder), "--python", "current", "-m", "fork",
+                            "--jobs", "2", "-q", "--out", str(out)], timeout=300)
+        assert done.returncode == 0, done.stderr
+        header, cells = __import__("harness.results", fromlist=["iter_results"]).iter_results(out / "results.json")
+        sizes = [len(r.observed.stdout) + len(r.judged.stdout) for r in cells]
+        assert sizes == [2 * 4096 * 1024] * count  # whole, raw and normalized, though the run held them brief
+        peaks[count] = done.peak_rss
+        shutil.rmtree(out)
+    print(f"harness peak RSS: 4 cells {peaks[4] / 2 ** 20:.0f} MiB, 24 cells {peaks[24] / 2 ** 20:.0f} MiB")
+    assert peaks[24] < peaks[4] + 48 * 2 ** 20 and peaks[24] < 256 * 2 ** 20, peaks
+
+
+def test_a_pytest_session_memory_stays_flat_in_the_number_of_cells_whatever_they_print(tmp_path):
+    """The same for pytest with --mpmatrix-results: the session keeps its results brief and writes them whole from
+    a journal of its own, which it removes."""
+    fixture = (REPO / "tests" / "data" / "memory" / "writes_4mib.py").read_text()
+    (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = -p no:cacheprovider -p no:hypothesispytest\n")
+    peaks = {}
+    for count in (4, 24):
+        folder = tmp_path / f"cases{count}"
+        folder.mkdir()
+        for index in range(count):
+            (folder / f"m{index:03d}.py").write_text(fixture)
+        out = tmp_path / f"out{count}.json"
+        done = run_watched([sys.executable, "-m", "pytest", str(folder), "-q", "--rootdir", str(tmp_path), "-c",
+                            str(tmp_path / "pytest.ini"), "--start-method", "fork", "--mpmatrix-jobs", "2",
+                            "--mpmatrix-results", str(out)], timeout=300, env=dict(os.environ, TMPDIR=str(tmp_path)))
+        assert done.returncode == 0, done.stdout[-2000:]
+        run = __import__("harness.results", fromlist=["read_run"]).read_run(out)
+        assert [len(r.observed.stdout) for r in run.results] == [4096 * 1024] * count  # whole
+        peaks[count] = done.peak_rss
+        out.unlink()
+    assert not list(tmp_path.glob("mpmatrix-pytest-*"))  # its journal's folder is gone
+    print(f"pytest peak RSS: 4 cells {peaks[4] / 2 ** 20:.0f} MiB, 24 cells {peaks[24] / 2 ** 20:.0f} MiB")
+    assert peaks[24] < peaks[4] + 48 * 2 ** 20, peaks

@@ -375,7 +375,7 @@ def test_a_thread_refused_for_too_long_is_an_error_saying_why_and_nothing_of_the
     monkeypatch.setattr(keeper, "ROOM_WAIT_S", 0.3)
     ran = tmp_path / "ran"
     cell = Cell("c", str(HOSTILE / "shell_like.py"), _current(), "spawn")
-    monkeypatch.setattr(execute, "bootstrap_argv", lambda *args: [sys.executable, "-c", f"open({str(ran)!r}, 'w')"])
+    monkeypatch.setattr(execute, "bootstrap_argv", lambda *args, **kw: [sys.executable, "-c", f"open({str(ran)!r}, 'w')"])
     FailingThreads(monkeypatch, 10**6)
     observation = execute.run_cell(cell, execute.Limits(timeout=30))
     assert observation.harness_error.endswith(
@@ -393,7 +393,7 @@ def test_a_cell_whose_output_cannot_be_read_for_want_of_threads_is_ended_and_an_
     monkeypatch.setattr(keeper, "ROOM_WAIT_S", 0.3)
     marker = f"mpmatrix-unread-{os.getpid()}"
     cell = Cell("c", str(HOSTILE / "shell_like.py"), _current(), "spawn")
-    monkeypatch.setattr(execute, "bootstrap_argv", lambda *args: [sys.executable, "-c", f"import time; time.sleep(60)  # {marker}"])
+    monkeypatch.setattr(execute, "bootstrap_argv", lambda *args, **kw: [sys.executable, "-c", f"import time; time.sleep(60)  # {marker}"])
     FailingThreads(monkeypatch, 10**6, kind=execute._CappedReader)
     observation = execute.run_cell(cell, execute.Limits(timeout=30))
     assert observation.harness_error == ("cannot start a thread to read the cell's output: can't start new thread, "

@@ -144,6 +144,67 @@ def test_resume_never_mixes_an_older_results_file_with_a_newer_journal(tmp_path,
     assert outcome.run.host["run_id"] == "run2"
 
 
+LONG = "".join(f"{n:06d} " + "x" * 1016 + "\n" for n in range(128))  # 128 KiB: far past what a run keeps of it
+
+
+def test_a_run_holds_its_results_brief_and_writes_them_whole(tmp_path, fake, monkeypatch):
+    """Cells that print 4 MiB: the run's own results (what its report is made from) hold a head of each output;
+    results.json holds every output whole, written from the journal; repeats of a cell whose outputs differ only
+    past that head are flaky, as they were when every result was kept whole, and identical ones are not."""
+    fake.outputs = {"a": LONG, "b": LONG, "c": LONG}
+    calls = {"c": 0}
+    real = fake.__call__
+
+    def observe(cell, limits, environ=None, stop=None):
+        observation = real(cell, limits, environ, stop)
+        if cell.case_name == "c":  # its second run differs in its last line alone
+            calls["c"] += 1
+            if calls["c"] == 2:
+                return Observation(exit=0, stdout=LONG[:-2] + "y\n", duration_s=1.0)
+        return observation
+
+    monkeypatch.setattr(runner, "run_cell", observe)
+    folder = tmp_path / "cases"
+    for name in ("a", "b", "c"):
+        write_case(folder, f"{name}.py", HEAD + '\n[expect]\nstdout = "..."\n')
+    outcome, _ = run(tmp_path, folder, repeat=2, jobs=1)
+    statuses = {r.case.name: r.status.label for r in outcome.run.results}
+    assert statuses == {"a": "pass", "b": "pass", "c": "flaky"}
+    assert all(r.cuts and len(r.judged.stdout) < 10_000 for r in outcome.run.results)
+    saved = {r.case.name: r for r in results_io.read_run(tmp_path / "out" / "results.json").results}
+    assert {name: r.status.label for name, r in saved.items()} == statuses
+    assert saved["a"].judged.stdout == LONG and saved["a"].observed.stdout == LONG and not saved["a"].cuts
+    assert {o["stdout"] for o in saved["c"].judged.observations} == {LONG, LONG[:-2] + "y\n"}
+
+
+def test_resume_carries_over_long_results_whole(tmp_path, fake):
+    fake.outputs = {"a": LONG}
+    run(tmp_path, cases(tmp_path, "a"))  # a's result, to carry over
+    whole = results_io.read_run(tmp_path / "out" / "results.json").results[0]
+    journal = results_io.Journal(tmp_path / "out" / results_io.JOURNAL_NAME, "run2", "t2", [whole])
+    journal.close()  # ... and run 2 was killed here, before b
+    fake.calls.clear()
+    outcome, warnings = run(tmp_path, cases(tmp_path, "a", "b"), resume=True)
+    assert fake.calls == ["b"] and warnings == []  # a (a failing cell: LONG is not "a") is carried over
+    saved = {r.case.name: r for r in results_io.read_run(tmp_path / "out" / "results.json").results}
+    assert saved["a"] == whole and saved["a"].judged.stdout == LONG
+
+
+def test_resume_of_a_run_whose_results_name_a_5000_digit_version_finishes(tmp_path, fake):
+    """A results file the schema accepts, with a version of 5,000 digits: before, `run --resume` (and report and
+    claims) raised ValueError from int()."""
+    folder = cases(tmp_path, "a", "b")
+    run(tmp_path, folder)
+    path = tmp_path / "out" / "results.json"
+    data = json.loads(path.read_text())
+    data["cells"][0]["python"] = "3." + "1" * 5000
+    path.write_text(json.dumps(data))
+    outcome, warnings = run(tmp_path, folder, resume=True)
+    # the cell of that version is not part of this run (its Python is not asked for): dropped, said, and run here
+    assert outcome.exit_code == EXIT_OK and len(outcome.run.results) == 2
+    assert any("1 recorded cell is not part of this run" in w for w in warnings), warnings
+
+
 def test_resume_of_a_missing_folder_is_an_error(tmp_path, fake):
     with pytest.raises(UsageError, match=r"--resume .*out: no such folder"):
         run(tmp_path, cases(tmp_path, "a"), resume=True)
@@ -177,20 +238,30 @@ def test_a_full_disk_during_the_run_stops_it_and_keeps_the_results_elsewhere(tmp
     writes = {"n": 0}
     real_append = results_io.Journal.append
 
+    class Full:
+        """The journal's file once the disk is full."""
+
+        def __init__(self, file):
+            self.file = file
+
+        def write(self, data):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def close(self):
+            self.file.close()
+
     def append(self, result):
         writes["n"] += 1
-        if writes["n"] >= 2:
-            self._file.close()
-            self._file = None
-            raise results_io.ResultsNotWritten(errno.ENOSPC, f"cannot write the journal {self.path}: No space left on device")
+        if writes["n"] == 2:
+            self._file = Full(self._file)
         real_append(self, result)
 
     real_write = results_io.write_run
 
-    def write_run(run, path):
+    def write_run(run, path, cells=None):
         if "out" in path.parts:
             raise OSError(errno.ENOSPC, "No space left on device")
-        real_write(run, path)
+        real_write(run, path, cells)
 
     fallback = tmp_path / "fallback"
     fallback.mkdir()
@@ -206,7 +277,7 @@ def test_a_full_disk_during_the_run_stops_it_and_keeps_the_results_elsewhere(tmp
 
 
 def test_results_that_fit_nowhere_leave_the_journal_and_say_so(tmp_path, fake, monkeypatch):
-    def write_run(run, path):
+    def write_run(run, path, cells=None):
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(results_io, "write_run", write_run)

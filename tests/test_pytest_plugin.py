@@ -335,6 +335,35 @@ def test_results_json(claims, cells):
     assert data["complete"] is True and data["host"]["runner"] == "pytest" and data["host"]["jobs"] >= 1
 
 
+def test_results_that_cannot_be_written_where_asked_are_written_elsewhere_and_said_in_one_line(claims, cells, monkeypatch):
+    """--mpmatrix-results under a file (a folder cannot be made there): the session's summary line is printed, one
+    line says why and where the results went (the temporary folder, here a folder of the test's), no traceback, and
+    the exit status is a usage error, not a failed test. Before: a traceback, no summary line, exit 1 for a passing
+    session, and the results nowhere."""
+    from harness import results as results_io
+
+    (claims.path / "blocker").write_text("a file where a folder would be")
+    fallback = claims.path / "fallback"
+    fallback.mkdir()
+    monkeypatch.setattr(results_io, "fallback_folders", lambda folder: [fallback])
+    result = claims.runpytest("claims", "--start-method", "spawn", "--mpmatrix-results", "blocker/out.json")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.assert_outcomes(passed=4)
+    text = result.stdout.str() + result.stderr.str()
+    assert "Traceback" not in text and "INTERNALERROR" not in text
+    (saved,) = fallback.glob("mpmatrix-results-*.json")
+    (line,) = [line for line in result.outlines if line.startswith("mpmatrix: error:")]
+    assert line == ("mpmatrix: error: --mpmatrix-results cannot write blocker/out.json: blocker is a file, not a "
+                    f"folder; the results are in {saved}")
+    assert len(results_io.read_run(saved).results) == 4
+    monkeypatch.setattr(results_io, "fallback_folders", lambda folder: [claims.path / "blocker"])  # nowhere at all
+    result = claims.runpytest("claims", "--start-method", "spawn", "--mpmatrix-results", "blocker/out.json")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR and "Traceback" not in result.stdout.str()
+    result.assert_outcomes(passed=4)
+    result.stdout.fnmatch_lines([f"mpmatrix: error: --mpmatrix-results cannot write *out.json: * is a file, not a "
+                                 f"folder, nor in {claims.path / 'blocker'}"])
+
+
 # -- real cells (e2e) -----------------------------------------------------------------------------------------
 
 

@@ -156,3 +156,17 @@ def test_what_was_not_observed_is_said_once_not_on_every_row() -> None:
     table = {line.split("]")[0][3:]: line for line in text.splitlines() if line.startswith("| [")}
     assert "not observed: win32" in table["S1"]  # its own lack, said on its line
     assert all("not observed" not in line for claim, line in table.items() if claim != "S1")
+
+
+def test_cells_that_show_no_behaviour_are_one_line_per_status_and_reason() -> None:
+    from harness.analysis import analyse
+    from harness.render.claims import evidence
+
+    needs = "the case skipped itself (exit 77): needs the multiprocess package"
+    every = grid("needs_a_package", lambda p, v, m: dict(status=Status.SKIP, stdout="", exit="77", message=needs), ids=("M6",))
+    lines = evidence(analyse(make_run(every))[0]).splitlines()
+    assert lines == [f"- every cell (9 cells): skip ({needs})"]
+    partly = grid("partly", lambda p, v, m: dict(status=Status.SKIP, stdout="", exit="77", message="no pidfd")
+                  if v == "3.13" else dict(stdout="same\n"), ids=("M7",))
+    lines = evidence(analyse(make_run(partly))[0]).splitlines()
+    assert lines[-1] == "- 3.13 fork, spawn, forkserver (3 cells): skip (no pidfd)"

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from test_render_synthetic import check_golden, demo_run, grid, make_run
+from test_render_synthetic import check_golden, demo_run, grid, make_result, make_run
 
 from harness.analysis import analyse
-from harness.render.terminal import render_differences
+from harness.render.terminal import render_differences, render_terminal
 
 
 def test_differences_golden() -> None:
@@ -96,3 +96,48 @@ def test_a_failure_reason_s_stderr_tail_is_indented_under_it() -> None:
     run = make_run(grid("c", lambda p, v, m: dict(stdout="same\n")))
     failing = run.results[0].judged_again(status=Status.FAIL, message="exit: expected 0, got 1\nstderr:\n  Boom")
     assert render_failures([failing]).splitlines()[1:3] == ["    stderr:", "      Boom"]
+
+
+def test_the_report_of_brief_results_is_the_report_of_whole_ones_for_ordinary_output():
+    """A run keeps its results brief (Result.brief) and prints its report from them: for output within what a
+    brief result keeps whole, every line is what it was when the run kept every result whole."""
+    from dataclasses import replace
+
+    run = demo_run()
+    brief = replace(run, results=tuple(r.brief() for r in run.results))
+    assert all(not r.cuts for r in brief.results)  # ordinary: nothing was cut
+    assert render_terminal(brief, 12.5) == render_terminal(run, 12.5)
+
+
+def test_a_long_output_the_run_kept_the_head_of_is_said_to_go_on_in_the_results_file():
+    from dataclasses import replace
+
+    from harness.model import Status
+
+    long = "".join(f"line {n}\n" for n in range(5000))
+    base = make_result("long", status=Status.FAIL, stdout=long, diff="stdout:\n" + "".join(f"-{n}\n" for n in range(5000)),
+                       message="stdout: 5000 lines differ")
+    other = make_result("long", start_method="spawn", stdout="short\n")
+    text = render_terminal(make_run([base.brief(), other.brief()]))
+    lines = text.splitlines()
+    failure = next(index for index, line in enumerate(lines) if line.startswith("FAIL: long"))
+    note = next(index for index, line in enumerate(lines) if "characters in all, in the results file)" in line)
+    shown = note - failure - 1  # the diff lines a run kept, "stdout:" first
+    assert lines[note] == f"    … ({5001 - shown} more lines, 28,898 characters in all, in the results file)"
+    assert lines[note - 1] == f"    -{shown - 2}"  # right after the last of them
+def test_skipped_cells_say_why_below_the_matrix() -> None:
+    from harness.model import Status
+    from harness.render.terminal import render_skips, render_terminal
+
+    needs = "the case skipped itself (exit 77): needs the multiprocess package"
+    skipped = grid("needs_a_package", lambda p, v, m: dict(status=Status.SKIP, stdout="", exit="77", message=needs))
+    partly = grid("linux_only_on_3_13", lambda p, v, m: dict(status=Status.SKIP, stdout="", exit="77", message="no pidfd")
+                  if v == "3.13" else dict(stdout="same\n"))
+    run = make_run(skipped + partly)
+    assert render_skips(list(run.results), run.layout).splitlines() == [
+        "Skipped (12 cells):",
+        "  linux_only_on_3_13 [3.13 fork, spawn, forkserver]: no pidfd",
+        f"  needs_a_package [every cell]: {needs}",
+    ]
+    assert "needs_a_package [every cell]" in render_terminal(run)
+    assert render_skips(list(make_run(grid("c", lambda p, v, m: dict(stdout="same\n"))).results)) == ""

@@ -147,7 +147,7 @@ def test_read_run_truncated_real_file(tmp_path):
     path = tmp_path / "results.json"
     write_run(run_of(result()), path)
     path.write_bytes(path.read_bytes()[:-40])
-    with pytest.raises(ResultsError, match=r"results\.json:1: not valid JSON"):
+    with pytest.raises(ResultsError, match=r"results\.json:2: not valid JSON"):  # the cell's line: one cell a line
         read_run(path)
 
 
@@ -322,3 +322,145 @@ def test_stale_temporary_files_of_an_earlier_run_are_removed(tmp_path):
     removed = results_io.remove_stale_temporaries(tmp_path)
     assert sorted(p.name for p in removed) == [".results.json.abc.tmp", ".results.partial.jsonl.def.tmp"]
     assert sorted(p.name for p in tmp_path.iterdir()) == [".other.tmp", "results.json"]
+
+
+# -- what a run keeps in memory: results brief, the journal whole ------------------------------------------------
+
+LONG = "".join(f"{n:06d} " + "x" * 1016 + "\n" for n in range(4096))  # 4 MiB, as writes_4mib.py prints
+
+
+def test_a_brief_result_keeps_a_head_of_each_long_text_and_what_the_whole_was():
+    from harness.model import BRIEF_CHARS, text_digest
+
+    whole = result(stdout=LONG, stacks="s" * 20_000, diff="d\n" * 10)
+    brief = whole.brief()
+    assert brief.judged.stdout == LONG[:BRIEF_CHARS - BRIEF_CHARS % 1024] and LONG.startswith(brief.observed.stdout)
+    assert {name for name, _ in brief.cuts} == {"stdout", "stdout_raw", "stacks"}  # the short diff is whole
+    cut = brief.cut("stdout")
+    assert (cut.digest, cut.chars, cut.lines) == (text_digest(LONG), len(LONG), 4096)
+    assert brief.signature() != whole.signature() and brief.compared("stdout") == ("cut", text_digest(LONG))
+    assert result().brief() == result()  # nothing long: the very same result
+    size = sum(len(getattr(getattr(brief, part), name)) for part, name in
+               (("judged", "stdout"), ("observed", "stdout"), ("observed", "stacks")))
+    assert size <= 3 * BRIEF_CHARS
+    with pytest.raises(ValueError, match="a brief result .* is never written"):
+        brief.to_json()
+
+
+def test_brief_results_compare_exactly_as_whole_ones_do():
+    """Cut texts compare by their digest, whole ones by themselves: the same verdict on sameness either way."""
+    from harness.judge import combine
+
+    same = [result(stdout=LONG), result(stdout=LONG)]
+    late = [result(stdout=LONG), result(stdout=LONG[:-2] + "y\n")]  # differs after the head a run keeps
+    short = [result(stdout="a\n"), result(stdout="a\n"), result(stdout="b\n")]
+    for group in (same, late, short):
+        assert combine(group).status is combine([r.brief() for r in group]).status
+    assert combine([r.brief() for r in late]).status is Status.FLAKY
+    assert combine([r.brief() for r in same]).status is Status.PASS
+
+
+def test_the_journal_keeps_results_whole_and_the_run_brief(tmp_path):
+    path = tmp_path / "j.jsonl"
+    journal = Journal(path, "run1", "t0", seed=[result("a", stdout=LONG)])
+    journal.append(result("b", stdout=LONG + "more\n"))
+    journal.append(result("b", stdout=LONG))  # the same cell again (--repeat): it differs, so it is flaky
+    journal.append(result("c"))
+    journal.close()
+    assert [r.case.name for r in journal.results()] == ["a", "b", "b", "c"] and journal.seeded == 1
+    assert all(len(r.judged.stdout) < 10_000 for r in journal.results())
+    whole = list(journal.combined())
+    assert [r.case.name for r in whole] == ["a", "b", "c"]
+    assert whole[0] == result("a", stdout=LONG) and whole[2] == result("c")
+    assert whole[1].status is Status.FLAKY and {o["stdout"] for o in whole[1].judged.observations} == {LONG + "more\n", LONG}
+    assert [r.status for r in whole] == [r.status for r in results_io.combine_by_cell(journal.results())]
+    write_run(run_of(*journal.results()), tmp_path / "r.json", journal.combined)
+    assert read_run(tmp_path / "r.json").results == tuple(whole)
+
+
+def test_results_that_could_not_be_journaled_are_kept_whole(tmp_path):
+    import errno
+
+    journal = Journal(tmp_path / "j.jsonl", "run1", "t0")
+    journal.append(result("a", stdout=LONG))
+
+    class Full:
+        def write(self, data):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def close(self):
+            pass
+
+    journal._file = Full()
+    with pytest.raises(results_io.ResultsNotWritten):
+        journal.append(result("b", stdout=LONG))
+    journal.append(result("c", stdout=LONG))  # after the failure: kept in memory, whole
+    assert [r.judged.stdout == LONG for r in journal.combined()] == [True, True, True]
+
+
+def test_results_json_is_one_cell_a_line_and_is_read_a_line_at_a_time(tmp_path):
+    path = tmp_path / "results.json"
+    run = run_of(result("a"), result("b", stdout="x\ny\n"), host={"run_id": "r1"})
+    write_run(run, path)
+    lines = path.read_text().splitlines()
+    assert len(lines) == 4 and lines[0].endswith(',"cells":[') and lines[-1] == "]}"
+    header, cells = results_io.iter_results(path)
+    assert header.host == {"run_id": "r1"} and header.results == () and tuple(cells) == run.results
+    (tmp_path / "other.json").write_text(json.dumps(run.to_json(), indent=2))  # another layout: read whole
+    assert tuple(results_io.iter_results(tmp_path / "other.json")[1]) == run.results
+    path.write_text("\n".join(lines[:2] + ['{"case": 1},'] + lines[2:]))
+    with pytest.raises(ResultsError, match=r"results\.json:3: does not match the results schema"):
+        list(results_io.iter_results(path)[1])
+
+
+def test_a_journal_line_holding_a_line_separator_of_unicode_reads_back(tmp_path):
+    """splitlines() cut a journal line at U+2028 or \\x85 in a case's output (JSON keeps them raw): lines are cut at
+    \\n alone now."""
+    path = tmp_path / "j.jsonl"
+    journal = Journal(path, "run1", "t0")
+    journal.append(result("a", stdout="one\u2028two\x85three\x1c\n"))
+    journal.close()
+    assert read_journal(path).results[0].judged.stdout == "one\u2028two\x85three\x1c\n"
+
+
+@pytest.mark.parametrize("text", ["", "a", "a\n", "a\nb", "\n\n", "a\r\nb\rc\x0bd\x1ce\u2028f\x85", "x\n" * 100])
+def test_lines_are_counted_as_reports_count_them(text):
+    from harness.model import line_count
+
+    assert line_count(text) == len(text.splitlines())
+
+
+def test_a_journal_is_begun_from_its_seed_one_result_at_a_time_and_names_its_request(tmp_path):
+    """The new journal of a resumed run takes the results it carries over as they are read (a generator: never all in
+    memory at once) and keeps the request header (what --resume runs again) beside them."""
+    path = tmp_path / "j.jsonl"
+    taken = []
+
+    def seed():
+        for name in "ab":
+            taken.append(name)
+            yield result(name, stdout=LONG)
+
+    request = {"paths": ["cases"], "pythons": ["3.12"], "start_methods": ["spawn"], "repeat": 2, "all_releases": None}
+    journal = Journal(path, "run1", "t0", seed(), request)
+    journal.close()
+    journaled = read_journal(path)
+    assert taken == ["a", "b"] and journal.seeded == 2 and journaled.request == request
+    assert [r.judged.stdout == LONG for r in journaled.results] == [True, True]
+    assert results_io.JournalFile(path).request == request
+
+
+def test_a_seed_that_breaks_while_it_is_read_leaves_the_old_journal_and_no_temporary_file(tmp_path):
+    """A resumed run whose old journal turns out bad halfway (a line that is not a result) fails before anything is
+    replaced: the old journal is as it was, and the one way this module writes a file left nothing behind."""
+    path = tmp_path / "j.jsonl"
+    Journal(path, "run1", "t0", [result("a")]).close()
+    before = path.read_bytes()
+
+    def seed():
+        yield result("a")
+        raise ResultsError(f"{path}:3: does not match the results schema")
+
+    with pytest.raises(ResultsError, match="j.jsonl:3"):
+        Journal(path, "run1", "t0", seed())
+    assert path.read_bytes() == before and os.listdir(tmp_path) == ["j.jsonl"]

@@ -171,6 +171,22 @@ def test_report_with_a_bad_target_is_a_usage_error(tmp_path: Path, capsys: pytes
     assert "Not observed" not in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("text, line, message", [
+    ("[platform.linux]\npythons = [\"3.12\"]\nstart_methods = " + "[" * 40 + "]" * 40 + "\n", 3, "nested more than 32 deep"),
+    ("[platform.linux]\npythons = [\"3." + "1" * 5000 + "\"]\nstart_methods = [\"fork\"]\n", 2, "a run of 5,000 digits"),
+    ("[platform.linux]\nx = " + "9" * 5000 + "\n", 2, "a run of 5,000 digits"),
+])
+def test_a_target_matrix_is_read_within_bounds_naming_the_line(tmp_path, text, line, message):
+    """Before: a RecursionError or a ValueError (int() of more than 4,300 digits) traceback."""
+    from harness.target import TargetError, load_target
+
+    path = tmp_path / "matrix.toml"
+    path.write_text(text)
+    with pytest.raises(TargetError) as refused:
+        load_target(str(path))
+    assert str(refused.value).startswith(f"{path}:{line}: ") and message in str(refused.value)
+
+
 def test_a_variant_cell_fills_its_interpreters_column() -> None:
     from harness.model import CellId
     from harness.target import column_of

@@ -6,13 +6,13 @@ import difflib
 import os
 import re
 import shlex
-from typing import Iterable, List, Optional, Sequence
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from harness.analysis import CaseAnalysis, analyse, describe_class, plural
 from harness.claims import ClaimsBook, load_claims_files
 from harness.model import Layout, Result, Run
 from harness.render.markdown import clip, code_block, inline, source_text
-from harness.render.terminal import claim_words, escape_control
+from harness.render.terminal import claim_words, escape_control, places
 from harness.target import Target
 from harness.verdicts import common_missing, results_by_claim, summarize
 
@@ -32,9 +32,16 @@ def evidence(analysis: CaseAnalysis) -> str:
         out.append(head + "\n")
         if r.judged.stdout:
             out.append("\n" + code_block(clip(r.judged.stdout, EVIDENCE_LINES, 600)) + "\n")
+    # cells that show no behaviour (skip, unsupported, flaky), one line per status and reason: a case that needs
+    # a package skips every cell with the same message
+    groups: Dict[Tuple[str, str], List[Result]] = {}
     for r in analysis.excluded:
-        out.append(f"- {inline(r.cell.platform_tag)} {inline(analysis.layout.tag(r.cell))} {inline(r.cell.start_method)}: "
-                   f"{r.status.label}" + (f" ({inline(clip(r.judged.message, 1, 200))})" if r.judged.message else "") + "\n")
+        groups.setdefault((r.status.label, r.judged.message), []).append(r)
+    total = len(analysis.excluded) + sum(len(behaviour.cells) for behaviour in analysis.classes)
+    for (label, message), cells in groups.items():
+        where = "every cell" if len(cells) == total else places(cells, analysis.layout)
+        out.append(f"- {inline(where)} ({plural(len(cells), 'cell')}): {label}"
+                   + (f" ({inline(clip(message, 1, 200))})" if message else "") + "\n")
     return "".join(out)
 
 
@@ -89,7 +96,7 @@ def render_claims(run: Run, claims_files: Optional[Sequence[str]] = None, target
             out.append(f"\n## {heading}\n\n{note}\n\n")
         out.append("| ID | verdict |\n|---|---|\n")
         for claim_id in ids:  # IDs and claim texts may come from results files: made inert like any other text
-            out.append(f"| [{inline(claim_id)}](#{_anchor(claim_id)}) | {verdicts[claim_id].text(strong=True, said=said).replace('|', '/')} |\n")
+            out.append(f"| [{inline(claim_id)}](#{_anchor(claim_id)}) | {verdicts[claim_id].text(strong=True, said=said).replace('|', '/').replace(chr(10), ' ')} |\n")
         for claim_id in ids:
             found = book.lookup(claim_id) if claims_file is not None else None
             # a claims file's text is the project's own Markdown; a case's claim, from a results file, is made inert

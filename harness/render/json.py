@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Dict, List, Optional
 
 from harness.analysis import CaseAnalysis, analyse, describe_class
@@ -10,6 +11,7 @@ from harness.model import CellId, Layout, Result, Run, parse_tag
 from harness.target import Column, Target, not_observed
 
 REPORT_VERSION = 1
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def cell_coordinates(cell: CellId, layout: Layout) -> Dict[str, str]:
@@ -85,4 +87,11 @@ def column_entry(column: Column) -> Dict[str, str]:
 
 
 def render(run: Run, target: Optional[Target] = None) -> str:
-    return json.dumps(report_data(run, target), ensure_ascii=False, indent=2) + "\n"
+    """The report as UTF-8 text; a lone surrogate (an undecodable byte of a file name) written as its \\u escape,
+    which readers turn back into the same string (as results files write it)."""
+    text = json.dumps(report_data(run, target), ensure_ascii=False, indent=2) + "\n"
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return _LONE_SURROGATE.sub(lambda m: "\\u%04x" % ord(m.group()), text)

@@ -101,7 +101,7 @@ def render(run: Run, target: Optional[Target] = None) -> str:
         results = by_case[analysis.case]
         suite = ET.SubElement(root, "testsuite", dict({"name": xml_text(analysis.case, 1000)}, **_counts(results)))
         if run.started:
-            suite.set("timestamp", run.started)
+            suite.set("timestamp", xml_text(run.started, 100))  # from a results file: any text
         for r in results:
             suite.append(testcase(r, run.layout))
     if hasattr(ET, "indent"):  # 3.9+; older Pythons write one long line, still valid

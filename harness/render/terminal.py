@@ -33,6 +33,13 @@ def escape_control(text: str) -> str:
     return _UNSAFE.sub(_escape_one, text)
 
 
+def escape_name(text: str) -> str:
+    """A name (of a case, a file, a claim, a column) made one inert line: escaped as escape_control escapes it, and
+    its newlines and tabs written as \\n and \\t, so that no name can start a line of its own (a forged `✓` row)
+    or shift a column. Multi-line text (a message, a diff) keeps its lines: only names go through here."""
+    return escape_control(text).replace("\n", "\\n").replace("\t", "\\t")
+
+
 def cell_len(text: str) -> int:
     """Terminal columns the text takes: a wide (CJK) character takes two."""
     return rich_cell_len(text)
@@ -69,7 +76,7 @@ def legend_line(results: Sequence[Result], unobserved: bool) -> str:
 def render_matrix(results: Sequence[Result], layout: Optional[Layout] = None) -> str:
     """Cases × observed columns; a column group is as wide as its label (pypy3.11 is wider than three cells)."""
     grid = Grid(results, layout)
-    names = {case: clip_line(escape_control(case), 60) for case in grid.cases}  # untrusted: escaped, then measured
+    names = {case: clip_line(escape_name(case), 60) for case in grid.cases}  # untrusted: escaped, then measured
     width = max([cell_len(n) for n in names.values()] + [4])
     several_platforms = len(grid.layout.platforms()) > 1
     header_py = " " * width + "  "
@@ -79,7 +86,7 @@ def render_matrix(results: Sequence[Result], layout: Optional[Layout] = None) ->
     for interpreter, columns in grid.groups():
         tag = grid.layout.tag(interpreter)
         short = interpreter.platform[:3] + (f"-{interpreter.flavour}-" if interpreter.flavour else "")
-        label = escape_control(f"{short}{tag}" if several_platforms else tag)
+        label = escape_name(f"{short}{tag}" if several_platforms else tag)
         span = max(3 * len(columns) - 1, len(label))
         header_py += " " + label.ljust(span + 1)
         header_m += " " + "".join(grid.method_label(c).ljust(3) for c in columns).ljust(span + 1)
@@ -144,7 +151,24 @@ def render_known_bugs(results: Sequence[Result]) -> str:
         return ""
     lines = [f"Known bugs ({sum(len(cells) for _, _, cells in groups)} cells: neither holds nor refuted):"]
     for case, reason, cells in groups:
-        lines.append(f"  {escape_control(case)} [{places(cells)}]{unsettled_note(cells)}: {escape_control(reason)}")
+        lines.append(f"  {escape_name(case)} [{escape_name(places(cells))}]{unsettled_note(cells)}: {escape_name(reason)}")
+    return "\n".join(lines)
+
+
+def render_skips(results: Sequence[Result], layout: Optional[Layout] = None) -> str:
+    """Below the matrix: why cells were skipped, one line per case and reason (for a case that exited 77, the last
+    line it wrote), so a skip is never a bare `-`."""
+    groups: Dict[Tuple[str, str], List[Result]] = {}
+    for r in sorted(results, key=lambda r: (r.case.name, r.cell.sort_key())):
+        if r.status is Status.SKIP:
+            groups.setdefault((r.case.name, r.judged.message), []).append(r)
+    if not groups:
+        return ""
+    cells_of = Counter(r.case.name for r in results)
+    lines = [f"Skipped ({plural(sum(len(cells) for cells in groups.values()), 'cell')}):"]
+    for (case, message), cells in groups.items():
+        where = "every cell" if len(cells) == cells_of[case] else places(cells, layout)
+        lines.append(f"  {escape_control(case)} [{where}]: {escape_control(message)}")
     return "\n".join(lines)
 
 
@@ -171,25 +195,38 @@ def render_failures(results: Sequence[Result], limit: int = 20) -> str:
     out: List[str] = []
     for r in failing[:limit]:
         message = escape_control(r.judged.message).replace("\n", "\n    ")  # a stderr tail, indented as the diff is
-        out.append(f"{r.status.label.upper()}: {escape_control(r.case.name)} [{escape_control(where(r))}] {message}")
+        out.append(f"{r.status.label.upper()}: {escape_name(r.case.name)} [{escape_name(where(r))}] {message}"
+                   + _more(r, "message", message.count("\n") + 1))
         if r.setting.packages:
-            out.append(f"    installed: {escape_control(r.setting.packages_text())}")
+            out.append(f"    installed: {escape_name(r.setting.packages_text())}")
         if r.judged.diff:
-            out.extend("    " + escape_control(line) for line in r.judged.diff.splitlines())
+            shown = r.judged.diff.splitlines()
+            out.extend("    " + escape_control(line) for line in shown)
+            if r.cut("diff"):
+                out.append("    " + _more(r, "diff", len(shown)).strip())
     if len(failing) > limit:
         out.append(f"... and {plural(len(failing) - limit, 'more failing cell')} (see the results file)")
     if flaky:
         out.append(f"{plural(len(flaky), 'flaky cell')}: the same cell behaved differently between runs")
         for r in flaky[:limit]:
-            out.append(f"FLAKY: {escape_control(r.case.name)} [{escape_control(where(r))}] {escape_control(r.judged.message)}")
+            out.append(f"FLAKY: {escape_name(r.case.name)} [{escape_name(where(r))}] {escape_name(r.judged.message)}")
     return "\n".join(out)
+
+
+def _more(r: Result, name: str, shown_lines: int) -> str:
+    """After a text a run kept only the head of in memory (Result.brief): how much more the results file has."""
+    cut = r.cut(name)
+    if cut is None:
+        return ""
+    return f" … ({plural(cut.lines - shown_lines, 'more line')}, {cut.chars:,} characters in all, in the results file)"
 
 
 def render_terminal(run: Run, elapsed_s: float = 0.0, target: Optional[Target] = None) -> str:
     """The matrix, what the target has that no run observed, what failed and why, the cases whose behaviour differs
     and along which axes, then a summary."""
     results = list(run.results)
-    parts = [render_matrix(results, run.layout), render_not_observed(results, target), render_known_bugs(results)]
+    parts = [render_matrix(results, run.layout), render_not_observed(results, target), render_known_bugs(results),
+             render_skips(results, run.layout)]
     failures = render_failures(results)
     if failures:
         parts.append(failures)
@@ -217,14 +254,14 @@ def render_differences(analyses: Sequence[CaseAnalysis], max_classes: int = 4) -
         return f"Behaviour is the same everywhere observed ({seen}{more})."
     lines = [f"Where behaviour differs ({len(cases)} of {seen}{more}):"]
     for analysis in cases:
-        ids = f" [{', '.join(analysis.ids)}]" if analysis.ids else ""
+        ids = f" [{', '.join(escape_name(i) for i in analysis.ids)}]" if analysis.ids else ""
         lines.append("")
-        lines.append(f"{escape_control(analysis.case)}{ids}: {difference_summary(analysis)}")
+        lines.append(f"{escape_name(analysis.case)}{ids}: {escape_name(difference_summary(analysis))}")
         usual = analysis.classes[0]
         for index, behaviour in enumerate(analysis.classes[:max_classes]):
             r = behaviour.representative
             where = describe_class(analysis, index)
-            lines.append(f"  {chr(ord('A') + index)}. {where} ({plural(len(behaviour.cells), 'cell')}): "
+            lines.append(f"  {chr(ord('A') + index)}. {escape_name(where)} ({plural(len(behaviour.cells), 'cell')}): "
                          f"{r.status.label}, exit {r.exit}, {claim_words(r)}")
             if index:
                 lines.extend("       " + escape_control(line) for line in class_diff(usual.representative, r, max_lines=12))
