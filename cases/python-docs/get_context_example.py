@@ -27,9 +27,20 @@ context for 'fork'`` (``BaseContext.get_context``), and part 2 prints that line 
 # stderr = ""
 # exit = 0
 #
-# # Wine-observed (Wine 8.0 and 10.0, the embeddable CPython 3.8-3.13), not yet on Windows itself.
+# # Predicted for Windows from the stdlib's Windows code, not observed there; Wine 8.0 and 10.0 showed it (below).
 # [[expect.when]]
 # platform = ["win32"]
+# stdout = """
+# the docs' example prints: hello
+# the fork context: ValueError: cannot find context for 'fork'
+# child started by the spawn context reports: spawn
+# the forkserver context: ValueError: cannot find context for 'forkserver'
+# the program's start method is unchanged by the library: True
+# """
+#
+# # Observed under Wine 8.0 (Windows CPython 3.8.10-3.13.2; not yet on Windows itself).
+# [[expect.when]]
+# platform = ["win32-wine8.0"]
 # stdout = """
 # the docs' example prints: hello
 # the fork context: ValueError: cannot find context for 'fork'

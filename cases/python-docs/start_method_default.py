@@ -34,9 +34,20 @@ describes 3.14 and later; older docs said fork).
 # exit = 0
 # holds = false
 #
-# # Not yet observed here (CI): spawn is the default on Windows (the only method there) and on macOS since 3.8 (context.py: `if sys.platform == 'darwin': _default_context = ...['spawn']`).
+# # Predicted, not observed on Windows or macOS (CI): spawn is the default on Windows (the only method there) and on macOS since 3.8 (context.py: `if sys.platform == 'darwin': _default_context = ...['spawn']`).
 # [[expect.when]]
 # platform = ["win32"]
+# stdout = """
+# platform: win32
+# default in a fresh interpreter: spawn
+# """
+# stderr = ""
+# exit = 0
+# holds = true
+#
+# # Observed under Wine 8.0 (Windows CPython 3.8.10-3.13.2; not yet on Windows itself): as predicted.
+# [[expect.when]]
+# platform = ["win32-wine8.0"]
 # stdout = """
 # platform: win32
 # default in a fresh interpreter: spawn

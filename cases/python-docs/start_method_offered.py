@@ -22,9 +22,21 @@ show that an offered method really starts a child.
 # stderr = ""
 # exit = 0
 #
-# # Not yet observed here (CI): Windows offers spawn alone; macOS offers all three.
+# # Predicted, not observed on Windows or macOS (CI): Windows offers spawn alone; macOS offers all three.
 # [[expect.when]]
 # platform = ["win32"]
+# stdout = """
+# platform: win32
+# spawn offered: True, a child started with it exits with 0
+# fork offered: False
+# forkserver offered: False
+# """
+# stderr = ""
+# exit = 0
+#
+# # Observed under Wine 8.0 (Windows CPython 3.8.10-3.13.2; not yet on Windows itself): as predicted.
+# [[expect.when]]
+# platform = ["win32-wine8.0"]
 # stdout = """
 # platform: win32
 # spawn offered: True, a child started with it exits with 0

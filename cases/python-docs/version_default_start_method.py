@@ -11,6 +11,12 @@ The harness sets a start method before the case runs, so the case runs itself ag
 (``sys.executable -I CASE --probe``) that has set nothing, and prints what the probe saw.  The probe is a file,
 not ``-c`` code, so that spawn and forkserver workers can import its ``process_kind`` function.  PyPy 3.11
 follows CPython 3.11: fork.
+
+Under Wine 8.0 the case skips itself (exit 77): Wine 8's pipes lose a zero-length message once ``poll()`` has seen
+it, and ProcessPoolExecutor wakes its manager thread with such messages, so the executor hangs there now and then
+(timeouts of this and the other executor cases; the stacks of the hung cells end in ``_ThreadWakeup.clear()`` ->
+``recv_bytes()``), a result that says nothing about Windows.  ``empty_messages_lost()`` tests for the loss itself,
+not for a Wine version; Wine 10.0 keeps the message and runs the case.
 """
 # /// case
 # claim = "The default start method on Linux is forkserver from Python 3.14 (fork before), for multiprocessing and for ProcessPoolExecutor without mp_context; on macOS it is spawn from 3.8; on Windows spawn."
@@ -45,6 +51,7 @@ follows CPython 3.11: fork.
 # ProcessPoolExecutor() workers: SpawnProcess
 # """
 #
+# # Predicted, not observed on Windows (Wine 8.0 skips, see the docstring): spawn is the only method there.
 # [[expect.when]]
 # platform = ["win32"]
 # stdout = """
@@ -72,7 +79,24 @@ def probe():
         print(f"ProcessPoolExecutor() workers: {executor.submit(process_kind).result()}")
 
 
+def empty_messages_lost():
+    """True where a zero-length message is lost once poll() has seen it: on Wine 8.0's named pipes poll() is True,
+    then recv_bytes() returns the message after it (or blocks until there is one).  ProcessPoolExecutor wakes its
+    manager thread with such messages (``_ThreadWakeup.wakeup()`` sends ``b""``; ``clear()`` does ``while
+    poll(): recv_bytes()``), so there it hangs now and then.  Windows, Wine 10.0 and POSIX pipes keep the message."""
+    reader, writer = multiprocessing.Pipe(duplex=False)
+    writer.send_bytes(b"")
+    reader.poll()  # as _ThreadWakeup.clear() does before it reads
+    writer.send_bytes(b"x")
+    return reader.recv_bytes() != b""
+
+
 if __name__ == "__main__":
+    if sys.platform == "win32" and empty_messages_lost():
+        print("skipped: a zero-length pipe message is lost here once poll() has seen it (b'' sent, poll(), b'x' "
+              "sent, b'x' received: Wine 8.0's pipes), and ProcessPoolExecutor's wakeup is such a message: a hang "
+              "here would be Wine's, not the executor's", file=sys.stderr)
+        sys.exit(77)
     if sys.argv[1:] == ["--probe"]:
         probe()
     else:

@@ -49,9 +49,21 @@ KeyboardInterrupt traceback does not end up in the output.
 # interrupt(): AttributeError: 'Process' object has no attribute 'interrupt'
 # """
 #
-# # Wine-observed (Wine 8.0 and 10.0, the embeddable CPython 3.8-3.13), not yet on Windows itself.
+# # Predicted for Windows from the stdlib's Windows code, not observed there; Wine 8.0 and 10.0 showed it (below).
 # [[expect.when]]
 # platform = ["win32"]
+# python = ">=3.8,<3.14"
+# stdout = """
+# kill(): exitcode -15
+# after close(): ValueError: process object is closed
+# parent_process() in the child: the main process: True
+# parent_process() in the main process: None
+# interrupt(): AttributeError: 'Process' object has no attribute 'interrupt'
+# """
+#
+# # Observed under Wine 8.0 (Windows CPython 3.8.10-3.13.2; not yet on Windows itself).
+# [[expect.when]]
+# platform = ["win32-wine8.0"]
 # python = ">=3.8,<3.14"
 # stdout = """
 # kill(): exitcode -15

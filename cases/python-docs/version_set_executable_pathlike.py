@@ -23,9 +23,17 @@ queue, and reports what happened.
 # stderr = ""
 # exit = 0
 #
-# # Not yet observed here: written from the CPython source (_winapi.CreateProcess takes str or None).
+# # Predicted, not observed on Windows: written from the CPython source (_winapi.CreateProcess takes str or None).
 # [[expect.when]]
 # platform = ["win32"]
+# python = "<3.11"
+# stdout = """
+# spawn with a Path executable: TypeError: [..]
+# """
+#
+# # Observed under Wine 8.0 (Windows CPython 3.8.10-3.13.2; not yet on Windows itself): as predicted.
+# [[expect.when]]
+# platform = ["win32-wine8.0"]
 # python = "<3.11"
 # stdout = """
 # spawn with a Path executable: TypeError: [..]

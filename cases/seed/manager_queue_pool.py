@@ -36,10 +36,18 @@ multiprocessing's atexit hook terminates the pool and shuts the manager down.
 # I am ForkServerPoolWorker-N, result is 42
 # """
 #
-# # Not yet observed here: written from the CPython source.  Windows has only spawn and the post's author saw
-# # exactly this line there; macOS under spawn is expected to print the same.
+# # Predicted, not observed on Windows or macOS: written from the CPython source.  Windows has only spawn and the post's
+# # author saw exactly this line there; macOS under spawn is expected to print the same.
 # [[expect.when]]
 # platform = ["win32", "darwin"]
+# start_method = ["spawn"]
+# stdout = """
+# I am SpawnPoolWorker-N, result is 42
+# """
+#
+# # Observed under Wine 8.0 (Windows CPython 3.8.10-3.13.2, spawn; not yet on Windows itself): as predicted.
+# [[expect.when]]
+# platform = ["win32-wine8.0"]
 # start_method = ["spawn"]
 # stdout = """
 # I am SpawnPoolWorker-N, result is 42

@@ -37,10 +37,19 @@ took the first number of the parent's process counter (it is named ``SyncManager
 # I am ForkServerPoolWorker-N, result is 43
 # """
 #
-# # Not yet observed here: written from the CPython source.  Manager proxies work the same way on every OS;
-# # Windows and macOS under spawn are expected to match Linux spawn.
+# # Predicted, not observed on Windows or macOS: written from the CPython source.  Manager proxies work the same way on
+# # every OS; Windows and macOS under spawn are expected to match Linux spawn.
 # [[expect.when]]
 # platform = ["win32", "darwin"]
+# start_method = ["spawn"]
+# stdout = """
+# I am Process-2, result is 42
+# I am SpawnPoolWorker-N, result is 43
+# """
+#
+# # Observed under Wine 8.0 (Windows CPython 3.8.10-3.13.2, spawn; not yet on Windows itself): as predicted.
+# [[expect.when]]
+# platform = ["win32-wine8.0"]
 # start_method = ["spawn"]
 # stdout = """
 # I am Process-2, result is 42

@@ -72,10 +72,22 @@ children re-create no queue).  PyPy 3.9 warns under spawn and forkserver, PyPy 3
 # """
 # holds = false
 #
-# # Not yet observed here: written from the CPython source.  Windows has only spawn and macOS defaults to it;
-# # both re-import the main script in every child, as Linux spawn does.
+# # Predicted, not observed on Windows or macOS: written from the CPython source.  Windows has only spawn and macOS
+# # defaults to it; both re-import the main script in every child, as Linux spawn does.
 # [[expect.when]]
 # platform = ["win32", "darwin"]
+# start_method = ["spawn"]
+# stdout = """
+# Process-1: its module-level queue was made by this child
+# Process-1: it is the queue the parent passed: False
+# parent: nothing arrived: the child's module-level queue is another queue
+# pool worker: its module-level queue was made by this child
+# """
+# holds = true
+#
+# # Observed under Wine 8.0 (Windows CPython 3.8.10-3.13.2, spawn; not yet on Windows itself): as predicted.
+# [[expect.when]]
+# platform = ["win32-wine8.0"]
 # start_method = ["spawn"]
 # stdout = """
 # Process-1: its module-level queue was made by this child

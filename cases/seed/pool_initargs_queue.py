@@ -57,10 +57,20 @@ does; run by hand, the default applies), so the module-level ``Queue()`` is made
 # worker: the initargs queue is the module-level queue it inherited by fork: False
 # """
 #
-# # Not yet observed here: written from the CPython source.  Windows (spawn only; popen_spawn_win32.py also
-# # pickles while spawning) and macOS under spawn are expected to match Linux spawn.
+# # Predicted, not observed on Windows or macOS: written from the CPython source.  Windows (spawn only;
+# # popen_spawn_win32.py also pickles while spawning) and macOS under spawn are expected to match Linux spawn.
 # [[expect.when]]
 # platform = ["win32", "darwin"]
+# start_method = ["spawn"]
+# stdout = """
+# parent: the queue in initargs was pickled while starting the pool: True, once per worker, each time while spawning it: True
+# I am SpawnPoolWorker-N, result is 42
+# worker: the initargs queue is the module-level queue it inherited by fork: False
+# """
+#
+# # Observed under Wine 8.0 (Windows CPython 3.8.10-3.13.2, spawn; not yet on Windows itself): as predicted.
+# [[expect.when]]
+# platform = ["win32-wine8.0"]
 # start_method = ["spawn"]
 # stdout = """
 # parent: the queue in initargs was pickled while starting the pool: True, once per worker, each time while spawning it: True

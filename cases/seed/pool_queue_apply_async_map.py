@@ -60,10 +60,21 @@ shows the CPython frames.  The exception and the pool's behaviour are the same.
 # pool still works: map(double, [1, 2, 3]) == [2, 4, 6]
 # """
 #
-# # Not yet observed here: written from the CPython source.  Pool's task handler is the same code on every OS,
-# # so the same output is expected on Windows and macOS.
+# # Predicted, not observed on Windows or macOS: written from the CPython source.  Pool's task handler is the same code
+# # on every OS, so the same output is expected on Windows and macOS.
 # [[expect.when]]
 # platform = ["win32", "darwin"]
+# stdout = """
+# apply: raised RuntimeError: Queue objects should only be shared between processes through inheritance
+# ...
+# pool still works: map(double, [1, 2, 3]) == [2, 4, 6]
+# """
+# stderr = ""
+# exit = 0
+#
+# # Observed under Wine 8.0 (Windows CPython 3.8.10-3.13.2, spawn; not yet on Windows itself): as predicted.
+# [[expect.when]]
+# platform = ["win32-wine8.0"]
 # stdout = """
 # apply: raised RuntimeError: Queue objects should only be shared between processes through inheritance
 # ...

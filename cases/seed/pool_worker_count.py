@@ -43,9 +43,21 @@ per CPU of the machine.  PyPy 3.9 has no ``os.sched_setaffinity``, so the pinned
 # """
 # holds = false
 #
-# # Not yet observed here: written from the CPython source.  Windows and macOS have no os.sched_setaffinity.
+# # Predicted, not observed on Windows or macOS: written from the CPython source.  Windows and macOS have no
+# # os.sched_setaffinity.
 # [[expect.when]]
 # platform = ["win32", "darwin"]
+# stdout = """
+# Pool(3): 3 workers running before any task: True
+# Pool(os.cpu_count() + 1): os.cpu_count() + 1 workers running before any task: True
+# Pool(): workers == os.cpu_count(): True
+# pinned to one CPU: not tried (no os.sched_setaffinity here)
+# """
+# holds = true
+#
+# # Observed under Wine 8.0 (Windows CPython 3.8.10-3.13.2, spawn; not yet on Windows itself): as predicted.
+# [[expect.when]]
+# platform = ["win32-wine8.0"]
 # stdout = """
 # Pool(3): 3 workers running before any task: True
 # Pool(os.cpu_count() + 1): os.cpu_count() + 1 workers running before any task: True

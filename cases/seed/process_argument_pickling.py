@@ -47,11 +47,25 @@ multiprocessing.Queue through, see pool_queue_argument.py).
 # """
 # holds = true
 #
-# # Not yet observed here: written from the CPython source.  Windows (spawn only; popen_spawn_win32.py pickles
-# # the Process object while spawning and writes it to a pipe) and macOS under spawn are expected to match Linux
-# # spawn.
+# # Predicted, not observed on Windows or macOS: written from the CPython source.  Windows (spawn only;
+# # popen_spawn_win32.py pickles the Process object while spawning and writes it to a pipe) and macOS under spawn are
+# # expected to match Linux spawn.
 # [[expect.when]]
 # platform = ["win32", "darwin"]
+# start_method = ["spawn"]
+# stdout = """
+# MainProcess: pickling [1, 2, 3] for Process-1, while spawning a process: True
+# Process-1: a is [1, 2, 3, 4], unpickled here: True
+# MainProcess: a is [1, 2, 3]
+# MainProcess: pickling [1, 2, 3] for the pool, while spawning a process: False
+# pool worker: a is [1, 2, 3, 4], unpickled there: True
+# MainProcess: a is [1, 2, 3]
+# """
+# holds = true
+#
+# # Observed under Wine 8.0 (Windows CPython 3.8.10-3.13.2, spawn; not yet on Windows itself): as predicted.
+# [[expect.when]]
+# platform = ["win32-wine8.0"]
 # start_method = ["spawn"]
 # stdout = """
 # MainProcess: pickling [1, 2, 3] for Process-1, while spawning a process: True

@@ -10,6 +10,13 @@ The slow callback sleeps 0.3 s, three times the threshold; the debug flag is rea
 other step is judged against a threshold of 1e9 s (``_run_once`` compares each handle's duration with the value
 the attribute has once the handle returns): under saturation the main task's own steps (a thread started and
 joined) took up to 0.24 s and were logged too.
+
+Windows' embeddable CPython 3.8 and 3.9 (observed under Wine 8.0) log the slow callback as ``root``, not
+``asyncio``: a property of that build, whose standard library is a zip, not of Windows.  ``Lib/asyncio/log.py`` is
+``logger = logging.getLogger(__package__)``, and before 3.10 ``zipimport`` loads a module with the old
+``load_module()``, which runs it with ``__package__`` unset (3.10's zipimporter has ``exec_module``): there
+``asyncio.log.logger.name`` is ``root``, with 3.10.11 it is ``asyncio``.  A Windows CPython installed the usual way
+(its stdlib a folder of ``.py`` files) is expected to print ``asyncio WARNING``.
 """
 # /// case
 # claim = "asyncio's debug mode (PYTHONASYNCIODEBUG=1, -X dev, debug=True) makes call_soon() from another thread raise RuntimeError and logs callbacks slower than slow_callback_duration (100 ms by default)."
@@ -27,6 +34,18 @@ joined) took up to 0.24 s and were logged too.
 # asyncio WARNING: Executing <Handle main.<locals>.slow() at <case>/asyncio_debug_mode.py:[..] created at <case>/asyncio_debug_mode.py:[..]> took <duration> seconds
 # """
 # stderr = ""
+#
+# # Observed under Wine 8.0 (the embeddable Windows CPython 3.8.10 and 3.9.13): its stdlib zip names the logger
+# # root (see the docstring).
+# [[expect.when]]
+# platform = ["win32-wine8.0"]
+# python = "<3.10"
+# stdout = """
+# debug mode of a new loop: plain False, PYTHONASYNCIODEBUG=1 True, -X dev True
+# asyncio.run(debug=True): loop.get_debug() = True, slow_callback_duration = 0.1
+# call_soon() from another thread: RuntimeError: Non-thread-safe operation invoked on an event loop other than the current one
+# root WARNING: Executing <Handle main.<locals>.slow() at <case>/asyncio_debug_mode.py:[..] created at <case>/asyncio_debug_mode.py:[..]> took <duration> seconds
+# """
 # ///
 import asyncio
 import logging

@@ -6,7 +6,10 @@
 ``selectors.DefaultSelector`` (``Lib/selectors.py`` picks epoll, then kqueue, devpoll, poll, select);
 3.13 adds ``EventLoop = SelectorEventLoop`` there and ``EventLoop = ProactorEventLoop`` in
 ``windows_events.py``, whose ``DefaultEventLoopPolicy`` is the proactor one from 3.8 (``windows_events.py``:
-``DefaultEventLoopPolicy = WindowsProactorEventLoopPolicy``).
+``DefaultEventLoopPolicy = WindowsProactorEventLoopPolicy``).  A proactor loop has a ``_selector`` too: its
+proactor (``Lib/asyncio/proactor_events.py``, ``BaseProactorEventLoop.__init__``: ``self._selector = proactor  #
+convenient alias``), so on Windows the case names ``IocpProactor`` there (observed under Wine 8.0, CPython
+3.8-3.13; not yet on Windows itself).
 """
 # /// case
 # claim = "By default asyncio runs a SelectorEventLoop on the platform's best selector on Unix and a ProactorEventLoop on Windows (from 3.8); asyncio.EventLoop (3.13) is that class."
@@ -48,6 +51,7 @@
 # """
 #
 # # predicted from Lib/asyncio/windows_events.py (3.7: DefaultEventLoopPolicy = WindowsSelectorEventLoopPolicy), not observed
+# # (no Windows 3.7 build here)
 # [[expect.when]]
 # platform = ["win32"]
 # python = "<3.8"
@@ -56,21 +60,40 @@
 # asyncio.EventLoop is that class: no asyncio.EventLoop
 # """
 #
-# # predicted from Lib/asyncio/windows_events.py (3.8+: WindowsProactorEventLoopPolicy, IOCP, no selector), not observed
+# # predicted from Lib/asyncio/windows_events.py (3.8+: WindowsProactorEventLoopPolicy, IOCP), not observed on Windows;
+# # the "no selector" first predicted here was wrong: Wine 8.0 showed the proactor under the selector's name (below)
 # [[expect.when]]
 # platform = ["win32"]
 # python = ">=3.8,<3.13"
 # stdout = """
-# asyncio.run() runs a ProactorEventLoop with no selector
+# asyncio.run() runs a ProactorEventLoop with IocpProactor
 # asyncio.EventLoop is that class: no asyncio.EventLoop
 # """
 #
-# # predicted from Lib/asyncio/windows_events.py (3.13: EventLoop = ProactorEventLoop), not observed
+# # Observed under Wine 8.0 (Windows CPython 3.8.10-3.12.9; not yet on Windows itself).
+# [[expect.when]]
+# platform = ["win32-wine8.0"]
+# python = ">=3.8,<3.13"
+# stdout = """
+# asyncio.run() runs a ProactorEventLoop with IocpProactor
+# asyncio.EventLoop is that class: no asyncio.EventLoop
+# """
+#
+# # predicted from Lib/asyncio/windows_events.py (3.13: EventLoop = ProactorEventLoop), not observed on Windows
 # [[expect.when]]
 # platform = ["win32"]
 # python = ">=3.13"
 # stdout = """
-# asyncio.run() runs a ProactorEventLoop with no selector
+# asyncio.run() runs a ProactorEventLoop with IocpProactor
+# asyncio.EventLoop is that class: True
+# """
+#
+# # Observed under Wine 8.0 (Windows CPython 3.13.2; not yet on Windows itself).
+# [[expect.when]]
+# platform = ["win32-wine8.0"]
+# python = ">=3.13"
+# stdout = """
+# asyncio.run() runs a ProactorEventLoop with IocpProactor
 # asyncio.EventLoop is that class: True
 # """
 # ///

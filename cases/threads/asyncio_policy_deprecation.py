@@ -41,6 +41,28 @@ through a module ``__getattr__`` that warns the same way (``asyncio/__init__.py`
 # asyncio.DefaultEventLoopPolicy: DeprecationWarning: True
 # asyncio.run(loop_factory=asyncio.SelectorEventLoop) ran on: _UnixSelectorEventLoop
 # """
+#
+# # Predicted for Windows (windows_events.py: SelectorEventLoop = _WindowsSelectorEventLoop), not observed there.
+# [[expect.when]]
+# platform = ["win32"]
+# python = ">=3.12,<3.14"
+# stdout = """
+# get_event_loop_policy(): DeprecationWarning: False
+# set_event_loop_policy(policy): DeprecationWarning: False
+# asyncio.DefaultEventLoopPolicy: DeprecationWarning: False
+# asyncio.run(loop_factory=asyncio.SelectorEventLoop) ran on: _WindowsSelectorEventLoop
+# """
+#
+# # Observed under Wine 8.0 (Windows CPython 3.12.9 and 3.13.2; not yet on Windows itself).
+# [[expect.when]]
+# platform = ["win32-wine8.0"]
+# python = ">=3.12,<3.14"
+# stdout = """
+# get_event_loop_policy(): DeprecationWarning: False
+# set_event_loop_policy(policy): DeprecationWarning: False
+# asyncio.DefaultEventLoopPolicy: DeprecationWarning: False
+# asyncio.run(loop_factory=asyncio.SelectorEventLoop) ran on: _WindowsSelectorEventLoop
+# """
 # ///
 import asyncio
 import warnings

@@ -15,9 +15,24 @@ the case exits 77 (skip): the claim is about Windows.
 # start_methods = ["default"]
 # timeout = 60
 #
-# # predicted from Doc/library/asyncio-platforms.rst and Lib/asyncio/proactor_events.py, windows_events.py, base_events.py (3.8+), not observed
+# # predicted from Doc/library/asyncio-platforms.rst and Lib/asyncio/proactor_events.py, windows_events.py,
+# # base_events.py (3.8+), not observed on Windows
 # [[expect.when]]
 # platform = ["win32"]
+# python = ">=3.8"
+# stdout = """
+# ProactorEventLoop add_signal_handler: NotImplementedError
+# ProactorEventLoop add_reader: NotImplementedError
+# ProactorEventLoop subprocess: exit code 0
+# SelectorEventLoop add_signal_handler: NotImplementedError
+# SelectorEventLoop add_reader: supported
+# SelectorEventLoop subprocess: NotImplementedError
+# """
+# stderr = ""
+#
+# # Observed under Wine 8.0 (Windows CPython 3.8.10-3.13.2; not yet on Windows itself): as predicted.
+# [[expect.when]]
+# platform = ["win32-wine8.0"]
 # python = ">=3.8"
 # stdout = """
 # ProactorEventLoop add_signal_handler: NotImplementedError

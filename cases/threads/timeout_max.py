@@ -3,7 +3,11 @@ OverflowError (from ``Lock.acquire``, ``Event.wait`` and the others, which pass 
 
 ``Modules/_threadmodule.c``, ``lock_acquire_parse_args``: ``if (timeout > PY_TIMEOUT_MAX) ... "timeout value is
 too large"`` (OverflowError); ``TIMEOUT_MAX`` is ``PY_TIMEOUT_MAX`` in seconds.  The lock is free, so the
-acquire that is accepted returns at once.
+acquire that is accepted returns at once.  On Windows ``PY_TIMEOUT_MAX`` is much smaller (the wait is a
+``DWORD`` of milliseconds: ``TIMEOUT_MAX`` is 4294967.0 s there), twice it still converts to a ``_PyTime_t``, and
+every version reaches the "timeout value is too large" check, whose message it prints
+(observed under Wine 8.0, CPython 3.8-3.13; not yet on Windows itself).  On Linux twice ``TIMEOUT_MAX`` already
+fails the conversion, whose message changed in 3.11 and 3.13.
 """
 # /// case
 # claim = "A timeout larger than threading.TIMEOUT_MAX raises OverflowError."
@@ -44,6 +48,24 @@ acquire that is accepted returns at once.
 # acquire(timeout=TIMEOUT_MAX) on a free lock: True
 # Lock.acquire(timeout=2 * TIMEOUT_MAX): OverflowError: timestamp out of range for platform time_t
 # Event.wait(timeout=2 * TIMEOUT_MAX): OverflowError: timestamp out of range for platform time_t
+# """
+#
+# # Predicted for Windows from _threadmodule.c and PY_TIMEOUT_MAX's Windows value, not observed there.
+# [[expect.when]]
+# platform = ["win32"]
+# stdout = """
+# acquire(timeout=TIMEOUT_MAX) on a free lock: True
+# Lock.acquire(timeout=2 * TIMEOUT_MAX): OverflowError: timeout value is too large
+# Event.wait(timeout=2 * TIMEOUT_MAX): OverflowError: timeout value is too large
+# """
+#
+# # Observed under Wine 8.0 (Windows CPython 3.8.10-3.13.2; not yet on Windows itself).
+# [[expect.when]]
+# platform = ["win32-wine8.0"]
+# stdout = """
+# acquire(timeout=TIMEOUT_MAX) on a free lock: True
+# Lock.acquire(timeout=2 * TIMEOUT_MAX): OverflowError: timeout value is too large
+# Event.wait(timeout=2 * TIMEOUT_MAX): OverflowError: timeout value is too large
 # """
 # ///
 import threading
