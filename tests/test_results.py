@@ -172,6 +172,16 @@ def test_merge_same_observation_merges_different_ones_turn_flaky_keeping_both():
     assert merged.sources == ("one.json", "two.json") and merged.complete is False
 
 
+def test_a_run_that_skipped_a_cell_takes_nothing_from_the_runs_that_observed_it():
+    """A cell skipped in one run (its package or interpreter missing there) and passed in another is the pass, not
+    flaky; skipped or unsupported everywhere, it stays so; observed behaviours that differ still make it flaky."""
+    skipped = result(status=Status.SKIP, stdout="", message="the case skipped itself (exit 77): needs multiprocess")
+    assert combine([skipped, result(), result()]).status is Status.PASS
+    assert combine([result(status=Status.UNSUPPORTED, stdout=""), result()]).status is Status.PASS
+    assert combine([skipped, skipped]).status is Status.SKIP
+    assert combine([skipped, result(), result(status=Status.FAIL, stdout="y\n")]).status is Status.FLAKY
+
+
 def test_merge_keeps_different_cells_apart():
     merged = merge([("1", run_of(result(method="fork"))), ("2", run_of(result(method="spawn"), result(python="3.13.0")))])
     assert len(merged.results) == 3
