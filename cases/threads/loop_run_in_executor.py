@@ -5,14 +5,15 @@ own in that pool; the event loop's thread is not the one that runs it.
 ``Lib/asyncio/base_events.py``, ``run_in_executor``: ``if executor is None: executor = self._default_executor;
 if executor is None: executor = concurrent.futures.ThreadPoolExecutor(thread_name_prefix='asyncio')`` (3.9+;
 3.7-3.8 pass no prefix, so the threads are ``ThreadPoolExecutor-N_M``).  ``blocking_io`` reads 100 bytes of
-``/dev/urandom`` as in the docs; the case prints their count.
+``/dev/urandom`` as in the docs; the case prints their count.  Windows has no ``/dev/urandom``, so there
+``blocking_io`` reads 100 bytes from a file the case writes first (under Wine a Windows process opens Linux's
+``/dev/urandom`` by that path, which Windows would refuse with FileNotFoundError).
 """
 # /// case
 # claim = "run_in_executor(None, f) runs f in a lazily created default ThreadPoolExecutor, and run_in_executor(pool, f) in the given pool, off the event loop's thread."
 # source = "https://docs.python.org/3.14/library/asyncio-eventloop.html#asyncio.loop.run_in_executor"
 # ids = ["T55"]
 # start_methods = ["default"]
-# platforms = ["linux", "darwin"]
 # timeout = 60
 #
 # [expect]
@@ -38,14 +39,19 @@ if executor is None: executor = concurrent.futures.ThreadPoolExecutor(thread_nam
 # ///
 import asyncio
 import concurrent.futures
+import os
 import re
+import sys
+import tempfile
 import threading
+
+RANDOM_FILE = '/dev/urandom'
 
 
 def blocking_io():
     # File operations (such as logging) can block the
     # event loop: run them in a thread pool.
-    with open('/dev/urandom', 'rb') as f:
+    with open(RANDOM_FILE, 'rb') as f:
         return len(f.read(100)), re.sub(r"\d+", "N", threading.current_thread().name)
 
 
@@ -67,4 +73,11 @@ async def main():
     print(f"the loop runs in: {threading.current_thread().name}")
 
 if __name__ == '__main__':
-    asyncio.run(main())
+    if sys.platform == 'win32':
+        with tempfile.TemporaryDirectory() as tmp:
+            RANDOM_FILE = os.path.join(tmp, 'random')
+            with open(RANDOM_FILE, 'wb') as f:
+                f.write(os.urandom(100))
+            asyncio.run(main())
+    else:
+        asyncio.run(main())
