@@ -57,6 +57,13 @@ def test_failing_cells_that_end_together_may_be_reported_in_either_order() -> No
     assert walk.compare(guide(m3=one), guide(m3=three)) != []
 
 
+def test_pytest_banners_centred_around_paths_of_other_lengths_are_not_differences() -> None:
+    one = "```console\n$ pytest\n------------------------- generated xml file: <walk>/results/junit.xml ------------------------\n```\n"
+    two = "```console\n$ pytest\n--------------------- generated xml file: <walk>/results/junit.xml ----------------------\n```\n"
+    assert walk.compare(guide(p=one), guide(p=two)) == []
+    assert walk.compare(guide(p=one), guide(p=two.replace("junit", "other"))) != []
+
+
 def test_a_changed_line_of_output_is_a_difference_named_by_its_block() -> None:
     before = guide(m1="```console\n$ mpmatrix run\n33 cells in 8.6 s: 33 pass; 0 failing\n```\n")
     after = guide(m1="```console\n$ mpmatrix run\n33 cells in 9.1 s: 32 pass, 1 fail; 1 failing\n```\n")

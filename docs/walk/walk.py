@@ -315,6 +315,8 @@ def steady(text: str) -> str:
     text = TOX_PROGRESS.sub("", text)
     text = TOX_DURATION.sub("<t>", text)
     text = re.sub(r" *" + DURATION.pattern, " <t>", text)  # and the padding before them
+    # pytest centres its banners in the terminal's width: the rules' length follows the text's (a path, a duration)
+    text = re.sub(r"(?m)^([=-])\1{2,} (.*?) \1{3,}$", r"\1\1\1 \2 \1\1\1", text)
     # mpmatrix run prints each failing cell's reason as the cell ends: cells that end together, in either order.
     text = re.sub(r"(?ms)^FAIL: .*?(?=\n\n)", lambda m: "\n".join(sorted(re.split(r"\n(?=FAIL: )", m[0]))), text)
     lines = text.split("\n")
