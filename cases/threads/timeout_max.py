@@ -25,8 +25,10 @@ fails the conversion, whose message changed in 3.11 and 3.13.
 # """
 # stderr = ""
 #
+# # The message changed within patch releases: between 3.11.2 and 3.11.7 (3.11.3-3.11.6 not observed) and between
+# # 3.13.0 and 3.13.18 (3.13.1-3.13.17 not observed), as observed here.
 # [[expect.when]]
-# python = ">=3.13"
+# python = ">=3.13.18"
 # stdout = """
 # acquire(timeout=TIMEOUT_MAX) on a free lock: True
 # Lock.acquire(timeout=2 * TIMEOUT_MAX): OverflowError: timestamp out of range for C PyTime_t
@@ -42,7 +44,7 @@ fails the conversion, whose message changed in 3.11 and 3.13.
 # """
 #
 # [[expect.when]]
-# python = ">=3.11,<3.13"
+# python = ">=3.11.7,<3.13.18"
 # implementation = ["cpython"]
 # stdout = """
 # acquire(timeout=TIMEOUT_MAX) on a free lock: True
