@@ -130,7 +130,9 @@ def _rank(value: str, order: Sequence[str]) -> Tuple[int, str]:
 
 def value_order(text: str) -> Tuple[Any, ...]:
     """An order for versions and other values: numbers as numbers (3.9 < 3.10 < 3.13 < 3.13t < 3.13.18), then text."""
-    return tuple(number(p) for p in re.findall(r"\d+", text)) + (text.endswith("t"), text)
+    # the numbers in a tuple of their own: 3.13 and 3.13.0 (a Wine column beside a patch release's) compare as
+    # (3, 13) < (3, 13, 0), never a flag against a number
+    return (tuple(number(p) for p in re.findall(r"\d+", text)), text.endswith("t"), text)
 
 
 # -- the identity of a cell ----------------------------------------------------------------------------------------

@@ -318,3 +318,12 @@ def test_a_flag_reads_as_an_assignment_beside_a_package() -> None:
     assert analysis.differs_by == ("FORK", "six")
     assert difference_summary(analysis) == "differs by FORK, six; changed in six 1.17.0"
     assert describe_cells(analysis.classes[0].cells, analysis.differs_by, analysis.layout) == "FORK=0; six 1.16.0"
+
+
+def test_values_of_other_precisions_sort_together() -> None:
+    """A Wine column (3.13, its tag at minor precision) beside patch releases (3.13.0, 3.13.18) in one merge: the
+    analysis sorted them with a flag against a number and failed."""
+    from harness.model import value_order
+
+    assert sorted(["3.13.18", "3.13", "3.13.0", "3.13t", "3.9", "3.10"], key=value_order) == [
+        "3.9", "3.10", "3.13", "3.13t", "3.13.0", "3.13.18"]
