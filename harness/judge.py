@@ -236,9 +236,6 @@ def decide(
 # -- several observations of one cell --------------------------------------------------------------------------
 
 
-NOT_OBSERVED = (Status.SKIP, Status.UNSUPPORTED)  # statuses of a cell no behaviour was seen in
-
-
 def combine_by_cell(results: Sequence[Result]) -> List[Result]:
     """Every cell once: observations of the same cell (repeats, several runs) combined, in first-seen order."""
     by_key: Dict[Tuple[Any, ...], List[Result]] = {}
@@ -254,7 +251,7 @@ def combine(results: Sequence[Result]) -> Result:
     observations and their counts are kept as the evidence of its race. A run that observed nothing of the cell (it
     was skipped or unsupported there: a package or an interpreter that run did not have) takes nothing away from the
     runs that did: it is left out where others observed a behaviour."""
-    observed = [r for r in results if r.status not in NOT_OBSERVED]
+    observed = [r for r in results if r.status.ran]
     if observed and len(observed) < len(results):
         results = observed
     if len(results) == 1:
