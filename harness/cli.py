@@ -7,7 +7,7 @@ import os
 import stat
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional, Sequence, TextIO
+from typing import TYPE_CHECKING, Any, Optional, Sequence, TextIO, Tuple
 
 from harness.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError
 
@@ -412,8 +412,7 @@ def cmd_bless(args: argparse.Namespace) -> int:
         except CaseError as exc:
             raise UsageError(str(exc)) from None
         try:
-            raw = files.read_bytes(path, files.CASE_FILE_LIMIT, "case file")
-            text = files.universal_newlines(raw.decode("utf-8"))
+            raw, text = _read_case(path)
         except (OSError, UnicodeDecodeError) as exc:  # changed since it was loaded
             raise UsageError(f"{path}: cannot read: {files.described(exc)}") from None
         try:
@@ -441,7 +440,7 @@ def cmd_bless(args: argparse.Namespace) -> int:
             answer = input(f"write {path}? [y/N] ").strip().lower()
             if answer not in ("y", "yes"):
                 continue
-        problem = _unchanged_since_read(Path(path), blessing.text)
+        problem = _unchanged_since_read(path, blessing.text)
         if problem:
             say(f"mpmatrix: {path}: not written: {problem}", sys.stderr)
             status = max(status, EXIT_FAILED)
@@ -456,15 +455,22 @@ def cmd_bless(args: argparse.Namespace) -> int:
     return status
 
 
-def _unchanged_since_read(path: Path, text: str) -> str:
+def _read_case(path: str) -> Tuple[bytes, str]:
+    """A case file's bytes (their line ends are the ones bless writes back) and its text with universal newlines;
+    raises OSError (files.NotRegular among them) or UnicodeDecodeError."""
+    from harness import files
+
+    raw = files.read_bytes(path, files.CASE_FILE_LIMIT, "case file")
+    return raw, files.universal_newlines(raw.decode("utf-8"))
+
+
+def _unchanged_since_read(path: str, text: str) -> str:
     """Why bless must not write path (no longer a regular file, or changed since bless read it, as it may while bless
     runs the case: an edit made meanwhile would be lost), or ""."""
     from harness import files
 
     try:
-        now = files.read_text(path, files.CASE_FILE_LIMIT, "case file")
+        _, now = _read_case(path)
     except (OSError, UnicodeDecodeError) as exc:  # files.NotRegular among them
         return files.described(exc)
-    if now.replace("\r\n", "\n") != text.replace("\r\n", "\n"):
-        return "it changed since bless read it; run bless again"
-    return ""
+    return "" if now == text else "it changed since bless read it; run bless again"
