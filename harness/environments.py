@@ -523,6 +523,16 @@ def _env_path(request: Request, pins: Optional[Tuple[str, ...]], root: Path, too
                                               "installer": tool.name, "version": VERSION, **what}))
 
 
+def _kept(path: Path) -> Optional[Dict[str, Any]]:
+    """The record of the environment kept at path, or None when there is none to use: never finished, or its Python
+    is gone (a venv's python links to the interpreter it was made from; made from a tox env's, it dangles once that
+    env is removed, and every cell would fail to start)."""
+    record = _read_json(path / MARKER)
+    if record is None or not record.get("python") or not os.path.exists(record["python"][0]):
+        return None
+    return record
+
+
 def _environment(request: Request, path: Path, record: Mapping[str, Any]) -> Environment:
     return Environment(tuple(record["python"]), str(path), tuple(record["site_dirs"]),
                        direct_packages(request.requirements, record["packages"]))
@@ -543,7 +553,7 @@ def _ready(request: Request, root: Path, tool: Installer) -> Optional[Outcome]:
     if resolved.get("unavailable"):
         return Outcome(request, Environment(unavailable=str(resolved["unavailable"])))
     path = root / str(resolved.get("environment", ""))
-    record = _read_json(path / MARKER) if resolved.get("environment") else None
+    record = _kept(path) if resolved.get("environment") else None
     if record is None:
         return None
     return Outcome(request, _environment(request, path, record))
@@ -579,11 +589,11 @@ def _resolve_and_build(request: Request, root: Path, tool: Installer) -> Tuple[E
         _write_json(resolution, {"version": VERSION, "pins": list(pins), "environment": path.name,
                                  "requirements": list(request.requirements)})
     with _FolderLock(path):
-        record = _read_json(path / MARKER)
+        record = _kept(path)
         built = record is None
         if record is None:
             if path.exists():
-                shutil.rmtree(str(path), ignore_errors=True)  # an interrupted build
+                shutil.rmtree(str(path), ignore_errors=True)  # an interrupted build, or one that no longer starts
             started = time.monotonic()
             try:
                 launch = tool.build(request, pins, path)

@@ -50,8 +50,9 @@ class FakeInstaller(Installer):
             raise BuildFailed(self.fail)
         path.mkdir(parents=True)
         (path / "site-packages").mkdir()
+        (path / "python-of").write_text("")  # the environment's Python: reuse checks that it is still there
         packages = {pin.split("==")[0]: pin.split("==")[1] for pin in pins or ()}
-        return Launch(("python-of", str(path)), (str(path / "site-packages"),), packages)
+        return Launch((str(path / "python-of"), str(path)), (str(path / "site-packages"),), packages)
 
 
 @pytest.fixture
@@ -69,7 +70,8 @@ def test_an_environment_is_made_once_and_then_reused_without_any_process(fake: F
     lines: List[str] = []
     made = environments.prepare([request("six==1.16.*")], lines.append)
     environment = made[environment_key(INTERPRETER, ("six==1.16.*",))]
-    assert environment.packages == (("six", "1.0"),) and environment.python[0] == "python-of"
+    assert environment.packages == (("six", "1.0"),) and environment.python[0] == os.path.join(environment.path,
+                                                                                                "python-of")
     assert fake.calls[0] == "resolve six==1.16.*" and fake.calls[1].startswith("build fake-")
     assert lines[0].startswith("environments: making 1 with fake") and lines[-1].startswith("environments: 1 made")
 
@@ -82,6 +84,18 @@ def test_an_environment_is_made_once_and_then_reused_without_any_process(fake: F
     again = environments.prepare([request("six==1.16.*")], lines.append)
     assert again == made and fake.calls == []
     assert lines == [lines[0]] and lines[0].startswith("environments: 1 reused in")
+
+
+def test_a_kept_environment_whose_python_is_gone_is_made_again(fake: FakeInstaller) -> None:
+    """A venv's python links to the interpreter it was made from: made from a tox env's, it dangles once that env is
+    removed. Reused as it was, every cell of it failed to start; it is made again."""
+    made = environments.prepare([request("six==1.16.*")])
+    (environment,) = made.values()
+    os.unlink(environment.python[0])  # the interpreter it linked to was removed
+    fake.calls.clear()
+    again = environments.prepare([request("six==1.16.*")])
+    (remade,) = again.values()
+    assert [c.split(" ")[0] for c in fake.calls] == ["build"] and os.path.exists(remade.python[0])
 
 
 def test_requests_resolving_to_the_same_versions_share_one_environment(fake: FakeInstaller) -> None:
@@ -146,7 +160,7 @@ def test_cells_get_the_resolved_versions_as_their_variant_and_unavailable_ones_a
     assert len(planned) == 2 and variants == {(("MPMATRIX_TEST_FLAG", v), ("six", "1.0")) for v in "ab"}
     cell = planned[0].cell
     assert cell.setting.packages == (("six", "1.0"),) and dict(cell.flags)["MPMATRIX_TEST_FLAG"] in ("a", "b")
-    assert execute.python_command(cell)[0] == "python-of"
+    assert execute.python_command(cell)[0] == os.path.join(cell.environment.path, "python-of")
     env = execute.cell_environment({"PATH": "/usr/bin"}, cell)
     assert env["VIRTUAL_ENV"] == cell.environment.path and env["PATH"].endswith(os.pathsep + "/usr/bin")
     assert env["MPMATRIX_TEST_FLAG"] == dict(cell.flags)["MPMATRIX_TEST_FLAG"]
