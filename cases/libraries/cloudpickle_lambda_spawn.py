@@ -27,8 +27,10 @@ multiprocessing Pool of the cell's start method.
 # """
 # stderr = ""
 #
+# # PyPy 3.11 only: PyPy 3.9 with the same cloudpickle (3.1.3) behaves as CPython does (observed here)
 # [[expect.when]]
 # implementation = ["pypy"]
+# python = ">=3.11"
 # holds = false
 # exit = 1
 # exception = "AttributeError: type object 'Pickler' has no attribute 'dispatch'"
