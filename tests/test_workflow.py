@@ -386,7 +386,9 @@ def linux_jobs(tmp_path_factory: pytest.TempPathFactory) -> Dict[str, Any]:
     base = tmp_path_factory.mktemp("workflow")
     jobs = load_workflow()["jobs"]
     linux = [e for e in matrix_entries(jobs["cases"]) if e["os"] == "ubuntu-latest"]
-    cheap = {"PYTEST_ADDOPTS": f"-k {CHEAP_CASE}"}
+    # the jobs' own mpmatrix cache (timings, environments), as a runner has its own: never the user's, where an
+    # environment made from a tox env's Python would outlive that env
+    cheap = {"PYTEST_ADDOPTS": f"-k {CHEAP_CASE}", "MPMATRIX_CACHE_DIR": str(tmp_path_factory.mktemp("cache"))}
 
     def cases(entry: Dict[str, str]) -> Any:
         try:
