@@ -88,6 +88,19 @@ def test_every_block_of_the_guide_is_one_the_walk_makes() -> None:
     assert made == set(names)
 
 
+def test_the_walks_shell_is_not_a_ci_ones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under CI, tox -p shows every env's whole output and its packages (CI's walk once differed so from the
+    guide): the walk's commands run as on a newcomer's machine, without the variables that say CI."""
+    monkeypatch.setenv("CI", "true")
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("MPMATRIX_WORKERS", "7")
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    env = walk.Walk(tmp_path / "walk", log=False).environment()
+    assert not {"CI", "GITHUB_ACTIONS", "MPMATRIX_WORKERS"} & set(env)
+    assert env["LANG"] == "C.UTF-8"
+    assert env["PATH"].split(":")[0] == str(tmp_path / "walk" / "venv" / "bin")
+
+
 @pytest.mark.e2e
 @pytest.mark.workflow
 def test_the_guide_is_what_the_walk_prints() -> None:

@@ -54,6 +54,12 @@ OTHER_MACHINE = 3
 # Variables of the caller's environment that would change what the walk's commands do.
 UNSET = ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "PYTEST_ADDOPTS", "PYTHONSTARTUP", "CONDA_PREFIX")
 UNSET_PREFIXES = ("MPMATRIX_", "TOX_", "COVERAGE_", "PYTEST_")
+# Variables by which tools tell that they run under CI, where they print otherwise than on a newcomer's machine
+# (tox's util/ci.py: with any of them, `tox -p` lists each env's packages and shows its whole output; pytest's
+# CI and BUILD_NUMBER: assertion messages left untruncated). The walk is a newcomer's shell: without them.
+CI_MARKERS = ("CI", "TF_BUILD", "bamboo.buildKey", "BUILDKITE", "CIRCLECI", "CIRRUS_CI", "CODEBUILD_BUILD_ID",
+              "GITHUB_ACTIONS", "GITLAB_CI", "HEROKU_TEST_RUN_ID", "BUILD_ID", "TEAMCITY_VERSION", "TRAVIS",
+              "BUILD_NUMBER")
 
 
 class WalkError(Exception):
@@ -80,7 +86,8 @@ class Walk:
         """The caller's environment as a newcomer's shell has it, with the walk's venv activated: the caller's
         own venvs (this checkout's .venv) and the newest-pythons folder left off PATH, the latter put back while
         the walk's shell has it."""
-        env = {k: v for k, v in os.environ.items() if k not in UNSET and not k.startswith(UNSET_PREFIXES)}
+        env = {k: v for k, v in os.environ.items()
+               if k not in UNSET and k not in CI_MARKERS and not k.startswith(UNSET_PREFIXES)}
         caller_venvs = {str(Path(sys.prefix) / "bin"), str(REPO / ".venv" / "bin")}
         if os.environ.get("VIRTUAL_ENV"):
             caller_venvs.add(str(Path(os.environ["VIRTUAL_ENV"]) / "bin"))
