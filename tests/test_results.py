@@ -269,6 +269,35 @@ def test_a_results_file_of_schema_1_still_loads_and_writes_back_as_schema_2(tmp_
 # -- signals while results are written ------------------------------------------------------------------------------
 
 
+@pytest.fixture
+def ctrl_c_handled():
+    """Ctrl+C handled as Python handles it by default: a process started with SIGINT ignored (a shell's background
+    job: `cmd &`, nohup) keeps it ignored, and so does HeldSignals (see the test after these)."""
+    import signal
+
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+def test_an_ignored_ctrl_c_stays_ignored_while_results_are_written(tmp_path):
+    import signal
+
+    from harness.results import HeldSignals
+
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        held = HeldSignals()
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+        signal.raise_signal(signal.SIGINT)
+        assert held.release() == [] and signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+        results_io.write_text_atomic(tmp_path / "results.json", "{}")
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@pytest.mark.usefixtures("ctrl_c_handled")
 def test_a_signal_while_a_results_file_is_written_is_acted_on_once_it_is_in_place(tmp_path, monkeypatch):
     import os
     import signal
@@ -289,6 +318,7 @@ def test_a_signal_while_a_results_file_is_written_is_acted_on_once_it_is_in_plac
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
 
 
+@pytest.mark.usefixtures("ctrl_c_handled")
 def test_held_signals_say_what_arrived_and_deliver_it_only_when_asked():
     import os
     import signal
@@ -304,6 +334,7 @@ def test_held_signals_say_what_arrived_and_deliver_it_only_when_asked():
         held.release()
 
 
+@pytest.mark.usefixtures("ctrl_c_handled")
 def test_a_journal_line_is_written_whole_through_a_signal(tmp_path, monkeypatch):
     import os
     import signal
