@@ -5,6 +5,7 @@ command of the guide run in order with the guide's exit statuses, and the output
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 import subprocess
 import sys
@@ -98,7 +99,7 @@ def test_the_walks_shell_is_not_a_ci_ones(tmp_path: Path, monkeypatch: pytest.Mo
     env = walk.Walk(tmp_path / "walk", log=False).environment()
     assert not {"CI", "GITHUB_ACTIONS", "MPMATRIX_WORKERS"} & set(env)
     assert env["LANG"] == "C.UTF-8"
-    assert env["PATH"].split(":")[0] == str(tmp_path / "walk" / "venv" / "bin")
+    assert env["PATH"].split(os.pathsep)[0] == str(tmp_path / "walk" / "venv" / "bin")
 
 
 @pytest.mark.e2e
