@@ -26,11 +26,13 @@ Why (CPython ``multiprocessing/util.py``, ``pool.py``):
 
 On Windows there are no sessions and no ``/proc``: the case puts the child in a job object of its own (the child
 waits for a line on its stdin before it starts its pool, so that every worker is born in the job), and the job's
-list of live processes stands for the session's (an exited process leaves it, as a zombie counts as dead here);
-"other processes" are named by their executable, and ending the job (``TerminateJobObject``) stands for killing
-the process group.  The mechanisms above are the same there: the pool's finalizer terminates the workers
-(``TerminateProcess``), and a worker's ``inqueue.get()`` on a named pipe whose other end is gone raises
-``EOFError`` (``ERROR_BROKEN_PIPE``).  Windows has no resource tracker and no fork server.
+list of live processes stands for the session's (an exited process leaves it, as a zombie counts as dead here;
+a console host, ``conhost.exe``, which Windows starts in the job when the child gets a console of its own, is left
+out; under Wine none appeared); "other processes" are named by their executable, and ending the job
+(``TerminateJobObject``) stands for killing the process group.  The mechanisms above are the same there: the
+pool's finalizer terminates the workers (``TerminateProcess``), and a worker's ``inqueue.get()`` on a named pipe
+whose other end is gone raises ``EOFError`` (``ERROR_BROKEN_PIPE``).  Windows has no resource tracker and no fork
+server.
 """
 # /// case
 # claim = "If the main process ends, all pool workers (daemon processes) end too; none is left running."
@@ -80,7 +82,13 @@ the process group.  The mechanisms above are the same there: the pool's finalize
 #
 # # Windows CPython 3.8.10-3.13.2 under Wine 8.0 and 10.0 (spawn, the only method there; the child in a job object
 # # instead of a session): what [expect] says, as under Linux's fork: Windows has no resource tracker, so nothing
-# # but the busy worker is left.  Not yet observed on Windows itself.
+# # but the busy worker is left.  Not yet observed on Windows itself.  Not always: in 2 of 90 cell runs (1 of Wine
+# # 8.0's 54, 1 of Wine 10.0's 36) the idle workers did not end after os._exit(0): Wine 8.0 3.11.9, "os._exit(0):
+# # ... 2 of 2" and "the survivors ended on their own within 6 s: False"; Wine 10.0 3.9.13, "os._exit(0) while a
+# # worker is busy: ... 2 of 2", likewise not ended 7 s after the main.  The other 88, and 40 runs of the os._exit(0)
+# # scenario alone (3.8 and 3.11 under Wine 8.0), ended at once.  Not explained yet (Wine's named pipes not failing
+# # a pending read when the writer's process dies, or something of Windows'), so not accepted here: such a run
+# # shows as a failure.
 #
 # # Not yet observed on darwin: the case needs /proc there.  From the CPython source, the same is expected: atexit
 # # terminates the workers on a normal end or an exception; after os._exit() idle workers see EOF on the task pipe
@@ -203,25 +211,18 @@ class Job:
         self.proc.stdin.close()
 
     def living(self):
+        """The job's live processes but a console host (conhost.exe, which Windows starts in the job when the
+        child gets a console of its own, and which lives as long as a process is attached to that console)."""
         listed = JOBOBJECT_BASIC_PROCESS_ID_LIST()
         if not kernel32.QueryInformationJobObject(self.job, JOB_OBJECT_BASIC_PROCESS_ID_LIST, ctypes.byref(listed),
                                                   ctypes.sizeof(listed), None):
             raise ctypes.WinError(ctypes.get_last_error())
-        return list(listed.ProcessIdList[:listed.NumberOfProcessIdsInList])
+        pids = listed.ProcessIdList[:listed.NumberOfProcessIdsInList]
+        return [pid for pid in pids if executable(pid).lower() != "conhost.exe"]
 
     def describe(self, pids):
         """Windows has no resource tracker and no fork server: name any other process by its executable."""
-        names = []
-        for pid in pids:
-            handle = kernel32.OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, False, pid)
-            name, size = ctypes.create_unicode_buffer(1024), wintypes.DWORD(1024)
-            if handle and kernel32.QueryFullProcessImageNameW(handle, 0, name, ctypes.byref(size)):
-                names.append(f"other ({os.path.basename(name.value)})")
-            else:
-                names.append("other")
-            if handle:
-                kernel32.CloseHandle(handle)
-        return ", ".join(sorted(names)) or "none"
+        return ", ".join(sorted(f"other ({executable(pid) or '?'})" for pid in pids)) or "none"
 
     def kill(self):
         kernel32.TerminateJobObject(self.job, 1)
@@ -248,6 +249,20 @@ if sys.platform == "win32":
     class JOBOBJECT_BASIC_PROCESS_ID_LIST(ctypes.Structure):
         _fields_ = [("NumberOfAssignedProcesses", wintypes.DWORD), ("NumberOfProcessIdsInList", wintypes.DWORD),
                     ("ProcessIdList", ctypes.c_size_t * 64)]
+
+
+def executable(pid):
+    """Windows: the file name of the process's executable, or "" where it cannot be read."""
+    handle = kernel32.OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, False, pid)
+    if not handle:
+        return ""
+    try:
+        name, size = ctypes.create_unicode_buffer(1024), wintypes.DWORD(1024)
+        if not kernel32.QueryFullProcessImageNameW(handle, 0, name, ctypes.byref(size)):
+            return ""
+        return os.path.basename(name.value)
+    finally:
+        kernel32.CloseHandle(handle)
 
 
 def run_scenario(scenario, method, tmp):
