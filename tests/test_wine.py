@@ -332,6 +332,22 @@ def test_the_wine_command_runs_like_an_interpreter_with_files_as_its_streams(tmp
     assert (tmp_path / "err.txt").read_bytes() == b"to stderr\r\n"
 
 
+WINE10_312 = WINE_PYTHONS / "wine10" / "bin" / "python3.12"
+
+
+@pytest.mark.skipif(not (sys.platform.startswith("linux") and os.access(WINE10_312, os.X_OK)),
+                    reason="needs tools/wine-pythons's Wine 10 commands (Linux, with newest-pythons' chroot)")
+@pytest.mark.parametrize("tmpdir", ["/tmp", ""])
+def test_a_wine10_command_runs_whatever_tmpdir_says(tmp_path, tmpdir):
+    """Debian unstable's Wine 10.0 aborts (free(): invalid pointer) whenever TMPDIR is set, and the harness and
+    pytest set it for cells: tools/wine-pythons's Wine 10 commands run Wine without it."""
+    done = subprocess.run([str(WINE10_312), "-c", "import tempfile; print(tempfile.gettempdir())"],
+                          env={**os.environ, "TMPDIR": tmpdir}, cwd=str(tmp_path), capture_output=True, text=True,
+                          timeout=120, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().startswith("C:\\")  # TEMP of the prefix, as on Windows
+
+
 def test_only_drive_z_paths_have_a_linux_spelling():
     assert wine.linux_path("Z:\\opt\\wine-pythons\\cpython-3.12.9-embed-amd64\\python312.zip") == \
         "/opt/wine-pythons/cpython-3.12.9-embed-amd64/python312.zip"
