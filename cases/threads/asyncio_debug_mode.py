@@ -11,7 +11,7 @@ other step is judged against a threshold of 1e9 s (``_run_once`` compares each h
 the attribute has once the handle returns): under saturation the main task's own steps (a thread started and
 joined) took up to 0.24 s and were logged too.
 
-Windows' embeddable CPython 3.8 and 3.9 (observed under Wine 8.0) log the slow callback as ``root``, not
+Windows' embeddable CPython 3.8 and 3.9 (observed under Wine 8.0 and 10.0) log the slow callback as ``root``, not
 ``asyncio``: a property of that build, whose standard library is a zip, not of Windows.  ``Lib/asyncio/log.py`` is
 ``logger = logging.getLogger(__package__)``, and before 3.10 ``zipimport`` loads a module with the old
 ``load_module()``, which runs it with ``__package__`` unset (3.10's zipimporter has ``exec_module``): there
@@ -35,10 +35,10 @@ Windows' embeddable CPython 3.8 and 3.9 (observed under Wine 8.0) log the slow c
 # """
 # stderr = ""
 #
-# # Observed under Wine 8.0 (the embeddable Windows CPython 3.8.10 and 3.9.13): its stdlib zip names the logger
-# # root (see the docstring).
+# # Observed under Wine 8.0 and 10.0 (the embeddable Windows CPython 3.8.10 and 3.9.13): its stdlib zip names the
+# # logger root (see the docstring): the build's doing, under either Wine.
 # [[expect.when]]
-# platform = ["win32-wine8.0"]
+# platform = ["win32-wine"]
 # python = "<3.10"
 # stdout = """
 # debug mode of a new loop: plain False, PYTHONASYNCIODEBUG=1 True, -X dev True

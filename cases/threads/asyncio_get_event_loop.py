@@ -9,7 +9,7 @@ there (3.12 ``events.py:693``); 3.14 removes the creation and raises ``RuntimeEr
 loop in thread %r.')``.  Each call is made in a fresh interpreter (``-I -W always``), so no earlier loop is
 set.
 
-Windows CPython 3.12 and 3.13 under Wine 8.0 print one more line at the probe's exit: ``asyncio\\base_events.py:730:
+Windows CPython 3.12 and 3.13 under Wine 8.0 and 10.0 print one more line at the probe's exit: ``asyncio\\base_events.py:730:
 ResourceWarning: unclosed event loop <ProactorEventLoop ...>`` (line 764 in 3.13), the finalizer of the loop
 ``get_event_loop()`` created, which nobody closed; ResourceWarning is ignored by default, and why this build shows
 it at exit where Linux's 3.12 does not is not established here (the probe's own ``catch_warnings`` has ended by
@@ -44,10 +44,10 @@ then).  Only a Windows run can tell whether Windows shows it too.
 # other thread: RuntimeError: There is no current event loop in thread 'other'.; warnings: none
 # """
 #
-# # Observed under Wine 8.0 (Windows CPython 3.12.9 and 3.13.2; not yet on Windows itself): the unclosed loop's
+# # Observed under Wine 8.0 and 10.0 (Windows CPython 3.12.9 and 3.13.2; not yet on Windows itself): the unclosed loop's
 # # ResourceWarning at exit (see the docstring).
 # [[expect.when]]
-# platform = ["win32-wine8.0"]
+# platform = ["win32-wine"]
 # python = ">=3.12,<3.14"
 # stdout = """
 # main thread: returned a new loop; warnings: ['DeprecationWarning']
