@@ -26,7 +26,7 @@ which side loses varies between runs (see ``nondeterministic``).
 # source = "https://github.com/grpc/grpc/issues/14055"
 # ids = ["L13"]
 # timeout = 150
-# nondeterministic = "fork cells race over the connection the child inherited: with grpcio 1.85.3 and GRPC_ENABLE_FORK_SUPPORT=1 the child's call failed UNAVAILABLE in 2 of 9 cells of one full run (3.11.7, Debian 3.11) and in 1 of 3 repeats on 3.11.7, and succeeded in the others; with 1.73.1 and =0, 1 of 4 runs on Debian 3.11 saw the child stuck and the parent unharmed, the other 3 (and every other 1.73 cell) the child's call succeed and the parent's next call fail DEADLINE_EXCEEDED (docs/libraries-findings.md, L13)"
+# nondeterministic = "fork cells race over the connection the child inherited: with grpcio 1.85.3 and GRPC_ENABLE_FORK_SUPPORT=1 the child's call failed UNAVAILABLE in 2 of 9 cells of one full run (3.11.7, Debian 3.11) and in 1 of 3 repeats on 3.11.7, and succeeded in the others; with 1.73.1 and =0, 1 of 4 runs on Debian 3.11 saw the child stuck and the parent unharmed, the other 3 (and every other 1.73 cell) the child's call succeed and the parent's next call fail DEADLINE_EXCEEDED; on CPython 3.9 with grpcio 1.80.1 and =1, spawn and forkserver cells race too (grpc/grpc#43055, the _posixsubprocess fork before exec): the spawn child never ran in 1 and 2 of two times 10 harness repeats, 1 of 30 runs by hand (and 1 of 12 of a copy that logs its fds, under PYTHONFAULTHANDLER=1), forkserver's client died of EOFError in 1 of 30; 0 of 30 each with 1.73.1 or =0 on 3.9 and with 1.80.1 on 3.10 and 3.12, 1.85.3 on 3.12 (docs/libraries-findings.md, L13)"
 #
 # [variants]
 # grpcio = ["1.73.*", "1.80.*", "1.*"]
@@ -100,6 +100,53 @@ which side loses varies between runs (see ``nondeterministic``).
 # [[expect.when.outcome]]
 # stdout_has = "child's call on the inherited channel: RpcError UNAVAILABLE"
 # holds = false
+#
+# # CPython 3.9 and grpcio 1.80.1 with fork support on: a spawn child is started by _posixsubprocess's fork() (3.10+
+# # use vfork(), which runs no atfork handlers), and now and then the forked copy of the client aborts before its
+# # exec (E1204 ... epoll_wait error: Bad file descriptor, exit code -6): the child never runs and the client waits
+# # its 40 s. Not seen with 1.73.1, with GRPC_ENABLE_FORK_SUPPORT=0, or on 3.10 (see `nondeterministic`)
+# [[expect.when]]
+# start_method = ["spawn"]
+# python = "<3.10"
+# implementation = ["cpython"]
+# packages = {grpcio = ">=1.80.1"}
+# flags = {GRPC_ENABLE_FORK_SUPPORT = ["1"]}
+# holds = false
+# stdout = '''
+# client's call before the fork: client
+# (child's call on its own channel: child|child's call: no answer within 40 s \(the child is stuck\)) (re)
+# child's exit code: (0|-6) (re)
+# client's call after the child: client again
+# client's exit code: 0
+# '''
+# stderr_not = ['(?!E[0-9]{4} [0-9:.]+ +[0-9]+ ev_epoll1_linux\.cc:[0-9]+\] \(event_engine\) Epoll1Poller:0x<addr> encountered epoll_wait error: Bad file descriptor$).* (re)']
+#
+# [[expect.when.outcome]]
+# stdout_has = "child's call: no answer within 40 s (the child is stuck)"
+# known_bug = "grpc/grpc#43055 (open, grpcio 1.80-1.83 reported): with fork support on, gRPC's pthread_atfork child handler restarts its epoll poller in the child of a fork that is about to exec, whose close_fds closes the poller's epoll fd: epoll_wait fails EBADF and the child aborts before exec, https://github.com/grpc/grpc/issues/43055"
+#
+# # under forkserver, with the same E1204 line, the fork server closes the client's request without the child's
+# # pid: the client dies of EOFError in child.start() and the main waits its 90 s (which process aborted was not
+# # pinned down; 1 of 30 runs by hand)
+# [[expect.when]]
+# start_method = ["forkserver"]
+# python = "<3.10"
+# implementation = ["cpython"]
+# packages = {grpcio = ">=1.80.1"}
+# flags = {GRPC_ENABLE_FORK_SUPPORT = ["1"]}
+# holds = false
+# stdout = '''
+# client's call before the fork: client
+# (child's call on its own channel: child|no answer from the client within 90 s \(the client is stuck\)) (re)
+# ...
+# client's exit code: (0|1) (re)
+# '''
+# exit = 0  # stderr unchecked: empty, or the E1204 line and the client's EOFError traceback
+#
+# [[expect.when.outcome]]
+# stdout_has = "no answer from the client within 90 s (the client is stuck)"
+# stderr_has = "EOFError: unexpected EOF"
+# known_bug = "grpc/grpc#43055 (open): with fork support on, grpcio 1.80-1.83 fail with epoll EBADF around a fork that is about to exec; here, under forkserver, the fork server answers the client's request with EOF after the E1204 epoll_wait line, https://github.com/grpc/grpc/issues/43055"
 # ///
 import multiprocessing
 import queue

@@ -71,7 +71,7 @@ fork+exec of a fresh interpreter), whatever multiprocessing's start method is.
 #
 # [[expect.when]]
 # implementation = ["pypy"]
-# holds = false
+# holds = false  # PyPy 3.11: cloudpickle fails at import (its pickle.Pickler is _pickle's, without `dispatch`)
 # exit = 1
 # exception = "AttributeError: type object 'Pickler' has no attribute 'dispatch'"
 # stderr = """
@@ -82,6 +82,66 @@ fork+exec of a fresh interpreter), whatever multiprocessing's start method is.
 # AttributeError: type object 'Pickler' has no attribute 'dispatch'
 # """
 # stdout = ""
+#
+# # PyPy 3.9 (7.3.11) behaves as CPython 3.9, not as PyPy 3.11: it has no _pickle module, so pickle.Pickler is the
+# # pure-Python pickle._Pickler, which has the `dispatch` table cloudpickle copies, and joblib imports. Its os module
+# # has no sched_getaffinity, so loky (joblib/externals/loky/backend/context.py, _cpu_count_affinity) looks for
+# # psutil, which has no PyPy 3.9 wheel, and warns once in the parent when Parallel asks for the CPU count.
+# [[expect.when]]
+# implementation = ["pypy"]
+# python = "<3.10"
+# start_method = ["fork"]
+# holds = true
+# stderr = """
+# <site-packages>/joblib/externals/loky/backend/context.py:[..]: UserWarning: Failed to inspect CPU affinity constraints on this system. Please install psutil or explictly set LOKY_MAX_CPU_COUNT.
+#   warnings.warn(
+# """
+# stdout = """
+# multiprocessing Process(target=square): exit code 0
+# joblib loky: [0, 1, 4, 9, 16]
+# joblib loky, a lambda: [1, 2, 3, 4, 5]
+# """
+#
+# [[expect.when]]
+# implementation = ["pypy"]
+# python = "<3.10"
+# start_method = ["spawn"]
+# holds = true
+# exception = "AttributeError: Can't get attribute 'square' on <module '__mp_main__' from '<case>/joblib_main_functions.py'>"
+# exit = 0
+# stderr = """
+# Traceback (most recent call last):
+#   File "<string>", line 1, in <module>
+#   [stdlib frames]
+# AttributeError: Can't get attribute 'square' on <module '__mp_main__' from '<case>/joblib_main_functions.py'>
+# <site-packages>/joblib/externals/loky/backend/context.py:[..]: UserWarning: Failed to inspect CPU affinity constraints on this system. Please install psutil or explictly set LOKY_MAX_CPU_COUNT.
+#   warnings.warn(
+# """
+# stdout = """
+# multiprocessing Process(target=square): exit code 1
+# joblib loky: [0, 1, 4, 9, 16]
+# joblib loky, a lambda: [1, 2, 3, 4, 5]
+# """
+#
+# [[expect.when]]
+# implementation = ["pypy"]
+# python = "<3.10"
+# start_method = ["forkserver"]
+# holds = true
+# exception = "AttributeError: Can't get attribute 'square' on <module '__mp_main__' from '<case>/joblib_main_functions.py'>"
+# exit = 0
+# stderr = """
+# Traceback (most recent call last):
+#   [stdlib frames]
+# AttributeError: Can't get attribute 'square' on <module '__mp_main__' from '<case>/joblib_main_functions.py'>
+# <site-packages>/joblib/externals/loky/backend/context.py:[..]: UserWarning: Failed to inspect CPU affinity constraints on this system. Please install psutil or explictly set LOKY_MAX_CPU_COUNT.
+#   warnings.warn(
+# """
+# stdout = """
+# multiprocessing Process(target=square): exit code 1
+# joblib loky: [0, 1, 4, 9, 16]
+# joblib loky, a lambda: [1, 2, 3, 4, 5]
+# """
 #
 # [[expect.when]]
 # start_method = ["spawn"]

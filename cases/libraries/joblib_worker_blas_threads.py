@@ -28,6 +28,17 @@ inherits the parent's already loaded library, with the same count).  threadpoolc
 # loky workers' BLAS threads == cpu_count() // n_jobs: True
 # """
 # stderr = ""
+#
+# # PyPy 3.9 (7.3.11): the counts are CPython's, but its os module has no sched_getaffinity, so loky
+# # (joblib/externals/loky/backend/context.py, _cpu_count_affinity) looks for psutil, which has no PyPy 3.9 wheel,
+# # and warns once in the parent when Parallel asks for the CPU count (then uses os.cpu_count(), 2 here)
+# [[expect.when]]
+# implementation = ["pypy"]
+# python = "<3.10"
+# stderr = """
+# <site-packages>/joblib/externals/loky/backend/context.py:[..]: UserWarning: Failed to inspect CPU affinity constraints on this system. Please install psutil or explictly set LOKY_MAX_CPU_COUNT.
+#   warnings.warn(
+# """
 # ///
 import multiprocessing
 import os

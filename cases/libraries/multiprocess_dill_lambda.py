@@ -7,6 +7,9 @@ parent's task handler, under any start method, and ``map`` re-raises it.  dill p
 globals by value (``dill/_dill.py``, ``save_function``), and multiprocess uses dill's pickler for everything it sends
 (``multiprocess/reduction.py``: ``ForkingPickler`` is based on ``dill.Pickler``), so the workers rebuild the lambda.
 
+Not on PyPy 3.9: it has no ``_pickle``, so ``pickle.Pickler`` is the pure-Python class dill extends, and importing
+multiprocess (dill) teaches multiprocessing's own pickler to send the lambda by value as well (see the PyPy 3.9 tables).
+
 multiprocess has its own start-method setting, independent of multiprocessing's; the case asks it for the context of
 the cell's start method.
 """
@@ -44,6 +47,45 @@ the cell's start method.
 # python = "<3.15"
 # stdout = """
 # multiprocessing Pool.map(lambda): PicklingError
+# multiprocess Pool.map(lambda): [0, 1, 4, 9, 16]
+# multiprocess start method: forkserver
+# """
+#
+# # PyPy 3.9 (7.3.11) has no _pickle module: pickle.Pickler is the pure-Python pickle._Pickler, which is also dill's
+# # base class (dill/_dill.py: `from pickle import _Pickler as StockPickler`). Importing multiprocess imports dill,
+# # whose __init__ calls extend() (dill/_dill.py, _extend): dill's types, FunctionType -> save_function among them,
+# # are copied into pickle._Pickler.dispatch. multiprocessing's ForkingPickler subclasses pickle.Pickler, so in this
+# # program it pickles the lambda by value too and Pool.map works (without importing dill it raises PicklingError,
+# # checked by hand). CPython and PyPy 3.11 use _pickle's C Pickler, which dill's extend() does not touch.
+# [[expect.when]]
+# implementation = ["pypy"]
+# python = "<3.10"
+# start_method = ["fork"]
+# holds = false  # multiprocessing's Pool maps the lambda too
+# stdout = """
+# multiprocessing Pool.map(lambda): [0, 1, 4, 9, 16]
+# multiprocess Pool.map(lambda): [0, 1, 4, 9, 16]
+# multiprocess start method: fork
+# """
+#
+# [[expect.when]]
+# implementation = ["pypy"]
+# python = "<3.10"
+# start_method = ["spawn"]
+# holds = false
+# stdout = """
+# multiprocessing Pool.map(lambda): [0, 1, 4, 9, 16]
+# multiprocess Pool.map(lambda): [0, 1, 4, 9, 16]
+# multiprocess start method: spawn
+# """
+#
+# [[expect.when]]
+# implementation = ["pypy"]
+# python = "<3.10"
+# start_method = ["forkserver"]
+# holds = false
+# stdout = """
+# multiprocessing Pool.map(lambda): [0, 1, 4, 9, 16]
 # multiprocess Pool.map(lambda): [0, 1, 4, 9, 16]
 # multiprocess start method: forkserver
 # """
