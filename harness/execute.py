@@ -6,6 +6,7 @@ from __future__ import annotations
 import atexit
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -18,7 +19,7 @@ from typing import IO, Any, Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 import psutil
 
-from harness import files, keeper
+from harness import files, keeper, staging
 from harness.model import WINDOWS_STATUSES, Cell, Leftover, Observation
 
 BOOTSTRAP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bootstrap.py")
@@ -189,15 +190,84 @@ def python_command(cell: Cell) -> List[str]:
 
 
 def bootstrap_argv(cell: Cell, dump_after: float, dump_file: str, signum: Optional[int] = None,
-                   launched: Optional[float] = None) -> List[str]:
+                   launched: Optional[float] = None, stage: Optional[staging.Stage] = None) -> List[str]:
     """The cell's command. The stacks are dumped on signal `signum`, or else `dump_after` seconds on; with
     `launched` (a Unix time, now) the bootstrap counts them from then, not from its own start (bootstrap._dump_delay:
-    under Wine a loaded machine made that seconds later)."""
+    under Wine a loaded machine made that seconds later). `stage` names copies of the bootstrap and the case for an
+    interpreter that does not see the originals (view())."""
     if signum is not None:
         dump = f"signal:{signum}"
     else:
         dump = f"{dump_after:g}" if launched is None or dump_after <= 0 else f"{dump_after:g}@{launched:.3f}"
-    return [*python_command(cell), BOOTSTRAP, cell.start_method, dump, dump_file, os.path.abspath(cell.case_path)]
+    case_path = os.path.abspath(cell.case_path)
+    bootstrap = BOOTSTRAP
+    if stage is not None:
+        bootstrap, case_path = stage.bootstrap, stage.case(case_path)
+    return [*python_command(cell), bootstrap, cell.start_method, dump, dump_file, case_path]
+
+
+VIEW_PROBE_TIMEOUT_S = 30.0  # a Windows interpreter under Wine on a loaded machine takes seconds to start
+_views: Dict[Tuple[Tuple[str, ...], str, str], Any] = {}  # a Stage, or the NotSeen to raise again
+_view_locks: Dict[Tuple[Tuple[str, ...], str, str], threading.Lock] = {}
+_views_lock = threading.Lock()
+
+
+def _may_see_elsewhere(command: Sequence[str]) -> bool:
+    """Whether the command may run its interpreter on another file system: a script (a wrapper that enters a chroot,
+    a container or Wine) may, an interpreter's own executable runs on this one and sees what the harness sees."""
+    try:
+        with open(command[0], "rb") as f:
+            return f.read(2) == b"#!"
+    except OSError:
+        return False  # not a path this process can read (a command on PATH, a fake): it is started as before
+
+
+def view(cell: Cell) -> staging.Stage:
+    """The paths of the bootstrap and the case as the cell's interpreter sees them (harness/staging.py): the
+    originals, or copies in this run's temporary folder when it does not see them. Asked once per interpreter, case
+    folder and run, by the first cell that needs it. Raises staging.NotSeen when it sees neither."""
+    command = tuple(python_command(cell))
+    case_dir = os.path.dirname(os.path.abspath(cell.case_path))
+    here = staging.Stage(BOOTSTRAP, case_dir)
+    if not _may_see_elsewhere(command):
+        return here
+    base = _run_root() if sys.platform != "win32" else tempfile.gettempdir()
+    key = (command, case_dir, base)
+    with _views_lock:
+        lock = _view_locks.setdefault(key, threading.Lock())
+    with lock:
+        known = _views.get(key)
+        if isinstance(known, staging.NotSeen):
+            raise known
+        if known is not None and all(os.path.exists(copy) for copy, _ in known.copies):
+            return known
+        paths = [BOOTSTRAP, case_dir, base]
+        try:
+            answer = run_quick([*command, "-E", "-s", "-c", staging.VISIBILITY_SCRIPT, *paths],
+                               timeout=VIEW_PROBE_TIMEOUT_S)
+            flags = staging.seen(answer.stdout, len(paths)) if answer.returncode == 0 else [True] * len(paths)
+        except (OSError, subprocess.TimeoutExpired):
+            flags = [True] * len(paths)  # the cell then starts as before and says itself what went wrong
+        if all(flags[:2]):
+            known = here
+        elif not flags[2]:
+            known = staging.NotSeen(staging.not_seen_message(
+                command[0], [path for path, flag in zip(paths[:2], flags) if not flag], base))
+        else:
+            try:
+                target = tempfile.mkdtemp(prefix="mpmatrix-staged-", dir=base)
+                if sys.platform == "win32":  # POSIX's base is the keeper's ROOT, removed with it
+                    atexit.register(shutil.rmtree, target, True)
+                known = staging.stage(BOOTSTRAP, case_dir, target)
+            except staging.NotSeen as exc:
+                known = exc
+            except OSError as exc:
+                known = staging.NotSeen(f"{command[0]} does not see {case_dir}, and copying it to {base} failed: "
+                                        f"{exc.strerror or exc}")
+        _views[key] = known
+        if isinstance(known, staging.NotSeen):
+            raise known
+        return known
 
 
 class _CappedReader(threading.Thread):
@@ -254,7 +324,12 @@ def run_cell(
     # Short timeouts dump halfway instead of never: a timed-out cell always leaves evidence of where it hung.
     dump_after = limits.timeout - min(STACK_DUMP_LEAD_S, limits.timeout / 2)
     signum = dump_signal(cell)
-    argv = bootstrap_argv(cell, dump_after, dump_file, signum, launched=time.time())
+    try:
+        stage = view(cell)
+    except staging.NotSeen as exc:
+        _remove(workdir, dump_file)
+        return Observation(harness_error=str(exc))
+    argv = bootstrap_argv(cell, dump_after, dump_file, signum, launched=time.time(), stage=stage)
     started = time.monotonic()
     try:
         launched = start_cell(argv, workdir, cell_environment(os.environ if environ is None else environ, cell))
@@ -305,7 +380,8 @@ def run_cell(
         reader.join(timeout=KILL_GRACE_S)
     stdout, bad_out = readers[0].text()
     stderr, bad_err = readers[1].text()
-    stacks = _read_text(dump_file) if timed_out else ""
+    stacks = stage.back(_read_text(dump_file)) if timed_out else ""
+    stdout, stderr = stage.back(stdout), stage.back(stderr)  # as if the case ran in place, when it ran a copy
     _remove(workdir, dump_file)
     signal_name = _signal_name(code)
     return Observation(
