@@ -18,6 +18,7 @@ import stat
 from dataclasses import dataclass
 from typing import List, Tuple
 
+from harness import files
 from harness.files import MiB
 
 # Run as `python -E -s -c SCRIPT PATH...`: one digit per path, 1 when the interpreter sees it. Any Python >= 2.7.
@@ -78,12 +79,18 @@ def copy_folder(source: str, target: str) -> None:
             info = os.lstat(path)
             if not stat.S_ISREG(info.st_mode):
                 continue
-            total += info.st_size
             count += 1
-            if total > COPY_LIMIT_BYTES or count > COPY_LIMIT_FILES:
-                raise NotSeen(f"the case's folder {source} is too large to copy ({count} files, {total // MiB} MiB "
-                              f"so far; at most {COPY_LIMIT_FILES} files and {COPY_LIMIT_BYTES // MiB} MiB)")
-            shutil.copyfile(path, os.path.join(into, name))
+            if total + info.st_size > COPY_LIMIT_BYTES or count > COPY_LIMIT_FILES:
+                raise NotSeen(f"the case's folder {source} is too large to copy ({count} files, "
+                              f"{(total + info.st_size) // MiB} MiB so far; at most {COPY_LIMIT_FILES} files and "
+                              f"{COPY_LIMIT_BYTES // MiB} MiB)")
+            try:  # opened as a regular file, read within the bound, never blocking (a file turned into a pipe)
+                data = files.read_bytes(path, COPY_LIMIT_BYTES - total, "file beside a case")
+            except files.NotRegular:
+                continue  # it changed under us: left out, as a link or a pipe is
+            total += len(data)
+            with open(os.path.join(into, name), "wb") as f:
+                f.write(data)
 
 
 def stage(bootstrap: str, case_dir: str, target: str) -> Stage:
@@ -91,7 +98,7 @@ def stage(bootstrap: str, case_dir: str, target: str) -> Stage:
     bootstrap_copy = os.path.join(target, "harness", os.path.basename(bootstrap))
     case_copy_dir = os.path.join(target, "case")
     os.makedirs(os.path.dirname(bootstrap_copy))
-    shutil.copyfile(bootstrap, bootstrap_copy)
+    shutil.copyfile(bootstrap, bootstrap_copy)  # the harness's own file
     copy_folder(case_dir, case_copy_dir)
     copies = ((bootstrap_copy, bootstrap), (case_copy_dir, case_dir))
     return Stage(bootstrap_copy, case_copy_dir, tuple(sorted(copies, key=lambda pair: -len(pair[0]))))
