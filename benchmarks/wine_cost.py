@@ -11,6 +11,7 @@ is the run's server CPU spread over its Wine cells in proportion to their wall t
     .venv/bin/python benchmarks/wine_cost.py cells --minor 3.12 --cold           # the same, each run on a new prefix
     .venv/bin/python benchmarks/wine_cost.py matrix --repeat 1                   # cases/ on the six Wine 8 columns
     .venv/bin/python benchmarks/wine_cost.py matrix --paths cases/seed --native  # and on native 3.8-3.13 beside it
+    .venv/bin/python benchmarks/wine_cost.py matrix --together --all-methods     # every corpus, Wine and native at once
 
 Load averages are printed with each figure: on a shared machine they explain most of the spread. Linux only; needs
 tools/wine-pythons (and pyenv's CPython 3.8-3.13 for the native side). See benchmarks/README.md.
@@ -250,8 +251,11 @@ def cmd_matrix(args: argparse.Namespace) -> int:
         wine = [wine_python(m, wine_bin) for m in MINORS]
         natives = [native(m) for m in MINORS] if args.native else []
         cores = os.cpu_count() or 1
+        sides = [("wine", wine), ("native", natives)]
+        if args.together:  # one run of the whole matrix, as a user runs it: the Wine and the native columns at once
+            sides = [("wine and native", wine + [native(m) for m in MINORS])]
         for index in range(args.repeat):
-            for side, pythons in (("wine", wine), ("native", natives)):
+            for side, pythons in sides:
                 if not pythons:
                     continue
                 figures = run(paths, pythons, work, method=None if args.all_methods else "spawn")
@@ -291,6 +295,8 @@ def main() -> int:
     matrix.add_argument("--repeat", type=int, default=1)
     matrix.add_argument("--native", action="store_true", help="the same on native CPython 3.8-3.13 (spawn)")
     matrix.add_argument("--all-methods", action="store_true", help="fork and forkserver too (unsupported on Windows)")
+    matrix.add_argument("--together", action="store_true", help="one run of the six Wine columns and native "
+                        "CPython 3.8-3.13 together (with --all-methods: the full matrix of those twelve columns)")
     matrix.set_defaults(func=cmd_matrix)
     for command in (cells, matrix):
         command.add_argument("--private-prefix", action="store_true", help="a copy of the installed prefix (a shared "

@@ -40,6 +40,7 @@ server.
 # ids = ["S23"]
 # timeout = 60
 # platforms = ["linux", "win32"]
+# nondeterministic = "Under Wine (8.0 and 10.0) the idle pool workers now and then outlive the main's os._exit(0): 2 of 90 cell runs (Wine 8.0 3.11.9 in the os._exit(0) scenario, Wine 10.0 3.9.13 in the busy one), where the other 88 and 40 runs of that scenario alone ended at once; the Wine table accepts both outcomes, which refute the claim alike. Linux's tables accept one outcome only."
 #
 # [expect]
 # exit = 0
@@ -81,14 +82,27 @@ server.
 # """
 #
 # # Windows CPython 3.8.10-3.13.2 under Wine 8.0 and 10.0 (spawn, the only method there; the child in a job object
-# # instead of a session): what [expect] says, as under Linux's fork: Windows has no resource tracker, so nothing
-# # but the busy worker is left.  Not yet observed on Windows itself.  Not always: in 2 of 90 cell runs (1 of Wine
-# # 8.0's 54, 1 of Wine 10.0's 36) the idle workers did not end after os._exit(0): Wine 8.0 3.11.9, "os._exit(0):
-# # ... 2 of 2" and "the survivors ended on their own within 6 s: False"; Wine 10.0 3.9.13, "os._exit(0) while a
-# # worker is busy: ... 2 of 2", likewise not ended 7 s after the main.  The other 88, and 40 runs of the os._exit(0)
-# # scenario alone (3.8 and 3.11 under Wine 8.0), ended at once.  Not explained yet (Wine's named pipes not failing
-# # a pending read when the writer's process dies, or something of Windows'), so not accepted here: such a run
-# # shows as a failure.
+# # instead of a session): mostly what [expect] says, as under Linux's fork: Windows has no resource tracker, so
+# # nothing but the busy worker is left.  Not always: in 2 of 90 cell runs (1 of Wine 8.0's 54, 1 of Wine 10.0's 36)
+# # the idle workers did not end after os._exit(0): Wine 8.0 3.11.9, "os._exit(0): ... 2 of 2" and "the survivors
+# # ended on their own within 6 s: False"; Wine 10.0 3.9.13, "os._exit(0) while a worker is busy: ... 2 of 2",
+# # likewise not ended 7 s after the main.  The other 88, and 40 runs of the os._exit(0) scenario alone (3.8 and
+# # 3.11 under Wine 8.0), ended at once.  Not explained (Wine's named pipes not failing a pending read when the
+# # writer's process dies, or something of Windows'), so this table accepts both and the case says it is
+# # nondeterministic; either way the claim is refuted.  Not yet observed on Windows itself.
+# [[expect.when]]
+# platform = ["win32-wine"]
+# start_method = ["spawn"]
+# holds = false
+# stdout = """
+# normal end: main exit code 0; pool workers alive 1 s later: 0 of 2; other processes left in its session: none
+# uncaught exception: main exit code 1 (RuntimeError: main process fails); pool workers alive 1 s later: 0 of 2; other processes left in its session: none
+# os\\._exit\\(0\\): main exit code 0; pool workers alive 1 s later: [02] of 2; other processes left in its session: none (re)
+# ...
+# os\\._exit\\(0\\) while a worker is busy: main exit code 0; pool workers alive 1 s later: [12] of 2; other processes left in its session: none (re)
+#   the survivors ended on their own within 6 s: (True|False) (re)
+# processes left in the sessions now: 0
+# """
 #
 # # Not yet observed on darwin: the case needs /proc there.  From the CPython source, the same is expected: atexit
 # # terminates the workers on a normal end or an exception; after os._exit() idle workers see EOF on the task pipe
