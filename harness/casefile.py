@@ -537,12 +537,15 @@ def read_toml(block: Block, path: str) -> Dict[str, Any]:
 
 
 def too_deep(lines: Sequence[str]) -> int:
-    """The block line (1-based) where brackets outside strings first nest deeper than MAX_NESTING, or 0. Counted
-    before parsing: the TOML readers recurse once per level and a deep enough file would exhaust the stack."""
+    """The block line (1-based) where values first nest deeper than MAX_NESTING, or 0: brackets outside strings,
+    and the dots of a dotted key (`a.b.c = 1` and `[a.b.c]` are tables in tables as much as `{b = {c = 1}}` is).
+    Counted before parsing: the TOML readers recurse once per level, as does every later walk of the values (a
+    message's repr of one), and a deep enough file would exhaust the stack."""
     depth = 0
     quote = ""
     for number, line in enumerate(lines, 1):
         position = 0
+        dots = 0  # of the key being read: reset where a key or a value starts
         while position < len(line):
             char = line[position]
             if quote:
@@ -558,10 +561,17 @@ def too_deep(lines: Sequence[str]) -> int:
                 position += len(quote) - 1
             elif char in "[{":
                 depth += 1
+                dots = 0
                 if depth > MAX_NESTING:
                     return number
             elif char in "]}":
                 depth = max(0, depth - 1)
+            elif char in ",=":
+                dots = 0
+            elif char == ".":  # in a key, one level more; in a value (1.5, a time's fraction) one dot, reset at ,
+                dots += 1
+                if depth + dots > MAX_NESTING:
+                    return number
             position += 1
         if quote in ('"', "'"):  # a one-line string ends with its line
             quote = ""

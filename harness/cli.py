@@ -297,7 +297,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         say(f"claim:  {escape_name(case.claim)}")
         say(f"source: {escape_name(case.source)}")
         say(f"ids:    {escape_name(', '.join(case.ids))}")
-        say(f"timeout: {case.timeout:g} s" + (f"; platforms: {', '.join(case.platforms)}" if case.platforms else ""))
+        say(f"timeout: {case.timeout:g} s" + (f"; platforms: {escape_name(', '.join(case.platforms))}" if case.platforms else ""))
         _show_dependencies(case)
         why = explanation(case.path)
         if why:
@@ -316,16 +316,17 @@ def cmd_show(args: argparse.Namespace) -> int:
 def _show_dependencies(case: Case) -> None:
     """What the case needs installed, its variants and flags, and what its kept environments hold."""
     from harness import environments
+    from harness.render.terminal import escape_name
 
     if not case.dependencies and not case.flags:
         return
     if case.dependencies:
         allowed = f" (requires-python {case.script.requires_python})" if case.script.requires_python else ""
-        say(f"needs:  {', '.join(case.dependencies)}{allowed}")
-    for name, specs in case.variants:
-        say(f"varies: {name} {', '.join(specs)}")
+        say(f"needs:  {escape_name(', '.join(case.dependencies))}{escape_name(allowed)}")
+    for name, specs in case.variants:  # names and values: one line each, whatever the case block holds
+        say(f"varies: {escape_name(name)} {escape_name(', '.join(specs))}")
     for name, values in case.flags:
-        say(f"flags:  {name} = {', '.join(values)}")
+        say(f"flags:  {escape_name(name)} = {escape_name(', '.join(values))}")
     wanted = {case.requirements(choice) for choice in case.variant_choices()} if case.dependencies else set()
     for env in environments.kept_environments():
         if env.requirements in wanted:
@@ -402,6 +403,7 @@ def cmd_bless(args: argparse.Namespace) -> int:
     from harness.analysis import plural
     from harness.bless import BlessError, Observations, bless
     from harness.casefile import CaseError, load_case
+    from harness.render.terminal import escape_control
 
     status = EXIT_OK
     observations = Observations(args.results or (), args.python, args.start_methods, args.jobs, args.all_releases,
@@ -431,7 +433,7 @@ def cmd_bless(args: argparse.Namespace) -> int:
         if not blessing.changed:
             say(f"{path}: expectations already match the {plural(len(results), 'observed cell')}")
             continue
-        sys.stdout.write(blessing.diff())
+        sys.stdout.write(escape_control(blessing.diff()))  # the cells' output: no control reaches the terminal
         if not args.yes:
             if not sys.stdin.isatty():
                 say(f"mpmatrix: {path}: not written: there is no terminal to ask; pass --yes to write it", sys.stderr)

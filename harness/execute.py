@@ -553,8 +553,11 @@ class KeeperServer:
                     break
         said = self.told()
         os.close(self.said)
-        if said:
-            sys.stderr.write(f"mpmatrix: the keeper process (pid {self.process.pid}) said:\n{said}\n")
+        if said:  # a cell can write there too (/proc/<server>/fd/2): each line marked as the keeper's, and inert
+            from harness.render.terminal import escape_control
+
+            lines = "".join(f"  keeper | {escape_control(line)}\n" for line in said.splitlines())
+            sys.stderr.write(f"mpmatrix: the keeper process (pid {self.process.pid}) said:\n{lines}")
 
 
 _server: Optional[KeeperServer] = None

@@ -261,6 +261,7 @@ class CaseFile(pytest.File):
     def collect(self) -> Iterator[Any]:
         from harness.casefile import CaseError, load_case
         from harness.plan import plan
+        from harness.render.terminal import escape_name
 
         try:
             case = load_case(str(self.path))
@@ -282,7 +283,7 @@ class CaseFile(pytest.File):
             method = planned.cell.start_method
             name = method if len(interpreters) == 1 else f"{label}-{method}"
             if planned.cell.variant:  # numpy=2.1.3,GRPC_ENABLE_FORK_SUPPORT=1: a cell of its own, as in `mpmatrix run`
-                name += f"[{planned.cell.id.variant_text()}]"
+                name += f"[{escape_name(planned.cell.id.variant_text())}]"  # one inert line, whatever a flag holds
             yield CaseItem.from_parent(self, name=name, case=case, planned=planned, label=label)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import html
 import os
 import re
 import shlex
@@ -43,6 +44,12 @@ def evidence(analysis: CaseAnalysis) -> str:
         out.append(f"- {inline(where)} ({plural(len(cells), 'cell')}): {label}"
                    + (f" ({inline(clip(message, 1, 200))})" if message else "") + "\n")
     return "".join(out)
+
+
+def _verdict(text: str) -> str:
+    """A verdict line made inert in Markdown: it names interpreters, builds and variants read from results files, so
+    no line break (a forged heading) and no HTML pass; its own **strong** marks stay."""
+    return html.escape(re.sub(r"[\r\n\u2028\u2029\x0b\x0c\x1c-\x1e\x85]+", " ↵ ", text), quote=False)
 
 
 def regenerate_command(run: Run, claims_files: Sequence[str] = ()) -> str:
@@ -96,13 +103,13 @@ def render_claims(run: Run, claims_files: Optional[Sequence[str]] = None, target
             out.append(f"\n## {heading}\n\n{note}\n\n")
         out.append("| ID | verdict |\n|---|---|\n")
         for claim_id in ids:  # IDs and claim texts may come from results files: made inert like any other text
-            out.append(f"| [{inline(claim_id)}](#{_anchor(claim_id)}) | {verdicts[claim_id].text(strong=True, said=said).replace('|', '/').replace(chr(10), ' ')} |\n")
+            out.append(f"| [{inline(claim_id)}](#{_anchor(claim_id)}) | {_verdict(verdicts[claim_id].text(strong=True, said=said)).replace('|', '/')} |\n")
         for claim_id in ids:
             found = book.lookup(claim_id) if claims_file is not None else None
             # a claims file's text is the project's own Markdown; a case's claim, from a results file, is made inert
             text = found[1].text if found else inline(next((r.case.claim for r in named[claim_id] if r.case.claim), "(no claim text)"))
             summary = verdicts[claim_id]
-            out.append(f"\n### {inline(claim_id)}\n\n> {text}\n\n**Verdict:** {summary.text(strong=True, said=said)}.\n")
+            out.append(f"\n### {inline(claim_id)}\n\n> {text}\n\n**Verdict:** {_verdict(summary.text(strong=True, said=said))}.\n")
             for reason in summary.known_bugs:
                 out.append(f"\nKnown bug: {inline(reason)}\n")
             for analysis in (a for a in analyses if claim_id in a.ids):

@@ -17,8 +17,12 @@ def http_url(source: str) -> Optional[str]:
     text = source.strip()
     if not _URL.match(text):
         return None
-    parts = urllib.parse.urlsplit(text)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urllib.parse.urlsplit(text)
+        hostname = parts.hostname
+    except ValueError:  # "http://[x": not an address (an unclosed IPv6 bracket, a bad port), so plain text
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not hostname:
         return None
     return text
 

@@ -14,8 +14,9 @@ from harness.render.grid import Grid
 from harness.target import Target, describe_columns, not_observed
 
 # Controls (tab and newline aside), bidirectional controls (which reorder what a reader sees: "Trojan Source"),
+# the line and paragraph separators (which str.splitlines() and some terminals and editors take for line breaks),
 # and lone surrogates (an undecodable byte of a file name, as Python keeps it).
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 MAX_LINE_CELLS = 400  # a line of a report longer than this is clipped, saying how much was left out
 MAX_MESSAGE_CELLS = 4000  # the harness's own messages name long paths: clipped only when a value in them is huge
 
@@ -168,7 +169,7 @@ def render_skips(results: Sequence[Result], layout: Optional[Layout] = None) -> 
     lines = [f"Skipped ({plural(sum(len(cells) for cells in groups.values()), 'cell')}):"]
     for (case, message), cells in groups.items():
         where = "every cell" if len(cells) == cells_of[case] else places(cells, layout)
-        lines.append(f"  {escape_control(case)} [{where}]: {escape_control(message)}")
+        lines.append(f"  {escape_name(case)} [{where}]: {escape_name(message)}")
     return "\n".join(lines)
 
 
