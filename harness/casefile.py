@@ -73,6 +73,22 @@ def _specifier(text: str) -> SpecifierSet:
     return SpecifierSet(text)
 
 
+MAX_VERSION_DIGITS = 20  # a number of a version: no release needs more; Python refuses int() of 4,300 digits
+
+
+class _HugeNumber(InvalidSpecifier):
+    pass
+
+
+def checked_specifier(text: str) -> SpecifierSet:
+    """SpecifierSet(text), with every number of it bounded: a specifier is matched against versions by int(), which
+    fails (3.11+) or takes quadratic time on a number of thousands of digits, long after the file was read."""
+    huge = re.search(r"\d{%d,}" % (MAX_VERSION_DIGITS + 1), text)
+    if huge:
+        raise _HugeNumber(f"a number of {len(huge.group())} digits (at most {MAX_VERSION_DIGITS})")
+    return SpecifierSet(text)
+
+
 @dataclass(frozen=True)
 class Block:
     """A `# /// TYPE` comment block of a script (PEP 723's syntax): its type, where it is, and its TOML."""
@@ -496,9 +512,9 @@ def read_script(text: str, path: str) -> Script:
         if not isinstance(value, str):
             raise reader.error(line, f"requires-python must be a PEP 440 specifier string such as \">=3.9\", got {value!r}")
         try:
-            SpecifierSet(value)
+            checked_specifier(value)
         except InvalidSpecifier:
-            raise reader.error(line, f"invalid PEP 440 specifier {value!r} in requires-python{_specifier_hint(value)}; "
+            raise reader.error(line, f"invalid PEP 440 specifier {_brief(value)} in requires-python{_specifier_hint(value)}; "
                                "expected e.g. \">=3.9\"") from None
         requires_python = value
     if "tool" in data and not isinstance(data["tool"], dict):
@@ -814,9 +830,9 @@ class _BlockReader:
         """A variant value as a specifier: `2.*` and `1.26.4` mean ==; `>=2,<3` and `~=1.26` are kept as written."""
         spec = value.strip() if re.match(r"\s*[<>=!~]", value) else f"=={value.strip()}"
         try:
-            SpecifierSet(spec)
+            checked_specifier(spec)
         except InvalidSpecifier:
-            raise self.error(line, f"invalid version {value!r} for {key} in [variants]{_specifier_hint(value)}; "
+            raise self.error(line, f"invalid version {_brief(value)} for {key} in [variants]{_specifier_hint(value)}; "
                              "expected a version (\"2.1.3\"), a wildcard (\"2.*\") or a PEP 440 specifier "
                              "(\">=2,<3\")") from None
         return spec
@@ -980,9 +996,9 @@ class _BlockReader:
             if not isinstance(spec, str):
                 raise self.error(line, f"packages.{key} must be a PEP 440 specifier string such as \">=2\", got {spec!r}")
             try:
-                SpecifierSet(spec)
+                checked_specifier(spec)
             except InvalidSpecifier:
-                raise self.error(line, f"invalid PEP 440 specifier {spec!r} for {key} in packages"
+                raise self.error(line, f"invalid PEP 440 specifier {_brief(spec)} for {key} in packages"
                                  f"{_specifier_hint(spec)}; expected e.g. \">=2\" or \"==1.26.*\"") from None
             out.append((name, spec))
         return tuple(sorted(out))
@@ -1011,10 +1027,10 @@ class _BlockReader:
         if not isinstance(value, str):
             raise self.error(line, f"python must be a PEP 440 specifier string such as \">=3.12\", got {value!r}")
         try:
-            SpecifierSet(value)
+            checked_specifier(value)
         except InvalidSpecifier:
             hint = _specifier_hint(value)
-            raise self.error(line, f"invalid PEP 440 specifier {value!r}{hint}; expected e.g. \">=3.12\" or \">=3.8,<3.12\"") from None
+            raise self.error(line, f"invalid PEP 440 specifier {_brief(value)}{hint}; expected e.g. \">=3.12\" or \">=3.8,<3.12\"") from None
         return value
 
     def _expectation(self, table: Dict[str, Any], name: str, index: int, rules: Rules, header_line: int = 0) -> Expectation:
@@ -1171,9 +1187,18 @@ def table_warnings(case: Case) -> List[Tuple[int, str]]:
     return found
 
 
+def _brief(value: str, limit: int = 80) -> str:
+    """A value's repr for a message, its middle left out when long (the line the message names holds it whole)."""
+    shown = repr(value)
+    return shown if len(shown) <= limit else f"{shown[:limit // 2]}…{shown[-limit // 4:]} ({len(value):,} characters)"
+
+
 def _specifier_hint(value: str) -> str:
     """A likely meaning of an invalid python specifier, as " (did you mean ...?)", or ""."""
     text = value.strip()
+    huge = re.search(r"\d{%d,}" % (MAX_VERSION_DIGITS + 1), text)
+    if huge:
+        return f" (a number of {len(huge.group())} digits in it: at most {MAX_VERSION_DIGITS})"
     candidates = []
     bare = re.fullmatch(r"v?(\d+(?:\.\d+)*)", text)
     if bare:
