@@ -40,7 +40,7 @@ from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optio
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from harness import execute, timings
+from harness import execute, files, timings
 from harness.casefile import Case, Script
 from harness.model import Environment, Interpreter
 from harness.plan import EnvironmentKey, Environments, environment_key
@@ -73,8 +73,8 @@ for folder in dirs:
         if not name.endswith(".dist-info"):
             continue
         try:
-            with open(os.path.join(folder, name, "METADATA"), encoding="utf-8", errors="replace") as f:
-                head = f.read().split("\n\n", 1)[0]
+            with files.open_regular(os.path.join(folder, name, "METADATA"), files.GiB, "package metadata") as f:
+                head = f.read(files.MiB).decode("utf-8", errors="replace").split("\n\n", 1)[0]
         except OSError:
             continue
         fields = dict(line.split(": ", 1) for line in head.splitlines() if ": " in line)
@@ -382,10 +382,13 @@ def _write_json(path: Path, data: Any) -> None:
         raise
 
 
+RECORD_LIMIT = 16 * files.MiB  # an environment's record or a resolution: a few KiB
+
+
 def _read_json(path: Path) -> Optional[Dict[str, Any]]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(files.read_text(path, RECORD_LIMIT, "environment record"))  # regular, bounded
+    except (OSError, ValueError, RecursionError):
         return None
     return data if isinstance(data, dict) and data.get("version") == VERSION else None
 

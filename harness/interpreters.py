@@ -16,7 +16,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from packaging.version import Version
 
-from harness import execute, wine
+from harness import execute, files, wine
 from harness.errors import UsageError
 from harness.model import IMPLEMENTATIONS, Interpreter, implementation_name, number
 
@@ -437,8 +437,9 @@ def _conda_environments(environ: Mapping[str, str], platform: str) -> List[str]:
             environments.append(root)
             environments.extend(sorted(glob.glob(os.path.join(glob.escape(root), "envs", "*"))))
     try:
-        with open(os.path.join(home, ".conda", "environments.txt"), encoding="utf-8", errors="replace") as listing:
-            environments.extend(line.strip() for line in listing if line.strip() and not line.startswith("#"))
+        listing = files.read_text(os.path.join(home, ".conda", "environments.txt"), files.MiB, "conda's list",
+                                  errors="replace")  # a regular file, bounded: never a pipe that blocks discovery
+        environments.extend(line.strip() for line in listing.splitlines() if line.strip() and not line.startswith("#"))
     except OSError:
         pass
     return list(dict.fromkeys(os.path.normpath(env) for env in environments))

@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
-from harness import execute
+from harness import execute, files
 from harness.model import WINDOWS_STATUSES, Observation
 
 # -- (a) which Wine, from inside the interpreter -------------------------------------------------------------------
@@ -92,8 +92,8 @@ def server_for(executable: str) -> Optional[Server]:
     prefix); None when the command is not one of those."""
     folder = os.path.dirname(os.path.abspath(executable))
     try:
-        with open(os.path.join(folder, "wineserver"), encoding="utf-8", errors="replace") as f:
-            script = f.read(4096)
+        with files.open_regular(os.path.join(folder, "wineserver"), files.GiB, "wineserver script") as f:
+            script = f.read(4096).decode("utf-8", errors="replace")  # a pipe or a device there is not read
     except OSError:
         return None
     found = _PREFIX_LINE.search(script)
