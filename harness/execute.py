@@ -36,6 +36,7 @@ SETTLE_POLL_S = (0.02, 0.2)  # the first look and the longest pause between look
 # --jobs 16). While only such helpers are left, they get this long before they count as a leak.
 HELPER_SETTLE_S = 15.0
 MULTIPROCESSING_HELPERS = ("multiprocessing.resource_tracker", "multiprocessing.forkserver")
+LEFTOVER_CMDLINE_CHARS = 1000  # of a left-over process's command line (a process's argv may hold 2 MB)
 # Only these variables of the harness's environment reach a cell; the rest is fixed so cells are comparable.
 ENV_ALLOWLIST = (
     "PATH", "HOME", "USER", "LOGNAME", "LANG", "TMPDIR", "TEMP", "TMP", "SYSTEMROOT", "SYSTEMDRIVE", "WINDIR",
@@ -848,6 +849,8 @@ def _command_line(pid: int, proc: Any) -> str:
         cmdline = " ".join(proc.cmdline())
     except (psutil.Error, OSError):
         cmdline = ""
+    if len(cmdline) > LEFTOVER_CMDLINE_CHARS:  # kept with the results until the run ends: bounded, whatever argv holds
+        cmdline = f"{cmdline[:LEFTOVER_CMDLINE_CHARS]}… ({len(cmdline) - LEFTOVER_CMDLINE_CHARS:,} more characters)"
     if cmdline:
         return cmdline
     try:
