@@ -36,7 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--jobs", "-j", type=_positive_int, default=None, metavar="N",
                      help="cells run at once, exactly (default: the CPU count, and up to 8 times that while the "
                           "running cells are expected to leave CPUs idle because they wait; see README, Performance)")
-    run.add_argument("--repeat", type=_positive_int, metavar="N",
+    run.add_argument("--repeat", type=_repeat_count, metavar="N",
                      help="run every cell N times (default once); cells whose observations disagree are flaky")
     run.add_argument("--resume", metavar="DIR", help="finish an interrupted run in DIR without re-running recorded "
                      "cells (cells whose case file changed run again), with its case paths, --python, --start-method "
@@ -120,6 +120,15 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+def _repeat_count(text: str) -> int:
+    from harness.lifecycle import MAX_REPEAT
+
+    value = _positive_int(text)
+    if value > MAX_REPEAT:
+        raise argparse.ArgumentTypeError(f"expected at most {MAX_REPEAT:,} repetitions, got {text}")
     return value
 
 

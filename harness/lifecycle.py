@@ -36,6 +36,8 @@ from harness.session import Session, second_signal_kills, signals_as_interrupt
 
 DEFAULT_CASES = "cases"
 LOCK_NAME = ".mpmatrix.lock"
+MAX_REPEAT = 1000  # --repeat: each repetition is a run of every cell
+MAX_REQUEST_ITEMS = 10_000  # paths, pythons or start methods a recorded request may name
 
 Warn = Callable[[str], None]
 
@@ -168,17 +170,44 @@ class _Previous:
     results: Callable[[], Iterator[Result]]
 
 
+def checked_request(recorded: Dict[str, Any], path: Path) -> Dict[str, Any]:
+    """A recorded request (a journal's header, results.json's host.request) as RunRequest.resuming takes it, checked
+    as the command line's options are: the file is anyone's to edit, and --resume must not plan 10**38 repetitions
+    or fail on a string where a number belongs. Raises UsageError naming the file, the field and the value."""
+    def refuse(name: str, expected: str) -> UsageError:
+        shown = repr(recorded[name])
+        shown = shown if len(shown) <= 80 else shown[:60] + f"… ({len(shown):,} characters)"
+        return UsageError(f"{path}: its request's {name} is {shown}; expected {expected} (as the command line "
+                          "takes it): the file was not written by mpmatrix; run the cells again without --resume")
+
+    for name in ("paths", "pythons", "start_methods"):
+        value = recorded.get(name)
+        if value is None:
+            continue
+        if (not isinstance(value, list) or len(value) > MAX_REQUEST_ITEMS
+                or not all(isinstance(v, str) and 0 < len(v) <= 4096 and "\0" not in v for v in value)):
+            raise refuse(name, f"a list of at most {MAX_REQUEST_ITEMS:,} non-empty strings, or null")
+    value = recorded.get("repeat")
+    if value is not None and (type(value) is not int or not 1 <= value <= MAX_REPEAT):
+        raise refuse("repeat", f"an integer from 1 to {MAX_REPEAT:,}, or null")
+    value = recorded.get("all_releases")
+    if value is not None and not isinstance(value, bool):
+        raise refuse("all_releases", "true, false or null")
+    return recorded
+
+
 def _previous(results_path: Path, journal_path: Path) -> _Previous:
     """The journal, when there is one, is the interrupted run's whole record; results.json only when there is not."""
     try:
         if os.path.lexists(journal_path):  # lexists: a pipe or a dangling link there is named, not passed over
             journal = results_io.JournalFile(journal_path)
-            return _Previous(journal.run_id, journal.started, journal.request, journal.results)
+            return _Previous(journal.run_id, journal.started, checked_request(journal.request, journal_path),
+                             journal.results)
         if os.path.lexists(results_path):
             run, cells = results_io.iter_results(results_path)
             request = run.host.get("request")
             return _Previous(str(run.host.get("run_id") or uuid.uuid4().hex[:12]), run.started,
-                             request if isinstance(request, dict) else {}, lambda: cells)
+                             checked_request(request if isinstance(request, dict) else {}, results_path), lambda: cells)
     except results_io.ResultsError as exc:
         raise UsageError(str(exc)) from None
     raise UsageError(f"--resume {results_path.parent}: neither {results_io.JOURNAL_NAME} nor "
