@@ -145,8 +145,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE
+    from harness.session import signals_as_interrupt
+
     try:
-        return int(args.func(args))
+        # SIGTERM and SIGHUP end any command as Ctrl+C does, at any moment: probing interpreters, making
+        # environments, printing the summary (a run's own phases act on it themselves, inside this)
+        with signals_as_interrupt():
+            return int(args.func(args))
     except UsageError as exc:
         print(f"mpmatrix: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
