@@ -501,11 +501,16 @@ def _layout(entries: List[Tuple[str, Any]], old: Any = None) -> Body:
         name = key.key if isinstance(key, tomlkit.items.Key) else key
         if name is None:
             out.append((None, item))
-        elif item is not None and item.unwrap() == wanted[name]:
+        elif item is not None and _plain(item) == wanted[name]:
             out.append((key, item))
         else:
             out.append((name, _value(wanted[name])))
     return out
+
+
+def _plain(item: Any) -> Any:
+    """A tomlkit item's plain value; a value bless made itself (a list of outcome tables) is one already."""
+    return item.unwrap() if hasattr(item, "unwrap") else item
 
 
 def _render(header: str, layout: Body, old: Any = None) -> List[str]:
@@ -523,11 +528,13 @@ def _render(header: str, layout: Body, old: Any = None) -> List[str]:
     lines = [header] + tomlkit.dumps(document).rstrip("\n").split("\n")
     if outcome is not None:
         old_outcome = old.get("outcome") if old is not None else None
-        if isinstance(old_outcome, tomlkit.items.AoT) and old_outcome.unwrap() == outcome.unwrap():
-            lines += [""] + old_outcome.as_string().strip("\n").split("\n")
+        if isinstance(old_outcome, tomlkit.items.AoT) and old_outcome.unwrap() == _plain(outcome):
+            # the author's tables word for word; tomlkit writes a nested array of tables without its headers
+            for table in old_outcome.body:
+                lines += ["", f"[[{header.strip('[]') or 'expect'}.outcome]]"] + table.as_string().strip("\n").split("\n")
         else:
             for table in outcome.unwrap() if hasattr(outcome, "unwrap") else outcome:
-                lines += ["", f"[[{header.strip('[]')}.outcome]]"] + tomlkit.dumps(table).rstrip("\n").split("\n")
+                lines += ["", f"[[{header.strip('[]') or 'expect'}.outcome]]"] + tomlkit.dumps(table).rstrip("\n").split("\n")
     return [line for line in lines if line or len(lines) > 1]
 
 
