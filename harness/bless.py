@@ -71,18 +71,32 @@ def _escape_literal(text: str) -> str:
 
 
 def _case_frame(name: str) -> "re.Pattern[str]":
-    """A traceback frame in the case's own file, as normalized output shows it: `File "<case>/x.py", line 24, ...`."""
-    return re.compile(r'^(?P<head>(?: *\| )?\s*File "<case>/' + re.escape(name) + r'", line )(?P<line>\d+)(?P<rest>(?:, .*)?)$')
+    """A line naming a line of the case's own file, as normalized output shows it: a traceback frame
+    (`File "<case>/x.py", line 24, in f`), a faulthandler frame (`File "<case>/x.py", line 24 in f`), or a warning
+    (`<case>/x.py:24: UserWarning: ...`, which warnings and os.fork's DeprecationWarning print)."""
+    file = re.escape(f"<case>/{name}")
+    return re.compile(r'^(?:(?P<head>(?: *\| )?\s*File "' + file + r'", line )(?P<line>\d+)(?P<rest>(?:[, ].*)?)'
+                      r'|(?P<whead>.*?(?<![\w/.-])' + file + r':)(?P<wline>\d+)(?P<wrest>:.*))$')
+
+
+def _parts(found: "re.Match[str]") -> Tuple[str, int, str]:
+    if found["head"] is not None:
+        return found["head"], int(found["line"]), found["rest"]
+    return found["whead"], int(found["wline"]), found["wrest"]
 
 
 def _frames_anywhere(pattern: str, name: str) -> str:
-    """The line numbers of the case's own frames as `[..]`: bless moves the code below the block by the lines it
-    writes (and an author's edit moves it again), so an expectation naming them would fail the run that follows."""
+    """The line numbers the case's own file is named with as `[..]`: bless moves the code below the block by the
+    lines it writes (and an author's edit moves it again), so an expectation naming them would fail the run that
+    follows."""
     frame = _case_frame(name)
     out = []
     for line in pattern.split("\n"):
         found = frame.match(line) if not line.endswith(" (re)") and "[..]" not in line else None
-        out.append(f"{found['head']}[..]{found['rest']}" if found else line)
+        if found:
+            head, _, rest = _parts(found)
+            line = f"{head}[..]{rest}"
+        out.append(line)
     return "\n".join(out)
 
 
@@ -92,9 +106,10 @@ def shifted_frames(text: str, name: str, after: int, by: int) -> str:
 
     def move(line: str) -> str:
         found = frame.match(line)
-        if found is None or int(found["line"]) <= after:
+        if found is None:
             return line
-        return f"{found['head']}{int(found['line']) + by}{found['rest']}"
+        head, number, rest = _parts(found)
+        return line if number <= after else f"{head}{number + by}{rest}"
 
     return "\n".join(move(line) for line in text.split("\n"))
 
