@@ -746,6 +746,12 @@ class Observations:
                 raise BlessError(f"{case.path}: the results files ({', '.join(self.merged.sources)}) hold no cell of "
                                  f"case {case.name!r} (they hold {held or 'no cells'}); run it first (mpmatrix run "
                                  f"{case.path}), or name the results of a run that ran it")
+            stale = [r for r in cells if r.case.digest and case.digest and r.case.digest != case.digest]
+            if stale:  # what it printed then says nothing of the script as it is now
+                raise BlessError(f"{case.path}: changed since the results files ({', '.join(self.merged.sources)}) "
+                                 f"observed it ({len(stale)} of its {len(cells)} cells ran another version of it); "
+                                 f"run it again (mpmatrix run {case.path}, then bless with those results), or bless "
+                                 "without --results, which runs it")
             return cells
         if self.interpreters is None:
             self.interpreters = select_interpreters(self.pythons, self.report, self.all_releases)
