@@ -137,7 +137,7 @@ def render_matrix(results: Sequence[Result], order: Sequence[str], budget: int, 
                 unobserved = unobserved or grid.applies(case, column)
                 cells.append(NOT_OBSERVED if grid.applies(case, column) else "")
             else:
-                cells.append(r.status.symbol + r.expected_verdict.mark)
+                cells.append(r.status.symbol + r.verdict.mark)
         section.add(f"| {inline(case)} | {inline(', '.join(ids[case]))} | " + " | ".join(cells) + " |\n")
     entries = legend({r.cell.start_method for r in results}, unobserved)
     marks = " · ".join(f"{e.symbol} {e.meaning}" for e in entries if e.kind in ("status", "verdict") or e.css == "not-observed")

@@ -102,7 +102,7 @@ def render_matrix(results: Sequence[Result], layout: Optional[Layout] = None) ->
                     else:
                         cells += "   "
                     continue
-                cells += result.status.symbol + (result.expected_verdict.mark or " ") + " "
+                cells += result.status.symbol + (result.verdict.mark or " ") + " "
             rows[case] += " " + cells.ljust(span + 1)
     lines = [header_py.rstrip(), header_m.rstrip()]
     lines.extend(rows[case].rstrip() for case in grid.cases)
