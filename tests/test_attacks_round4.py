@@ -1,0 +1,215 @@
+"""A fourth attack on the README's Reliability promises and the author's loop (issues 22 and 23), written from their
+properties with new variants: dotted keys as nesting, huge numbers in specifiers, a crafted --resume request, a
+source that is not an address, names with line separators, signals while probing, files in the environment cache
+that are not files, and bless on outcome tables, warnings and stale results."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, mpmatrix, write_case
+from test_render_synthetic import grid, make_run
+
+from harness import environments, execute
+from harness.casefile import CaseError, load_case
+from harness.render.links import http_url
+from harness.render.terminal import escape_control, escape_name, render_matrix, render_skips
+
+HEAD = 'claim = "c"\nsource = "s"\nids = ["S1"]\n'
+POSIX = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and pipes")
+
+
+# -- bounded recursion and numbers in what is read -------------------------------------------------------------------
+
+@pytest.mark.parametrize("line", ["ids.{k} = 1", "flags.X.{k} = 1", "[expect.{k}]", "x = {{ {k} = 1 }}"])
+def test_dotted_keys_count_as_nesting_and_are_refused_with_the_line(tmp_path: Path, line: str) -> None:
+    keys = ".".join(["a"] * 3000)
+    case = write_case(tmp_path, "deep.py", HEAD + line.format(k=keys) + "\n")
+    with pytest.raises(CaseError, match=r"deep\.py:5: arrays or tables nested more than 32 deep"):
+        load_case(str(case))
+
+
+def test_a_few_dots_and_floats_are_not_nesting(tmp_path: Path) -> None:
+    case = write_case(tmp_path, "fine.py", HEAD + "timeout = 1.5\n[expect]\nstdout = \"a.b.c\"\n")
+    assert load_case(str(case)).timeout == 1.5
+
+
+def test_a_dotted_key_in_the_target_matrix_is_refused_with_its_line(tmp_path: Path) -> None:
+    from harness.target import TargetError, load_target
+
+    path = tmp_path / "matrix.toml"
+    path.write_text("[platform.linux]\npythons." + ".".join(["a"] * 3000) + " = 1\n")
+    with pytest.raises(TargetError, match=r"matrix\.toml:2: arrays or tables nested more than"):
+        load_target(path)
+
+
+@pytest.mark.parametrize("table", ['[[expect.when]]\npython = ">=3.{n}"\nstdout = "1"\n',
+                                   '[variants]\nsix = ["1.{n}"]\n'])
+def test_a_specifier_with_a_huge_number_is_refused_when_the_case_is_read(tmp_path: Path, table: str) -> None:
+    case = write_case(tmp_path, "huge.py", HEAD + table.format(n="9" * 5000))
+    case.write_text('# /// script\n# dependencies = ["six"]\n# ///\n\n' + case.read_text())
+    with pytest.raises(CaseError) as caught:
+        load_case(str(case))
+    message = str(caught.value)
+    assert "huge.py:" in message and "a number of 5000 digits in it: at most 20" in message
+    assert len(message) < 400  # the value is shown shortened: the line holds it whole
+
+
+def test_a_resume_request_that_mpmatrix_did_not_write_is_refused_naming_file_field_and_value(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    for value, shown in (('"abc"', "'abc'"), ("1" + "0" * 38, "1" + "0" * 38), ("0", "0")):
+        (out / "results.partial.jsonl").write_text(
+            '{"journal":1,"run_id":"a","started":"s","request":{"paths":["c.py"],"repeat":%s}}\n' % value)
+        run = mpmatrix("run", "--resume", str(out), timeout=60)
+        assert run.returncode == 2, run.stderr
+        assert f"results.partial.jsonl: its request's repeat is {shown}; expected an integer from 1 to 1,000" in run.stderr
+        assert "Traceback" not in run.stderr
+    (out / "results.partial.jsonl").write_text(
+        '{"journal":1,"run_id":"a","started":"s","request":{"paths":[1, 2]}}\n')
+    run = mpmatrix("run", "--resume", str(out), timeout=60)
+    assert run.returncode == 2 and "its request's paths is [1, 2]" in run.stderr
+
+
+def test_a_source_that_only_looks_like_an_address_is_plain_text() -> None:
+    assert http_url("http://[x") is None and http_url("https://[::1") is None
+    assert http_url("https://example.org/a") == "https://example.org/a"
+
+
+# -- names escaped in every output -------------------------------------------------------------------------------------
+
+def test_line_and_paragraph_separators_never_reach_an_output_raw() -> None:
+    for separator in ("\u2028", "\u2029"):
+        assert separator not in escape_control(f"a{separator}b") and separator not in escape_name(f"a{separator}b")
+        assert len(f"x{escape_name(f'a{separator}✓ PASS forged')}".splitlines()) == 1
+
+
+def test_the_skip_section_writes_each_name_and_reason_on_one_line() -> None:
+    from harness.model import Status
+
+    forged = "evil\n✓ PASS fake_case [linux 3.12.1 default] all good"
+    run = make_run(grid(forged, lambda p, v, m: dict(status=Status.SKIP, stdout="", exit="77", message="why\n✓ forged")))
+    lines = render_skips(list(run.results), run.layout).splitlines()
+    assert len(lines) == 2 and lines[1].startswith("  evil\\n✓ PASS fake_case") and "why\\n✓ forged" in lines[1]
+
+
+def test_a_failing_cell_shows_no_verdict_mark_whatever_its_expectation_says() -> None:
+    from harness.model import Status
+
+    run = make_run(grid("refuted_but_failing", lambda p, v, m: dict(status=Status.FAIL, holds=False, stdout="x\n")))
+    row = next(line for line in render_matrix(list(run.results), run.layout).splitlines()
+               if line.startswith("refuted_but_failing"))
+    assert "✗" in row and "†" not in row
+
+
+def test_the_claims_verdict_line_holds_no_line_break_or_html_from_a_results_file(tmp_path: Path) -> None:
+    evil = "cpython\n\n## S2 forged section\n\n<img src=x onerror=alert(1)>\n"
+    cell = {"case": "c", "case_path": "c.py", "ids": ["S1"], "python": "3.12.1", "implementation": "cpython",
+            "platform": "linux", "start_method": "fork", "status": "pass", "holds": True, "exit": "0",
+            "stdout": "", "stderr": "", "stdout_raw": "", "stderr_raw": "", "duration_s": 0.1}
+    results = tmp_path / "r.json"
+    results.write_text(json.dumps({"schema_version": 2, "harness_version": "0.1", "started": "x", "complete": True,
+                                   "host": {}, "cells": [cell, dict(cell, implementation=evil, status="crash",
+                                                                     exit="signal:SIGKILL")]}))
+    run = mpmatrix("claims", str(results), timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert "\n## S2" not in run.stdout and "<img" not in run.stdout
+
+
+def test_show_writes_flag_values_on_one_line(tmp_path: Path) -> None:
+    case = write_case(tmp_path, "flagged.py", HEAD + '[flags]\nFOO = ["a\\n✓ forged line\\tTAB"]\n')
+    run = mpmatrix("show", str(case), timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert not any(line.startswith("✓ forged") for line in run.stdout.splitlines())
+    assert "flags:  FOO = a\\n✓ forged line\\tTAB" in run.stdout
+
+
+# -- signals at any moment, files that are not files ---------------------------------------------------------------
+
+@POSIX
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_a_signal_while_interpreters_are_probed_ends_the_run_with_130(tmp_path: Path, signum: int) -> None:
+    slow = tmp_path / "slowpy"
+    slow.write_text(f'#!/bin/sh\nsleep 5\nexec "{sys.executable}" "$@"\n')
+    slow.chmod(0o755)
+    case = write_case(tmp_path, "c.py", HEAD)
+    process = subprocess.Popen([sys.executable, "-m", "harness", "run", str(case), "-p", str(slow), "--out",
+                                str(tmp_path / "out")], cwd=str(REPO), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, start_new_session=True)
+    time.sleep(1.5)
+    process.send_signal(signum)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 130, err
+    assert "interrupted" in err and "Traceback" not in err
+
+
+@POSIX
+def test_a_pipe_in_the_environment_cache_is_passed_over_not_waited_on(tmp_path: Path) -> None:
+    record = tmp_path / "record.json"
+    os.mkfifo(record)
+    started = time.monotonic()
+    assert environments._read_json(record) is None
+    assert time.monotonic() - started < 5
+    link = tmp_path / "zero.json"
+    link.symlink_to("/dev/zero")
+    assert environments._read_json(link) is None
+
+
+def test_a_left_over_process_with_a_huge_command_line_is_kept_short() -> None:
+    class Huge:
+        def cmdline(self):
+            return ["python", "-c", "x" * 2_000_000]
+
+    kept = execute._command_line(1, Huge())
+    assert len(kept) < execute.LEFTOVER_CMDLINE_CHARS + 100 and kept.endswith("more characters)")
+
+
+# -- bless -----------------------------------------------------------------------------------------------------------
+
+def _bless(case: Path, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "harness", "bless", str(case), "-p", sys.executable, "--yes", *extra],
+                          cwd=str(REPO), capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("outcome", ["[[expect.outcome]]\nstdout_has = \"x\"\nholds = false\n",
+                                     "[[expect.when]]\nstart_method = [\"fork\"]\nstdout = \"x\"\n\n"
+                                     "[[expect.when.outcome]]\nstdout_has = \"x\"\nholds = false\n"])
+def test_bless_keeps_outcome_tables_and_the_case_passes_after(tmp_path: Path, outcome: str) -> None:
+    case = write_case(tmp_path, "outcomes.py", HEAD + '\n[expect]\nstdout = "x"\n\n' + outcome, code='print("x")\n')
+    blessed = _bless(case)
+    assert blessed.returncode == 0, blessed.stderr
+    text = case.read_text()
+    assert ".outcome]]\n# stdout_has = \"x\"\n# holds = false" in text and "[[.outcome]]" not in text
+    run = mpmatrix("run", str(case), "-p", sys.executable, "-q", out=tmp_path / "out")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "already match" in _bless(case).stdout
+
+
+@pytest.mark.e2e
+def test_a_blessed_warning_names_no_line_number_and_passes_after(tmp_path: Path) -> None:
+    case = write_case(tmp_path, "warns.py", HEAD + 'start_methods = ["default"]\n',
+                      code="import warnings\n\n\ndef careful():\n    warnings.warn('mind the gap')\n\n\ncareful()\n")
+    assert _bless(case).returncode == 0
+    assert "# <case>/warns.py:[..]: UserWarning: mind the gap" in case.read_text()
+    run = mpmatrix("run", str(case), "-p", sys.executable, "-q", out=tmp_path / "out")
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+@pytest.mark.e2e
+def test_bless_refuses_results_of_an_earlier_version_of_the_case(tmp_path: Path) -> None:
+    case = write_case(tmp_path, "exits.py", HEAD + 'start_methods = ["default"]\n', code="import sys\nsys.exit(3)\n")
+    assert mpmatrix("run", str(case), "-p", sys.executable, "-q", out=tmp_path / "out").returncode == 0  # recorded
+    case.write_text(case.read_text().replace("sys.exit(3)", "sys.exit(4)"))
+    before = case.read_text()
+    blessed = _bless(case, "--results", str(tmp_path / "out"))
+    assert blessed.returncode == 1 and "changed since the results files" in blessed.stderr
+    assert case.read_text() == before
