@@ -135,8 +135,8 @@ def test_show_writes_flag_values_on_one_line(tmp_path: Path) -> None:
 # -- signals at any moment, files that are not files ---------------------------------------------------------------
 
 @POSIX
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
-def test_a_signal_while_interpreters_are_probed_ends_the_run_with_130(tmp_path: Path, signum: int) -> None:
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGHUP"])
+def test_a_signal_while_interpreters_are_probed_ends_the_run_with_130(tmp_path: Path, name: str) -> None:
     slow = tmp_path / "slowpy"
     slow.write_text(f'#!/bin/sh\nsleep 5\nexec "{sys.executable}" "$@"\n')
     slow.chmod(0o755)
@@ -145,7 +145,7 @@ def test_a_signal_while_interpreters_are_probed_ends_the_run_with_130(tmp_path: 
                                 str(tmp_path / "out")], cwd=str(REPO), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True, start_new_session=True)
     time.sleep(1.5)
-    process.send_signal(signum)
+    process.send_signal(getattr(signal, name))
     _, err = process.communicate(timeout=30)
     assert process.returncode == 130, err
     assert "interrupted" in err and "Traceback" not in err
