@@ -114,6 +114,19 @@ def shifted_frames(text: str, name: str, after: int, by: int) -> str:
     return "\n".join(move(line) for line in text.split("\n"))
 
 
+def shows_expected_outcome(expectation: Any, result: Result) -> bool:
+    """Whether the cell shows what the expectation expects: each of its patterns matches, its exit is the one."""
+    judged = result.judged
+    for pattern, observed in ((expectation.stdout, judged.stdout), (expectation.stderr, judged.stderr),
+                              (expectation.exception, judged.exception)):
+        try:
+            if pattern is not None and pattern.match(observed) is not None:
+                return False
+        except JudgingTimeout:
+            return False
+    return expectation.exit is None or expectation.exit == (result.exit or "0")
+
+
 def written_for(case: Case, result: Result) -> Written:
     """Keep the existing pattern where it still matches this cell, else the observed (normalized) text."""
     existing, _ = case.expectation_for(result.cell)
@@ -132,7 +145,9 @@ def written_for(case: Case, result: Result) -> Written:
     stderr = keep(existing.stderr if existing else None, judged.stderr, _frames_anywhere(_escape_literal(judged.stderr), name))
     exception = keep(existing.exception if existing else None, judged.exception,
                      re.escape(judged.exception) + " (re)" if "[..]" in judged.exception else judged.exception)
-    holds = existing.holds if existing is not None else None
+    # the author's word on the claim is about the outcome the table expects: kept while the cell still shows it
+    # (the cell passed), dropped when the outcome changed (blessed_text says so)
+    holds = existing.holds if existing is not None and shows_expected_outcome(existing, result) else None
     known_bug = existing.known_bug if existing is not None else None
     alive = bool(result.observed.alive_leftovers)
     return Written(stdout, stderr, result.exit or "0", exception, alive, holds, known_bug,
@@ -579,8 +594,16 @@ def blessed_text(text: str, case: Case, results: Sequence[Result], notes: Option
     remarks: List[Any] = _split_trailing(previous)[1] if previous is not None else []  # below the last table
 
     groups: Dict[Written, List[Result]] = {}
+    dropped: List[Result] = []
     for result in usable:
         groups.setdefault(written_for(case, result), []).append(result)
+        existing, _ = case.expectation_for(result.cell)
+        if existing is not None and existing.holds is False and not shows_expected_outcome(existing, result):
+            dropped.append(result)
+    if dropped:
+        notes.append(f"{_where(dropped[0])}{f' and {len(dropped) - 1} more cells' if len(dropped) > 1 else ''}: "
+                     "the outcome changed since `holds = false` was written for it, so it is not carried over (the "
+                     "new outcome is written as holding): set `holds = false` again if it refutes the claim")
     kept = _fold_one_off_leaks(groups, notes)
     if unblessed is not None:
         unblessed.extend(r for w, rs in groups.items() if w not in kept for r in rs)
