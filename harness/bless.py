@@ -730,6 +730,10 @@ def bless(case: Case, text: str, results: Sequence[Result]) -> Blessing:
     would not pass) when no trustworthy expectation can be written."""
     notes: List[str] = []
     unblessed: List[Result] = []
+    if results and all(r.status is Status.PASS for r in results):
+        # every observed cell already behaves as the case expects: nothing to learn, and tables rebuilt from these
+        # cells alone would drop what other cells (interpreters not asked this time) showed before
+        return Blessing(case.path, text, text, (), {})
     new_text = blessed_text(text, case, results, notes, unblessed)
     try:
         check_blessed(new_text, case.path, [r for r in results if r not in unblessed], text)

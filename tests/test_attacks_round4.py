@@ -213,3 +213,27 @@ def test_bless_refuses_results_of_an_earlier_version_of_the_case(tmp_path: Path)
     blessed = _bless(case, "--results", str(tmp_path / "out"))
     assert blessed.returncode == 1 and "changed since the results files" in blessed.stderr
     assert case.read_text() == before
+
+
+def _pyenv(minor: str) -> str:
+    found = sorted(Path.home().glob(f".pyenv/versions/{minor}.*/bin/python"))
+    if not found:
+        pytest.skip(f"no pyenv CPython {minor} on this machine")
+    return str(found[-1])
+
+
+@pytest.mark.e2e
+def test_blessing_again_from_fewer_interpreters_changes_nothing_when_they_pass(tmp_path: Path) -> None:
+    older, newer = _pyenv("3.10"), _pyenv("3.12")
+    case = write_case(tmp_path, "versions.py", HEAD + 'start_methods = ["default"]\n',
+                      code="import sys\nprint(sys.version_info >= (3, 11))\n")
+    first = subprocess.run([sys.executable, "-m", "harness", "bless", str(case), "-p", older, "-p", newer, "--yes"],
+                           cwd=str(REPO), capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert first.returncode == 0, first.stderr
+    blessed = case.read_text()
+    again = subprocess.run([sys.executable, "-m", "harness", "bless", str(case), "-p", newer, "--yes"],
+                           cwd=str(REPO), capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert again.returncode == 0 and "expectations already match" in again.stdout, again.stdout + again.stderr
+    assert case.read_text() == blessed
+    run = mpmatrix("run", str(case), "-p", older, "-p", newer, "-q", out=tmp_path / "out")
+    assert run.returncode == 0, run.stdout
