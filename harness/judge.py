@@ -264,7 +264,7 @@ def combine(results: Sequence[Result]) -> Result:
         first_of.setdefault(result.signature(), result)
     observations = tuple(
         {"count": counts[sig], "status": r.status.label, "exit": r.exit, "exception": r.judged.exception,
-         "stdout": r.judged.stdout, "stderr": r.judged.stderr}
+         "stdout": r.judged.stdout, "stderr": r.judged.stderr, "holds": r.judged.holds}
         for sig, r in first_of.items()
     )
     base = results[0]

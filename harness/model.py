@@ -684,7 +684,10 @@ class Result:
         stdout = self.compared("stdout") if "stdout" in streams else None
         stderr = self.compared("stderr") if "stderr" in streams else None
         exception = self.compared("exception") if not judged.checked or "exception" in judged.checked else None
-        return (self.status.label, self.exit, exception, stdout, stderr, len(self.observed.alive_leftovers))
+        # and what it says of the claim: an outcome table may judge a stream the expectation does not compare, so
+        # two observations that verdict apart are two behaviours even when the compared streams agree
+        return (self.status.label, self.exit, exception, stdout, stderr, len(self.observed.alive_leftovers),
+                judged.holds, judged.known_bug)
 
     def brief(self, limit: int = BRIEF_CHARS) -> "Result":
         """The result as a run keeps it in memory: every text longer than `limit` cut to its head, with its Cut.

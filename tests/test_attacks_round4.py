@@ -237,3 +237,18 @@ def test_blessing_again_from_fewer_interpreters_changes_nothing_when_they_pass(t
     assert case.read_text() == blessed
     run = mpmatrix("run", str(case), "-p", older, "-p", newer, "-q", out=tmp_path / "out")
     assert run.returncode == 0, run.stdout
+
+
+def test_observations_that_verdict_apart_are_two_behaviours_even_where_the_compared_streams_agree() -> None:
+    from conftest import flat_result
+    from harness.judge import combine
+    from harness.model import Status
+
+    cell = dict(case="coin", case_path="coin.py", ids=["S1"], python="3.12.1", implementation="cpython",
+                platform="linux", start_method="fork", status="pass", exit="0", stdout="tossed\n",
+                stderr="", checked=["exit", "stdout"], duration_s=0.1)
+    heads, tails = flat_result(**cell, holds=True), flat_result(**cell, holds=False)
+    combined = combine([tails, heads, tails])
+    assert combined.status is Status.FLAKY
+    assert sorted((o["holds"], o["count"]) for o in combined.judged.observations) == [(False, 2), (True, 1)]
+    assert combine([heads, heads]).status is Status.PASS
