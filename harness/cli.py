@@ -294,6 +294,12 @@ def cmd_show(args: argparse.Namespace) -> int:
     from harness.render.terminal import escape_name
 
     paths = [args.case]
+    if os.path.lexists(args.case) and not os.path.isfile(args.case) and not os.path.isdir(args.case):
+        # a pipe, a device, a dangling link or a loop named as the case: said as it is, never opened
+        try:
+            load_case(args.case)
+        except CaseError as exc:
+            raise UsageError(str(exc)) from None
     if not os.path.isfile(args.case):
         cases, _ = load_cases([args.cases])
         paths = [c.path for c in cases if c.name == args.case] or [c.path for c in cases if args.case in c.ids]

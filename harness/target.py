@@ -79,8 +79,9 @@ def target_for(option: Optional[str]) -> Optional[Target]:
     """The target a command uses: the file named by --target, none for `--target none`, else ./matrix.toml if any."""
     if option is not None:
         return None if option.lower() in ("", "none") else load_target(option)
-    # exists, not isfile: a pipe or a folder named matrix.toml is refused by name, not passed over
-    return load_target(DEFAULT_TARGET) if os.path.exists(DEFAULT_TARGET) else None
+    # lexists, not isfile: a pipe, a folder, a dangling link or a loop of links named matrix.toml is refused by
+    # name, not passed over as if there were none
+    return load_target(DEFAULT_TARGET) if os.path.lexists(DEFAULT_TARGET) else None
 
 
 def column_of(cell: CellId) -> Column:
