@@ -1070,6 +1070,17 @@ class _BlockReader:
         line = header_line or self.header_line(name, index)
         return Expectation(line=line, **values)
 
+    def _key_below(self, header: int, key: str) -> int:
+        """The file line of `key` in the table whose header is on file line `header` (up to the next header), or
+        the header's when it is not found there."""
+        for number in range(header - self.first_line, len(self.lines)):
+            text = self.lines[number].strip()
+            if number > header - self.first_line - 1 and text.startswith("["):
+                break
+            if re.match(r"^%s\s*=" % re.escape(key), text) or re.match(r'^["\']%s["\']\s*=' % re.escape(key), text):
+                return self.first_line + 1 + number
+        return header
+
     def _outcomes(self, tables: Any, name: str, index: int) -> Tuple[Outcome, ...]:
         """The `[[...outcome]]` tables of one expectation table, in order; their lines follow the document's."""
         where = "[[expect.outcome]]" if name == "[expect]" else "[[expect.when.outcome]]"
@@ -1081,7 +1092,7 @@ class _BlockReader:
             self.outcomes_read[where] = self.outcomes_read.get(where, 0) + 1
             for key in table:
                 if key not in OUTCOME_KEYS:
-                    raise self.error(header, f"unknown key {key!r} in {where}{did_you_mean(key, OUTCOME_KEYS)}; "
+                    raise self.error(self._key_below(header, key), f"unknown key {key!r} in {where}{did_you_mean(key, OUTCOME_KEYS)}; "
                                              f"expected {_or(OUTCOME_KEYS)}")
             if "stdout_has" not in table and "stderr_has" not in table:
                 raise self.error(header, f"{where} says no outcome; expected stdout_has or stderr_has, a pattern line "
@@ -1093,18 +1104,18 @@ class _BlockReader:
                 if key in table:
                     text = table[key]
                     if not isinstance(text, str):
-                        raise self.error(header, f"{key} must be a pattern line (a string), got {text!r}")
+                        raise self.error(self._key_below(header, key), f"{key} must be a pattern line (a string), got {text!r}")
                     try:
                         values[key] = compile_line(text, normalize=normalize_line).located(self.path, header, False)
                     except PatternError as exc:
-                        raise self.error(header, f"bad {key} pattern {text!r} in {where}: {exc}") from None
+                        raise self.error(self._key_below(header, key), f"bad {key} pattern {text!r} in {where}: {exc}") from None
             if "holds" in table:
                 if not isinstance(table["holds"], bool):
-                    raise self.error(header, f"holds must be true or false, got {table['holds']!r}")
+                    raise self.error(self._key_below(header, "holds"), f"holds must be true or false, got {table['holds']!r}")
                 values["holds"] = table["holds"]
             if "known_bug" in table:
                 if not isinstance(table["known_bug"], str) or not table["known_bug"].strip():
-                    raise self.error(header, "empty 'known_bug'; say which upstream bug, with a reference")
+                    raise self.error(self._key_below(header, "known_bug"), "empty 'known_bug'; say which upstream bug, with a reference")
                 values["known_bug"] = table["known_bug"]
             found.append(Outcome(**values))
         return tuple(found)

@@ -333,12 +333,14 @@ def test_each_accepted_outcome_can_settle_the_claim_its_own_way():
 def test_outcome_tables_are_checked_with_their_lines():
     from harness.casefile import CaseError
 
-    for body, fragment in [("stdout_has = 'x'\n", "gives no verdict"), ("holds = true\n", "says no outcome"),
-                           ("stdout_has = 'x'\nholds = 1\n", "holds must be true or false"),
-                           ("stdout_hs = 'x'\nholds = true\n", "did you mean 'stdout_has'?")]:
+    # what a whole table lacks is said at its header (line 9), a bad key or value at its own line
+    for body, fragment, line in [("stdout_has = 'x'\n", "gives no verdict", 9), ("holds = true\n", "says no outcome", 9),
+                                 ("stdout_has = 'x'\nholds = 1\n", "holds must be true or false", 11),
+                                 ("holds = true\nstdout_hs = 'x'\n", "did you mean 'stdout_has'?", 11),
+                                 ("stdout_has = '(unclosed (re)'\nholds = true\n", "bad stdout_has pattern", 10)]:
         with pytest.raises(CaseError) as info:
             case_with('stdout = "ok"\n\n[[expect.outcome]]\n' + body)
-        assert fragment in str(info.value) and str(info.value).startswith("/cases/c.py:9:"), str(info.value)
+        assert fragment in str(info.value) and str(info.value).startswith(f"/cases/c.py:{line}:"), str(info.value)
 
 
 def test_a_timeout_names_the_first_exception_its_processes_raised():
