@@ -268,6 +268,15 @@ def selectors_for(members: Sequence[Result], others: Sequence[Result],
         axes = [" and ".join(sorted({k for t in tables for k in t})) for tables in found]
         doubts.append(f"the observed cells cannot tell {' from '.join(dict.fromkeys(axes))} apart: written by "
                       f"{axes[0]}; observe a cell that tells them apart to be sure")
+    elif doubts is not None and best is not None and len(best) == 1 and set(best[0]) == {"implementation"}:
+        # the version box was not written (no cell of the other implementation inside it shows the behaviour), but
+        # no cell tells the two apart either: every member is of a version no other cell is of
+        versions = {_cell_axes(r, layout)["python"] for r in members}
+        if not any(_cell_axes(r, layout)["python"] in versions for r in others):
+            shown = ", ".join(sorted(".".join(map(str, v)) for v in versions))
+            doubts.append(f"the observed cells cannot tell implementation from python apart: every "
+                          f"{'/'.join(best[0]['implementation'])} cell observed is of {shown}, which no other cell "
+                          "is: written by implementation; observe a cell that tells them apart to be sure")
     if best is not None and len(best) == 1:
         return best
     for axis in _axes(list(members) + list(others)):

@@ -402,3 +402,18 @@ def test_a_case_written_on_windows_is_blessed_and_keeps_its_line_ends(tmp_path: 
     assert main(["bless", str(case), "--results", results, "--yes"]) == 0
     data = case.read_bytes()
     assert b"# [expect]\r\n" in data and b"\n" not in data.replace(b"\r\n", b"")
+
+
+def test_a_pypy_whose_versions_no_cpython_shares_is_written_by_implementation_with_a_doubt() -> None:
+    # PyPy seen on 3.9 alone, CPython on 3.8 and 3.12: the implementation and the version explain it equally, though
+    # a version box is not written (no CPython inside it shows the behaviour)
+    results = [cell("3.8.18", "fork", "kept\n"), cell("3.12.1", "fork", "kept\n"),
+               cell("3.9.16", "fork", "freed\n", implementation="pypy")]
+    notes: List[str] = []
+    text = case_text()
+    new = blessed_text(text, parse_case(text, "cases/c.py"), results, notes)
+    assert '# implementation = ["pypy"]' in new
+    assert "cannot tell implementation from python apart: every pypy cell observed is of 3.9" in new
+    assert notes and "cannot tell implementation from python apart" in notes[0]
+    results.append(cell("3.9.18", "fork", "kept\n"))  # a CPython 3.9 tells them apart: no doubt left
+    assert "bless:" not in blessed_text(new, parse_case(new, "cases/c.py"), results)
