@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from harness import files, wine
+from harness.execute import BOOTSTRAP
 from harness.budget import Budget, JudgingTimeout
 from harness.casefile import Case, Expectation, file_digest
 from harness.model import (
@@ -32,6 +33,7 @@ def context_for(cell: Cell) -> Context:
         case_dir=case_dir,
         work_dir="",
         site_dirs=cell.environment.site_dirs if cell.environment is not None else (),
+        bootstrap=BOOTSTRAP,
     )
 
 

@@ -252,3 +252,15 @@ def test_observations_that_verdict_apart_are_two_behaviours_even_where_the_compa
     assert combined.status is Status.FLAKY
     assert sorted((o["holds"], o["count"]) for o in combined.judged.observations) == [(False, 2), (True, 1)]
     assert combine([heads, heads]).status is Status.PASS
+
+
+def test_the_bootstraps_frames_are_not_part_of_a_printed_stack() -> None:
+    from harness.normalize import Context, normalize
+
+    boot = "/somewhere/harness/bootstrap.py"
+    printed = (f'  File "{boot}", line 123, in <module>\n    main()\n  File "{boot}", line 119, in main\n'
+               '    exec(code, module.__dict__)\n  File "/cases/x.py", line 5, in <module>\n    here()\n'
+               f'Stack (most recent call first):\n  File "/cases/x.py", line 5 in <module>\n  File "{boot}", line 119 in main\n')
+    text = normalize(printed, Context(case_dir="/cases", bootstrap=boot))
+    assert "bootstrap" not in text and "main()" not in text and "exec(code" not in text
+    assert text.count('File "<case>/x.py", line 5') == 2 and "    here()\n" in text
