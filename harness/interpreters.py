@@ -18,7 +18,7 @@ from packaging.version import Version
 
 from harness import execute, files, wine
 from harness.errors import UsageError
-from harness.model import IMPLEMENTATIONS, Interpreter, implementation_name, number
+from harness.model import IMPLEMENTATIONS, Interpreter, Layout, implementation_name, number
 
 MINIMUM_VERSION = (3, 7)
 PROBE_TIMEOUT_S = 10.0
@@ -256,9 +256,20 @@ def parse_py_launcher(output: str) -> List[str]:
     return executables
 
 
+def resolve_releases(spec: str, environ: Optional[Mapping[str, str]] = None,
+                     platform: Optional[str] = None) -> List[Interpreter]:
+    """Every discovered release a --python value names under --all-releases: `3.13` is 3.13.0 and 3.13.18 when both
+    are there; a release (3.13.0), a path or a command names one interpreter, as resolve() finds it."""
+    environ = os.environ if environ is None else environ
+    version = _VERSION_SPEC.match(spec)
+    if version and (version["implementation"] or "cpython").lower() in IMPLEMENTATIONS and not version.group(4):
+        return _resolve_version(spec, version, environ, platform, every=True)
+    return [resolve(spec, environ, platform)]
+
+
 def _resolve_version(
-    spec: str, version: "re.Match[str]", environ: Mapping[str, str], platform: Optional[str]
-) -> Interpreter:
+    spec: str, version: "re.Match[str]", environ: Mapping[str, str], platform: Optional[str], every: bool = False
+) -> Any:
     prefix, major, minor, micro, threaded = version.groups()
     implementation = (prefix or "cpython").lower()
     wanted = f"{major}.{minor}" + (f".{micro}" if micro else "")
@@ -270,6 +281,8 @@ def _resolve_version(
         and (i.version == wanted or i.version.startswith(wanted + ".") or (micro and _release(i.version) == wanted))
         and i.free_threaded == bool(threaded)
     ]
+    if matches and every:
+        return sorted(matches, key=lambda i: _version_tuple(i.version))
     if matches:
         return max(matches, key=lambda i: _version_tuple(i.version))
     listing = ", ".join(f"{i.tag} ({i.version}, {i.executable})" for i in found) or "none"
@@ -577,24 +590,37 @@ def select_interpreters(specs: Optional[Sequence[str]], report: Callable[[str], 
     MPMATRIX_RELEASES environment variable). Interpreters found but unusable are summed up in one report line (for
     each, `mpmatrix interpreters`). Two interpreters with the same identity (one CPython 3.12.1 twice) are refused:
     their cells would be one."""
+    if all_releases is None:
+        all_releases = releases_wanted()
     if specs:
-        chosen = []
+        chosen, named = [], []
         for spec in specs:
             if spec == "current":
                 chosen.append(current())
+                named.append(spec)
                 continue
-            try:
-                chosen.append(resolve(spec))
+            try:  # --python 3.13 --all-releases: every 3.13 found, each its own column
+                found = resolve_releases(spec) if all_releases else [resolve(spec)]
             except InterpreterError as exc:
                 raise UsageError(f"--python {spec}: {exc}") from None
-        return distinct(chosen, specs)
-    if all_releases is None:
-        all_releases = os.environ.get(RELEASES_ENV, "").lower() == "all"
+            chosen += found
+            named += [spec] * len(found)
+        return distinct(chosen, named)
     found, problems = discover()
     if problems:
         report(f"mpmatrix: {len(problems)} {'interpreter was' if len(problems) == 1 else 'interpreters were'} found "
                "but cannot be used (`mpmatrix interpreters` says why)")
     return (found if all_releases else newest_releases(found)) or [current()]
+
+
+def releases_wanted(environ: Optional[Mapping[str, str]] = None) -> bool:
+    """MPMATRIX_RELEASES: `all` keeps every release discovered, `newest` (or unset) the newest of each version;
+    anything else is refused by name rather than read as `newest`."""
+    value = (os.environ if environ is None else environ).get(RELEASES_ENV, "").strip().lower()
+    if value not in ("", "all", "newest"):
+        raise UsageError(f"{RELEASES_ENV}={value!r}: expected all (every release discovered) or newest (the newest "
+                         "release of each version, the default)")
+    return value == "all"
 
 
 def distinct(chosen: Sequence[Interpreter], specs: Sequence[str]) -> List[Interpreter]:
@@ -639,10 +665,12 @@ def describe(interpreter: Interpreter) -> str:
 
 def interpreter_table(found: Sequence[Interpreter]) -> List[str]:
     """`mpmatrix interpreters`: one aligned row per interpreter under a header, whatever the lengths of its fields."""
+    places = [i.cell_id("") for i in found]
+    layout = Layout(places)  # the columns a run of these interpreters makes: 3.13.0 and 3.13.18 when both are here
     rows = [list(INTERPRETER_COLUMNS)] + [
-        [i.tag, describe(i), f"{i.cell_id('').platform_tag}/{i.machine}", i.default_start_method, ",".join(i.start_methods), i.source,
-         i.executable]
-        for i in found
+        [layout.tag(place), describe(i), f"{place.platform_tag}/{i.machine}", i.default_start_method,
+         ",".join(i.start_methods), i.source, i.executable]
+        for i, place in zip(found, places)
     ]
     widths = [max(len(row[column]) for row in rows) for column in range(len(INTERPRETER_COLUMNS) - 1)]
     return ["  ".join(cell.ljust(width) for cell, width in zip(row, widths + [0])).rstrip() for row in rows]

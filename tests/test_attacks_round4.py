@@ -264,3 +264,41 @@ def test_the_bootstraps_frames_are_not_part_of_a_printed_stack() -> None:
     text = normalize(printed, Context(case_dir="/cases", bootstrap=boot))
     assert "bootstrap" not in text and "main()" not in text and "exec(code" not in text
     assert text.count('File "<case>/x.py", line 5') == 2 and "    here()\n" in text
+
+
+# -- patch releases (issue 20) -----------------------------------------------------------------------------------
+
+def _two_releases(monkeypatch) -> None:
+    from harness import interpreters
+    from harness.model import Interpreter
+
+    found = [Interpreter("/py/3.13.0/python", version="3.13.0", source="pyenv"),
+             Interpreter("/py/3.13.18/python", version="3.13.18", source="path"),
+             Interpreter("/py/3.12.1/python", version="3.12.1", source="pyenv")]
+    monkeypatch.setattr(interpreters, "discover", lambda environ=None, platform=None: (found, []))
+
+
+def test_all_releases_with_a_version_keeps_every_release_of_it(monkeypatch) -> None:
+    from harness.interpreters import select_interpreters
+
+    _two_releases(monkeypatch)
+    assert [i.version for i in select_interpreters(["3.13"], print, True)] == ["3.13.0", "3.13.18"]
+    assert [i.version for i in select_interpreters(["3.13"], print, False)] == ["3.13.18"]
+    assert [i.version for i in select_interpreters(["3.13.0", "3.12"], print, True)] == ["3.13.0", "3.12.1"]
+
+
+def test_the_interpreters_table_names_the_columns_a_run_would_make(monkeypatch) -> None:
+    from harness.interpreters import interpreter_table, select_interpreters
+
+    _two_releases(monkeypatch)
+    rows = interpreter_table(select_interpreters(["3.13", "3.12"], print, True))
+    assert [row.split()[0] for row in rows[1:]] == ["3.13.0", "3.13.18", "3.12"]
+
+
+def test_a_releases_setting_that_is_neither_all_nor_newest_is_refused(monkeypatch) -> None:
+    from harness.errors import UsageError
+    from harness.interpreters import releases_wanted
+
+    assert releases_wanted({"MPMATRIX_RELEASES": "all"}) and not releases_wanted({})
+    with pytest.raises(UsageError, match="MPMATRIX_RELEASES='bogus': expected all"):
+        releases_wanted({"MPMATRIX_RELEASES": "bogus"})
