@@ -55,8 +55,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="cells run at once (default as `mpmatrix run`: the CPU count, and up to 8 times that while "
                          "the running cells are expected to leave CPUs idle); 1 runs them one after another")
     group.addoption("--mpmatrix-results", dest="mpmatrix_results", metavar="PATH",
-                    help="write the results JSON here; {platform} (sys.platform) and {python} (the interpreter's "
-                         "column: 3.12, 3.13t, pypy3.11) are expanded")
+                    help="write the results JSON here; {platform} (sys.platform), {python} (the interpreter's "
+                         "column: 3.12, 3.13t, pypy3.11) and {release} (its release: 3.12.1, pypy3.11.13; what keeps "
+                         "the files of two releases of one version apart) are expanded")
     parser.addini("mpmatrix_case_dirs", "folders (relative to the ini file) whose case files are collected even when "
                   "not named on the command line, e.g. by a bare `pytest`", type="paths", default=[])
 
@@ -460,10 +461,13 @@ class CellScheduler:
                 self.halt()  # stop scheduling the rest as soon as the failure lands, not when its item is reported
 
 
-def results_path(target: str, tag: str) -> Path:
-    """--mpmatrix-results with {platform} and {python} (the first interpreter's column: 3.12, pypy3.11) expanded: CPython's
-    and PyPy's files stay apart."""
-    return Path(target.replace("{platform}", sys.platform).replace("{python}", tag))
+def results_path(target: str, interpreter: Interpreter) -> Path:
+    """--mpmatrix-results with {platform}, {python} (the first interpreter's column: 3.12, pypy3.11) and {release} (its
+    release: 3.12.1, pypy3.11.13) expanded: CPython's and PyPy's files stay apart, and with {release} those of 3.13.0
+    and 3.13.18 too."""
+    release = interpreter.cell_id("").tag(release=True)
+    return Path(target.replace("{platform}", sys.platform).replace("{python}", interpreter.tag)
+                .replace("{release}", release))
 
 
 def _previous_timings(config: pytest.Config) -> Timings:
@@ -472,7 +476,7 @@ def _previous_timings(config: pytest.Config) -> Timings:
     from harness.timings import known_timings
 
     target = config.getoption("mpmatrix_results")
-    return known_timings(results_path(target, _interpreters(config)[0].tag) if target else None)
+    return known_timings(results_path(target, _interpreters(config)[0]) if target else None)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -549,7 +553,7 @@ def _write_results(session: pytest.Session, exitstatus: int) -> None:
     extra = {"wine_server_cpu_s": {p: round(s, 3) for p, s in servers_cpu.items()}} if servers_cpu else {}
     run = record.record(results, exitstatus in (0, 1) and not halted, runner="pytest", run_id=uuid.uuid4().hex[:12],
                         **extra)
-    path = results_path(target, _interpreters(session.config)[0].tag)
+    path = results_path(target, _interpreters(session.config)[0])
     kept = session.config.stash[RECORD_KEY]
     # As `mpmatrix run` does: where the path cannot take them (a folder that is a file, no right to write, a full
     # disk), the temporary folder or the home folder does, and one line says why and where; the session's exit

@@ -302,3 +302,12 @@ def test_a_releases_setting_that_is_neither_all_nor_newest_is_refused(monkeypatc
     assert releases_wanted({"MPMATRIX_RELEASES": "all"}) and not releases_wanted({})
     with pytest.raises(UsageError, match="MPMATRIX_RELEASES='bogus': expected all"):
         releases_wanted({"MPMATRIX_RELEASES": "bogus"})
+
+
+def test_pytest_results_of_two_releases_of_one_version_can_be_kept_apart() -> None:
+    from harness.model import Interpreter
+    from harness.pytest_plugin import results_path
+
+    older, newer = Interpreter("/a", version="3.13.0"), Interpreter("/b", version="3.13.18")
+    assert results_path("r/{python}-{release}.json", older) == Path("r/3.13-3.13.0.json")
+    assert results_path("r/{release}.json", newer) == Path("r/3.13.18.json")
