@@ -61,7 +61,7 @@ EXEC_SHIM = "import os, sys; os.execv(sys.argv[1], sys.argv[1:])"
 # What an environment says about itself: its site-packages and every distribution installed there (read from
 # METADATA, which works from Python 3.7 on and on PyPy, where importlib.metadata may be missing).
 ENV_PROBE = r'''
-import json, os, platform, sys
+import json, os, platform, stat, sys
 dirs = [p for p in sys.path if p.startswith(sys.prefix) and os.path.basename(p) in ("site-packages", "dist-packages")]
 packages = {}
 for folder in dirs:
@@ -72,9 +72,12 @@ for folder in dirs:
     for name in names:
         if not name.endswith(".dist-info"):
             continue
-        try:
-            with files.open_regular(os.path.join(folder, name, "METADATA"), files.GiB, "package metadata") as f:
-                head = f.read(files.MiB).decode("utf-8", errors="replace").split("\n\n", 1)[0]
+        path = os.path.join(folder, name, "METADATA")
+        try:  # a regular file, its head alone (this runs inside the environment's Python: standard library only)
+            if not stat.S_ISREG(os.stat(path).st_mode):
+                continue
+            with open(path, "rb") as f:
+                head = f.read(1 << 20).decode("utf-8", errors="replace").split("\n\n", 1)[0]
         except OSError:
             continue
         fields = dict(line.split(": ", 1) for line in head.splitlines() if ": " in line)

@@ -143,7 +143,8 @@ def test_a_signal_while_interpreters_are_probed_ends_the_run_with_130(tmp_path: 
     case = write_case(tmp_path, "c.py", HEAD)
     process = subprocess.Popen([sys.executable, "-m", "harness", "run", str(case), "-p", str(slow), "--out",
                                 str(tmp_path / "out")], cwd=str(REPO), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True, start_new_session=True)
+                               text=True, start_new_session=True,  # the signal's default action, as from a shell
+                               preexec_fn=lambda: signal.signal(getattr(signal, name), signal.SIG_DFL))
     time.sleep(1.5)
     process.send_signal(getattr(signal, name))
     _, err = process.communicate(timeout=30)
