@@ -98,11 +98,17 @@ def observed_columns(results: Iterable[Result]) -> List[Column]:
     return sorted({column_of(r.cell) for r in results}, key=column_key)
 
 
+def release_column_of(cell: CellId) -> Column:
+    """The target column of a release a cell fills: 3.13.0's cells fill `3.13.0` (and, by column_of, `3.13`)."""
+    return (cell.platform_tag, replace(cell, variant=()).tag(release=True), cell.start_method)
+
+
 def not_observed(results: Sequence[Result], target: Optional[Target]) -> List[Column]:
-    """The target's columns that no result fills."""
+    """The target's columns that no result fills: a column of a version (3.13) by a cell of any of its releases, a
+    column of a release (3.13.0, declared to cover patch releases) by a cell of that release."""
     if target is None:
         return []
-    seen = set(observed_columns(results))
+    seen = set(observed_columns(results)) | {release_column_of(r.cell) for r in results}
     return [column for column in target.columns() if column not in seen]
 
 
@@ -182,9 +188,10 @@ class _Reader:
         pythons = self.strings(table, "pythons", where)
         for tag in pythons:
             parsed = parse_tag(tag)
-            if parsed is None or tag != tag.lower() or parsed[0] not in IMPLEMENTATIONS or parsed[1].count(".") != 1:
+            if parsed is None or tag != tag.lower() or parsed[0] not in IMPLEMENTATIONS or parsed[1].count(".") not in (1, 2):
                 raise self.error(self.line(where, "pythons"), f"bad interpreter {tag!r} in [{where}]; expected a column tag "
-                                                              "such as 3.12, 3.13t (free-threaded) or pypy3.10")
+                                                              "such as 3.12, 3.13t (free-threaded) or pypy3.10, or a "
+                                                              "release such as 3.13.0 (a column of its own)")
         methods = self.strings(table, "start_methods", where)
         for method in methods:
             if method not in CASE_METHODS:

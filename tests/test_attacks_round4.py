@@ -312,3 +312,16 @@ def test_pytest_results_of_two_releases_of_one_version_can_be_kept_apart() -> No
     older, newer = Interpreter("/a", version="3.13.0"), Interpreter("/b", version="3.13.18")
     assert results_path("r/{python}-{release}.json", older) == Path("r/3.13-3.13.0.json")
     assert results_path("r/{release}.json", newer) == Path("r/3.13.18.json")
+
+
+def test_a_target_matrix_may_declare_releases_and_says_which_were_not_observed(tmp_path: Path) -> None:
+    from conftest import flat_result
+    from harness.target import load_target, not_observed
+
+    path = tmp_path / "matrix.toml"
+    path.write_text('[platform.linux]\npythons = ["3.13.0", "3.13.8", "3.12"]\nstart_methods = ["fork"]\n')
+    target = load_target(str(path))
+    base = dict(case="c", case_path="c.py", ids=["S1"], implementation="cpython", platform="linux",
+                start_method="fork", status="pass", exit="0", stdout="", stderr="", duration_s=0.1)
+    cells = [flat_result(**base, python="3.13.0"), flat_result(**base, python="3.12.1")]
+    assert not_observed(cells, target) == [("linux", "3.13.8", "fork")]
