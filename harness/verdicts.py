@@ -147,18 +147,13 @@ def release_checks(results: Sequence[Result]) -> List[Tuple[str, str, str]]:
             before = sorted({r.cell.version for r in line if version_numbers(r.cell.version) < named}, key=version_numbers)
             after = sorted({r.cell.version for r in line if version_numbers(r.cell.version) >= named}, key=version_numbers)
             subject = f" ({name})" if len(by_case) > 1 else ""
-            if not before or not after:
-                side = "before" if not before else "from"
-                seen = ", ".join(before or after) or "none"
-                out.append(("release-unknown", f"cannot tell about {release}",
-                            f"{subject}: no release {side} it was observed (observed: {seen})"))
-                continue
             groups: Dict[Tuple, Dict[str, Set[str]]] = {}
             for r in line:
                 rest = (r.cell.start_method, r.cell.platform_tag, r.cell.build, r.cell.variant)
                 groups.setdefault(rest, {}).setdefault(r.cell.version, set()).add(r.verdict.label)
             at_release = elsewhere = 0
             words: Tuple[str, str] = ("", "")
+            moved: Tuple[str, ...] = ()
             for by_version in groups.values():
                 versions = sorted(by_version, key=version_numbers)
                 for earlier, later in zip(versions, versions[1:]):
@@ -170,15 +165,23 @@ def release_checks(results: Sequence[Result]) -> List[Tuple[str, str, str]]:
                                  f"{later} {'/'.join(sorted(by_version[later]))}")
                     else:
                         elsewhere += 1
+                        moved = moved or (earlier, later)
+            if elsewhere:  # a change away from the named release contradicts it, whether or not both sides were seen
+                out.append(("release-contradicted", f"contradicts {release}",
+                            f"{subject}: the verdict changes between {moved[0]} and {moved[1]}, not at {release} "
+                            f"(observed: {', '.join(before + after)})"))
+                continue
+            if not before or not after:
+                side = "before" if not before else "from"
+                seen = ", ".join(before or after) or "none"
+                out.append(("release-unknown", f"cannot tell about {release}",
+                            f"{subject}: no release {side} it was observed (observed: {seen})"))
+                continue
             last_before, first_after = before[-1], after[0]
-            if at_release and not elsewhere:
+            if at_release:
                 window = f"{last_before} and {first_after}"
                 out.append(("release-consistent", f"consistent with {release}",
                             f"{subject}: {words[0]}, {words[1]} (the change lies between {window})"))
-            elif elsewhere:
-                out.append(("release-contradicted", f"contradicts {release}",
-                            f"{subject}: the verdict changes elsewhere in {named[0]}.{named[1]} (observed: "
-                            f"{', '.join(before + after)})"))
             else:
                 out.append(("release-unseen", f"no change seen at {release}",
                             f"{subject}: {last_before} and {first_after} settle the claim alike (a change and its "

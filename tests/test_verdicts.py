@@ -86,6 +86,13 @@ def test_a_release_named_for_a_change_is_checked_against_the_releases_observed()
     assert "3.13.0 and 3.13.18 settle the claim alike" in alike[-2][2]
     elsewhere = summarize(cells_of(("3.13.8",), {"3.12.1", "3.13.18"}))  # 3.12.1 new, 3.13.0 old, 3.13.18 new
     assert "consistent with 3.13.8" in elsewhere.text()  # the line of 3.13 alone is compared
+    # a release named after the change observed: 3.13.18 already shows the new behaviour, so 3.13.20 is contradicted
+    # though nothing from 3.13.20 on was observed
+    late = summarize(cells_of(("3.13.20",), {"3.13.18", "3.14.10"})).pieces()
+    assert ("release-contradicted", "contradicts 3.13.20",
+            ": the verdict changes between 3.13.0 and 3.13.18, not at 3.13.20 (observed: 3.13.0, 3.13.18)") in late
+    early = summarize(cells_of(("3.13.0",), {"3.13.18"})).pieces()  # named 3.13.0: the change came later
+    assert any(p[:2] == ("release-contradicted", "contradicts 3.13.0") for p in early)
 
 
 def test_a_verdict_decided_by_a_package_version_names_it() -> None:
