@@ -86,6 +86,9 @@ def checked_specifier(text: str) -> SpecifierSet:
     huge = re.search(r"\d{%d,}" % (MAX_VERSION_DIGITS + 1), text)
     if huge:
         raise _HugeNumber(f"a number of {len(huge.group())} digits (at most {MAX_VERSION_DIGITS})")
+    if text.strip() and any(not part.strip() for part in text.split(",")):
+        # packaging passes over an empty clause (">=3.9,,"); uv and pip refuse the specifier, so it is refused here
+        raise InvalidSpecifier(f"an empty clause between commas in {text!r}")
     return SpecifierSet(text)
 
 

@@ -172,7 +172,7 @@ class BuildFailed(Exception):
 
 
 _NO_SOLUTION = re.compile(r"No solution found|ResolutionImpossible|No matching distribution found|"
-                          r"Could not find a version that satisfies")
+                          r"Could not find a version that satisfies|requires a different Python")
 _TRANSIENT = re.compile(r"not found in the cache|offline|network|connect|timed? ?out|dns|certificate|HTTP status "
                         r"(?:4(?:08|29)|5\d\d)", re.IGNORECASE)
 

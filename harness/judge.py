@@ -17,7 +17,7 @@ from harness.budget import Budget, JudgingTimeout
 from harness.casefile import Case, Expectation, file_digest
 from harness.model import (
     CASE_EXIT_SKIP, CASE_EXIT_UNSUPPORTED, DEFAULT_METHOD, Cell, CellId, Judgement, Observation, Result, Status,
-    platform_matches,
+    implementation_name, platform_matches,
 )
 from harness.normalize import Context, normalize
 from harness.plan import Planned
@@ -56,6 +56,13 @@ def before_running(item: Planned) -> Optional[Result]:
                                               for p in case.platforms):
         return result_of(case, cell, Observation(), Judgement(
             Status.SKIP, message=f"the case runs on {', '.join(case.platforms)} only"))
+    requires = case.script.requires_python
+    if requires and not case.dependencies and not case.script.allows(interpreter.version):
+        # as uv run and pipx run read it: the script is not for this Python (with dependencies, the environment
+        # that cannot be made says the same)
+        return result_of(case, cell, Observation(), Judgement(
+            Status.UNSUPPORTED, message=f"the case's requires-python {requires!r} excludes "
+                                        f"{implementation_name(interpreter.implementation)} {interpreter.version}"))
     environment = cell.environment
     if environment is not None and environment.unavailable:
         return result_of(case, cell, Observation(), Judgement(

@@ -325,3 +325,39 @@ def test_a_target_matrix_may_declare_releases_and_says_which_were_not_observed(t
                 start_method="fork", status="pass", exit="0", stdout="", stderr="", duration_s=0.1)
     cells = [flat_result(**base, python="3.13.0"), flat_result(**base, python="3.12.1")]
     assert not_observed(cells, target) == [("linux", "3.13.8", "fork")]
+
+
+# -- dependencies (issue 21) -----------------------------------------------------------------------------------
+
+SCRIPT_ONLY = '# /// script\n# requires-python = "{spec}"\n# ///\n\n'
+
+
+def test_requires_python_excludes_an_interpreter_even_without_dependencies(tmp_path: Path) -> None:
+    from harness.judge import before_running
+    from harness.model import Interpreter, Status
+    from harness.plan import plan
+
+    case = write_case(tmp_path, "rp.py", HEAD)
+    case.write_text(SCRIPT_ONLY.format(spec=">=3.10") + case.read_text())
+    loaded = load_case(str(case))
+    old, new = Interpreter("/py38", version="3.8.18"), Interpreter("/py312", version="3.12.1")
+    decided = {p.cell.interpreter.version: before_running(p) for p in plan([loaded], [], [old, new], ["spawn"])}
+    assert decided["3.8.18"].status is Status.UNSUPPORTED
+    assert decided["3.8.18"].judged.message == "the case's requires-python '>=3.10' excludes CPython 3.8.18"
+    assert decided["3.12.1"] is None  # it runs
+
+
+def test_a_requires_python_uv_would_refuse_is_refused_with_its_line(tmp_path: Path) -> None:
+    case = write_case(tmp_path, "rp.py", HEAD)
+    case.write_text(SCRIPT_ONLY.format(spec=">=3.9,,") + case.read_text())
+    with pytest.raises(CaseError, match=r"rp\.py:2: invalid PEP 440 specifier '>=3\.9,,' in requires-python"):
+        load_case(str(case))
+
+
+def test_pips_requires_a_different_python_is_an_interpreter_no_environment_can_be_made_for() -> None:
+    from harness.environments import Unavailable, _failed
+
+    done = subprocess.CompletedProcess([], 1, "", "Looking in links: file:///mirror\nERROR: Package 'packaging' "
+                                                  "requires a different Python: 3.7.16 not in '>=3.9'\n")
+    failure = _failed(done, "pip install")
+    assert isinstance(failure, Unavailable) and "requires a different Python: 3.7.16" in str(failure)
