@@ -789,11 +789,21 @@ class _BlockReader:
         changed_in: Tuple[str, ...] = ()
         if "changed_in" in data:
             changed_in = tuple(self._strings(data, "changed_in"))
+            if not changed_in:
+                raise self.error(self.line("changed_in"), "empty 'changed_in'; expected the CPython releases the "
+                                 "change landed in, such as [\"3.13.8\", \"3.14.1\"], or no changed_in at all")
+            lines: Dict[str, str] = {}
             for release in changed_in:
                 numbers = release.split(".")
-                if not (2 <= len(numbers) <= 3 and all(n.isdigit() for n in numbers)):
-                    raise self.error(self.line("changed_in"), f"bad release {release!r} in changed_in; expected CPython "
-                                     "releases such as \"3.13.8\" (one per minor version the change landed in)")
+                if not (2 <= len(numbers) <= 3 and all(n.isdigit() and len(n) <= MAX_VERSION_DIGITS for n in numbers)):
+                    raise self.error(self.line("changed_in"), f"bad release {_brief(release)} in changed_in; expected "
+                                     "CPython releases such as \"3.13.8\" (one per minor version the change landed in)")
+                minor = ".".join(numbers[:2])
+                if minor in lines:
+                    raise self.error(self.line("changed_in"), f"changed_in names two releases of {minor} "
+                                     f"({lines[minor]!r} and {release!r}); expected one per minor version: the "
+                                     "release the change landed in there")
+                lines[minor] = release
         nondeterministic = self._string(data, "nondeterministic") if "nondeterministic" in data else ""
         if "nondeterministic" in data and not nondeterministic.strip():
             raise self.error(self.line("nondeterministic"), "empty 'nondeterministic'; say why the outcome varies, with evidence")

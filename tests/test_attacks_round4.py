@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -361,3 +362,13 @@ def test_pips_requires_a_different_python_is_an_interpreter_no_environment_can_b
                                                   "requires a different Python: 3.7.16 not in '>=3.9'\n")
     failure = _failed(done, "pip install")
     assert isinstance(failure, Unavailable) and "requires a different Python: 3.7.16" in str(failure)
+
+
+@pytest.mark.parametrize("value, message", [("[]", "empty 'changed_in'"),
+                                            ('["3.13.8", "3.13.9"]', "changed_in names two releases of 3.13"),
+                                            ('["3.13.x"]', "bad release '3.13.x'")])
+def test_a_changed_in_that_names_no_release_or_two_of_one_line_is_refused(tmp_path: Path, value: str,
+                                                                        message: str) -> None:
+    case = write_case(tmp_path, "ch.py", HEAD + f"changed_in = {value}\n")
+    with pytest.raises(CaseError, match=r"ch\.py:5: " + re.escape(message)):
+        load_case(str(case))
