@@ -166,10 +166,19 @@ def python_changes(values: Mapping[Coordinates, Hashable], differs_by: Sequence[
         for tag in tags:
             lines.setdefault(".".join(re.findall(r"\d+", tag)[:2]), []).append(tag)
         per_line = [[(a, b) for a, b in zip(line, line[1:]) if by_version[a] != by_version[b]] for line in lines.values()]
+        line_of = {tag: key for key, line in lines.items() for tag in line}
+        # a step from one minor line to the next that starts the new line where the old one started (3.13.18 fixed,
+        # 3.14.0 not yet: each line changes in its own patch release) is what per-line changes say already; any other
+        # step between lines is a change of its own, and named
+        across = [(a, b) for a, b in steps if line_of[a] != line_of[b]
+                  and by_version[b] != by_version[lines[line_of[a]][0]]]
         if all(len(line) <= 1 for line in per_line) and any(per_line):
-            out[label] = "in patch releases: " + "; ".join(_step_words(*line[0]) for line in per_line if line)
-        else:
-            out[label] = "more than once"
+            words = "; ".join(_step_words(*line[0]) for line in per_line if line)
+            if across:
+                words += "; and between minor versions: " + "; ".join(_step_words(a, b) for a, b in across)
+            out[label] = "in patch releases: " + words
+        else:  # every change observed, those between minor versions too
+            out[label] = "more than once: " + "; ".join(_step_words(a, b) for a, b in steps)
     return out
 
 

@@ -372,3 +372,17 @@ def test_a_changed_in_that_names_no_release_or_two_of_one_line_is_refused(tmp_pa
     case = write_case(tmp_path, "ch.py", HEAD + f"changed_in = {value}\n")
     with pytest.raises(CaseError, match=r"ch\.py:5: " + re.escape(message)):
         load_case(str(case))
+
+
+def test_a_change_between_minor_versions_is_named_beside_the_patch_level_ones() -> None:
+    from test_render_synthetic import grid as grid_of
+
+    from harness.analysis import analyse_case
+
+    pythons = ("3.11.2", "3.11.7", "3.12.1", "3.13.0", "3.13.18")
+    new = {"3.12.1", "3.13.18"}  # new in 3.12, lost again in 3.13.0, back in a 3.13 patch release
+    analysis = analyse_case(grid_of("c", lambda p, v, m: dict(stdout="new\n" if v in new else "old\n"),
+                                    pythons=pythons))
+    words = analysis.changes["everywhere"]
+    assert "between 3.13.0 and 3.13.18" in words
+    assert "between minor versions: between 3.11.7 and 3.12; between 3.12 and 3.13.0" in words
