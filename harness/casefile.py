@@ -27,6 +27,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from harness import files
+from harness.errors import shown
 from harness.match import Pattern, PatternError, compile_line, compile_pattern
 from harness.model import (
     CASE_METHODS, DEFAULT_METHOD, IMPLEMENTATIONS, PLATFORMS, START_METHODS, CaseRef, CellId, platform_matches,
@@ -74,18 +75,15 @@ def _specifier(text: str) -> SpecifierSet:
 
 
 MAX_VERSION_DIGITS = 20  # a number of a version: no release needs more; Python refuses int() of 4,300 digits
-
-
-class _HugeNumber(InvalidSpecifier):
-    pass
+_HUGE_NUMBER = re.compile(r"\d{%d,}" % (MAX_VERSION_DIGITS + 1))
 
 
 def checked_specifier(text: str) -> SpecifierSet:
     """SpecifierSet(text), with every number of it bounded: a specifier is matched against versions by int(), which
     fails (3.11+) or takes quadratic time on a number of thousands of digits, long after the file was read."""
-    huge = re.search(r"\d{%d,}" % (MAX_VERSION_DIGITS + 1), text)
+    huge = _HUGE_NUMBER.search(text)
     if huge:
-        raise _HugeNumber(f"a number of {len(huge.group())} digits (at most {MAX_VERSION_DIGITS})")
+        raise InvalidSpecifier(f"a number of {len(huge.group())} digits (at most {MAX_VERSION_DIGITS})")
     if text.strip() and any(not part.strip() for part in text.split(",")):
         # packaging passes over an empty clause (">=3.9,,"); uv and pip refuse the specifier, so it is refused here
         raise InvalidSpecifier(f"an empty clause between commas in {text!r}")
@@ -517,7 +515,7 @@ def read_script(text: str, path: str) -> Script:
         try:
             checked_specifier(value)
         except InvalidSpecifier:
-            raise reader.error(line, f"invalid PEP 440 specifier {_brief(value)} in requires-python{_specifier_hint(value)}; "
+            raise reader.error(line, f"invalid PEP 440 specifier {shown(value)} in requires-python{_specifier_hint(value)}; "
                                "expected e.g. \">=3.9\"") from None
         requires_python = value
     if "tool" in data and not isinstance(data["tool"], dict):
@@ -796,7 +794,7 @@ class _BlockReader:
             for release in changed_in:
                 numbers = release.split(".")
                 if not (2 <= len(numbers) <= 3 and all(n.isdigit() and len(n) <= MAX_VERSION_DIGITS for n in numbers)):
-                    raise self.error(self.line("changed_in"), f"bad release {_brief(release)} in changed_in; expected "
+                    raise self.error(self.line("changed_in"), f"bad release {shown(release)} in changed_in; expected "
                                      "CPython releases such as \"3.13.8\" (one per minor version the change landed in)")
                 minor = ".".join(numbers[:2])
                 if minor in lines:
@@ -845,7 +843,7 @@ class _BlockReader:
         try:
             checked_specifier(spec)
         except InvalidSpecifier:
-            raise self.error(line, f"invalid version {_brief(value)} for {key} in [variants]{_specifier_hint(value)}; "
+            raise self.error(line, f"invalid version {shown(value)} for {key} in [variants]{_specifier_hint(value)}; "
                              "expected a version (\"2.1.3\"), a wildcard (\"2.*\") or a PEP 440 specifier "
                              "(\">=2,<3\")") from None
         return spec
@@ -1011,7 +1009,7 @@ class _BlockReader:
             try:
                 checked_specifier(spec)
             except InvalidSpecifier:
-                raise self.error(line, f"invalid PEP 440 specifier {_brief(spec)} for {key} in packages"
+                raise self.error(line, f"invalid PEP 440 specifier {shown(spec)} for {key} in packages"
                                  f"{_specifier_hint(spec)}; expected e.g. \">=2\" or \"==1.26.*\"") from None
             out.append((name, spec))
         return tuple(sorted(out))
@@ -1043,7 +1041,7 @@ class _BlockReader:
             checked_specifier(value)
         except InvalidSpecifier:
             hint = _specifier_hint(value)
-            raise self.error(line, f"invalid PEP 440 specifier {_brief(value)}{hint}; expected e.g. \">=3.12\" or \">=3.8,<3.12\"") from None
+            raise self.error(line, f"invalid PEP 440 specifier {shown(value)}{hint}; expected e.g. \">=3.12\" or \">=3.8,<3.12\"") from None
         return value
 
     def _expectation(self, table: Dict[str, Any], name: str, index: int, rules: Rules, header_line: int = 0) -> Expectation:
@@ -1086,9 +1084,9 @@ class _BlockReader:
     def _key_below(self, header: int, key: str) -> int:
         """The file line of `key` in the table whose header is on file line `header` (up to the next header), or
         the header's when it is not found there."""
-        for number in range(header - self.first_line, len(self.lines)):
+        for number in range(header - self.first_line, len(self.lines)):  # the lines below the header
             text = self.lines[number].strip()
-            if number > header - self.first_line - 1 and text.startswith("["):
+            if text.startswith("["):
                 break
             if re.match(r"^%s\s*=" % re.escape(key), text) or re.match(r'^["\']%s["\']\s*=' % re.escape(key), text):
                 return self.first_line + 1 + number
@@ -1211,16 +1209,10 @@ def table_warnings(case: Case) -> List[Tuple[int, str]]:
     return found
 
 
-def _brief(value: str, limit: int = 80) -> str:
-    """A value's repr for a message, its middle left out when long (the line the message names holds it whole)."""
-    shown = repr(value)
-    return shown if len(shown) <= limit else f"{shown[:limit // 2]}…{shown[-limit // 4:]} ({len(value):,} characters)"
-
-
 def _specifier_hint(value: str) -> str:
     """A likely meaning of an invalid python specifier, as " (did you mean ...?)", or ""."""
     text = value.strip()
-    huge = re.search(r"\d{%d,}" % (MAX_VERSION_DIGITS + 1), text)
+    huge = _HUGE_NUMBER.search(text)
     if huge:
         return f" (a number of {len(huge.group())} digits in it: at most {MAX_VERSION_DIGITS})"
     candidates = []

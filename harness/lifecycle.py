@@ -26,7 +26,7 @@ from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tupl
 
 from harness import execute, files, results as results_io, timings as timings_io, wine
 from harness.display import now_iso
-from harness.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError
+from harness.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError, shown
 from harness.interpreters import select_interpreters
 from harness.judge import combine_by_cell
 from harness.model import Result, Run
@@ -175,9 +175,7 @@ def checked_request(recorded: Dict[str, Any], path: Path) -> Dict[str, Any]:
     as the command line's options are: the file is anyone's to edit, and --resume must not plan 10**38 repetitions
     or fail on a string where a number belongs. Raises UsageError naming the file, the field and the value."""
     def refuse(name: str, expected: str) -> UsageError:
-        shown = repr(recorded[name])
-        shown = shown if len(shown) <= 80 else shown[:60] + f"… ({len(shown):,} characters)"
-        return UsageError(f"{path}: its request's {name} is {shown}; expected {expected} (as the command line "
+        return UsageError(f"{path}: its request's {name} is {shown(recorded[name])}; expected {expected} (as the command line "
                           "takes it): the file was not written by mpmatrix; run the cells again without --resume")
 
     for name in ("paths", "pythons", "start_methods"):
