@@ -567,13 +567,14 @@ def _render(header: str, layout: Body, old: Any = None) -> List[str]:
     lines = [header] + tomlkit.dumps(document).rstrip("\n").split("\n")
     if outcome is not None:
         old_outcome = old.get("outcome") if old is not None else None
+        outcome_header = f"[[{header.strip('[]') or 'expect'}.outcome]]"  # [expect]'s header is given as ""
         if isinstance(old_outcome, tomlkit.items.AoT) and old_outcome.unwrap() == _plain(outcome):
             # the author's tables word for word; tomlkit writes a nested array of tables without its headers
-            for table in old_outcome.body:
-                lines += ["", f"[[{header.strip('[]') or 'expect'}.outcome]]"] + table.as_string().strip("\n").split("\n")
+            bodies = [table.as_string() for table in old_outcome.body]
         else:
-            for table in outcome.unwrap() if hasattr(outcome, "unwrap") else outcome:
-                lines += ["", f"[[{header.strip('[]') or 'expect'}.outcome]]"] + tomlkit.dumps(table).rstrip("\n").split("\n")
+            bodies = [tomlkit.dumps(table) for table in _plain(outcome)]
+        for body in bodies:
+            lines += ["", outcome_header] + body.strip("\n").split("\n")
     return [line for line in lines if line or len(lines) > 1]
 
 
@@ -605,9 +606,10 @@ def blessed_text(text: str, case: Case, results: Sequence[Result], notes: Option
     groups: Dict[Written, List[Result]] = {}
     dropped: List[Result] = []
     for result in usable:
-        groups.setdefault(written_for(case, result), []).append(result)
+        written = written_for(case, result)
+        groups.setdefault(written, []).append(result)
         existing, _ = case.expectation_for(result.cell)
-        if existing is not None and existing.holds is False and not shows_expected_outcome(existing, result):
+        if existing is not None and existing.holds is False and written.holds is None:  # written_for dropped it
             dropped.append(result)
     if dropped:
         notes.append(f"{_where(dropped[0])}{f' and {len(dropped) - 1} more cells' if len(dropped) > 1 else ''}: "
