@@ -223,8 +223,8 @@ def resolve(spec: str, environ: Optional[Mapping[str, str]] = None, platform: Op
     discovered interpreter (3.12, 3.12.1, 3.13t for CPython; pypy3.11 for PyPy); `pypy` alone, when no such command
     is on PATH, is the newest PyPy discovered."""
     environ = os.environ if environ is None else environ
-    version = _VERSION_SPEC.match(spec)
-    if version and (version["implementation"] or "cpython").lower() in IMPLEMENTATIONS:
+    version = _version_spec(spec)
+    if version:
         return _resolve_version(spec, version, environ, platform)
     if "/" in spec or "\\" in spec or os.sep in spec:
         if not os.path.exists(spec):
@@ -261,10 +261,16 @@ def resolve_releases(spec: str, environ: Optional[Mapping[str, str]] = None,
     """Every discovered release a --python value names under --all-releases: `3.13` is 3.13.0 and 3.13.18 when both
     are there; a release (3.13.0), a path or a command names one interpreter, as resolve() finds it."""
     environ = os.environ if environ is None else environ
-    version = _VERSION_SPEC.match(spec)
-    if version and (version["implementation"] or "cpython").lower() in IMPLEMENTATIONS and not version.group(4):
+    version = _version_spec(spec)
+    if version and not version.group(4):  # a version without its patch number
         return _resolve_version(spec, version, environ, platform, every=True)
     return [resolve(spec, environ, platform)]
+
+
+def _version_spec(spec: str) -> "Optional[re.Match[str]]":
+    """The --python value as a version of an implementation the harness knows (3.12, 3.13.0, pypy3.11), or None."""
+    version = _VERSION_SPEC.match(spec)
+    return version if version and (version["implementation"] or "cpython").lower() in IMPLEMENTATIONS else None
 
 
 def _resolve_version(

@@ -84,10 +84,11 @@ def target_for(option: Optional[str]) -> Optional[Target]:
     return load_target(DEFAULT_TARGET) if os.path.lexists(DEFAULT_TARGET) else None
 
 
-def column_of(cell: CellId) -> Column:
-    """The target column a cell fills: a cell of 3.13.0 or of 3.13.18 fills the column 3.13; a cell under Wine fills
-    a Wine column, never a Windows one; a cell of a variant (numpy=2.1.3, a flag) fills its interpreter's column."""
-    return (cell.platform_tag, replace(cell, variant=()).tag(), cell.start_method)
+def column_of(cell: CellId, release: bool = False) -> Column:
+    """The target column a cell fills: a cell of 3.13.0 or of 3.13.18 fills the column 3.13 (with `release`, the
+    column of its own release: 3.13.0); a cell under Wine fills a Wine column, never a Windows one; a cell of a
+    variant (numpy=2.1.3, a flag) fills its interpreter's column."""
+    return (cell.platform_tag, replace(cell, variant=()).tag(release=release), cell.start_method)
 
 
 def column_key(column: Column) -> Tuple[Any, ...]:
@@ -98,17 +99,12 @@ def observed_columns(results: Iterable[Result]) -> List[Column]:
     return sorted({column_of(r.cell) for r in results}, key=column_key)
 
 
-def release_column_of(cell: CellId) -> Column:
-    """The target column of a release a cell fills: 3.13.0's cells fill `3.13.0` (and, by column_of, `3.13`)."""
-    return (cell.platform_tag, replace(cell, variant=()).tag(release=True), cell.start_method)
-
-
 def not_observed(results: Sequence[Result], target: Optional[Target]) -> List[Column]:
     """The target's columns that no result fills: a column of a version (3.13) by a cell of any of its releases, a
     column of a release (3.13.0, declared to cover patch releases) by a cell of that release."""
     if target is None:
         return []
-    seen = set(observed_columns(results)) | {release_column_of(r.cell) for r in results}
+    seen = set(observed_columns(results)) | {column_of(r.cell, release=True) for r in results}
     return [column for column in target.columns() if column not in seen]
 
 
