@@ -4,6 +4,7 @@ own, kept by harness/keeper.py on POSIX so that nothing of a cell outlives it, w
 from __future__ import annotations
 
 import atexit
+import functools
 import json
 import os
 import shutil
@@ -213,7 +214,8 @@ _view_locks: Dict[Tuple[Tuple[str, ...], str, str], threading.Lock] = {}
 _views_lock = threading.Lock()
 
 
-def _may_see_elsewhere(command: Sequence[str]) -> bool:
+@functools.lru_cache(maxsize=256)  # asked for every cell; a command's first bytes do not change during a run
+def _may_see_elsewhere(command: Tuple[str, ...]) -> bool:
     """Whether the command may run its interpreter on another file system: a script (a wrapper that enters a chroot,
     a container or Wine) may, an interpreter's own executable runs on this one and sees what the harness sees."""
     try:
